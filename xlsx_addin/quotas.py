@@ -1,0 +1,167 @@
+"""Quota enforcement inside one rating set (RULES.md "Quota enforcement")."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Iterable, Literal, Mapping
+
+from .errors import RatingError
+from .scheme.loader import load_scheme
+from .scheme.models import Scheme
+from .scoring import UnitResult, score_unit
+
+QuotaMode = Literal["enforce", "flag"]
+MODES = ("enforce", "flag")
+
+
+@dataclass
+class QuotaStatus:
+    id: str
+    label: str
+    kind: str
+    levels: list[str]
+    limit: int  # at most (cap) / at least (floor) this many units; for a distribution, units moved
+    count_before: int
+    count_after: int
+    moved: int
+    holds_before: bool
+    holds_after: bool
+    note: str = ""
+
+
+class RatedSet(list):
+    """The units' results in input order, with the quota status of the set."""
+
+    def __init__(self, results: Iterable[UnitResult], quotas: list[QuotaStatus], mode: str):
+        super().__init__(results)
+        self.quotas = quotas
+        self.mode = mode
+
+
+def _count(share: float, n: int, rounding: str) -> int:
+    x = round(share * n, 9)  # 0.1 × 30 must be 3, not 3.0000000000000004
+    return math.floor(x) if rounding == "floor" else math.ceil(x) if rounding == "ceil" else int(x + 0.5)
+
+
+def rank_key(r: UnitResult, scheme: Scheme) -> tuple:
+    """Higher is better: the scheme's ranking keys, missing values last."""
+    values = {"final_score": r.final_score, "base_score": r.base_score, "satisfaction_rate": r.satisfaction_rate}
+    return tuple(-math.inf if values[k] is None else round(values[k], 9) for k in scheme.ranking)
+
+
+def apply_quotas(scheme: Scheme, results: list[UnitResult], mode: str = "enforce") -> list[QuotaStatus]:
+    """Set quota_level on every result; in enforce mode move level too. Returns each quota's status."""
+    if mode not in MODES:
+        raise RatingError(f"配额模式“{mode}”无效,应为 enforce(强制调整)或 flag(仅标记)")
+    n = len(results)
+    keys = [rank_key(r, scheme) for r in results]
+    levels = [r.rule_level for r in results]
+    why: list[str | None] = [None] * n
+    statuses = []
+    for q in scheme.quotas:
+        before = list(levels)
+        if q.kind == "distribution":
+            limit, note = _distribute(scheme, q, keys, levels, why)
+            statuses.append(QuotaStatus(q.id, q.label, q.kind, [scheme.level_name(r) for r in q.shares], limit,
+                                        n, n, sum(a != b for a, b in zip(before, levels)), True, True, note))
+            continue
+        limit = _count(q.share, n, q.rounding)
+        inside = [i for i in range(n) if levels[i] in q.levels]
+        if q.kind == "cap" and len(inside) > limit:
+            for i in _beyond_cap(inside, keys, limit):
+                new = scheme.next_lower(levels[i])
+                why[i] = f"{scheme.level_name(levels[i])}超出配额(上限{limit}个),调整为{scheme.level_name(new)}"
+                levels[i] = new
+        elif q.kind == "floor" and len(inside) < limit:
+            for i in _below_floor(inside, keys, limit, n):
+                why[i] = (f"{q.label}未达到(至少{limit}个),按排名由{scheme.level_name(levels[i])}"
+                          f"调整为{scheme.level_name(q.target_level)}")
+                levels[i] = q.target_level
+        count_before = sum(lv in q.levels for lv in before)
+        count_after = sum(lv in q.levels for lv in levels)
+        ok = (lambda c: c <= limit) if q.kind == "cap" else (lambda c: c >= limit)
+        note = ""
+        if q.kind == "cap" and limit == 0 and n:
+            names = "、".join(scheme.level_name(r) for r in q.levels)
+            note = (f"本组仅{n}个单位,按比例{names}名额为0个:强制模式下任何单位都不能评为{names};"
+                    f"如需保留,请上级党组织改用“仅标记”模式")
+        statuses.append(QuotaStatus(q.id, q.label, q.kind, [scheme.level_name(r) for r in q.levels], limit,
+                                    count_before, count_after, sum(a != b for a, b in zip(before, levels)),
+                                    ok(count_before), ok(count_after), note))
+
+    for i, r in enumerate(results):
+        r.quota_level = levels[i]
+        r.quota_reason = why[i]
+        if levels[i] == r.rule_level:
+            continue
+        if mode == "enforce":
+            r.level = levels[i]
+            r.level_name = scheme.level_name(levels[i])
+            r.rectify = r.level <= scheme.rectify_max_rank
+            r.reasons.append(why[i])
+        else:
+            r.reasons.append(f"配额提示(未调整):{why[i]}")
+    if mode == "flag":
+        for s in statuses:
+            s.count_after = s.count_before
+            s.holds_after = s.holds_before
+    return statuses
+
+
+def _group_ties(order: list[int], keys: list[tuple], cut: int) -> int:
+    """Move a cut position back so that a tied group straddling it falls wholly below it."""
+    while 0 < cut < len(order) and keys[order[cut - 1]] == keys[order[cut]]:
+        cut -= 1
+    return cut
+
+
+def _beyond_cap(inside: list[int], keys: list[tuple], limit: int) -> list[int]:
+    order = sorted(inside, key=lambda i: keys[i], reverse=True)
+    return order[_group_ties(order, keys, limit):]
+
+
+def _below_floor(inside: list[int], keys: list[tuple], limit: int, n: int) -> list[int]:
+    skip = set(inside)
+    others = sorted((i for i in range(n) if i not in skip), key=lambda i: keys[i])  # lowest first
+    take = limit - len(inside)
+    while take < len(others) and take > 0 and keys[others[take - 1]] == keys[others[take]]:
+        take += 1
+    return others[:take]
+
+
+def _distribute(scheme: Scheme, q, keys: list[tuple], levels: list[int], why: list) -> tuple[int, str]:
+    n = len(levels)
+    order = sorted(range(n), key=lambda i: keys[i], reverse=True)
+    ranks = sorted(q.shares, reverse=True)
+    target = [0] * n
+    start, cum = 0, 0.0
+    for pos, rank in enumerate(ranks):
+        cum += q.shares[rank]
+        end = n if pos == len(ranks) - 1 else _count(cum, n, "floor")
+        for i in order[start:end]:
+            target[i] = rank
+        start = max(start, end)
+    # a tied group takes the lowest level any of its members got
+    by_key: dict[tuple, int] = {}
+    for i in order:
+        by_key[keys[i]] = min(by_key.get(keys[i], target[i]), target[i])
+    position = {i: p for p, i in enumerate(order, 1)}
+    moved = 0
+    for i in range(n):
+        new = by_key[keys[i]]
+        if new != levels[i]:
+            why[i] = f"按{q.label},排名第{position[i]}/{n},由{scheme.level_name(levels[i])}调整为{scheme.level_name(new)}"
+            levels[i] = new
+            moved += 1
+    return moved, ""
+
+
+def rate_set(scheme: Scheme | str, units: Iterable[Mapping[str, Any] | UnitResult],
+             quota_mode: str = "enforce") -> RatedSet:
+    """Score every unit of one rating set and apply the scheme's quotas across it."""
+    scheme = load_scheme(scheme)
+    if quota_mode not in MODES:
+        raise RatingError(f"配额模式“{quota_mode}”无效,应为 enforce(强制调整)或 flag(仅标记)")
+    results = [u if isinstance(u, UnitResult) else score_unit(scheme, u) for u in units]
+    statuses = apply_quotas(scheme, results, quota_mode)
+    return RatedSet(results, statuses, quota_mode)

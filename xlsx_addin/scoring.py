@@ -1,0 +1,204 @@
+"""score_unit: base → bonuses → penalties → band → vetoes/caps, every change with a Chinese reason."""
+from __future__ import annotations
+
+import math
+import operator
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from .inputs import normalise
+from .scheme.loader import load_scheme
+from .scheme.models import Condition, Scheme
+from .survey import SurveyResult, percent, survey
+
+_TOL = 1e-9
+_OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq, "!=": operator.ne}
+
+
+@dataclass
+class UnitResult:
+    org_name: str
+    org_code: str | None
+    parent_org: str | None
+    org_type: str | None
+    base_score: float
+    bonus: float
+    penalty: float
+    final_score: float
+    level: int
+    level_name: str
+    reasons: list[str]
+    rectify: bool
+    band_level: int  # level from the score alone, before vetoes, caps and quotas
+    rule_level: int  # level after vetoes and caps, before quotas
+    item_scores: list[float]
+    item_source: str  # "reviewed" or "self"
+    items_passed: int | None  # items at or above the pass share (ten_star: stars earned)
+    survey: SurveyResult
+    notes: list[str] = field(default_factory=list)  # remarks that did not change the outcome
+    quota_level: int | None = None  # the level the quotas give (differs from level in flag mode)
+    quota_reason: str | None = None
+    prev_level: int | None = None
+
+    @property
+    def satisfaction_rate(self) -> float | None:
+        return self.survey.satisfaction_rate
+
+    @property
+    def participation_rate(self) -> float | None:
+        return self.survey.participation_rate
+
+    @property
+    def quota_moved(self) -> bool:
+        return self.quota_level is not None and self.quota_level != self.rule_level
+
+    @property
+    def change(self) -> int | None:
+        """Levels gained (+) or lost (−) against last year; None without last year's level."""
+        return None if self.prev_level is None else self.level - self.prev_level
+
+
+def _fmt(x: float) -> str:
+    x = round(x, 6)
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
+def _value_text(name: str, value: Any) -> str:
+    if name.endswith("_rate") and isinstance(value, float):
+        return percent(value)
+    if isinstance(value, float):
+        return _fmt(value)
+    return str(value)
+
+
+def holds(cond: Condition, ctx: Mapping[str, Any]) -> bool:
+    if cond.all is not None:
+        return all(holds(c, ctx) for c in cond.all)
+    if cond.any is not None:
+        return any(holds(c, ctx) for c in cond.any)
+    value = ctx.get(cond.input)
+    if value is None:
+        return False
+    if isinstance(cond.value, str) or isinstance(value, str):
+        return _OPS[cond.op](str(value), str(cond.value))
+    return _compare(cond.op, float(value), float(cond.value))
+
+
+def _compare(op: str, a: float, b: float) -> bool:
+    """Comparisons that float noise cannot flip: 0.6 is not < 0.6 even as 0.59999999999."""
+    if op == "<":
+        return a < b - _TOL
+    if op == "<=":
+        return a <= b + _TOL
+    if op == ">":
+        return a > b + _TOL
+    if op == ">=":
+        return a >= b - _TOL
+    return (abs(a - b) <= _TOL) == (op == "==")
+
+
+def _first_value(cond: Condition, ctx: Mapping[str, Any]) -> tuple[str, Any]:
+    while cond.input is None:
+        cond = (cond.all or cond.any)[0]
+    return cond.input, ctx.get(cond.input)
+
+
+def band(scheme: Scheme, score: float, items_passed: int | None) -> int:
+    if scheme.level_rule == "items_passed":
+        return int(items_passed or 0)
+    for lv in scheme.levels:
+        if lv.min_score is not None and score >= lv.min_score - _TOL:
+            return lv.rank
+    return scheme.bottom_rank
+
+
+def score_unit(scheme: Scheme | str, inputs: Mapping[str, Any]) -> UnitResult:
+    scheme = load_scheme(scheme)
+    unit = normalise(scheme, inputs)
+    sv = survey(scheme, unit)
+    reasons: list[str] = []
+    notes = list(unit.notes)
+    if sv.problem:
+        notes.append(sv.problem)
+        if sv.total.ballots:
+            reasons.append(sv.problem)
+
+    base = round(math.fsum(unit.item_scores), 9)
+    if unit.item_source == "reviewed" and abs(base - math.fsum(unit.self_scores)) > _TOL:
+        reasons.append(f"采用上级审核得分{_fmt(base)}分(自评{_fmt(math.fsum(unit.self_scores))}分)")
+    passed = None
+    if scheme.item_pass_share is not None:
+        passed = sum(1 for s, it in zip(unit.item_scores, scheme.items) if s >= scheme.item_pass_share * it.points - _TOL)
+
+    ctx: dict[str, Any] = dict(unit.values)
+    ctx.update(unit.votes)
+    ctx.update(base_score=base, participation_rate=sv.participation_rate,
+               satisfaction_rate=sv.rule_satisfaction_rate, items_passed=passed)
+
+    bonus = penalty = 0.0
+    for rule in scheme.adjustments:
+        delta, fields = _score_delta(rule, ctx)
+        if not delta:
+            continue
+        if delta > 0:
+            bonus += delta
+        else:
+            penalty -= delta
+        reasons.append(rule.reason.format(label=rule.label, **fields))
+    bonus, penalty = round(bonus, 9), round(penalty, 9)
+    final = round(base + bonus - penalty, 9)
+    ctx["final_score"] = final
+
+    level = banded = band(scheme, final, passed)
+    for rule in scheme.adjustments:
+        if rule.kind in ("cap_level", "set_level", "demote") and holds(rule.when, ctx):
+            new = _level_after(rule, level, scheme)
+            if new != level:
+                name, value = _first_value(rule.when, ctx)
+                reasons.append(rule.reason.format(
+                    label=rule.label, value=_value_text(name, value), count=_value_text(name, value),
+                    level=scheme.level_name(new), from_level=scheme.level_name(level), to_level=scheme.level_name(new),
+                    points="", word="", limit=""))
+                level = new
+
+    return UnitResult(
+        org_name=unit.get("org_name"), org_code=unit.get("org_code"), parent_org=unit.get("parent_org"),
+        org_type=unit.get("org_type"), base_score=base, bonus=bonus, penalty=penalty, final_score=final,
+        level=level, level_name=scheme.level_name(level), reasons=reasons,
+        rectify=level <= scheme.rectify_max_rank, band_level=banded, rule_level=level,
+        item_scores=unit.item_scores, item_source=unit.item_source, items_passed=passed, survey=sv,
+        notes=notes, prev_level=unit.get("prev_level"),
+    )
+
+
+def _score_delta(rule, ctx) -> tuple[float, dict[str, str]]:
+    empty = dict(count="", value="", points="", word="", level="", from_level="", to_level="", limit="")
+    if rule.kind == "bonus_by_level":
+        given = ctx.get(rule.input)
+        words = given if isinstance(given, tuple) else (given,)
+        best = max(((rule.points.get(w, 0.0), w) for w in words), default=(0.0, ""))
+        return best[0], {**empty, "word": best[1], "points": _fmt(abs(best[0]))}
+    if rule.kind == "points_per_count":
+        count = ctx.get(rule.input) or 0
+        delta = rule.points * count
+        return delta, {**empty, "count": str(count), "value": _fmt(abs(rule.points)), "points": _fmt(abs(delta))}
+    if rule.kind == "threshold":
+        if not holds(rule.when, ctx):
+            return 0.0, empty
+        name, value = _first_value(rule.when, ctx)
+        return rule.points, {**empty, "value": _value_text(name, value), "count": _value_text(name, value),
+                             "points": _fmt(abs(rule.points))}
+    return 0.0, empty
+
+
+def _level_after(rule, level: int, scheme: Scheme) -> int:
+    if rule.kind == "cap_level":
+        return min(level, rule.max_level)
+    if rule.kind == "set_level":
+        return rule.level
+    new = level
+    for _ in range(rule.by):
+        new = scheme.next_lower(new)
+    if rule.max_level is not None:
+        new = min(new, rule.max_level)
+    return new

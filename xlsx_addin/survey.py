@@ -1,0 +1,94 @@
+"""党员群众测评 arithmetic: participation, valid ballots, satisfaction (members, masses, all)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .errors import InputError
+from .inputs import UnitInputs
+from .scheme.models import Scheme
+
+
+@dataclass(frozen=True)
+class Tally:
+    ballots: int  # every ballot cast, invalid included
+    valid: int
+    invalid: int
+    satisfied: int
+
+    @property
+    def satisfaction_rate(self) -> float | None:
+        return self.satisfied / self.valid if self.valid else None
+
+
+@dataclass(frozen=True)
+class SurveyResult:
+    member_count: int | None
+    members_present: int | None
+    masses_present: int | None
+    participation_rate: float | None
+    min_participation: float | None
+    total: Tally
+    members: Tally | None  # only when the masses' ballots are tallied separately
+    masses: Tally | None
+    usable: bool  # the satisfaction rate may be used by the rules
+    problem: str | None  # why the survey is not usable (Chinese)
+
+    @property
+    def satisfaction_rate(self) -> float | None:
+        return self.total.satisfaction_rate
+
+    @property
+    def rule_satisfaction_rate(self) -> float | None:
+        return self.satisfaction_rate if self.usable else None
+
+
+def tally(scheme: Scheme, votes: dict[str, int]) -> Tally:
+    satisfied = sum(votes[o.input] for o in scheme.survey.options if o.satisfied)
+    valid = sum(votes[o.input] for o in scheme.survey.options)
+    invalid = votes[scheme.survey.invalid_input]
+    return Tally(ballots=valid + invalid, valid=valid, invalid=invalid, satisfied=satisfied)
+
+
+def percent(rate: float | None) -> str:
+    return "" if rate is None else f"{rate * 100:.1f}%".replace(".0%", "%")
+
+
+def survey(scheme: Scheme, unit: UnitInputs) -> SurveyResult:
+    member_count = unit.get("member_count")
+    members_present = unit.get("members_present")
+    masses_present = unit.get("masses_present")
+    total = tally(scheme, unit.votes)
+    masses = tally(scheme, unit.mass_votes) if unit.mass_votes is not None else None
+    members = None
+    if masses is not None:
+        members = tally(scheme, {k: unit.votes[k] - unit.mass_votes[k] for k in unit.votes})
+
+    if member_count is not None and members_present is not None and members_present > member_count:
+        raise InputError(f"参加测评党员人数(members_present){members_present}人超过党员总数{member_count}人",
+                         name="members_present", value=members_present)
+    if members_present is not None or masses_present is not None:
+        present = (members_present or 0) + (masses_present or 0)
+        if total.ballots > present:
+            raise InputError(f"测评票数合计{total.ballots}张(含无效票{total.invalid}张),超过参加测评人数{present}人",
+                             name="votes", value=total.ballots)
+        if members is not None and members_present is not None and members.ballots > members_present:
+            raise InputError(f"党员测评票数{members.ballots}张超过参加测评党员人数{members_present}人",
+                             name="votes", value=members.ballots)
+        if masses is not None and masses_present is not None and masses.ballots > masses_present:
+            raise InputError(f"群众测评票数{masses.ballots}张超过参加测评群众人数{masses_present}人",
+                             name="mass_votes", value=masses.ballots)
+
+    rate = members_present / member_count if member_count and members_present is not None else None
+    minimum = scheme.survey.min_participation
+    problem = None
+    if total.ballots == 0:
+        problem = None  # no survey held: nothing to flag, nothing to use
+    elif total.valid == 0:
+        problem = f"测评票{total.ballots}张全部无效,无法计算满意率"
+    elif minimum is not None and rate is None:
+        problem = "未填写党员总数或参加测评党员人数,无法核验测评参与率,满意率不计入评定"
+    elif minimum is not None and rate < minimum - 1e-12:
+        problem = f"测评参与率{percent(rate)}低于{percent(minimum)},测评无效,满意率不计入评定"
+    usable = total.valid > 0 and problem is None
+    return SurveyResult(member_count, members_present, masses_present, rate, minimum, total, members, masses,
+                        usable, problem)
