@@ -1,0 +1,63 @@
+"""What one consolidation produces: the contract between the job and the summary-workbook writer."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..quotas import QuotaStatus
+from ..scheme.models import Scheme
+from ..scoring import UnitResult
+
+
+@dataclass
+class Problem:
+    """One row of 问题清单: a file or cell that could not be used, or a finding to check."""
+
+    file: str  # path relative to the input folder
+    sheet: str = ""
+    cell: str = ""  # A1 reference or defined name
+    value: str = ""
+    reason: str = ""  # Chinese
+    severity: str = "错误"  # 错误 (unit not rated / value refused) or 提示 (rated; worth a look)
+
+
+@dataclass
+class UnitRow:
+    """A rated unit of the summary (一览表 row)."""
+
+    result: UnitResult
+    set_name: str  # rating set (上级党组织, or 全部 when set_by == "all")
+    source_file: str  # relative to the input folder
+    key: str  # org_code when present, else org_name: the key of 整改台账 and of the previous year
+    previous_level: int | None = None  # from --previous (or the unit's own prev_level input)
+    previous_level_name: str = ""
+
+
+@dataclass
+class SetSummary:
+    name: str
+    size: int
+    quotas: list[QuotaStatus]
+    counts_before: dict[int, int]  # level rank → units before quotas
+    counts_after: dict[int, int]  # level rank → units after quotas (= before in flag mode)
+
+
+@dataclass
+class Settings:
+    input_dir: Path
+    scheme_source: str  # built-in name or path
+    quota_mode: str = "enforce"
+    set_by: str = "parent_org"
+    previous: Path | None = None
+
+
+@dataclass
+class Consolidation:
+    scheme: Scheme
+    settings: Settings
+    units: list[UnitRow] = field(default_factory=list)
+    sets: list[SetSummary] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    files_seen: int = 0
+    files_rated: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)  # read / score / write timings
