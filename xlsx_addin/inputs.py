@@ -108,11 +108,12 @@ def _word(name: str, value: Any, allowed: Sequence[str], scheme: Scheme) -> str:
 
 def _normalise_one(spec: InputName, value: Any, scheme: Scheme) -> Any:
     name = spec.name
+    if excel_error(value):  # every kind: '#N/A' is an Excel error, not a wrong word or a text
+        raise InputError(f"{describe(name, scheme)}为 Excel 错误值 {excel_error(value)},请先修正该单元格",
+                         name=name, value=value)
     if spec.kind == "text":
         if is_blank(value):
             return None
-        if excel_error(value):
-            raise InputError(f"{describe(name)}为 Excel 错误值 {excel_error(value)}", name=name, value=value)
         return _shown(value).strip()
     if spec.kind == "count":
         if is_blank(value):
@@ -145,15 +146,20 @@ def _normalise_one(spec: InputName, value: Any, scheme: Scheme) -> Any:
     if spec.kind == "level":
         if is_blank(value):
             return None
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            ranks = {lv.rank for lv in scheme.levels}
-            if value in ranks:
-                return int(value)
-        level = scheme.level_by_name(str(value).strip())
-        if level is None:
-            raise refuse(name, value, f"不是本方案的{scheme.level_term}名称,应为:{'/'.join(lv.name for lv in scheme.levels)}", scheme)
-        return level.rank
+        return to_level(name, value, scheme)
     raise AssertionError(spec.kind)
+
+
+def to_level(name: str, value: Any, scheme: Scheme) -> int:
+    """A level given by its name (五星级, 好 …) or its rank number; InputError otherwise."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        ranks = {lv.rank for lv in scheme.levels}
+        if value in ranks:
+            return int(value)
+    level = scheme.level_by_name(str(value).strip())
+    if level is None:
+        raise refuse(name, value, f"不是本方案的{scheme.level_term}名称,应为:{'/'.join(lv.name for lv in scheme.levels)}", scheme)
+    return level.rank
 
 
 def _scores(name: str, raw: Any, scheme: Scheme, required: bool) -> list[float] | None:
@@ -175,17 +181,36 @@ def _scores(name: str, raw: Any, scheme: Scheme, required: bool) -> list[float] 
             return None
         raise MissingInputError(f"{label}({name}):{blanks[0][0]}未填写", name=name, value=raw)
     per_item = [0.0] * n_items
+    per_item_entry = not (len(slots) == n_subs and n_subs != n_items)
     for (where, points, item_index), cell in zip(slots, cells):
-        score = to_number(name, cell, scheme)
+        err = excel_error(cell)
+        if err:
+            raise InputError(f"{label}({name}):{where}为 Excel 错误值 {err},请先修正该单元格", name=name, value=cell)
+        score = parse_number(cell)
+        if score is None:
+            raise InputError(f"{label}({name}):{where}的值“{_shown(cell)}”不是数字", name=name, value=cell)
         if score < 0:
             raise InputError(f"{label}({name}):{where}得分{_shown(score)}不能为负数", name=name, value=cell)
         if score > points + _TOL:
             raise InputError(f"{label}({name}):{where}得分{_shown(score)}超过标准分值{_shown(points)}", name=name, value=cell)
-        if len(slots) == n_subs and n_subs != n_items and scheme.sub_item_all_or_nothing and 0 < score < points - _TOL:
+        if not per_item_entry and scheme.sub_item_all_or_nothing and 0 < score < points - _TOL:
             raise InputError(f"{label}({name}):{where}得分{_shown(score)}无效,该标准达成得{_shown(points)}分、不达成得0分",
                              name=name, value=cell)
+        if per_item_entry and scheme.sub_item_all_or_nothing and scheme.items[item_index].sub_items:
+            sums = _subset_sums([s.points for s in scheme.items[item_index].sub_items])
+            if not any(abs(score - s) <= _TOL for s in sums):
+                raise InputError(f"{label}({name}):{where}得分{_shown(score)}无效,该项各标准达成得分、不达成不得分,"
+                                 f"可能的得分为:{'/'.join(_shown(s) for s in sums)}", name=name, value=cell)
         per_item[item_index] += score
     return [math.fsum([s]) for s in per_item]
+
+
+def _subset_sums(points: list[float]) -> list[float]:
+    """Every total that standards scored all or nothing can give, ascending."""
+    sums = {0.0}
+    for p in points:
+        sums |= {round(s + p, 9) for s in sums}
+    return sorted(sums)
 
 
 def _slots(scheme: Scheme, per_sub: bool) -> list[tuple[str, float, int]]:
@@ -195,7 +220,7 @@ def _slots(scheme: Scheme, per_sub: bool) -> list[tuple[str, float, int]]:
             for i, it in enumerate(scheme.items) for j, sub in enumerate(it.sub_items)]
 
 
-def normalise(scheme: Scheme, raw: Mapping[str, Any]) -> UnitInputs:
+def _check_names(scheme: Scheme, raw: Mapping[str, Any]) -> None:
     if not isinstance(raw, Mapping):
         raise InputError("单位数据须为“名称→值”的对应表")
     vote_names = set(scheme.vote_inputs)
@@ -203,6 +228,38 @@ def normalise(scheme: Scheme, raw: Mapping[str, Any]) -> UnitInputs:
     unknown = sorted(k for k in raw if k not in known and not _empty_foreign_vote(k, raw[k]))
     if unknown:
         raise InputError(f"不认识的输入名称:{'、'.join(map(str, unknown))}(请对照名称约定)", name=str(unknown[0]))
+
+
+def _ballots(scheme: Scheme, raw: Mapping[str, Any]) -> tuple[dict[str, int], dict[str, int] | None]:
+    votes = {v: _vote(v, raw.get(v), scheme) for v in scheme.vote_inputs}
+    mass_raw = {v: raw.get(MASS_PREFIX + v) for v in scheme.vote_inputs}
+    mass_votes = None
+    if any(not is_blank(x) for x in mass_raw.values()):
+        mass_votes = {v: _vote(MASS_PREFIX + v, x, scheme) for v, x in mass_raw.items()}
+        for v in scheme.vote_inputs:
+            if mass_votes[v] > votes[v]:
+                raise refuse(MASS_PREFIX + v, mass_votes[v], f"超过该选项总票数{votes[v]}(总票数含党员和群众)", scheme)
+    return votes, mass_votes
+
+
+SURVEY_INPUTS = ("member_count", "members_present", "masses_present")
+
+
+def normalise_survey(scheme: Scheme, raw: Mapping[str, Any]) -> UnitInputs:
+    """Only what the survey needs (member count, people present, ballots), checked as normalise() does.
+
+    For the survey formulas, which must work before the rest of the form is filled; other
+    known names in raw are ignored, unknown names are refused. No item scores (empty lists).
+    """
+    _check_names(scheme, raw)
+    values = {name: _normalise_one(INPUTS[name], raw.get(name), scheme) for name in SURVEY_INPUTS}
+    votes, mass_votes = _ballots(scheme, raw)
+    return UnitInputs(values=values, item_scores=[], item_source="self", self_scores=[], votes=votes,
+                      mass_votes=mass_votes)
+
+
+def normalise(scheme: Scheme, raw: Mapping[str, Any]) -> UnitInputs:
+    _check_names(scheme, raw)
 
     values: dict[str, Any] = {}
     for name, spec in INPUTS.items():
@@ -217,14 +274,7 @@ def normalise(scheme: Scheme, raw: Mapping[str, Any]) -> UnitInputs:
     if reviewed is None and not all(is_blank(c) for c in _flatten(raw.get("item_scores_reviewed"))):
         notes.append("上级审核得分未填全,按自评得分计算")
 
-    votes = {v: _vote(v, raw.get(v), scheme) for v in scheme.vote_inputs}
-    mass_raw = {v: raw.get(MASS_PREFIX + v) for v in scheme.vote_inputs}
-    mass_votes = None
-    if any(not is_blank(x) for x in mass_raw.values()):
-        mass_votes = {v: _vote(MASS_PREFIX + v, x, scheme) for v, x in mass_raw.items()}
-        for v in scheme.vote_inputs:
-            if mass_votes[v] > votes[v]:
-                raise refuse(MASS_PREFIX + v, mass_votes[v], f"超过该选项总票数{votes[v]}(总票数含党员和群众)", scheme)
+    votes, mass_votes = _ballots(scheme, raw)
     return UnitInputs(
         values=values,
         item_scores=reviewed if reviewed is not None else self_scores,

@@ -44,8 +44,13 @@ def _count(share: float, n: int, rounding: str) -> int:
 
 
 def rank_key(r: UnitResult, scheme: Scheme) -> tuple:
-    """Higher is better: the scheme's ranking keys, missing values last."""
-    values = {"final_score": r.final_score, "base_score": r.base_score, "satisfaction_rate": r.satisfaction_rate}
+    """Higher is better: the scheme's ranking keys, missing values last.
+
+    An invalid survey (participation below the minimum) ranks as having no satisfaction rate:
+    it must not be used silently, not even as a tie-breaker.
+    """
+    values = {"final_score": r.final_score, "base_score": r.base_score,
+              "satisfaction_rate": r.survey.rule_satisfaction_rate}
     return tuple(-math.inf if values[k] is None else round(values[k], 9) for k in scheme.ranking)
 
 
@@ -56,7 +61,7 @@ def apply_quotas(scheme: Scheme, results: list[UnitResult], mode: str = "enforce
     n = len(results)
     keys = [rank_key(r, scheme) for r in results]
     levels = [r.rule_level for r in results]
-    why: list[str | None] = [None] * n
+    why: list[list[str]] = [[] for _ in range(n)]  # every quota that moved the unit, in order
     statuses = []
     for q in scheme.quotas:
         before = list(levels)
@@ -70,12 +75,12 @@ def apply_quotas(scheme: Scheme, results: list[UnitResult], mode: str = "enforce
         if q.kind == "cap" and len(inside) > limit:
             for i in _beyond_cap(inside, keys, limit):
                 new = scheme.next_lower(levels[i])
-                why[i] = f"{scheme.level_name(levels[i])}超出配额(上限{limit}个),调整为{scheme.level_name(new)}"
+                why[i].append(f"{scheme.level_name(levels[i])}超出配额(上限{limit}个),调整为{scheme.level_name(new)}")
                 levels[i] = new
         elif q.kind == "floor" and len(inside) < limit:
             for i in _below_floor(inside, keys, limit, n):
-                why[i] = (f"{q.label}未达到(至少{limit}个),按排名由{scheme.level_name(levels[i])}"
-                          f"调整为{scheme.level_name(q.target_level)}")
+                why[i].append(f"{q.label}未达到(至少{limit}个),按排名由{scheme.level_name(levels[i])}"
+                              f"调整为{scheme.level_name(q.target_level)}")
                 levels[i] = q.target_level
         count_before = sum(lv in q.levels for lv in before)
         count_after = sum(lv in q.levels for lv in levels)
@@ -91,16 +96,16 @@ def apply_quotas(scheme: Scheme, results: list[UnitResult], mode: str = "enforce
 
     for i, r in enumerate(results):
         r.quota_level = levels[i]
-        r.quota_reason = why[i]
+        r.quota_reason = "；".join(why[i]) if levels[i] != r.rule_level else None
         if levels[i] == r.rule_level:
             continue
         if mode == "enforce":
             r.level = levels[i]
             r.level_name = scheme.level_name(levels[i])
             r.rectify = r.level <= scheme.rectify_max_rank
-            r.reasons.append(why[i])
+            r.reasons.extend(why[i])
         else:
-            r.reasons.append(f"配额提示(未调整):{why[i]}")
+            r.reasons.extend(f"配额提示(未调整):{w}" for w in why[i])
     if mode == "flag":
         for s in statuses:
             s.count_after = s.count_before
@@ -145,12 +150,15 @@ def _distribute(scheme: Scheme, q, keys: list[tuple], levels: list[int], why: li
     by_key: dict[tuple, int] = {}
     for i in order:
         by_key[keys[i]] = min(by_key.get(keys[i], target[i]), target[i])
-    position = {i: p for p, i in enumerate(order, 1)}
+    # competition ranking (1, 1, 3 …): tied units share a position, whatever the input order
+    position: dict[int, int] = {}
+    for p, i in enumerate(order, 1):
+        position[i] = position[order[p - 2]] if p > 1 and keys[order[p - 2]] == keys[i] else p
     moved = 0
     for i in range(n):
         new = by_key[keys[i]]
         if new != levels[i]:
-            why[i] = f"按{q.label},排名第{position[i]}/{n},由{scheme.level_name(levels[i])}调整为{scheme.level_name(new)}"
+            why[i].append(f"按{q.label},排名第{position[i]}/{n},由{scheme.level_name(levels[i])}调整为{scheme.level_name(new)}")
             levels[i] = new
             moved += 1
     return moved, ""

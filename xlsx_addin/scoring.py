@@ -6,6 +6,7 @@ import operator
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from .errors import InputError
 from .inputs import normalise
 from .scheme.loader import load_scheme
 from .scheme.models import Condition, Scheme
@@ -112,6 +113,33 @@ def band(scheme: Scheme, score: float, items_passed: int | None) -> int:
     return scheme.bottom_rank
 
 
+def passed_items(scheme: Scheme, item_scores: list[float]) -> list[int]:
+    """Indices of the items scored at or above the scheme's pass share (ten_star: the stars earned)."""
+    if scheme.item_pass_share is None:
+        return []
+    return [i for i, (s, it) in enumerate(zip(item_scores, scheme.items))
+            if s >= scheme.item_pass_share * it.points - _TOL]
+
+
+def level_of(scheme: Scheme, value: float) -> int:
+    """The level a final score alone gives, before vetoes, caps and quotas.
+
+    For a scheme rated by items passed (ten_star) the value is the number of items passed.
+    """
+    if scheme.level_rule == "items_passed":
+        n = len(scheme.items)
+        if abs(value - round(value)) > _TOL or not 0 <= round(value) <= n:
+            raise InputError(f"{scheme.item_term}达标数{_fmt(value)}无效,应为0到{n}的整数", name="items_passed",
+                             value=value)
+        return band(scheme, 0.0, int(round(value)))
+    return band(scheme, value, None)
+
+
+def rectifies(scheme: Scheme, level: int) -> bool:
+    """Whether a unit at this level is flagged for rectification (集中整顿)."""
+    return level <= scheme.rectify_max_rank
+
+
 def score_unit(scheme: Scheme | str, inputs: Mapping[str, Any]) -> UnitResult:
     scheme = load_scheme(scheme)
     unit = normalise(scheme, inputs)
@@ -128,7 +156,7 @@ def score_unit(scheme: Scheme | str, inputs: Mapping[str, Any]) -> UnitResult:
         reasons.append(f"采用上级审核得分{_fmt(base)}分(自评{_fmt(math.fsum(unit.self_scores))}分)")
     passed = None
     if scheme.item_pass_share is not None:
-        passed = sum(1 for s, it in zip(unit.item_scores, scheme.items) if s >= scheme.item_pass_share * it.points - _TOL)
+        passed = len(passed_items(scheme, unit.item_scores))
 
     ctx: dict[str, Any] = dict(unit.values)
     ctx.update(unit.votes)
@@ -165,7 +193,7 @@ def score_unit(scheme: Scheme | str, inputs: Mapping[str, Any]) -> UnitResult:
         org_name=unit.get("org_name"), org_code=unit.get("org_code"), parent_org=unit.get("parent_org"),
         org_type=unit.get("org_type"), base_score=base, bonus=bonus, penalty=penalty, final_score=final,
         level=level, level_name=scheme.level_name(level), reasons=reasons,
-        rectify=level <= scheme.rectify_max_rank, band_level=banded, rule_level=level,
+        rectify=rectifies(scheme, level), band_level=banded, rule_level=level,
         item_scores=unit.item_scores, item_source=unit.item_source, items_passed=passed, survey=sv,
         notes=notes, prev_level=unit.get("prev_level"),
     )

@@ -1,6 +1,6 @@
 """A locality's own numbers: a flat key → value table (the 规则 sheet) applied over a scheme.
 
-Precedence, lowest first (tests/test_overrides.py checks each rule):
+Precedence, lowest first (tests/test_engine_overrides.py checks each rule):
 1. The base scheme: a built-in name, or a scheme file, which replaces the built-in whole.
 2. Rows of the 规则 table override the base one key at a time; a key that is absent or
    whose value is blank keeps the base value.
@@ -105,7 +105,9 @@ def rows_to_table(rows: Iterable[Iterable[Any]], origin: str = "规则表") -> d
         key = str(cells[key_at]).strip()
         value = cells[key_at + 1] if key_at + 1 < len(cells) else None
         if key in seen:
-            raise SchemeError(f"{origin}第{seen[key]}行和第{n}行重复设置了参数 {key}")
+            label = f"({cells[key_at - 1]})" if key_at and not _blank(cells[key_at - 1]) else ""
+            raise SchemeError(f"{origin}第{seen[key]}行和第{n}行重复设置了参数 {key}{label}:"
+                              f"值“{table[key]}”与“{value}”,请只保留一行")
         seen[key] = n
         table[key] = value
     return table
@@ -138,9 +140,9 @@ def apply_overrides(scheme: Scheme, table: Mapping[str, Any], origin: str = "规
             continue
         if key == VERSION_KEY:
             continue
-        parent, last, old = _locate(data, key, origin)
+        parent, last, old = _locate(data, key, origin, value)
         if last in _FROZEN_FIELDS:
-            raise SchemeError(f"{origin}参数 {key} 不能修改")
+            raise SchemeError(f"{origin}参数 {key}({label})的值“{value}”不能套用:该参数不能修改")
         new = _coerce(value, old, key, label, origin)
         if new != old:
             parent[last] = new
@@ -157,7 +159,7 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _locate(data: Any, key: str, origin: str):
+def _locate(data: Any, key: str, origin: str, value: Any = None):
     parts = key.split(".")
     node = data
     for i, part in enumerate(parts):
@@ -178,7 +180,7 @@ def _locate(data: Any, key: str, origin: str):
             node = node[idx]
         else:
             break
-    raise SchemeError(f"{origin}中的参数 {key} 不存在(请核对参数名)")
+    raise SchemeError(f"{origin}中的参数 {key}(值“{value}”)不存在(请核对参数名)")
 
 
 def _dict_slot(node: dict, part: str):
