@@ -223,6 +223,8 @@ def _slots(scheme: Scheme, per_sub: bool) -> list[tuple[str, float, int]]:
 def _check_names(scheme: Scheme, raw: Mapping[str, Any]) -> None:
     if not isinstance(raw, Mapping):
         raise InputError("单位数据须为“名称→值”的对应表")
+    if all(k in INPUTS for k in raw):  # the common case, without building the sets below
+        return
     vote_names = set(scheme.vote_inputs)
     known = set(INPUTS) | vote_names | {MASS_PREFIX + v for v in vote_names}
     unknown = sorted(k for k in raw if k not in known and not _empty_foreign_vote(k, raw[k]))
@@ -230,13 +232,15 @@ def _check_names(scheme: Scheme, raw: Mapping[str, Any]) -> None:
         raise InputError(f"不认识的输入名称:{'、'.join(map(str, unknown))}(请对照名称约定)", name=str(unknown[0]))
 
 
-def _ballots(scheme: Scheme, raw: Mapping[str, Any]) -> tuple[dict[str, int], dict[str, int] | None]:
-    votes = {v: _vote(v, raw.get(v), scheme) for v in scheme.vote_inputs}
-    mass_raw = {v: raw.get(MASS_PREFIX + v) for v in scheme.vote_inputs}
+def ballots(scheme: Scheme, raw: Mapping[str, Any]) -> tuple[dict[str, int], dict[str, int] | None]:
+    """The ballot counts (votes_*, and mass_votes_* when any is filled), checked; names are not checked here."""
+    names = scheme.vote_inputs
+    votes = {v: _vote(v, raw.get(v), scheme) for v in names}
+    mass_raw = {v: raw.get(MASS_PREFIX + v) for v in names}
     mass_votes = None
     if any(not is_blank(x) for x in mass_raw.values()):
         mass_votes = {v: _vote(MASS_PREFIX + v, x, scheme) for v, x in mass_raw.items()}
-        for v in scheme.vote_inputs:
+        for v in names:
             if mass_votes[v] > votes[v]:
                 raise refuse(MASS_PREFIX + v, mass_votes[v], f"超过该选项总票数{votes[v]}(总票数含党员和群众)", scheme)
     return votes, mass_votes
@@ -253,7 +257,7 @@ def normalise_survey(scheme: Scheme, raw: Mapping[str, Any]) -> UnitInputs:
     """
     _check_names(scheme, raw)
     values = {name: _normalise_one(INPUTS[name], raw.get(name), scheme) for name in SURVEY_INPUTS}
-    votes, mass_votes = _ballots(scheme, raw)
+    votes, mass_votes = ballots(scheme, raw)
     return UnitInputs(values=values, item_scores=[], item_source="self", self_scores=[], votes=votes,
                       mass_votes=mass_votes)
 
@@ -274,7 +278,7 @@ def normalise(scheme: Scheme, raw: Mapping[str, Any]) -> UnitInputs:
     if reviewed is None and not all(is_blank(c) for c in _flatten(raw.get("item_scores_reviewed"))):
         notes.append("上级审核得分未填全,按自评得分计算")
 
-    votes, mass_votes = _ballots(scheme, raw)
+    votes, mass_votes = ballots(scheme, raw)
     return UnitInputs(
         values=values,
         item_scores=reviewed if reviewed is not None else self_scores,

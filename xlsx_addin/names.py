@@ -20,7 +20,7 @@ _NAMES = [
     InputName("org_name", "党组织名称", "text"),
     InputName("org_code", "党组织代码", "text"),
     InputName("parent_org", "上级党组织", "text"),
-    InputName("org_type", "党组织类别", "choice", choices="org_types"),
+    InputName("org_type", "党组织类别", "text", choices="org_types"),  # free text; the list only guides input
     InputName("member_count", "党员总数", "count", minimum=1),
     InputName("item_scores", "自评得分", "scores"),
     InputName("item_scores_reviewed", "上级审核得分", "scores"),

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..quotas import QuotaStatus
 from ..scheme.models import Scheme
@@ -31,6 +32,7 @@ class UnitRow:
     key: str  # org_code when present, else org_name: the key of 整改台账 and of the previous year
     previous_level: int | None = None  # from --previous (or the unit's own prev_level input)
     previous_level_name: str = ""
+    inputs: dict[str, Any] | None = None  # the unit's raw inputs (names contract): the summary's 原始数据 sheet
 
 
 @dataclass
@@ -49,6 +51,8 @@ class Settings:
     quota_mode: str = "enforce"
     set_by: str = "parent_org"
     previous: Path | None = None
+    overrides: dict[str, Any] | None = None  # a 规则 table (key → value) applied over scheme_source
+    exclude: tuple[Path, ...] = ()  # files never read as units (e.g. the summary being written)
 
 
 @dataclass

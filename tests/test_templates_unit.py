@@ -1,0 +1,299 @@
+"""The unit workbook (单位填报表): committed files up to date, names contract, values, formulas, print."""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from xlsx_addin import load_scheme, score_unit
+from xlsx_addin.names import INPUTS, MASS_PREFIX
+from xlsx_addin.scheme import BUILTIN
+from xlsx_addin.templates import build_unit_workbook, unit_filename
+from xlsx_addin.templates.unit import RESULT_NAMES, SHEET_BALLOT, SHEET_SELF, SHEET_SURVEY
+
+ROOT = Path(__file__).resolve().parents[1]
+WORKBOOKS = ROOT / "workbooks"
+TABLE_NAMES = {"info_table", "survey_table", "rules_table", "scheme_id", "template_version"}
+
+TYPICAL = dict(org_name="城关镇第一党支部", org_code="A001", parent_org="城关镇党委", org_type="农村", member_count=40,
+               item_scores=[9, 9, 8.5, 9, 9, 8, 10, 9, 9, 9], honor_level="省级", criticism_committee=1, absences=1,
+               election_overdue_months=0, election_overdue_excused="否", members_present=36, masses_present=10,
+               votes_satisfied=30, votes_basic=10, votes_unsatisfied=4, votes_invalid=2, prev_level="四星级")
+STATES = {
+    "blank": None,
+    "typical": TYPICAL,
+    # satisfaction 40 % (< 50 %): 不定星级 whatever the score
+    "vetoed": {**TYPICAL, "item_scores": [10] * 10, "votes_satisfied": 10, "votes_basic": 6, "votes_unsatisfied": 24},
+    # election 13 months overdue without excuse: at most 三星级
+    "capped": {**TYPICAL, "item_scores": [10] * 10, "criticism_committee": 0, "absences": 0,
+               "election_overdue_months": 13, "election_overdue_excused": "否",
+               "mass_votes_satisfied": 8, "mass_votes_basic": 2, "mass_votes_unsatisfied": 0, "mass_votes_invalid": 0},
+    "refused": {**TYPICAL, "item_scores": [9, 9, 8.5, 9, 9, 8, 10, 9, 9, 15]},
+}
+
+
+def _ten_star_values() -> dict:
+    scheme = load_scheme("ten_star")
+    subs = [s.points if i % 3 else 0 for it in scheme.items for i, s in enumerate(it.sub_items)]
+    return dict(org_name="红星村党支部", member_count=25, org_type="村党支部", item_scores=subs, members_present=22,
+                masses_present=0, votes_satisfied=18, votes_basic=3, votes_unsatisfied=1, votes_invalid=0)
+
+
+def _defined_names(path: Path) -> dict[str, str]:
+    with zipfile.ZipFile(path) as z:
+        xml = z.read("xl/workbook.xml").decode("utf-8")
+    return {m.group(1): m.group(2) for m in re.finditer(r'<definedName name="([^"]+)"[^>]*>([^<]+)</definedName>', xml)}
+
+
+def _cells(wb, name: str) -> list:
+    """The openpyxl cells a workbook-level defined name points at, in order."""
+    out = []
+    for sheet, ref in wb.defined_names[name].destinations:
+        block = wb[sheet][ref.replace("$", "")]
+        if not isinstance(block, tuple):
+            out.append(block)
+        else:
+            for row in block:
+                out.extend(row if isinstance(row, tuple) else (row,))
+    return out
+
+
+def _expected_names(scheme) -> set[str]:
+    votes = set(scheme.vote_inputs)
+    return set(INPUTS) | votes | {MASS_PREFIX + v for v in votes} | set(RESULT_NAMES.values()) | TABLE_NAMES
+
+
+# --- committed templates -------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", BUILTIN)
+def test_committed_workbook_equals_fresh_build(name, tmp_path):
+    scheme = load_scheme(name)
+    fresh = build_unit_workbook(tmp_path / unit_filename(scheme), scheme)
+    committed = WORKBOOKS / unit_filename(scheme)
+    assert committed.exists(), f"{committed} is missing: run `xlsx-addin templates --out workbooks`"
+    assert committed.read_bytes() == fresh.read_bytes(), \
+        f"{committed.name} is out of date: run `xlsx-addin templates --out workbooks`"
+
+
+def test_build_is_byte_deterministic_with_values(tmp_path):
+    a = build_unit_workbook(tmp_path / "a.xlsx", "five_star", TYPICAL).read_bytes()
+    b = build_unit_workbook(tmp_path / "b.xlsx", "five_star", TYPICAL).read_bytes()
+    assert a == b
+    assert b"<dcterms:created xsi:type=\"dcterms:W3CDTF\">2026-01-01T00:00:00Z" in zipfile.ZipFile(
+        tmp_path / "a.xlsx").read("docProps/core.xml")
+
+
+def test_build_is_fast(tmp_path):
+    scheme = load_scheme("five_star")
+    build_unit_workbook(tmp_path / "warm.xlsx", scheme, TYPICAL)
+    n = 20
+    start = time.perf_counter()
+    for i in range(n):
+        build_unit_workbook(tmp_path / f"u{i}.xlsx", scheme, TYPICAL)
+    per = (time.perf_counter() - start) / n
+    assert per < 0.1, f"{per * 1000:.1f} ms per workbook (aim: under 30 ms)"
+
+
+# --- the names contract --------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", BUILTIN)
+def test_every_contract_name_resolves_to_the_right_cells(name):
+    scheme = load_scheme(name)
+    path = WORKBOOKS / unit_filename(scheme)
+    names = _defined_names(path)
+    assert set(names) == _expected_names(scheme)
+    wb = load_workbook(path)
+    n_scores = scheme.sub_item_count or len(scheme.items)
+    for input_name in _expected_names(scheme) - TABLE_NAMES - set(RESULT_NAMES.values()):
+        cells = _cells(wb, input_name)
+        want = n_scores if INPUTS.get(input_name) and INPUTS[input_name].kind == "scores" else 1
+        assert len(cells) == want, input_name
+        for cell in cells:
+            assert cell.protection.locked is False, f"{input_name} {cell.coordinate} must be unlocked"
+            assert cell.value is None, f"{input_name} must be blank in the template"
+    # result cells are locked UDF formulas
+    for key, result in RESULT_NAMES.items():
+        (cell,) = _cells(wb, result)
+        assert cell.protection.locked
+        assert isinstance(cell.value, str) and cell.value.startswith("=XJ_"), (result, cell.value)
+    # info/survey tables: (name, value) rows whose names are contract names and whose values are the named cells
+    for table, owned in (("info_table", {n for n in INPUTS if INPUTS[n].kind != "scores"} - {"members_present", "masses_present"}),
+                         ("survey_table", {"members_present", "masses_present"} | set(scheme.vote_inputs)
+                          | {MASS_PREFIX + v for v in scheme.vote_inputs})):
+        ((sheet, ref),) = wb.defined_names[table].destinations
+        rows = wb[sheet][ref.replace("$", "")]
+        assert all(len(r) == 2 for r in rows)
+        keyed = {r[0].value: r[1] for r in rows if r[0].value}
+        assert set(keyed) == owned, table
+        for key, value_cell in keyed.items():
+            (named,) = _cells(wb, key)
+            assert (named.parent.title, named.coordinate) == (value_cell.parent.title, value_cell.coordinate)
+    # rules table: (参数, key, 值, 说明), scheme row first
+    rules = _cells(wb, "rules_table")
+    assert len(rules) % 4 == 0
+    assert _cells(wb, "scheme_id")[0].value == scheme.id
+    assert _cells(wb, "template_version")[0].value == scheme.version
+    for ws in wb.worksheets:
+        assert ws.protection.sheet and not ws.protection.password, ws.title
+        assert ws.protection.formatColumns is False and ws.protection.formatRows is False  # allowed
+    assert wb["xlwings.conf"]["A1"].value == "UDF Modules"
+    assert wb["xlwings.conf"]["B1"].value == "udfs.star_rating"
+
+
+@pytest.mark.parametrize("state", ["typical", "vetoed", "capped"])
+def test_values_written_by_openpyxl_score_as_expected(state, tmp_path):
+    """A clerk's typing, simulated: fill the blank template's named cells, read them back, score."""
+    scheme = load_scheme("five_star")
+    values = STATES[state]
+    wb = load_workbook(WORKBOOKS / unit_filename(scheme))
+    for name, value in values.items():
+        cells = _cells(wb, name)
+        for cell, v in zip(cells, value if isinstance(value, list) else [value]):
+            cell.value = v
+    wb.save(tmp_path / "filled.xlsx")
+    back = load_workbook(tmp_path / "filled.xlsx")
+    read = {}
+    for name in _expected_names(scheme) - TABLE_NAMES - set(RESULT_NAMES.values()):
+        cells = _cells(back, name)
+        read[name] = [c.value for c in cells] if len(cells) > 1 else cells[0].value
+    assert score_unit(scheme, read) == score_unit(scheme, values)
+
+
+# --- cached values ---------------------------------------------------------------------------
+
+def _expected(scheme, values) -> dict:
+    r = score_unit(scheme, values)
+    return {"result_base_score": r.base_score, "result_bonus": r.bonus, "result_penalty": r.penalty,
+            "result_final_score": r.final_score, "result_level": r.level_name,
+            "result_reasons": "；".join(r.reasons), "result_rectify": "是" if r.rectify else "否"}
+
+
+@pytest.mark.parametrize("state", list(STATES))
+def test_cached_values_are_what_the_engine_computes(state, tmp_path):
+    scheme = load_scheme("five_star")
+    values = STATES[state]
+    path = build_unit_workbook(tmp_path / "u.xlsx", scheme, values)
+    wb = load_workbook(path, data_only=True)
+    got = {n: _cells(wb, n)[0].value for n in RESULT_NAMES.values()}
+    if state == "blank":
+        assert {got[n] for n in RESULT_NAMES.values() if n.startswith("result_") and "rate" not in n} == {"待填写"}
+        return
+    if state == "refused":
+        assert all(str(got[n]).startswith("错误:") and "15" in str(got[n]) for n in _expected(scheme, TYPICAL))
+        return
+    assert {n: got[n] for n in _expected(scheme, values)} == pytest.approx(_expected(scheme, values))
+    r = score_unit(scheme, values)
+    assert got["result_participation_rate"] == pytest.approx(r.participation_rate)
+    assert got["result_satisfaction_rate"] == pytest.approx(r.satisfaction_rate)
+
+
+def test_ten_star_sub_item_cells(tmp_path):
+    scheme = load_scheme("ten_star")
+    values = _ten_star_values()
+    path = build_unit_workbook(tmp_path / "t.xlsx", scheme, values)
+    wb = load_workbook(path, data_only=True)
+    assert len(_cells(wb, "item_scores")) == 40
+    r = score_unit(scheme, values)
+    assert _cells(wb, "result_level")[0].value == r.level_name
+    assert _cells(wb, "result_base_score")[0].value == pytest.approx(r.base_score)
+
+
+def test_wrong_shapes_and_unknown_names_are_refused(tmp_path):
+    with pytest.raises(ValueError, match="item_scores"):
+        build_unit_workbook(tmp_path / "x.xlsx", "ten_star", {"org_name": "x", "item_scores": [10] * 10})
+    with pytest.raises(ValueError, match="no_such_input"):
+        build_unit_workbook(tmp_path / "x.xlsx", "five_star", {"no_such_input": 1})
+    # another scheme's empty ballot option is harmless, as in the engine
+    build_unit_workbook(tmp_path / "x.xlsx", "five_star", {"votes_poor": 0})
+
+
+# --- the formulas evaluated outside Excel ------------------------------------------------------
+
+def _bind_udfs():
+    formulas = pytest.importorskip("formulas")
+    import numpy as np
+    import schedula as sh
+    from formulas.functions import wrap_func
+
+    from xlsx_addin import cells
+
+    def plain(v):
+        if isinstance(v, np.ndarray):
+            return [[plain(x) for x in row] for row in v.tolist()] if v.ndim == 2 else [plain(x) for x in v.tolist()]
+        if isinstance(v, list):
+            return [plain(x) for x in v]
+        return None if v is sh.EMPTY else v
+
+    def bind(fn, scalars=()):
+        def udf(*args):  # ranges arrive as 2-D arrays (EMPTY for blank cells): pass them as xlwings would
+            args = [plain(a) for a in args]
+            args = [a[0][0] if i in scalars and isinstance(a, list) else a for i, a in enumerate(args)]
+            return fn(*args)
+        return wrap_func(udf)
+
+    functions = formulas.get_functions()
+    for name, fn in cells.UDF_FUNCTIONS.items():
+        functions[name] = bind(fn, scalars=(0, 1) if name == "XJ_PARTICIPATION" else ())
+    return formulas
+
+
+@pytest.mark.parametrize("state", ["blank", "typical", "vetoed", "capped"])
+def test_formulas_package_evaluates_result_cells_like_the_engine(state, tmp_path):
+    formulas = _bind_udfs()
+    scheme = load_scheme("five_star")
+    path = build_unit_workbook(tmp_path / "f.xlsx", scheme, STATES[state])
+    solution = formulas.ExcelModel().loads(str(path)).finish().calculate()
+    by_cell = {k.upper(): v for k, v in solution.items()}
+    wb = load_workbook(path, data_only=True)
+
+    def evaluated(name):
+        (cell,) = _cells(wb, name)
+        key = f"'[{path.name}]{cell.parent.title}'!{cell.coordinate}".upper()
+        value = by_cell[key].value[0][0]
+        return value, cell.value
+
+    for name in RESULT_NAMES.values():
+        value, cached = evaluated(name)
+        if isinstance(cached, float):
+            assert value == pytest.approx(cached), name
+        else:
+            assert value == (cached or ""), name  # formulas gives '' where openpyxl reads an empty <v> as None
+    if STATES[state] is not None:
+        expected = _expected(scheme, STATES[state])
+        for name, want in expected.items():
+            assert evaluated(name)[0] == pytest.approx(want), name
+
+
+# --- printing (LibreOffice headless) --------------------------------------------------------
+
+@pytest.mark.parametrize("name", BUILTIN)
+def test_libreoffice_prints_a4_with_chinese_titles(name, tmp_path):
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed: the print check needs it")
+    if shutil.which("pdftotext") is None or shutil.which("pdfinfo") is None:
+        pytest.skip("poppler (pdftotext, pdfinfo) is not installed: the print check needs it")
+    scheme = load_scheme(name)
+    src = WORKBOOKS / unit_filename(scheme)
+    work = tmp_path / "in.xlsx"
+    shutil.copyfile(src, work)
+    profile = (tmp_path / "lo_profile").as_uri()
+    subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(work)], check=True, timeout=240, capture_output=True)
+    pdf = tmp_path / "in.pdf"
+    assert pdf.exists()
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True,
+                          text=True, timeout=60).stdout
+    for title in (f"{scheme.name}自评表", f"{scheme.name}党员群众测评表", f"{scheme.name}党员群众测评汇总表",
+                  "填表说明", "规则参数", scheme.items[0].label):
+        assert title in text, title
+    assert "第 1 页" in text
+    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True, timeout=60).stdout
+    size = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info)
+    assert size and abs(float(size.group(1)) - 595.3) < 2 and abs(float(size.group(2)) - 841.9) < 2, info

@@ -1,0 +1,169 @@
+"""星级评定 formula functions for Excel (xlwings UDFs). Names and argument order: docs/DESIGN.md.
+
+Each function is one call into xlsx_addin.cells, which does the work without Excel.
+Ranges arrive as 2-D lists (ndim=2), Excel error values as text (err_to_str=True).
+"""
+from __future__ import annotations
+
+import xlwings as xw
+
+from xlsx_addin import cells
+
+CATEGORY = "星级评定"
+
+__all__ = [
+    "XJ_BASE", "XJ_BONUS", "XJ_PENALTY", "XJ_FINAL", "XJ_LEVEL", "XJ_REASONS", "XJ_RECTIFY",
+    "XJ_STARS", "XJ_STAR_COUNT", "XJ_PARTICIPATION", "XJ_SATISFACTION", "XJ_SURVEY_NOTE",
+    "XJ_LEVEL_OF", "XJ_LEVELS", "XJ_RECTIFY_COL", "XJ_SATISFACTION_COL", "XJ_PARTICIPATION_COL",
+]
+
+# Argument descriptions shown by Excel's function wizard (at most 255 characters each).
+ITEM_SCORES = "自评得分区域(名称 item_scores):每项一格,按项目顺序;十星级也可逐细项填写"
+ITEM_SCORES_REVIEWED = "上级审核得分区域(名称 item_scores_reviewed):与自评得分同形状;全部填写时按审核得分计算,可留空"
+INFO = "基本信息区域:两列(名称、值),如 org_name、member_count、honor_level、absences 等;名称为空的行跳过"
+SURVEY = "测评汇总区域:两列(名称、值),如 members_present、masses_present、votes_satisfied、votes_invalid 等"
+RULES = "可选:本工作簿的规则表区域(参数、key、值、说明),其中 scheme 行指明评定方案;省略时按默认方案 five_star"
+
+
+def _unit_args(f):
+    """The five arguments every unit function shares, in the contract's order."""
+    f = xw.arg("item_scores", ndim=2, err_to_str=True, doc=ITEM_SCORES)(f)
+    f = xw.arg("item_scores_reviewed", ndim=2, err_to_str=True, doc=ITEM_SCORES_REVIEWED)(f)
+    f = xw.arg("info", ndim=2, err_to_str=True, doc=INFO)(f)
+    f = xw.arg("survey", ndim=2, err_to_str=True, doc=SURVEY)(f)
+    f = xw.arg("rules", ndim=2, err_to_str=True, doc=RULES)(f)
+    return f
+
+
+# --- one unit ------------------------------------------------------------------------------
+@xw.func(category=CATEGORY)
+@_unit_args
+def XJ_BASE(item_scores, item_scores_reviewed, info, survey, rules=None):
+    """基础得分:各项得分之和(上级审核得分填全时按审核得分)。"""
+    return cells.base(item_scores, item_scores_reviewed, info, survey, rules)
+
+
+@xw.func(category=CATEGORY)
+@_unit_args
+def XJ_BONUS(item_scores, item_scores_reviewed, info, survey, rules=None):
+    """加分合计(表彰、创新推广等)。"""
+    return cells.bonus(item_scores, item_scores_reviewed, info, survey, rules)
+
+
+@xw.func(category=CATEGORY)
+@_unit_args
+def XJ_PENALTY(item_scores, item_scores_reviewed, info, survey, rules=None):
+    """扣分合计(正数,通报批评、处分、满意率低等)。"""
+    return cells.penalty(item_scores, item_scores_reviewed, info, survey, rules)
+
+
+@xw.func(category=CATEGORY)
+@_unit_args
+def XJ_FINAL(item_scores, item_scores_reviewed, info, survey, rules=None):
+    """综合得分 = 基础得分 + 加分 - 扣分。"""
+    return cells.final(item_scores, item_scores_reviewed, info, survey, rules)
+
+
+@xw.func(category=CATEGORY)
+@_unit_args
+def XJ_LEVEL(item_scores, item_scores_reviewed, info, survey, rules=None):
+    """评定星级(等次):按分数段定级后再执行否决、封顶、降级规则(未含上级配额调整)。"""
+    return cells.level(item_scores, item_scores_reviewed, info, survey, rules)
+
+
+@xw.func(category=CATEGORY)
+@_unit_args
+def XJ_REASONS(item_scores, item_scores_reviewed, info, survey, rules=None):
+    """改变评定结果的每一条规则说明,以“；”分隔。"""
+    return cells.reasons(item_scores, item_scores_reviewed, info, survey, rules)
+
+
+@xw.func(category=CATEGORY)
+@_unit_args
+def XJ_RECTIFY(item_scores, item_scores_reviewed, info, survey, rules=None):
+    """是否列入整改(集中整顿):“是”或“否”。"""
+    return cells.rectify(item_scores, item_scores_reviewed, info, survey, rules)
+
+
+@xw.func(category=CATEGORY)
+@_unit_args
+def XJ_STARS(item_scores, item_scores_reviewed, info, survey, rules=None):
+    """十星级:已得的星(得分达到该星分值规定比例),以“、”分隔。"""
+    return cells.stars(item_scores, item_scores_reviewed, info, survey, rules)
+
+
+@xw.func(category=CATEGORY)
+@_unit_args
+def XJ_STAR_COUNT(item_scores, item_scores_reviewed, info, survey, rules=None):
+    """十星级:得星数。"""
+    return cells.star_count(item_scores, item_scores_reviewed, info, survey, rules)
+
+
+# --- survey --------------------------------------------------------------------------------
+@xw.func(category=CATEGORY)
+@xw.arg("member_count", err_to_str=True, doc="党员总数(单个单元格)")
+@xw.arg("members_present", err_to_str=True, doc="参加测评党员人数(单个单元格)")
+@xw.arg("rules", ndim=2, err_to_str=True, doc=RULES)
+def XJ_PARTICIPATION(member_count, members_present, rules=None):
+    """测评参与率 = 参加测评党员人数 ÷ 党员总数(小数,请设置为百分比格式)。"""
+    return cells.participation(member_count, members_present, rules)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("survey", ndim=2, err_to_str=True, doc=SURVEY)
+@xw.arg("rules", ndim=2, err_to_str=True, doc=RULES)
+def XJ_SATISFACTION(survey, rules=None):
+    """满意率 = (满意 + 基本满意) ÷ 有效票(小数,请设置为百分比格式)。"""
+    return cells.satisfaction(survey, rules)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("survey", ndim=2, err_to_str=True, doc=SURVEY)
+@xw.arg("info", ndim=2, err_to_str=True, doc=INFO)
+@xw.arg("rules", ndim=2, err_to_str=True, doc=RULES)
+def XJ_SURVEY_NOTE(survey, info, rules=None):
+    """测评说明:测评无效或无法计算满意率的原因;测评有效时为空。"""
+    return cells.survey_note(survey, info, rules)
+
+
+# --- a score or a level alone --------------------------------------------------------------
+@xw.func(category=CATEGORY)
+@xw.arg("score", err_to_str=True, doc="综合得分(单个单元格);十星级方案为得星数")
+@xw.arg("rules", ndim=2, err_to_str=True, doc=RULES)
+def XJ_LEVEL_OF(score, rules=None):
+    """按分数段得出的星级(等次),不含否决、封顶和配额调整。"""
+    return cells.level_of_score(score, rules)
+
+
+# --- column forms: one call per column -----------------------------------------------------
+@xw.func(category=CATEGORY)
+@xw.arg("score_column", ndim=2, err_to_str=True, doc="综合得分列(一列,每行一个单位);十星级方案为得星数列")
+@xw.arg("rules", ndim=2, err_to_str=True, doc=RULES)
+def XJ_LEVELS(score_column, rules=None):
+    """整列得分对应的星级(等次),返回同样行数的一列。"""
+    return cells.levels(score_column, rules)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("level_column", ndim=2, err_to_str=True, doc="星级(等次)名称列(一列,每行一个单位)")
+@xw.arg("rules", ndim=2, err_to_str=True, doc=RULES)
+def XJ_RECTIFY_COL(level_column, rules=None):
+    """整列星级(等次)是否列入整改:“是”或“否”,返回同样行数的一列。"""
+    return cells.rectify_column(level_column, rules)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("votes_block", ndim=2, err_to_str=True,
+        doc="测评票数区域:每行一个单位,各列依次为各选项票数和无效票(五星级:满意、基本满意、不满意、无效票)")
+@xw.arg("rules", ndim=2, err_to_str=True, doc=RULES)
+def XJ_SATISFACTION_COL(votes_block, rules=None):
+    """整块票数对应的满意率(小数),返回同样行数的一列。"""
+    return cells.satisfaction_column(votes_block, rules)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("member_count_column", ndim=2, err_to_str=True, doc="党员总数列(一列,每行一个单位)")
+@xw.arg("members_present_column", ndim=2, err_to_str=True, doc="参加测评党员人数列(与党员总数列同样行数)")
+def XJ_PARTICIPATION_COL(member_count_column, members_present_column):
+    """整列测评参与率(小数),返回同样行数的一列。"""
+    return cells.participation_column(member_count_column, members_present_column)

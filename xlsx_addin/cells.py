@@ -1,0 +1,421 @@
+"""The formula functions' logic on raw cell values (what each UDF returns), Excel-free.
+
+Arguments arrive as xlwings passes them: floats, str, None, bool, and lists of lists for
+ranges (``ndim=2``); Excel error values arrive as text ('#N/A', ``err_to_str=True``). A 1-D
+list is read as one row for a table and as one column for a column argument (xlwings
+without ``ndim=2``).
+
+Nothing here computes a rule: the inputs mapping is built from the (name, value) tables and
+handed to the engine (score_unit, survey, level_of, rectifies, the 规则 table parser).
+
+Every public function returns a value for a cell and never raises:
+- a refused input or rules table → ``错误:…`` (the engine's Chinese message);
+- a blank required input → ``待填写``;
+- anything unexpected → ``错误:计算失败(…)``, never a traceback.
+Column functions return N×1 lists of lists and answer every row on its own.
+"""
+from __future__ import annotations
+
+import functools
+from typing import Any, Callable, Hashable, Mapping
+
+from .errors import InputError, MissingInputError, RatingError, SchemeError
+from .inputs import ballots, is_blank, normalise_survey, to_level, to_number
+from .scheme.loader import BUILTIN, DEFAULT_SCHEME, load_scheme
+from .scheme.models import Scheme
+from .scheme.overrides import SCHEME_KEY, apply_overrides, rows_to_table
+from .scoring import UnitResult, level_of, passed_items, rectifies, score_unit
+from .survey import SurveyResult, survey, tally
+
+PENDING = "待填写"
+ERROR = "错误:"
+REASON_SEP = "；"
+LIST_SEP = "、"
+YES, NO = "是", "否"
+
+RULES_ORIGIN = "规则表"
+INFO_LABEL = "基本信息区域"
+SURVEY_LABEL = "测评汇总区域"
+
+
+# --- cell-value shapes ---------------------------------------------------------------------
+def _plain(value: Any) -> Any:
+    if hasattr(value, "tolist") and not isinstance(value, (str, bytes)):
+        return value.tolist()
+    return value
+
+
+def _rows(value: Any) -> list[list]:
+    """A range as rows; a scalar is one 1×1 row, a 1-D list is one row, None is no rows."""
+    value = _plain(value)
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return []
+        nested = [isinstance(_plain(r), (list, tuple)) for r in value]
+        if all(nested):
+            return [list(_plain(r)) for r in value]
+        if any(nested):
+            raise InputError("区域的形状无法识别(各行须为同样多的单元格)")
+        return [list(value)]
+    return [[value]]
+
+
+def _column(value: Any, what: str) -> list:
+    """One column of values; a 1-D list is a column, a scalar is one row, None is one blank row."""
+    value = _plain(value)
+    if value is None:
+        return [None]
+    if isinstance(value, (list, tuple)) and value and not any(isinstance(_plain(r), (list, tuple)) for r in value):
+        return list(value)
+    rows = _rows(value)
+    if not rows:
+        return [None]
+    widths = {len(r) for r in rows}
+    if widths != {1}:
+        raise InputError(f"{what}应为一列,现为{max(widths)}列")
+    return [r[0] for r in rows]
+
+
+def _scalar(value: Any, what: str) -> Any:
+    """One cell's value; a 1×1 range is unwrapped, a larger range is refused."""
+    value = _plain(value)
+    while isinstance(value, (list, tuple)):
+        if len(value) != 1:
+            raise InputError(f"{what}应为单个单元格")
+        value = _plain(value[0])
+    return value
+
+
+def _table(value: Any, what: str) -> dict[str, Any]:
+    """A 2-column range of (name, value) rows; rows whose name cell is blank are skipped."""
+    out: dict[str, Any] = {}
+    for n, row in enumerate(_rows(value), 1):
+        if len(row) != 2:
+            raise InputError(f"{what}应为2列(名称、值),现为{len(row)}列")
+        name, cell = row
+        if is_blank(name):
+            continue
+        key = str(name).strip()
+        if key in out:
+            raise InputError(f"{what}中名称 {key} 重复(第{n}行)", name=key)
+        out[key] = cell
+    return out
+
+
+def _freeze(value: Any) -> Hashable:
+    """A hashable copy of a cell value or range, for the caches."""
+    value = _plain(value)
+    if isinstance(value, (list, tuple)):
+        return tuple(_freeze(v) for v in value)
+    return value
+
+
+# --- schemes from the 规则 range, cached by content ----------------------------------------
+def _rules_key(rules: Any) -> tuple:
+    if isinstance(rules, list) and all(type(r) is list for r in rules):  # ndim=2, as xlwings sends it
+        key = tuple(map(tuple, rules))
+        try:
+            hash(key)
+            return key
+        except TypeError:
+            pass
+    return tuple(tuple(_freeze(c) for c in row) for row in _rows(rules))
+
+
+@functools.lru_cache(maxsize=64)
+def _scheme_from_key(key: tuple) -> tuple[Scheme | None, str | None]:
+    """(scheme, None) or (None, the refusal message); errors are cached too."""
+    try:
+        table = rows_to_table(key, RULES_ORIGIN)
+        name = table.get(SCHEME_KEY)
+        name = DEFAULT_SCHEME if is_blank(name) else str(name).strip()
+        if name not in BUILTIN:
+            raise SchemeError(f"{RULES_ORIGIN}的评定方案“{name}”不是内置方案,应为:{'、'.join(BUILTIN)}")
+        return apply_overrides(load_scheme(name), table, RULES_ORIGIN), None
+    except RatingError as exc:
+        return None, str(exc)
+
+
+def scheme_for(rules: Any = None) -> Scheme:
+    """The scheme a workbook's 规则 range gives (its `scheme` row names the base); five_star without one."""
+    scheme, problem = _scheme_from_key(_rules_key(rules))
+    if scheme is None:
+        raise SchemeError(problem)
+    return scheme
+
+
+def clear_caches() -> None:
+    _scheme_from_key.cache_clear()
+    _score_cached.cache_clear()
+
+
+# --- error handling ------------------------------------------------------------------------
+def _message(exc: BaseException) -> str:
+    if isinstance(exc, MissingInputError):
+        return PENDING
+    if isinstance(exc, RatingError):
+        return ERROR + str(exc)
+    return f"{ERROR}计算失败({type(exc).__name__}),请检查输入"
+
+
+def _cell(fn: Callable) -> Callable:
+    """A scalar cell function: engine errors become cell text, nothing is raised."""
+
+    @functools.wraps(fn)
+    def wrapper(*args):
+        try:
+            return fn(*args)
+        except Exception as exc:  # a cell must never show a traceback
+            return _message(exc)
+
+    return wrapper
+
+
+def _height(value: Any) -> int:
+    try:
+        return max(1, len(_rows(value)))
+    except Exception:
+        return 1
+
+
+def _column_cell(fn: Callable) -> Callable:
+    """A column function: a whole-call error fills the column (as high as the first argument)."""
+
+    @functools.wraps(fn)
+    def wrapper(first, *rest):
+        try:
+            return fn(first, *rest)
+        except Exception as exc:
+            return [[_message(exc)]] * _height(first)
+
+    return wrapper
+
+
+def _each(fn: Callable, rows, *args) -> list[list]:
+    out = []
+    for row in rows:
+        try:
+            out.append([fn(*args, row)])
+        except Exception as exc:
+            out.append([_message(exc)])
+    return out
+
+
+# --- one unit ------------------------------------------------------------------------------
+def unit_inputs(item_scores: Any, item_scores_reviewed: Any, info: Any, survey_table: Any) -> dict[str, Any]:
+    """The inputs mapping of the names contract from the unit functions' four arguments."""
+    inputs: dict[str, Any] = {"item_scores": item_scores, "item_scores_reviewed": item_scores_reviewed}
+    for what, table in ((INFO_LABEL, _table(info, INFO_LABEL)), (SURVEY_LABEL, _table(survey_table, SURVEY_LABEL))):
+        for name, value in table.items():
+            if name in inputs:
+                raise InputError(f"{what}中的名称 {name} 与其他区域重复", name=name)
+            inputs[name] = value
+    return inputs
+
+
+@functools.lru_cache(maxsize=256)
+def _score_cached(rules_key: tuple, items: Hashable, reviewed: Hashable, info: Hashable, survey_t: Hashable):
+    scheme, problem = _scheme_from_key(rules_key)
+    if scheme is None:
+        raise SchemeError(problem)
+    return score_unit(scheme, unit_inputs(items, reviewed, info, survey_t))
+
+
+def unit_result(item_scores: Any, item_scores_reviewed: Any, info: Any, survey_table: Any,
+                rules: Any = None) -> UnitResult:
+    """score_unit on the cells; raises the engine's errors. Cached: a workbook asks ~10 times per change."""
+    return _score_cached(_rules_key(rules), _freeze(item_scores), _freeze(item_scores_reviewed), _freeze(info),
+                         _freeze(survey_table))
+
+
+@_cell
+def base(item_scores, item_scores_reviewed, info, survey_table, rules=None):
+    return unit_result(item_scores, item_scores_reviewed, info, survey_table, rules).base_score
+
+
+@_cell
+def bonus(item_scores, item_scores_reviewed, info, survey_table, rules=None):
+    return unit_result(item_scores, item_scores_reviewed, info, survey_table, rules).bonus
+
+
+@_cell
+def penalty(item_scores, item_scores_reviewed, info, survey_table, rules=None):
+    return unit_result(item_scores, item_scores_reviewed, info, survey_table, rules).penalty
+
+
+@_cell
+def final(item_scores, item_scores_reviewed, info, survey_table, rules=None):
+    return unit_result(item_scores, item_scores_reviewed, info, survey_table, rules).final_score
+
+
+@_cell
+def level(item_scores, item_scores_reviewed, info, survey_table, rules=None):
+    return unit_result(item_scores, item_scores_reviewed, info, survey_table, rules).level_name
+
+
+@_cell
+def reasons(item_scores, item_scores_reviewed, info, survey_table, rules=None):
+    return REASON_SEP.join(unit_result(item_scores, item_scores_reviewed, info, survey_table, rules).reasons)
+
+
+@_cell
+def rectify(item_scores, item_scores_reviewed, info, survey_table, rules=None):
+    return YES if unit_result(item_scores, item_scores_reviewed, info, survey_table, rules).rectify else NO
+
+
+def _star_scheme(rules: Any) -> Scheme:
+    scheme = scheme_for(rules)
+    if scheme.item_pass_share is None:
+        raise InputError(f"“{scheme.name}”不按{scheme.item_term}达标得星,本函数仅用于十星级等得星方案")
+    return scheme
+
+
+@_cell
+def stars(item_scores, item_scores_reviewed, info, survey_table, rules=None):
+    scheme = _star_scheme(rules)
+    r = unit_result(item_scores, item_scores_reviewed, info, survey_table, rules)
+    names = [scheme.items[i].label for i in passed_items(scheme, r.item_scores)]
+    return LIST_SEP.join(names) if names else "无"
+
+
+@_cell
+def star_count(item_scores, item_scores_reviewed, info, survey_table, rules=None):
+    _star_scheme(rules)
+    return unit_result(item_scores, item_scores_reviewed, info, survey_table, rules).items_passed
+
+
+# --- survey --------------------------------------------------------------------------------
+def _survey(scheme: Scheme, raw: Mapping[str, Any]) -> SurveyResult:
+    return survey(scheme, normalise_survey(scheme, raw))
+
+
+def _participation(scheme: Scheme, member_count: Any, members_present: Any) -> float | str:
+    sv = _survey(scheme, {"member_count": member_count, "members_present": members_present})
+    return PENDING if sv.participation_rate is None else sv.participation_rate
+
+
+def _satisfaction(scheme: Scheme, raw: Mapping[str, Any]) -> float | str:
+    sv = _survey(scheme, raw)
+    if sv.total.ballots == 0:
+        return PENDING
+    if sv.satisfaction_rate is None:  # every ballot invalid: the engine says so
+        return sv.problem or PENDING
+    return sv.satisfaction_rate
+
+
+@_cell
+def participation(member_count, members_present, rules=None):
+    return _participation(scheme_for(rules), _scalar(member_count, "党员总数"), _scalar(members_present, "参加测评党员人数"))
+
+
+@_cell
+def satisfaction(survey_table, rules=None):
+    return _satisfaction(scheme_for(rules), _table(survey_table, SURVEY_LABEL))
+
+
+@_cell
+def survey_note(survey_table, info, rules=None):
+    scheme = scheme_for(rules)
+    raw = unit_inputs(None, None, info, survey_table)
+    sv = _survey(scheme, raw)
+    if sv.total.ballots == 0:
+        return PENDING
+    return sv.problem or ""
+
+
+# --- a score or a level alone, and the column forms ----------------------------------------
+def _score_label(scheme: Scheme) -> str:
+    return f"{scheme.item_term}达标数" if scheme.level_rule == "items_passed" else "综合得分"
+
+
+def _level_text(scheme: Scheme, value: Any) -> str:
+    if is_blank(value):
+        return PENDING
+    return scheme.level_name(level_of(scheme, to_number(_score_label(scheme), value, scheme)))
+
+
+def _rectify_text(scheme: Scheme, value: Any) -> str:
+    if is_blank(value):
+        return PENDING
+    return YES if rectifies(scheme, to_level(scheme.level_term, value, scheme)) else NO
+
+
+@_cell
+def level_of_score(score, rules=None):
+    scheme = scheme_for(rules)
+    return _level_text(scheme, _scalar(score, _score_label(scheme)))
+
+
+@_column_cell
+def levels(score_column, rules=None):
+    scheme = scheme_for(rules)
+    return _each(_level_text, _column(score_column, "得分区域"), scheme)
+
+
+@_column_cell
+def rectify_column(level_column, rules=None):
+    scheme = scheme_for(rules)
+    return _each(_rectify_text, _column(level_column, f"{scheme.level_term}区域"), scheme)
+
+
+def _votes_row(scheme: Scheme, row: list) -> float | str:
+    if all(is_blank(c) for c in row):
+        return PENDING
+    raw = dict(zip(scheme.vote_inputs, row))
+    # The column holds only ballots: the engine's ballot check and tally give what
+    # survey() would (it adds only checks against people present, absent here).
+    total = tally(scheme, ballots(scheme, raw)[0])
+    if total.ballots and total.valid:
+        return total.satisfaction_rate
+    return _satisfaction(scheme, raw)  # blank or all invalid: the engine's full path says which
+
+
+def vote_columns(scheme: Scheme) -> list[str]:
+    """The columns of a votes block, in order: the ballot options, then the invalid ballots."""
+    return [o.label for o in scheme.survey.options] + [scheme.survey.invalid_label]
+
+
+@_column_cell
+def satisfaction_column(votes_block, rules=None):
+    scheme = scheme_for(rules)
+    rows = _rows(votes_block) or [[None] * len(scheme.vote_inputs)]
+    want = len(scheme.vote_inputs)
+    bad = {len(r) for r in rows} - {want}
+    if bad:
+        raise InputError(f"测评票数区域应为{want}列({LIST_SEP.join(vote_columns(scheme))}),现为{max(bad)}列")
+    return _each(_votes_row, rows, scheme)
+
+
+def _participation_row(scheme: Scheme, pair: tuple) -> float | str:
+    member_count, members_present = pair
+    if is_blank(member_count) or is_blank(members_present):
+        return PENDING
+    return _participation(scheme, member_count, members_present)
+
+
+@_column_cell
+def participation_column(member_count_column, members_present_column):
+    counts = _column(member_count_column, "党员总数区域")
+    present = _column(members_present_column, "参加测评党员人数区域")
+    if len(counts) != len(present):
+        raise InputError(f"党员总数区域({len(counts)}行)与参加测评党员人数区域({len(present)}行)行数不同")
+    return _each(_participation_row, zip(counts, present), load_scheme(DEFAULT_SCHEME))
+
+
+# --- by formula name -----------------------------------------------------------------------
+# Each UDF's logic under its formula name: XJ_BASE → cells.xj_base (templates/results.py looks
+# functions up this way to give the formula cells their cached values).
+UDF_FUNCTIONS: dict[str, Callable] = {
+    "XJ_BASE": base, "XJ_BONUS": bonus, "XJ_PENALTY": penalty, "XJ_FINAL": final, "XJ_LEVEL": level,
+    "XJ_REASONS": reasons, "XJ_RECTIFY": rectify, "XJ_STARS": stars, "XJ_STAR_COUNT": star_count,
+    "XJ_PARTICIPATION": participation, "XJ_SATISFACTION": satisfaction, "XJ_SURVEY_NOTE": survey_note,
+    "XJ_LEVEL_OF": level_of_score, "XJ_LEVELS": levels, "XJ_RECTIFY_COL": rectify_column,
+    "XJ_SATISFACTION_COL": satisfaction_column, "XJ_PARTICIPATION_COL": participation_column,
+}
+xj_base, xj_bonus, xj_penalty, xj_final, xj_level = base, bonus, penalty, final, level
+xj_reasons, xj_rectify, xj_stars, xj_star_count = reasons, rectify, stars, star_count
+xj_participation, xj_satisfaction, xj_survey_note = participation, satisfaction, survey_note
+xj_level_of, xj_levels, xj_rectify_col = level_of_score, levels, rectify_column
+xj_satisfaction_col, xj_participation_col = satisfaction_column, participation_column

@@ -1,0 +1,247 @@
+"""The 一键汇总 button's work inside the open summary workbook, on a duck-typed xlwings Book.
+
+`workbooks/huizong.py` gets the calling book from xlwings and hands it to `run_in_book`; this
+module never imports xlwings (it only uses `book.sheets[name].range(...).value`, `used_range`,
+`clear_contents`, `number_format`, `charts` and `book.app.status_bar`), so it is tested with a
+fake book. The rows come from sheets.summary_tables — the same rows write_summary formats.
+"""
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+from ..errors import RatingError
+from ..scheme.loader import load_scheme
+from ..scheme.overrides import SCHEME_KEY, rows_to_table
+from .model import Consolidation, Settings
+from .sheets import (CLERK_COLUMNS, DATA_SHEETS, QUOTA_CHART_COLUMNS, RESULT_KEYS, RESULT_TITLE, RULES, SETTINGS,
+                     STATS, OVERVIEW, Kept, Table, records_from_rows, settings_from_rows, summary_tables)
+
+MessageBox = Callable[[Any, str, str], Any]
+TITLE = "一键汇总"
+_NUMBER_LIKE = re.compile(r"^\s*[+-]?(\d[\d,]*\.?\d*|\.\d+)([eE][+-]?\d+)?%?\s*$|^\d{1,4}[-/]\d{1,2}([-/]\d{1,4})?$")
+
+
+def run_in_book(book, *, message_box: MessageBox | None = None,
+                consolidate: Callable[..., Consolidation] | None = None) -> Consolidation | None:
+    """Read 设置 and 规则 of `book`, consolidate, write every sheet's rows back. None when refused."""
+    app = book.app
+    start = time.perf_counter()
+
+    def status(text: str | bool) -> None:
+        try:
+            app.status_bar = text
+        except Exception:  # the status bar is a nicety
+            pass
+
+    def tell(text: str) -> None:
+        if message_box is not None:
+            message_box(book, TITLE, text)
+
+    try:
+        status("一键汇总:正在读取设置……")
+        settings = read_settings(book)
+        kept = read_kept_from_book(book)
+        if consolidate is None:
+            from . import consolidate as job  # the job module of this package
+
+            consolidate = job
+        c = consolidate(settings, progress=_progress(status))
+        status("一键汇总:正在写入汇总表……")
+        write_into_book(book, c, kept)
+    except (RatingError, ValueError, OSError) as exc:
+        status(False)
+        tell(f"汇总未完成:{exc}")
+        return None
+    except Exception:
+        status(False)
+        raise
+    status(False)
+    tell(summary_message(c, time.perf_counter() - start))
+    return c
+
+
+def summary_message(c: Consolidation, seconds: float) -> str:
+    rectify = sum(1 for u in c.units if u.result.rectify)
+    text = (f"汇总完成:读取文件 {c.files_seen} 个,评定单位 {len(c.units)} 个,"
+            f"需整改 {rectify} 个,问题 {len(c.problems)} 条,用时 {seconds:.1f} 秒。")
+    if c.problems:
+        text += "\n请查看“问题清单”工作表。"
+    return text
+
+
+def _progress(status: Callable[[str], None]) -> Callable[..., None]:
+    """A progress callback that accepts (done, total[, text]), (text) or keyword forms."""
+    last = [0.0]
+
+    def progress(*args: Any, **kw: Any) -> None:
+        now = time.perf_counter()
+        if now - last[0] < 0.2:
+            return
+        last[0] = now
+        numbers = [a for a in args if isinstance(a, (int, float)) and not isinstance(a, bool)]
+        texts = [a for a in args if isinstance(a, str)] + [str(v) for v in kw.values() if isinstance(v, str)]
+        done = kw.get("done", numbers[0] if numbers else None)
+        total = kw.get("total", numbers[1] if len(numbers) > 1 else None)
+        text = "一键汇总:" + (texts[0] if texts else "正在读取填报表")
+        if done is not None and total:
+            text += f" {int(done)}/{int(total)}"
+        status(text)
+
+    return progress
+
+
+# --- reading the book ----------------------------------------------------------------------
+def _rows(value: Any) -> list[list[Any]]:
+    """A range's value as rows (xlwings gives a scalar for one cell and a flat list for one row)."""
+    if value is None:
+        return []
+    if not isinstance(value, (list, tuple)):
+        return [[value]]
+    if value and not isinstance(value[0], (list, tuple)):
+        return [list(value)]
+    return [list(r) for r in value]
+
+
+def _used(sheet) -> list[list[Any]]:
+    return _rows(sheet.used_range.value)
+
+
+def book_path(book) -> Path | None:
+    full = getattr(book, "fullname", None)
+    if not full or "://" in str(full):
+        return None
+    return Path(str(full))
+
+
+def read_settings(book) -> Settings:
+    path = book_path(book)
+    rows = _rows(book.sheets[SETTINGS].range("A1:C8").value)
+    settings = settings_from_rows(rows, path.parent if path else None)
+    scheme = load_scheme(settings.scheme_source)
+    try:
+        table = rows_to_table(_used(book.sheets[RULES]), "汇总表“规则”工作表")
+    except Exception:  # no 规则 sheet, or an unreadable one: the scheme's own numbers apply
+        table = {}
+    # a 规则 table written for another scheme (the clerk switched schemes) is not applied; it is rewritten
+    if table and str(table.get(SCHEME_KEY, scheme.id)).strip() == scheme.id and hasattr(settings, "overrides"):
+        settings.overrides = table
+    if path is not None and hasattr(settings, "exclude"):
+        settings.exclude = (path,)
+    return settings
+
+
+def read_kept_from_book(book) -> Kept:
+    kept = Kept()
+    for name in CLERK_COLUMNS:
+        try:
+            kept.sheets[name] = records_from_rows(_used(book.sheets[name]))
+        except Exception:  # a sheet the clerk deleted: nothing to keep
+            continue
+    return kept
+
+
+# --- writing the book ----------------------------------------------------------------------
+def cell_value(value: Any) -> Any:
+    """What to assign through COM: text that Excel would turn into a formula, number or date gets a ' prefix."""
+    if isinstance(value, str) and value and (value[0] in "=+-@" or _NUMBER_LIKE.match(value)):
+        return "'" + value
+    return value
+
+
+def table_block(t: Table) -> list[list[Any]]:
+    """Header + rows, rectangular, safe to assign to a range."""
+    width = max([len(t.header)] + [len(r) for r in t.rows])
+    out = []
+    for row in [t.header] + t.rows:
+        out.append([cell_value(v) for v in row] + [None] * (width - len(row)))
+    return out
+
+
+def write_into_book(book, c: Consolidation, kept: Kept | None = None) -> dict[str, Table]:
+    tables = summary_tables(c, kept)
+    try:
+        book.app.screen_updating = False
+    except Exception:
+        pass
+    try:
+        for name in list(DATA_SHEETS) + [RULES]:
+            _replace(book.sheets[name], table_block(tables[name]))
+        _formats(book, tables)
+        _settings_results(book.sheets[SETTINGS], tables[SETTINGS])
+        _charts(book.sheets[STATS], tables[STATS])
+        book.sheets[OVERVIEW].activate()
+    finally:
+        try:
+            book.app.screen_updating = True
+        except Exception:
+            pass
+    return tables
+
+
+def _replace(sheet, block: list[list[Any]]) -> None:
+    old = _used(sheet)
+    rows = max(len(old), len(block), 1)
+    cols = max(max((len(r) for r in old), default=1), len(block[0]) if block else 1)
+    sheet.range((1, 1), (rows + 1, cols)).clear_contents()
+    if block:
+        sheet.range((1, 1)).value = block
+
+
+def _col_letter(i: int) -> str:
+    s = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def _formats(book, tables: dict[str, Table]) -> None:
+    """Number formats that follow the scheme (统计's columns depend on the number of levels)."""
+    for name in (OVERVIEW, STATS):
+        t = tables[name]
+        last = max(len(t.rows) + 1, 2)
+        for col, kind in enumerate(t.kinds):
+            fmt = {"pct": "0.0%", "int": "0", "score": "General"}.get(kind)
+            if fmt:
+                try:
+                    book.sheets[name].range((2, col + 1), (last, col + 1)).number_format = fmt
+                except Exception:
+                    pass
+
+
+def _settings_results(sheet, t: Table) -> None:
+    start = next(i for i, r in enumerate(t.rows) if r and r[0] == RESULT_TITLE)
+    values = [[t.rows[start + 1 + k][1]] for k in range(len(RESULT_KEYS))]
+    sheet.range((start + 3, 2)).value = values  # +1 header row, +1 one-based, +1 below the title
+
+
+def _charts(sheet, t: Table) -> None:
+    """Point the template's two charts at the new rows and move them below the tables (best effort)."""
+    try:
+        charts = list(sheet.charts)
+    except Exception:
+        return
+    if len(charts) < 2:
+        return
+    meta = t.meta
+    try:
+        if meta["set_rows"]:
+            last = meta["set_rows"][1] + 2
+            lo, hi = meta["level_cols"]
+            charts[0].set_source_data(sheet.range(f"A1:A{last},{_col_letter(lo)}1:{_col_letter(hi)}{last}"))
+        if meta["quota_rows"]:
+            head = t.subheaders[0] + 2
+            last = meta["quota_rows"][1] + 2
+            header = t.rows[t.subheaders[0]]
+            cols = ",".join(f"{_col_letter(header.index(n))}{head}:{_col_letter(header.index(n))}{last}"
+                            for n in QUOTA_CHART_COLUMNS)
+            charts[1].set_source_data(sheet.range(f"A{head}:B{last},{cols}"))
+        top = sheet.range((len(t.rows) + 4, 1)).top
+        charts[0].top = top
+        charts[1].top = top + charts[0].height + 20
+    except Exception:
+        pass

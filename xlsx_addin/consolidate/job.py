@@ -1,0 +1,547 @@
+"""一键汇总: read every unit workbook of a folder tree, re-score from the raw inputs, apply quotas per set.
+
+The summary's rules (settings.scheme_source + settings.overrides) apply to every unit; a unit's own
+规则 sheet and its stored results are only compared and reported. Nothing in the input folder is
+ever written. A bad file or value becomes a row of 问题清单; everything else goes on.
+"""
+from __future__ import annotations
+
+import math
+import os
+import re
+import time
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from ..errors import InputError, RatingError, SchemeError
+from ..inputs import is_blank
+from ..names import INPUTS, MASS_PREFIX
+from ..quotas import apply_quotas
+from ..reader import RAW_SHEET, RULES_TABLE, SCHEME_ID, UnitFile, read_unit, shown
+from ..scheme.loader import load_scheme
+from ..scheme.models import Scheme
+from ..scheme.overrides import SCHEME_KEY, VERSION_KEY, apply_overrides, parameters, parse_number, rows_to_table
+from ..scoring import UnitResult, score_unit
+from .model import Consolidation, Problem, SetSummary, Settings, UnitRow
+
+NO_PARENT = "未填写上级党组织"
+ALL_SET = "全部"
+EXTENSIONS = (".xlsx", ".xlsm")
+HINT, ERROR = "提示", "错误"
+PARALLEL_MIN_FILES = 100  # below this a process pool costs more (start-up, imports) than it saves
+
+Progress = Callable[[int, int], Any]
+
+
+# --- settings --------------------------------------------------------------------------------------
+def summary_scheme(settings: Settings) -> Scheme:
+    """The rules of the consolidation: the scheme (built-in name or YAML path) with the overrides table."""
+    scheme = load_scheme(settings.scheme_source)
+    if settings.overrides:
+        scheme = apply_overrides(scheme, settings.overrides, origin="汇总表规则表")
+    return scheme
+
+
+def check_settings(settings: Settings) -> None:
+    """Refuse unusable settings with a Chinese message (RatingError): the CLI turns it into exit code 2."""
+    d = Path(settings.input_dir)
+    if not d.exists():
+        raise RatingError(f"单位填报表文件夹 {d} 不存在")
+    if not d.is_dir():
+        raise RatingError(f"{d} 不是文件夹,请给出单位填报表所在的文件夹")
+    if settings.quota_mode not in ("enforce", "flag"):
+        raise RatingError(f"配额模式“{settings.quota_mode}”无效,应为 enforce(强制调整)或 flag(仅标记)")
+    if settings.set_by not in ("parent_org", "all"):
+        raise RatingError(f"评定组“{settings.set_by}”无效,应为 parent_org(按上级党组织)或 all(全部单位一起)")
+    if settings.previous is not None and not Path(settings.previous).is_file():
+        raise RatingError(f"上年度汇总表 {settings.previous} 不存在")
+
+
+# --- finding the files -----------------------------------------------------------------------------
+def find_files(input_dir: Path, exclude: Iterable[Path] = ()) -> tuple[list[tuple[str, str]], list[Problem]]:
+    """(absolute path, relative path) of every .xlsx/.xlsm under input_dir, sorted; skipped files as 提示.
+
+    Symbolic links to folders are not followed (no loops); a file reached twice is read once.
+    """
+    root = os.path.abspath(input_dir)
+    skip = {os.path.realpath(p) for p in exclude}
+    seen: set[str] = set()
+    files: list[tuple[str, str]] = []
+    problems: list[Problem] = []
+
+    def unreadable(err: OSError) -> None:
+        rel = os.path.relpath(err.filename, root) if err.filename else "."
+        problems.append(Problem(file=rel, reason=f"文件夹无法读取:{err.strerror or err}", severity=ERROR))
+
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=unreadable):
+        dirnames.sort()
+        for name in sorted(filenames):
+            if not name.lower().endswith(EXTENSIONS):
+                continue
+            full = os.path.join(dirpath, name)
+            rel = os.path.relpath(full, root)
+            if name.startswith("~$"):
+                problems.append(Problem(file=rel, reason="Excel 临时锁定文件(该文件正被打开或上次未正常关闭),已跳过",
+                                        severity=HINT))
+                continue
+            if name.startswith("._"):
+                problems.append(Problem(file=rel, reason="苹果电脑生成的附带文件(不是填报表),已跳过", severity=HINT))
+                continue
+            real = os.path.realpath(full)
+            if real in skip:
+                continue
+            if real in seen:
+                problems.append(Problem(file=rel, reason="与另一个文件是同一文件(快捷方式/链接),已跳过", severity=HINT))
+                continue
+            seen.add(real)
+            files.append((full, rel))
+    return files, problems
+
+
+# --- reading ---------------------------------------------------------------------------------------
+def _read_chunk(items: list[tuple[str, str]]) -> list[UnitFile]:
+    return [read_unit(path, rel) for path, rel in items]
+
+
+def _cpus() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
+
+
+def choose_workers(n_files: int, workers: int | None) -> int:
+    if workers is not None:
+        return max(1, min(int(workers), max(1, n_files)))
+    if n_files < PARALLEL_MIN_FILES:
+        return 1
+    return max(1, min(_cpus(), 8, n_files // (PARALLEL_MIN_FILES // 2)))
+
+
+def read_files(files: list[tuple[str, str]], workers: int | None = None,
+               progress: Progress | None = None) -> list[UnitFile]:
+    """Read every file, in order; process-parallel in chunks when it pays, serial otherwise."""
+    n = len(files)
+    w = choose_workers(n, workers)
+    out: list[UnitFile] = []
+
+    def tick() -> None:
+        if progress is not None:
+            progress(len(out), n)
+
+    if w > 1:
+        size = max(1, min(64, math.ceil(n / (w * 6))))
+        chunks = [files[i:i + size] for i in range(0, n, size)]
+        try:
+            with ProcessPoolExecutor(max_workers=w) as pool:
+                for units in pool.map(_read_chunk, chunks):
+                    out.extend(units)
+                    tick()
+            return out
+        except (BrokenProcessPool, OSError, RuntimeError):
+            pass  # no processes to be had (sandbox, frozen app): read the rest here
+    for item in files[len(out):]:
+        out.append(read_unit(*item))
+        tick()
+    return out
+
+
+# --- one unit --------------------------------------------------------------------------------------
+@dataclass
+class Candidate:
+    """One unit to rate: raw inputs and where they came from."""
+
+    file: UnitFile
+    inputs: dict[str, Any]
+    source: str  # shown in 一览表 and 问题清单
+    raw_row: int | None = None  # row of a summary's 原始数据 sheet
+
+    @property
+    def key(self) -> tuple:
+        code = _text(self.inputs.get("org_code"))
+        if code:
+            return ("code", code)
+        return ("name", _text(self.inputs.get("parent_org")), _text(self.inputs.get("org_name")))
+
+    def problem(self, reason: str, *, name: str | None = None, index: int | None = None, value: Any = "",
+                severity: str = ERROR, cell: str | None = None) -> Problem:
+        if self.raw_row is not None:
+            sheet, where = RAW_SHEET, f"第{self.raw_row}行" + (f" {name}" if name else "")
+        elif name:
+            sheet, where = self.file.where(name, index)
+        else:
+            sheet, where = "", ""
+        return Problem(file=self.source if self.raw_row is not None else self.file.rel, sheet=sheet,
+                       cell=cell if cell is not None else where, value=shown(value), reason=reason, severity=severity)
+
+
+def _text(value: Any) -> str:
+    return "" if is_blank(value) else shown(value).strip()
+
+
+def contract_names(scheme: Scheme) -> list[str]:
+    votes = list(scheme.vote_inputs)
+    return list(INPUTS) + votes + [MASS_PREFIX + v for v in votes]
+
+
+def candidates_of(unit: UnitFile, scheme: Scheme, problems: list[Problem]) -> list[Candidate]:
+    """Check a read file against the contract and the scheme; the units it holds (none when refused)."""
+    problems.extend(unit.problems)
+    if unit.failed:
+        return []
+    names = contract_names(scheme)
+    if unit.raw_units is not None:  # a town's summary workbook: its raw rows are units
+        sid = unit.raw_scheme_id
+        if sid and sid != scheme.id:
+            problems.append(Problem(unit.rel, RAW_SHEET, "", sid, f"该汇总表使用评定方案“{sid}”,与本次汇总方案"
+                                    f"“{scheme.id}”不同,其中的单位未参与评定", ERROR))
+            return []
+        allowed = set(names)
+        return [Candidate(unit, {k: v for k, v in inputs.items() if k in allowed},
+                          f"{unit.rel}:{source}" if source else unit.rel, row)
+                for inputs, source, row in unit.raw_units]
+    if "org_name" not in unit.refs and "item_scores" not in unit.refs:
+        if "一览表" in unit.sheets:
+            problems.append(Problem(unit.rel, reason="这是汇总表,不是单位填报表,已跳过", severity=HINT))
+        else:
+            problems.append(Problem(unit.rel, reason="不是本系统的单位填报表(没有模板的定义名称,如 org_name、"
+                                    "item_scores),未参与评定;请用下发的模板填报", severity=ERROR))
+        return []
+    sid = _text(unit.scheme_id)
+    if SCHEME_ID in unit.refs and sid and sid != scheme.id:
+        sheet, cell = unit.where(SCHEME_ID)
+        problems.append(Problem(unit.rel, sheet, cell, sid, f"本单位填报表使用评定方案“{sid}”,与本次汇总方案“{scheme.id}”"
+                                f"({scheme.name})不同,未参与评定;请用本次下发的模板重新填报", ERROR))
+        return []
+    missing = [n for n in names if n not in unit.refs and n not in _bad_names(unit)]
+    if missing:
+        problems.append(Problem(unit.rel, reason=f"填报表缺少定义名称:{'、'.join(missing)}(模板被改动或版本不符),"
+                                "未参与评定;请用下发的模板重新填报", severity=ERROR))
+        return []
+    return [Candidate(unit, unit.inputs(set(names)), unit.rel)]
+
+
+def _bad_names(unit: UnitFile) -> set[str]:
+    return {p.cell for p in unit.problems}
+
+
+_SLOT_RE = re.compile(r"第(\d+)(?:\.(\d+))?项")
+
+
+def input_problem(c: Candidate, exc: InputError, scheme: Scheme) -> Problem:
+    """A refused input as a 问题清单 row: the defined name's cell, or the exact cell of a score item."""
+    name = exc.name
+    reason = f"{exc},该单位未参与评定"
+    value = exc.value
+    if name in ("item_scores", "item_scores_reviewed"):
+        index = _score_index(c.inputs.get(name), str(exc), exc.value, scheme)
+        if index is not None:
+            cells = c.inputs.get(name)
+            return c.problem(reason, name=name, index=index, value=cells[index] if isinstance(cells, list) else value)
+        return c.problem(reason, name=name, value="" if isinstance(value, list) else value)
+    if name in ("votes", "mass_votes"):
+        names = [(MASS_PREFIX if name == "mass_votes" else "") + v for v in scheme.vote_inputs]
+        if c.raw_row is not None:
+            return c.problem(reason, name=name, value=value)
+        refs = [c.file.refs[n] for n in names if n in c.file.refs]
+        sheet = refs[0].sheet if refs else ""
+        return Problem(c.file.rel, sheet, _cells_text([r.a1 for r in refs]), shown(value), reason, ERROR)
+    if name is not None and name in c.inputs:
+        return c.problem(reason, name=name, value=c.inputs.get(name) if not isinstance(value, list) else value)
+    return c.problem(reason, value=value)
+
+
+def _score_index(cells: Any, message: str, value: Any, scheme: Scheme) -> int | None:
+    if not isinstance(cells, list):
+        return None
+    m = _SLOT_RE.search(message)
+    if m:
+        item = int(m.group(1)) - 1
+        if m.group(2) is None:
+            if len(cells) == len(scheme.items) and 0 <= item < len(cells):
+                return item
+        else:
+            index = sum(len(it.sub_items) for it in scheme.items[:item]) + int(m.group(2)) - 1
+            if 0 <= index < len(cells):
+                return index
+    if value is not None and not isinstance(value, list):
+        for i, cell in enumerate(cells):
+            if type(cell) is type(value) and cell == value:
+                return i
+    return None
+
+
+def _cells_text(cells: list[str]) -> str:
+    """E5,E6,E7 → E5:E7 when the cells make one column; else joined by commas."""
+    m = [re.match(r"([A-Z]+)(\d+)$", c) for c in cells]
+    if cells and all(m) and len({x.group(1) for x in m}) == 1:
+        rows = [int(x.group(2)) for x in m]
+        if rows == list(range(rows[0], rows[0] + len(rows))):
+            return cells[0] if len(cells) == 1 else f"{cells[0]}:{cells[-1]}"
+    return ",".join(cells)
+
+
+# --- comparisons (提示 only: the summary's rules and the recomputation always win) -------------------
+class RulesComparer:
+    """Compare a unit's 规则 table with the summary's rules; identical tables are compared once."""
+
+    def __init__(self, scheme: Scheme):
+        self.params = {p.key: p for p in parameters(scheme)}
+        self.cache: dict[tuple, str | None] = {}
+
+    def differences(self, rows: list[list[Any]]) -> str | None:
+        key = tuple(tuple(shown(v) for v in row) for row in rows)
+        if key not in self.cache:
+            self.cache[key] = self._compare(rows)
+        return self.cache[key]
+
+    def _compare(self, rows: list[list[Any]]) -> str | None:
+        try:
+            table = rows_to_table(rows, "本单位规则表")
+        except SchemeError as exc:
+            return f"本单位规则表无法识别({exc})"
+        diffs = []
+        for key, value in table.items():
+            if key in (SCHEME_KEY, VERSION_KEY) or is_blank(value):
+                continue
+            p = self.params.get(key)
+            if p is None:
+                diffs.append(f"{key} 本单位为{shown(value)}、汇总规则中没有此参数")
+            elif not _same(value, p.value):
+                diffs.append(f"{p.label}({key}) 本单位为{shown(value)}、汇总为{shown(p.value)}")
+        if not diffs:
+            return None
+        more = f"等{len(diffs)}处" if len(diffs) > 6 else ""
+        return ("本单位规则表与本次汇总的规则不同(以汇总规则为准,本单位的规则未使用):" + ";".join(diffs[:6]) + more)
+
+
+def _same(a: Any, b: Any) -> bool:
+    x, y = parse_number(a), parse_number(b)
+    if x is not None and y is not None:
+        return abs(x - y) <= 1e-9
+    return shown(a).strip() == shown(b).strip()
+
+
+# stored result name → (label, how to get the recomputed value, tolerance)
+_RESULTS = {
+    "result_base_score": ("基础得分", lambda r, s: r.base_score, 0.005),
+    "result_bonus": ("加分", lambda r, s: r.bonus, 0.005),
+    "result_penalty": ("减分", lambda r, s: r.penalty, 0.005),
+    "result_final_score": ("综合得分", lambda r, s: r.final_score, 0.005),
+    "result_level": ("评定结果", lambda r, s: s.level_name(r.rule_level), None),
+    "result_rectify": ("整顿标记", lambda r, s: "是" if r.rule_level <= s.rectify_max_rank else "否", None),
+    "result_participation_rate": ("党员参与率", lambda r, s: r.participation_rate, 0.0005),
+    "result_satisfaction_rate": ("满意率", lambda r, s: r.satisfaction_rate, 0.0005),
+}
+
+
+def stored_result_problems(c: Candidate, r: UnitResult, scheme: Scheme) -> list[Problem]:
+    """Stored (cached) results that differ from the recomputation: stale or edited by hand."""
+    out = []
+    for name, (label, get, tol) in _RESULTS.items():
+        stored = c.inputs.get(name) if c.raw_row is not None else c.file.values.get(name)
+        if is_blank(stored):
+            continue  # never calculated (e.g. filled by a program): not an error
+        fresh = get(r, scheme)
+        if _result_equal(stored, fresh, tol):
+            continue
+        text = "空白" if fresh is None else (f"{fresh:.4g}" if isinstance(fresh, float) and tol and tol < 0.001
+                                           else shown(round(fresh, 6) if isinstance(fresh, float) else fresh))
+        out.append(c.problem(f"表内保存的{label}为“{shown(stored)}”,按汇总规则重新计算为“{text}”:表内结果未重新计算"
+                             f"或被手工修改,汇总以重新计算的结果为准", name=name, value=stored, severity=HINT))
+    return out
+
+
+def _result_equal(stored: Any, fresh: Any, tol: float | None) -> bool:
+    if tol is None:
+        return shown(stored).strip() == shown(fresh).strip()
+    x = parse_number(stored)
+    if fresh is None:
+        return False if x is not None else True
+    if x is None:
+        return False
+    return abs(x - float(fresh)) <= tol
+
+
+# --- last year -------------------------------------------------------------------------------------
+def previous_levels(path: Path, scheme: Scheme) -> dict[str, int]:
+    """Last year's final level by org_code and by org_name, from an earlier summary's 一览表."""
+    try:
+        from .writer import read_previous_levels  # the summary writer knows its own layout best
+    except ImportError:
+        read_previous_levels = None
+    raw: dict[Any, Any] = {}
+    if read_previous_levels is not None:
+        try:
+            raw = dict(read_previous_levels(path))
+        except RatingError:
+            raise
+        except Exception:  # noqa: BLE001 - fall back to reading the headers ourselves
+            raw = {}
+    if not raw:
+        raw = _read_previous_table(path)
+    out: dict[str, int] = {}
+    for key, level in raw.items():
+        rank = _rank_of(level, scheme)
+        if rank is not None and not is_blank(key):
+            out[_text(key)] = rank
+    return out
+
+
+def _rank_of(level: Any, scheme: Scheme) -> int | None:
+    if isinstance(level, bool) or is_blank(level):
+        return None
+    if isinstance(level, (int, float)) and level == int(level) and int(level) in {lv.rank for lv in scheme.levels}:
+        return int(level)
+    found = scheme.level_by_name(str(level).strip())
+    return found.rank if found is not None else None
+
+
+def _read_previous_table(path: Path) -> dict[str, Any]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+        rows = wb.get_sheet_by_name("一览表").to_python()
+    except Exception as exc:  # noqa: BLE001
+        raise RatingError(f"上年度汇总表 {path} 无法读取“一览表”:{exc}") from None
+    for k, row in enumerate(rows[:10]):
+        heads = [str(v).strip() for v in row]
+        if "党组织名称" in heads and any(h in heads for h in ("最终星级", "最终等次")):
+            name_at = heads.index("党组织名称")
+            code_at = heads.index("党组织代码") if "党组织代码" in heads else None
+            level_at = heads.index("最终星级") if "最终星级" in heads else heads.index("最终等次")
+            out: dict[str, Any] = {}
+            for line in rows[k + 1:]:
+                level = line[level_at] if level_at < len(line) else None
+                if is_blank(level):
+                    continue
+                if code_at is not None and code_at < len(line) and not is_blank(line[code_at]):
+                    out[_text(line[code_at])] = level
+                if name_at < len(line) and not is_blank(line[name_at]):
+                    out.setdefault(_text(line[name_at]), level)
+            return out
+    raise RatingError(f"上年度汇总表 {path} 的“一览表”中没有找到“党组织名称”和“最终星级/最终等次”列")
+
+
+# --- the job ---------------------------------------------------------------------------------------
+def consolidate(settings: Settings, progress: Progress | None = None, workers: int | None = None) -> Consolidation:
+    """Read, re-score and rate every unit workbook under settings.input_dir (see the module notes)."""
+    check_settings(settings)
+    scheme = summary_scheme(settings)
+    prev = previous_levels(Path(settings.previous), scheme) if settings.previous is not None else None
+    c = Consolidation(scheme=scheme, settings=settings)
+
+    t0 = time.perf_counter()
+    files, problems = find_files(Path(settings.input_dir), settings.exclude)
+    if progress is not None:
+        progress(0, len(files))
+    units = read_files(files, workers=workers, progress=progress)
+    c.files_seen = len(files)
+    t1 = time.perf_counter()
+    c.seconds["read"] = t1 - t0
+
+    cands: list[Candidate] = []
+    for unit in units:
+        cands.extend(candidates_of(unit, scheme, problems))
+    cands = _dedupe(cands, problems)
+
+    rules = RulesComparer(scheme)
+    rated: list[tuple[Candidate, UnitResult]] = []
+    for cand in cands:
+        try:
+            r = score_unit(scheme, cand.inputs)
+        except InputError as exc:
+            problems.append(input_problem(cand, exc, scheme))
+            continue
+        except RatingError as exc:
+            problems.append(cand.problem(f"{exc},该单位未参与评定"))
+            continue
+        except Exception as exc:  # noqa: BLE001 - one unit never stops the county
+            problems.append(cand.problem(f"评分时发生意外错误({type(exc).__name__}:{exc}),该单位未参与评定"))
+            continue
+        if cand.raw_row is None:
+            rows = cand.file.rules_rows
+            if rows:
+                diff = rules.differences(rows)
+                if diff:
+                    sheet, cell = cand.file.where(RULES_TABLE)
+                    problems.append(Problem(cand.file.rel, sheet, cell, "", diff, HINT))
+            problems.extend(stored_result_problems(cand, r, scheme))
+        for note in r.notes:
+            problems.append(cand.problem(f"{note}(已评定,请核实)", severity=HINT))
+        rated.append((cand, r))
+
+    c.units, c.sets = _rate_sets(rated, scheme, settings, prev, problems)
+    c.files_rated = len({cand.file.rel for cand, _ in rated})
+    c.problems = problems
+    c.seconds["score"] = time.perf_counter() - t1
+    return c
+
+
+def _dedupe(cands: list[Candidate], problems: list[Problem]) -> list[Candidate]:
+    """One candidate per key (org_code, else upper level + name): the newest file wins (mtime, then path)."""
+    groups: dict[tuple, list[Candidate]] = {}
+    for cand in cands:
+        groups.setdefault(cand.key, []).append(cand)
+    keep = set()
+    for key, group in groups.items():
+        if len(group) == 1:
+            keep.add(id(group[0]))
+            continue
+        group.sort(key=lambda x: (-x.file.mtime, x.source))
+        winner, losers = group[0], group[1:]
+        keep.add(id(winner))
+        what = f"党组织代码“{key[1]}”" if key[0] == "code" else f"党组织“{key[2]}”(上级党组织“{key[1] or '未填写'}”)"
+        others = "、".join(x.source for x in losers)
+        problems.append(winner.problem(f"{what}在{len(group)}个文件中重复(另见:{others});采用最新的本文件评定",
+                                       name="org_code" if key[0] == "code" else "org_name",
+                                       value=key[1] if key[0] == "code" else key[2], severity=HINT))
+        for x in losers:
+            problems.append(x.problem(f"{what}与文件“{winner.source}”重复;采用较新的“{winner.source}”,本文件未参与评定",
+                                      name="org_code" if key[0] == "code" else "org_name",
+                                      value=key[1] if key[0] == "code" else key[2], severity=ERROR))
+    return [x for x in cands if id(x) in keep]
+
+
+def _rate_sets(rated: list[tuple[Candidate, UnitResult]], scheme: Scheme, settings: Settings,
+               prev: dict[str, int] | None, problems: list[Problem]) -> tuple[list[UnitRow], list[SetSummary]]:
+    groups: dict[str, list[tuple[Candidate, UnitResult]]] = {}
+    for cand, r in rated:
+        if settings.set_by == "all":
+            name = ALL_SET
+        elif r.parent_org:
+            name = r.parent_org
+        else:
+            name = NO_PARENT
+            problems.append(cand.problem(f"未填写上级党组织,归入“{NO_PARENT}”组单独评定(配额在该组内计算)",
+                                         name="parent_org", severity=HINT))
+        groups.setdefault(name, []).append((cand, r))
+
+    ranks = [lv.rank for lv in scheme.levels]
+    rows: list[UnitRow] = []
+    sets: list[SetSummary] = []
+    for name in sorted(groups, key=lambda s: (s == NO_PARENT, s)):
+        members = sorted(groups[name], key=lambda x: x[0].source)
+        results = [r for _, r in members]
+        before = Counter(r.rule_level for r in results)
+        statuses = apply_quotas(scheme, results, settings.quota_mode)
+        after = Counter(r.level for r in results)
+        sets.append(SetSummary(name=name, size=len(results), quotas=statuses,
+                               counts_before={k: before.get(k, 0) for k in ranks},
+                               counts_after={k: after.get(k, 0) for k in ranks}))
+        for cand, r in members:
+            key = r.org_code or r.org_name
+            level = None
+            if prev is not None:
+                level = prev.get(r.org_code) if r.org_code and r.org_code in prev else prev.get(r.org_name)
+            if level is None:
+                level = r.prev_level
+            r.prev_level = level
+            rows.append(UnitRow(result=r, set_name=name, source_file=cand.source, key=key,
+                                previous_level=level,
+                                previous_level_name=scheme.level_name(level) if level is not None else ""))
+    return rows, sets

@@ -1,0 +1,547 @@
+"""The summary workbook's sheets as plain rows: one source for the XlsxWriter file and the xlwings button.
+
+Nothing here formats or touches a file: `summary_tables` turns a Consolidation into one `Table`
+per sheet (header + rows of plain values). `writer.py` lays them out with XlsxWriter;
+`excel.py` (the 一键汇总 button) writes the same rows into the open workbook.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+from ..scheme.loader import BUILTIN, load_scheme
+from ..scheme.models import Scheme
+from ..scheme.overrides import parameters
+from .model import Consolidation, Settings, UnitRow
+
+# --- sheet names ---------------------------------------------------------------------------
+OVERVIEW = "一览表"
+STATS = "统计"
+LEDGER = "整改台账"
+CHANGES = "晋星减星"
+PUBLICITY = "公示名单"
+PROBLEMS = "问题清单"
+SETTINGS = "设置"
+RULES = "规则"
+XLWINGS_CONF = "xlwings.conf"
+DATA_SHEETS = (OVERVIEW, STATS, LEDGER, CHANGES, PUBLICITY, PROBLEMS)
+
+# --- verbatim headers ----------------------------------------------------------------------
+NAME = "党组织名称"
+CODE = "党组织代码"
+SET = "评定组"
+PARENT = "上级党组织"
+RECTIFY = "整改标记"
+SOURCE = "来源文件"
+PREVIOUS = "上年度"
+CHANGE = "晋星/减星"
+# the clerk's columns: kept across re-runs (keyed by org_code, else org_name)
+LEDGER_CLERK = ("整改措施", "责任人", "时限", "进度", "销号日期")
+CHANGES_CLERK = ("审批意见",)
+CLERK_COLUMNS = {LEDGER: LEDGER_CLERK, CHANGES: CHANGES_CLERK}
+
+SET_BY_LABELS = {"parent_org": "按上级党组织", "all": "全县统一"}
+QUOTA_MODE_LABELS = {"enforce": "强制调整", "flag": "仅标记"}
+YES, NO = "是", "否"
+
+
+def final_header(scheme: Scheme) -> str:
+    """最终星级 (星级 schemes) or 最终等次 (等次 schemes)."""
+    return f"最终{scheme.level_term}"
+
+
+@dataclass
+class Table:
+    """One sheet as plain values. Column kinds tell the writer how to format (never what to compute).
+
+    kinds: text, int, score, pct, date, clerk (the clerk's own column: unlocked, tinted).
+    titles: indices into rows of block-title rows (公示名单 levels, 统计 sections);
+    subheaders: indices into rows of rows laid out like the header (统计's second table).
+    """
+
+    name: str
+    header: list[str]
+    rows: list[list[Any]]
+    kinds: list[str]
+    widths: list[float]
+    titles: list[int] = field(default_factory=list)
+    subheaders: list[int] = field(default_factory=list)
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def column(self, header: str) -> int:
+        return self.header.index(header)
+
+
+# --- keys ----------------------------------------------------------------------------------
+def text_key(value: Any) -> str:
+    """A code or name as text: 1001.0 (a number cell) → '1001', None → ''."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def unit_key(code: Any, name: Any) -> str:
+    """The key of a unit across runs and years: org_code when present, else org_name."""
+    return text_key(code) or text_key(name)
+
+
+class Records(dict):
+    """Rows of an earlier sheet keyed by unit_key; `find` falls back from the code to the name."""
+
+    def __init__(self, items: Iterable[tuple[str, dict[str, Any]]] = ()):
+        super().__init__(items)
+        self.by_name: dict[str, dict[str, Any]] = {}
+        for rec in self.values():
+            self.by_name.setdefault(text_key(rec.get(NAME)), rec)
+
+    def find(self, code: Any, name: Any) -> dict[str, Any] | None:
+        code, name = text_key(code), text_key(name)
+        if code and code in self:
+            return self[code]
+        rec = self.by_name.get(name) if name else None
+        if rec is not None and code and text_key(rec.get(CODE)) not in ("", code):
+            return None  # same name, another code: a different unit
+        return rec
+
+
+def records_from_rows(rows: Sequence[Sequence[Any]]) -> Records:
+    """Data rows of a sheet (first row = header) as records keyed by unit_key; robust to column order."""
+    rows = [list(r) for r in rows]
+    if not rows:
+        return Records()
+    header = [text_key(h) for h in rows[0]]
+    out: list[tuple[str, dict[str, Any]]] = []
+    for row in rows[1:]:
+        rec = {h: (row[i] if i < len(row) else None) for i, h in enumerate(header) if h}
+        if not isinstance(rec.get(NAME), (str, int, float)) or not text_key(rec.get(NAME)):
+            continue  # blank rows and block titles
+        out.append((unit_key(rec.get(CODE), rec.get(NAME)), rec))
+    return Records(out)
+
+
+def has_content(value: Any) -> bool:
+    return value is not None and not (isinstance(value, str) and not value.strip())
+
+
+# --- formatting helpers (text only) --------------------------------------------------------
+def _num(x: float | None) -> float | None:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return None
+    x = round(float(x), 6)
+    return int(x) if x.is_integer() else x
+
+
+def _level_name(scheme: Scheme, rank: int | None) -> str:
+    if rank is None:
+        return ""
+    try:
+        return scheme.level_name(rank)
+    except KeyError:
+        return str(rank)
+
+
+def change_text(scheme: Scheme, change: int | None) -> str:
+    """+1 → 晋1星 / 升1个等次; −2 → 减2星 / 降2个等次; 0 → 持平."""
+    if change is None:
+        return ""
+    if change == 0:
+        return "持平"
+    if scheme.level_term == "星级":
+        return f"{'晋' if change > 0 else '减'}{abs(change)}星"
+    return f"{'升' if change > 0 else '降'}{abs(change)}个{scheme.level_term}"
+
+
+def previous_rank(u: UnitRow) -> int | None:
+    return u.previous_level if u.previous_level is not None else u.result.prev_level
+
+
+def previous_name(scheme: Scheme, u: UnitRow) -> str:
+    return u.previous_level_name or _level_name(scheme, previous_rank(u))
+
+
+def level_change(u: UnitRow) -> int | None:
+    prev = previous_rank(u)
+    return None if prev is None else u.result.level - prev
+
+
+def quota_text(scheme: Scheme, u: UnitRow, mode: str) -> str:
+    r = u.result
+    if not r.quota_moved:
+        return ""
+    to = _level_name(scheme, r.quota_level)
+    if mode == "flag":
+        return f"应调为{to}(仅标记,未调整)"
+    return f"{_level_name(scheme, r.rule_level)}→{to}"
+
+
+def reasons_text(u: UnitRow) -> str:
+    r = u.result
+    parts = [x for x in r.reasons if x]
+    parts += [f"提示:{n}" for n in r.notes if n and n not in r.reasons]
+    return "；".join(parts)
+
+
+# --- the sheets ----------------------------------------------------------------------------
+def overview_table(c: Consolidation) -> Table:
+    s, mode = c.scheme, c.settings.quota_mode
+    header = [NAME, CODE, SET, PARENT, "基础得分", "加分", "减分", "综合得分", "参与率", "满意率",
+              "规则定级", "配额调整", final_header(s), PREVIOUS, CHANGE, "说明", RECTIFY, SOURCE]
+    kinds = ["text", "center", "text", "text", "score", "score", "score", "score", "pct", "pct",
+             "center", "text", "center", "center", "center", "text", "center", "text"]
+    widths = [24, 11, 13, 13, 7, 5.5, 5.5, 7, 7, 7, 8.5, 13, 8.5, 8.5, 8, 40, 6, 24]
+    rows = []
+    for u in c.units:
+        r = u.result
+        rows.append([
+            r.org_name, r.org_code or "", u.set_name, r.parent_org or "",
+            _num(r.base_score), _num(r.bonus), _num(r.penalty), _num(r.final_score),
+            _num(r.participation_rate), _num(r.satisfaction_rate),
+            _level_name(s, r.rule_level), quota_text(s, u, mode), r.level_name,
+            previous_name(s, u), change_text(s, level_change(u)), reasons_text(u),
+            YES if r.rectify else NO, u.source_file,
+        ])
+    # printed: everything but 来源文件 (the file paths are for the screen)
+    return Table(OVERVIEW, header, rows, kinds, widths, meta={"print_columns": len(header) - 1})
+
+
+# the quota table below the level counts; 评定组 and 配额 side by side make the chart's two-level axis
+QUOTA_HEADER = (SET, "配额", "单位数", "涉及等次", "类型", "名额", "调整前个数", "调整前是否符合",
+                "调整后个数", "调整后是否符合", "调整单位数", "说明")
+QUOTA_CHART_COLUMNS = ("名额", "调整前个数", "调整后个数")
+
+
+def stats_table(c: Consolidation) -> Table:
+    """Counts and shares per level per set; below, each quota's limit and whether it holds."""
+    s = c.scheme
+    levels = s.levels
+    header = [SET, "单位数"] + [f"{lv.name}(个)" for lv in levels] + [f"{lv.name}占比" for lv in levels] + ["配额调整单位数"]
+    kinds = ["text", "int"] + ["int"] * len(levels) + ["pct"] * len(levels) + ["int"]
+    widths = [16, 16, 8, 15] + [9] * (len(levels) * 2 - 2) + [12]
+    rows: list[list[Any]] = []
+    moved_by_set: dict[str, int] = {}
+    for u in c.units:
+        if u.result.quota_moved:
+            moved_by_set[u.set_name] = moved_by_set.get(u.set_name, 0) + 1
+    total = {lv.rank: 0 for lv in levels}
+    n_all = 0
+    for st in c.sets:
+        counts = [st.counts_after.get(lv.rank, 0) for lv in levels]
+        for lv, k in zip(levels, counts):
+            total[lv.rank] += k
+        n_all += st.size
+        rows.append([st.name, st.size] + counts + [_share(k, st.size) for k in counts] + [moved_by_set.get(st.name, 0)])
+    set_rows = (0, len(rows) - 1) if rows else None
+    counts = [total[lv.rank] for lv in levels]
+    rows.append(["合计", n_all] + counts + [_share(k, n_all) for k in counts] + [sum(moved_by_set.values())])
+
+    rows.append([])
+    titles = [len(rows)]
+    mode_text = QUOTA_MODE_LABELS.get(c.settings.quota_mode, c.settings.quota_mode)
+    rows.append([f"配额执行情况(配额模式:{mode_text};评定组:{SET_BY_LABELS.get(c.settings.set_by, c.settings.set_by)})"])
+    subheaders = [len(rows)]
+    rows.append(list(QUOTA_HEADER[:2]) + [f"涉及{s.level_term}"] + list(QUOTA_HEADER[3:]))
+    first_quota = len(rows)
+    notes: list[str] = []
+    for st in c.sets:
+        for q in st.quotas:
+            kind = {"cap": "上限(至多)", "floor": "下限(至少)"}.get(q.kind, "比例分布")
+            dist = q.kind == "distribution"
+            note = q.note
+            if c.settings.quota_mode == "flag" and not dist and not q.holds_before:
+                note = "；".join(x for x in (note, "仅标记模式:未调整,见一览表“配额调整”列") if x)
+            rows.append([st.name, q.label, st.size, "、".join(q.levels), kind,
+                         "" if dist else q.limit, "" if dist else q.count_before,
+                         "" if dist else ("符合" if q.holds_before else "不符合"),
+                         "" if dist else q.count_after,
+                         "" if dist else ("符合" if q.holds_after else "不符合"), q.moved, note])
+            if q.note:
+                notes.append(f"{st.name}:{q.note}")
+    quota_rows = (first_quota, len(rows) - 1) if len(rows) > first_quota else None
+    if notes:
+        rows.append([])
+        titles.append(len(rows))
+        rows.append(["提示"])
+        rows.extend([[n] for n in notes])
+    meta = {"set_rows": set_rows, "quota_rows": quota_rows, "level_cols": (2, 1 + len(levels)),
+            "quota_kinds": ["text", "text", "int", "text", "center", "int", "int", "center", "int", "center", "int", "text"],
+            "levels": [lv.name for lv in levels], "notes": notes}
+    return Table(STATS, header, rows, kinds, widths, titles=titles, subheaders=subheaders, meta=meta)
+
+
+def _share(k: int, n: int) -> float | None:
+    return round(k / n, 6) if n else None
+
+
+def ledger_table(c: Consolidation, kept: Records | None = None) -> Table:
+    """One row per unit flagged for rectification; the clerk's columns come back from `kept`."""
+    s = c.scheme
+    header = [NAME, CODE, SET, final_header(s), "问题"] + list(LEDGER_CLERK)
+    kinds = ["text", "center", "text", "center", "text"] + ["clerk"] * len(LEDGER_CLERK)
+    widths = [24, 11, 13, 8.5, 44, 30, 9, 11, 16, 11]
+    kept = kept or Records()
+    rows, used = [], set()
+    for u in c.units:
+        r = u.result
+        if not r.rectify:
+            continue
+        problem = "；".join(x for x in r.reasons if x) or f"{r.level_name}(综合得分{_num(r.final_score)}分)"
+        follow = _follow_up(s, r.level)
+        if follow:
+            problem = f"{problem}。{follow}"
+        rec = kept.find(r.org_code, r.org_name)
+        if rec is not None:
+            used.add(id(rec))
+        rows.append([r.org_name, r.org_code or "", u.set_name, r.level_name, problem]
+                    + [_kept(rec, col) for col in LEDGER_CLERK])
+    # earlier entries of units no longer flagged stay on the ledger while the clerk has written in them
+    for rec in kept.values():
+        if id(rec) in used or not any(has_content(rec.get(col)) for col in LEDGER_CLERK):
+            continue
+        old = text_key(rec.get("问题"))
+        note = "【本次汇总未标记整改,保留原记录】"
+        rows.append([text_key(rec.get(NAME)), text_key(rec.get(CODE)), text_key(rec.get(SET)),
+                     text_key(rec.get(final_header(s))), old if old.startswith(note) else note + old]
+                    + [_kept(rec, col) for col in LEDGER_CLERK])
+    return Table(LEDGER, header, rows, kinds, widths)
+
+
+def _kept(rec: Mapping[str, Any] | None, col: str) -> Any:
+    if rec is None:
+        return None
+    value = rec.get(col)
+    return value if has_content(value) else None
+
+
+def _follow_up(s: Scheme, rank: int) -> str:
+    lv = next((x for x in s.levels if x.rank == rank), None)
+    return lv.follow_up if lv else ""
+
+
+def changes_table(c: Consolidation, kept: Records | None = None) -> Table:
+    """Units whose level rose or fell against last year: reported up for approval (晋星/减星)."""
+    s = c.scheme
+    header = [NAME, CODE, SET, PREVIOUS, final_header(s), CHANGE, "综合得分", "说明", "审批意见"]
+    kinds = ["text", "center", "text", "center", "center", "center", "score", "text", "clerk"]
+    widths = [24, 11, 13, 8.5, 8.5, 8, 8, 44, 24]
+    kept = kept or Records()
+    changed = [u for u in c.units if level_change(u)]
+    changed.sort(key=lambda u: (0 if (level_change(u) or 0) > 0 else 1, u.set_name))  # rises first, then falls
+    rows = []
+    for u in changed:
+        r = u.result
+        rec = kept.find(r.org_code, r.org_name)
+        rows.append([r.org_name, r.org_code or "", u.set_name, previous_name(s, u), r.level_name,
+                     change_text(s, level_change(u)), _num(r.final_score), reasons_text(u),
+                     _kept(rec, "审批意见")])
+    return Table(CHANGES, header, rows, kinds, widths)
+
+
+def publicity_table(c: Consolidation) -> Table:
+    """One block per level, top level first: a title row, then its units by score."""
+    s = c.scheme
+    header = ["序号", NAME, PARENT, "综合得分", final_header(s)]
+    kinds = ["int", "text", "text", "score", "center"]
+    widths = [6, 40, 22, 10, 10]
+    rows: list[list[Any]] = []
+    titles = []
+    by_level: dict[int, list[UnitRow]] = {}
+    for u in c.units:
+        by_level.setdefault(u.result.level, []).append(u)
+    for lv in s.levels:
+        units = sorted(by_level.get(lv.rank, []), key=lambda u: (-u.result.final_score, u.result.org_name))
+        titles.append(len(rows))
+        rows.append([f"{lv.name}(共{len(units)}个)"])
+        for i, u in enumerate(units, 1):
+            rows.append([i, u.result.org_name, u.result.parent_org or u.set_name, _num(u.result.final_score), lv.name])
+        if not units:
+            rows.append(["", "(无)"])
+    return Table(PUBLICITY, header, rows, kinds, widths, titles=titles)
+
+
+def problems_table(c: Consolidation) -> Table:
+    header = ["文件", "工作表", "单元格", "值", "原因", "严重程度"]
+    rows = [[p.file, p.sheet, p.cell, _text(p.value), p.reason, p.severity] for p in c.problems]
+    return Table(PROBLEMS, header, rows, ["text", "text", "text", "text", "text", "center"], [36, 12, 14, 18, 56, 8])
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+RAW = "原始数据"
+
+
+def raw_table(c: Consolidation) -> Table | None:
+    """Every rated unit's raw inputs (rawdata.py layout), so a town's summary can be consolidated again
+    at county level. Row 1: the marker and the scheme id; row 2: Chinese labels; row 3: the keys."""
+    units = [u for u in c.units if u.inputs is not None]
+    if not units:
+        return None
+    from . import rawdata
+
+    keys = rawdata.columns(c.scheme)
+    labels = rawdata.header_labels(c.scheme)
+    header = [rawdata.MARKER, "scheme", c.scheme.id] + [""] * (len(keys) - 3)
+    rows = [labels, keys] + [rawdata.to_row(c.scheme, u.inputs, u.source_file) for u in units]
+    kinds = ["text" if k in ("org_name", "org_code", "parent_org", "org_type", rawdata.SOURCE) else "num" for k in keys]
+    widths = [24 if k in ("org_name", rawdata.SOURCE) else 10 for k in keys]
+    return Table(RAW, header, rows, kinds, widths, subheaders=[0, 1], meta={"freeze": 3})
+
+
+# --- 设置 ----------------------------------------------------------------------------------
+SETTINGS_HEADER = ["项目", "内容", "说明"]
+S_INPUT, S_SET_BY, S_MODE, S_SCHEME, S_PREVIOUS = "单位填报表文件夹", "评定组", "配额模式", "评定方案", "上年度汇总表"
+SETTINGS_KEYS = (S_INPUT, S_SET_BY, S_MODE, S_SCHEME, S_PREVIOUS)
+RESULT_TITLE = "上次汇总结果"
+RESULT_KEYS = ("读取文件数", "已评定单位数", "需整改单位数", "晋星/减星单位数", "问题数")
+
+
+def scheme_choices() -> list[str]:
+    """The built-in schemes' Chinese names, offered in the 评定方案 list."""
+    return [load_scheme(n).name for n in BUILTIN]
+
+
+def scheme_label(scheme: Scheme, source: str | None = None) -> str:
+    """What the 评定方案 cell shows: a built-in scheme's Chinese name, or the scheme file's path."""
+    if source and source not in BUILTIN:
+        return str(source)
+    return scheme.name
+
+
+def scheme_source_of(text: Any) -> str:
+    """The scheme a 评定方案 cell names: a built-in id or Chinese name → id; anything else is a path."""
+    value = text_key(text)
+    if not value:
+        return "five_star"
+    if value in BUILTIN:
+        return value
+    for n in BUILTIN:
+        if load_scheme(n).name == value:
+            return n
+    return value
+
+
+def settings_table(scheme: Scheme, settings: Settings | None, c: Consolidation | None = None) -> Table:
+    mode = settings.quota_mode if settings else "enforce"
+    set_by = settings.set_by if settings else "parent_org"
+    rows: list[list[Any]] = [
+        [S_INPUT, _path_text(settings.input_dir) if settings else "",
+         "单位交回的填报表所在文件夹(含子文件夹),例如 D:\\星级评定\\2025;相对路径从本汇总表所在文件夹算起"],
+        [S_SET_BY, SET_BY_LABELS.get(set_by, set_by),
+         "按上级党组织:同一上级党组织的单位一起排名并执行配额;全县统一:全部单位一起排名"],
+        [S_MODE, QUOTA_MODE_LABELS.get(mode, mode),
+         "强制调整:超出配额的单位按排名调整;仅标记:不调整,只在一览表中列出应调整的单位"],
+        [S_SCHEME, scheme_label(scheme, settings.scheme_source if settings else None),
+         "从列表选择内置方案,或填写方案文件(.yaml)路径;“规则”工作表中的数值优先于方案"],
+        [S_PREVIOUS, _path_text(settings.previous) if settings and settings.previous else "",
+         "可不填;填写上年度汇总表路径后,比较晋星/减星"],
+        [],
+        [RESULT_TITLE],
+    ]
+    values = _result_values(c)
+    rows += [[k, values.get(k, "")] for k in RESULT_KEYS]
+    return Table(SETTINGS, SETTINGS_HEADER, rows, ["text", "text", "text"], [18, 44, 70],
+                 titles=[len(rows) - len(RESULT_KEYS) - 1])
+
+
+def _result_values(c: Consolidation | None) -> dict[str, Any]:
+    if c is None:
+        return {}
+    return {
+        "读取文件数": c.files_seen,
+        "已评定单位数": len(c.units),
+        "需整改单位数": sum(1 for u in c.units if u.result.rectify),
+        "晋星/减星单位数": sum(1 for u in c.units if level_change(u)),
+        "问题数": len(c.problems),
+    }
+
+
+def _path_text(p: Path | str | None) -> str:
+    if p is None:
+        return ""
+    text = str(p)
+    return "" if text in ("", ".") else text
+
+
+def settings_from_rows(rows: Sequence[Sequence[Any]], base_dir: Path | None = None) -> Settings:
+    """Read the 设置 sheet's (项目, 内容) rows into Settings. Raises ValueError with a Chinese message."""
+    values: dict[str, Any] = {}
+    for row in rows:
+        row = list(row) + [None, None]
+        key = text_key(row[0])
+        if key in SETTINGS_KEYS and key not in values:
+            values[key] = row[1]
+    folder = text_key(values.get(S_INPUT))
+    if not folder:
+        raise ValueError("请在“设置”工作表填写“单位填报表文件夹”")
+    set_by = _choice(values.get(S_SET_BY), SET_BY_LABELS, "parent_org", S_SET_BY,
+                     extra={"全部": "all", "全部单位": "all", "全镇统一": "all", "全市统一": "all", "统一": "all"})
+    mode = _choice(values.get(S_MODE), QUOTA_MODE_LABELS, "enforce", S_MODE)
+    prev = text_key(values.get(S_PREVIOUS))
+    return Settings(input_dir=_resolve(folder, base_dir), scheme_source=scheme_source_of(values.get(S_SCHEME)),
+                    quota_mode=mode, set_by=set_by, previous=_resolve(prev, base_dir) if prev else None)
+
+
+def _choice(value: Any, labels: Mapping[str, str], default: str, what: str, extra: Mapping[str, str] = {}) -> str:
+    text = text_key(value)
+    if not text:
+        return default
+    for key, label in labels.items():
+        if text in (key, label):
+            return key
+    if text in extra:
+        return extra[text]
+    raise ValueError(f"“设置”工作表中“{what}”的值“{text}”无效,应为:{' / '.join(labels.values())}")
+
+
+def _resolve(text: str, base_dir: Path | None) -> Path:
+    p = Path(text.strip().strip('"'))
+    return p if p.is_absolute() or base_dir is None else base_dir / p
+
+
+# --- 规则 ----------------------------------------------------------------------------------
+RULES_HEADER = ["参数", "key", "值", "说明"]
+
+
+def rules_table(scheme: Scheme) -> Table:
+    rows = [[p.label, p.key, p.value, p.note] for p in parameters(scheme)]
+    return Table(RULES, RULES_HEADER, rows, ["text", "text", "num", "text"], [40, 40, 12, 50])
+
+
+# --- everything ----------------------------------------------------------------------------
+@dataclass
+class Kept:
+    """The clerk's entries of an earlier summary, per sheet (整改台账, 晋星减星)."""
+
+    sheets: dict[str, Records] = field(default_factory=dict)
+
+    def get(self, sheet: str) -> Records:
+        return self.sheets.get(sheet) or Records()
+
+
+def summary_tables(c: Consolidation, kept: Kept | None = None) -> dict[str, Table]:
+    """Every data sheet of the summary (in order) plus 设置 and 规则, as plain rows."""
+    kept = kept or Kept()
+    tables = [
+        overview_table(c), stats_table(c), ledger_table(c, kept.get(LEDGER)), changes_table(c, kept.get(CHANGES)),
+        publicity_table(c), problems_table(c), settings_table(c.scheme, c.settings, c), rules_table(c.scheme),
+    ]
+    raw = raw_table(c)
+    if raw is not None:
+        tables.insert(6, raw)
+    return {t.name: t for t in tables}
+
+
+def empty_consolidation(scheme: Scheme, settings: Settings | None = None) -> Consolidation:
+    return Consolidation(scheme=scheme, settings=settings or Settings(input_dir=Path(""), scheme_source=scheme.id))
+
+
+__all__ = [
+    "CHANGES", "CLERK_COLUMNS", "DATA_SHEETS", "Kept", "LEDGER", "OVERVIEW", "PROBLEMS", "PUBLICITY",
+    "Records", "RULES", "SETTINGS", "STATS", "Table", "final_header", "records_from_rows", "settings_from_rows",
+    "settings_table", "summary_tables", "unit_key",
+]
