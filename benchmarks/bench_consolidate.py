@@ -159,6 +159,7 @@ def run_child(kind: str, input_dir: Path, scheme: str, workers: int) -> dict:
         out = Path(tmp) / "汇总表.xlsx"
         cmd = [sys.executable, str(Path(__file__).resolve()), "--measure", kind, "--dir", str(input_dir),
                "--scheme", scheme, "--workers", str(workers), "--out", str(out)]
+        load = os.getloadavg()[0]
         t0 = time.perf_counter()
         proc = subprocess.run(cmd, capture_output=True, text=True, encoding="utf-8")
         wall = time.perf_counter() - t0
@@ -166,6 +167,8 @@ def run_child(kind: str, input_dir: Path, scheme: str, workers: int) -> dict:
         raise SystemExit(f"measurement failed: {' '.join(cmd)}\n{proc.stderr}")
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     result["process_wall"] = wall
+    result["loadavg_before"] = load
+    result["loadavg_after"] = os.getloadavg()[0]
     return result
 
 
@@ -177,6 +180,11 @@ def median_of(runs: list[dict], *keys: str) -> float:
             v = v.get(k, 0.0) if isinstance(v, dict) else 0.0
         values.append(v)
     return statistics.median(values)
+
+
+def _load(runs: list[dict]) -> str:
+    """1-minute load average before the first and after the last run: >nproc means a shared, busy machine."""
+    return f"{runs[0]['loadavg_before']:.1f}->{runs[-1]['loadavg_after']:.1f}"
 
 
 def _runs(runs: list[dict]) -> str:
@@ -208,7 +216,9 @@ def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--sizes", type=int, nargs="+", default=[1000, 2000, 4000])
     p.add_argument("--runs", type=int, default=3, help="runs per measurement (median reported)")
-    p.add_argument("--naive-runs", type=int, default=None, help="runs of the naive loop (default: --runs)")
+    p.add_argument("--naive-runs", type=int, default=None,
+                   help="runs of the naive loop (default: --runs up to 1,000 units, 1 above: it takes minutes)")
+    p.add_argument("--skip-naive", action="store_true", help="do not run the naive openpyxl loop")
     p.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="worker counts of the consolidation")
     p.add_argument("--scheme", default="five_star")
     p.add_argument("--seed", type=int, default=2026)
@@ -228,7 +238,6 @@ def main() -> int:
 
     notes = machine_notes()
     print(f"# machine: nproc={notes['nproc']} cpu={notes['cpu']!r} python={notes['python']} {notes['packages']}")
-    naive_runs = args.naive_runs or args.runs
     report = {"machine": notes, "command": " ".join([Path(sys.executable).name] + sys.argv), "sizes": {}}
     for n in args.sizes:
         input_dir = county_dir(n, args.scheme, args.seed)
@@ -241,7 +250,11 @@ def main() -> int:
                   f"(runs {_runs(runs)}); split "
                   + ", ".join(f"{k} {v:.2f}" for k, v in split.items())
                   + f"; peak RSS {median_of(runs, 'rss_mb'):.0f} MB (+ worker {median_of(runs, 'rss_children_mb'):.0f} MB)"
-                  + f"; rated {runs[0]['rated']}/{runs[0]['files']}", flush=True)
+                  + f"; rated {runs[0]['rated']}/{runs[0]['files']}; load {_load(runs)}", flush=True)
+        if args.skip_naive:
+            report["sizes"][n] = entry
+            continue
+        naive_runs = args.naive_runs or (args.runs if n <= 1000 else 1)
         runs = [run_child("naive", input_dir, args.scheme, 1) for _ in range(naive_runs)]
         entry["naive"] = runs
         naive = median_of(runs, "e2e")
@@ -249,7 +262,7 @@ def main() -> int:
         print(f"n={n:>5} naive openpyxl: e2e median {naive:6.2f} s (runs {_runs(runs)}); "
               f"read {median_of(runs, 'split', 'read'):.2f} score {median_of(runs, 'split', 'score'):.2f} "
               f"write {median_of(runs, 'split', 'write'):.2f}; peak RSS {median_of(runs, 'rss_mb'):.0f} MB; "
-              f"speed-up {naive / best:.1f}x", flush=True)
+              f"speed-up {naive / best:.1f}x; load {_load(runs)}", flush=True)
         report["sizes"][n] = entry
     if args.json:
         args.json.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")

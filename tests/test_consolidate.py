@@ -14,7 +14,7 @@ import pytest
 
 from xlsx_addin import apply_overrides, load_scheme
 from xlsx_addin.consolidate import Settings, consolidate
-from xlsx_addin.reader import parse_ref, read_unit
+from xlsx_addin.reader import defined_names, parse_ref, read_unit
 from xlsx_addin.templates import build_unit_workbook
 
 SCHEME = load_scheme("five_star")
@@ -289,3 +289,58 @@ def test_parse_ref_forms():
     assert parse_ref("规则!B2").a1 == "B2"
     assert parse_ref("'It''s'!$AA$1").sheet == "It's"
     assert parse_ref("#REF!") is None and parse_ref("'S'!#REF!") is None and parse_ref("Sheet1!$A:$A") is None
+
+
+def test_town_summary_raw_rows_are_rescored(tmp_path):
+    """A town's summary among the files: its 原始数据 rows (consolidate/rawdata.py layout) are units."""
+    from xlsx_addin.consolidate import rawdata
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    build(folder, "辛镇/直报.xlsx", unit("直报支部", "X1", "辛镇", 80))
+    wb = openpyxl.Workbook()
+    wb.active.title = "一览表"
+    ws = wb.create_sheet(rawdata.SHEET)
+    ws.append([rawdata.MARKER])
+    ws.append(rawdata.columns(SCHEME))
+    ws.append(rawdata.to_row(SCHEME, unit("镇汇总支部", "X2", "辛镇", 91), "辛镇/镇汇总支部.xlsx"))
+    bad = unit("坏行支部", "X3", "辛镇", 70, member_count=-3)
+    ws.append(rawdata.to_row(SCHEME, bad, "辛镇/坏行支部.xlsx"))
+    wb.save(folder / "辛镇汇总表.xlsx")
+    c = consolidate(Settings(input_dir=folder, scheme_source="five_star"))
+    units = by_name(c)
+    assert set(units) == {"直报支部", "镇汇总支部"}
+    assert units["镇汇总支部"].result.final_score == 91 and "辛镇汇总表.xlsx" in units["镇汇总支部"].source_file
+    p = errors(c)[0]
+    assert (p.file, p.sheet) == ("辛镇汇总表.xlsx", rawdata.SHEET) and "第4行" in p.cell and p.value == "-3"
+
+
+def test_reader_offsets_quoting_and_broken_names(tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "手工.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Bob's 表")
+    ws.write("C5", "甲支部")  # the used range starts at C5, not A1
+    ws.write_column("E7", [1, 2, 3])
+    wb.add_worksheet("Other")
+    wb.define_name("org_name", "='Bob''s 表'!$C$5")
+    wb.define_name("item_scores", "='Bob''s 表'!$E$6:$E$9")
+    wb.define_name("parent_org", "=#REF!")
+    wb.define_name("members_present", "=Gone!$A$1")
+    wb.close()
+    u = read_unit(path, "手工.xlsx")
+    assert u.values["org_name"] == "甲支部" and u.values["item_scores"] == [None, 1.0, 2.0, 3.0]
+    assert u.where("item_scores", 2) == ("Bob's 表", "E8")
+    why = {p.cell: p.reason for p in u.problems}
+    assert "#REF!" in why["parent_org"] and "Gone" in why["members_present"]
+
+
+def test_defined_names_skip_local_and_excel_names():
+    xml = ('<x:workbook><x:sheets><x:sheet name="A&amp;B" sheetId="1"/></x:sheets><x:definedNames>'
+           '<x:definedName name="_xlnm.Print_Area" localSheetId="0">\'A&amp;B\'!$A$1:$B$2</x:definedName>'
+           '<x:definedName localSheetId="0" name="org_code">\'A&amp;B\'!$C$3</x:definedName>'
+           '<x:definedName name="org_name" hidden="1">\'A&amp;B\'!$C$2</x:definedName>'
+           '<x:definedName name="org_name">\'A&amp;B\'!$Z$9</x:definedName></x:definedNames></x:workbook>')
+    names, sheets = defined_names(xml)
+    assert sheets == ["A&B"] and names == {"org_name": "'A&B'!$C$2"}

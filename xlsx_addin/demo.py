@@ -15,6 +15,7 @@ import time
 import unicodedata
 from collections import Counter, defaultdict
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -429,10 +430,20 @@ def build_workbooks(units: list[tuple[str, dict[str, Any]]], units_dir: Path, sc
         return
     size = max(1, min(25, len(jobs) // (workers * 4)))
     chunks = [(scheme_source, jobs[i:i + size]) for i in range(0, len(jobs), size)]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for done in pool.map(_build_chunk, chunks):
-            if progress is not None:
-                progress.update(done)
+    built = 0
+    try:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for done in pool.map(_build_chunk, chunks):
+                built += done
+                if progress is not None:
+                    progress.update(done)
+        return
+    except (BrokenProcessPool, OSError, RuntimeError):
+        pass  # no processes to be had (sandbox, frozen app): build the rest here
+    for job in jobs[built:]:
+        _build_chunk((scheme_source, [job]))
+        if progress is not None:
+            progress.update(1)
 
 
 def _bar(total: int, desc: str, quiet: bool):
@@ -470,7 +481,10 @@ def summary_lines(c, out_file: Path, seconds: float | None = None) -> list[str]:
 
     moved = [u for u in c.units if u.result.quota_moved]
     mode = "强制调整" if c.settings.quota_mode == "enforce" else "仅标记"
-    lines += ["", f"配额({mode}):{len(moved)}个单位因配额{'调整' if mode == '强制调整' else '被标记'}。"]
+    if not scheme.quotas:
+        lines += ["", "配额:本方案未设比例限制。"]
+    else:
+        lines += ["", f"配额({mode}):{len(moved)}个单位因配额{'调整' if mode == '强制调整' else '被标记'}。"]
     broken = [(s.name, q) for s in c.sets for q in s.quotas if not q.holds_before and q.kind != "distribution"]
     for set_name, q in broken[:8]:
         limit = f"上限{q.limit}个" if q.kind == "cap" else f"下限{q.limit}个"
@@ -478,6 +492,9 @@ def summary_lines(c, out_file: Path, seconds: float | None = None) -> list[str]:
                      f"调整{q.moved}个")
     if len(broken) > 8:
         lines.append(f"  · ……另有{len(broken) - 8}处,详见汇总表“统计”表")
+    spread = [(s.name, q) for s in c.sets for q in s.quotas if q.kind == "distribution"]
+    if spread:
+        lines.append(f"  · {spread[0][1].label}:{len(spread)}个评定组,共调整{sum(q.moved for _, q in spread)}个单位")
 
     rectify = [u for u in c.units if u.result.rectify]
     lines += ["", f"需整顿(整改)的党组织:{len(rectify)}个(已列入“整改台账”)。"]
@@ -489,7 +506,8 @@ def summary_lines(c, out_file: Path, seconds: float | None = None) -> list[str]:
     up = sum(1 for u in c.units if u.previous_level is not None and u.result.level > u.previous_level)
     down = sum(1 for u in c.units if u.previous_level is not None and u.result.level < u.previous_level)
     if up or down:
-        lines += ["", f"与上年度相比:晋{scheme.level_term[0]}{up}个,降{scheme.level_term[0]}{down}个(须报上级审批)。"]
+        rise, fall = ("晋星", "减星") if scheme.level_term == "星级" else ("升等", "降等")
+        lines += ["", f"与上年度相比:{rise}{up}个,{fall}{down}个(须报上级审批)。"]
 
     errors = [p for p in c.problems if p.severity == "错误"]
     hints = [p for p in c.problems if p.severity != "错误"]

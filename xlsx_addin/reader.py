@@ -23,6 +23,7 @@ RULES_TABLE = "rules_table"
 SCHEME_ID = "scheme_id"
 TEMPLATE_VERSION = "template_version"
 SPECIAL = (RULES_TABLE, SCHEME_ID, TEMPLATE_VERSION)
+MAX_BYTES = 200 * 2**20  # a unit workbook is tens of KB; a town's summary a few MB
 RAW_SHEET = "原始数据"  # a summary workbook's raw-inputs sheet (consolidate/rawdata.py)
 
 _NAME_RE = re.compile(r"<(?:\w+:)?definedName\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?definedName>)", re.S)
@@ -205,7 +206,7 @@ def shown(value: Any) -> str:
     return str(value)
 
 
-def _file_problem(data: bytes, rel: str) -> str | None:
+def _file_problem(data: bytes) -> str | None:
     """Why these bytes are not an xlsx/xlsm package; None when they look like one."""
     if not data:
         return "文件为空(0字节),请重新提交"
@@ -255,7 +256,12 @@ def read_unit(path: str | os.PathLike, rel: str | None = None) -> UnitFile:
 def _read(unit: UnitFile) -> None:
     try:
         with open(unit.path, "rb") as f:
-            unit.mtime = os.fstat(f.fileno()).st_mtime
+            st = os.fstat(f.fileno())
+            unit.mtime = st.st_mtime
+            if st.st_size > MAX_BYTES:
+                unit.problem(f"文件过大({st.st_size / 2**20:.0f} MB),不像单位填报表(通常不到1 MB),未读取;"
+                             "请删除其中的图片等内容后重新提交")
+                return
             data = f.read()
     except PermissionError:
         unit.problem("文件无法打开(没有读取权限,或正被其他程序独占打开);请关闭该文件后重新汇总")
@@ -263,7 +269,7 @@ def _read(unit: UnitFile) -> None:
     except OSError as exc:
         unit.problem(f"文件无法打开:{exc.strerror or exc}")
         return
-    why = _file_problem(data, unit.rel)
+    why = _file_problem(data)
     if why:
         unit.problem(why)
         return
@@ -307,7 +313,7 @@ def _read(unit: UnitFile) -> None:
                 _read_raw_sheet(unit, wb)
             return
         grids: dict[str, tuple[list[list[Any]], int, int] | None] = {}
-        for name, ref in refs.items():
+        for name, ref in list(refs.items()):
             if ref.sheet not in grids:
                 grids[ref.sheet] = _grid(wb, ref.sheet)
             grid = grids[ref.sheet]

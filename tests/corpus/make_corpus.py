@@ -431,11 +431,12 @@ def _good_units(n: int, scheme: str = "five_star", seed: int = 7) -> list[tuple[
     from xlsx_addin.demo import generate_county
 
     sch = load_scheme(scheme)
-    out = []
+    out, names = [], set()
     for rel, values in generate_county(max(80, 8 * n), sch, seed=seed):
         r = score_unit(sch, values)
-        if r.notes or r.survey.problem:
+        if r.notes or r.survey.problem or values["org_name"] in names:
             continue
+        names.add(values["org_name"])
         out.append((rel, values))
         if len(out) == n:
             break
@@ -695,6 +696,8 @@ def make_corpus(dest: Path, *, good: int = 4, bomb_mb: int = 300) -> list[Case]:
     cell_case("more_votes_than_people", "单元格/too_many_votes.xlsx", "满意票 above the number of people present",
               "votes_satisfied", int(v["members_present"] + v["masses_present"]) + 5, vals=v,
               reasons=(("超过",),))
+    votes_range = _range_of(dest / "单元格/too_many_votes.xlsx", scheme.vote_inputs)
+    cases[-1].cell += (votes_range, "votes")
 
     # participation below the minimum: rated, the survey not counted, flagged
     v = values()
@@ -940,6 +943,13 @@ def make_corpus(dest: Path, *, good: int = 4, bomb_mb: int = 300) -> list[Case]:
              True, "may", inputs=[v], org_names=[v["org_name"]]))
 
     return cases
+
+
+def _range_of(path: Path, names: list[str]) -> str:
+    """The A1 range spanning the cells of several defined names of one sheet (C9:C12)."""
+    parts = read_parts(path)
+    refs = [name_cells(parts, n)[1][0] for n in names]
+    return f"{refs[0]}:{refs[-1]}"
 
 
 def _zip_bytes(parts: dict[str, bytes]) -> bytes:

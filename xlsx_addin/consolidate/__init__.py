@@ -46,7 +46,7 @@ def command(args) -> int:
         raise RatingError(f"输出文件 {out} 的扩展名须为 .xlsx 或 .xlsm")
     if out.exists() and out.is_dir():
         raise RatingError(f"输出文件 {out} 是一个文件夹,请给出文件名(如 汇总表.xlsx)")
-    if not out.parent.exists() if str(out.parent) else False:
+    if not out.parent.exists():
         raise RatingError(f"输出文件所在的文件夹 {out.parent} 不存在")
     workers = getattr(args, "workers", None)
     if workers is not None and workers < 1:

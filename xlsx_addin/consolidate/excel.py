@@ -16,7 +16,7 @@ from ..errors import RatingError
 from ..scheme.loader import load_scheme
 from ..scheme.overrides import SCHEME_KEY, rows_to_table
 from .model import Consolidation, Settings
-from .sheets import (CLERK_COLUMNS, DATA_SHEETS, QUOTA_CHART_COLUMNS, RESULT_KEYS, RESULT_TITLE, RULES, SETTINGS,
+from .sheets import (CLERK_COLUMNS, DATA_SHEETS, PROBLEMS, RAW, QUOTA_CHART_COLUMNS, RESULT_KEYS, RESULT_TITLE, RULES, SETTINGS,
                      STATS, OVERVIEW, Kept, Table, records_from_rows, settings_from_rows, summary_tables)
 
 MessageBox = Callable[[Any, str, str], Any]
@@ -169,6 +169,8 @@ def write_into_book(book, c: Consolidation, kept: Kept | None = None) -> dict[st
     try:
         for name in list(DATA_SHEETS) + [RULES]:
             _replace(book.sheets[name], table_block(tables[name]))
+        if RAW in tables:
+            _replace(_sheet(book, RAW, after=PROBLEMS), table_block(tables[RAW]))
         _formats(book, tables)
         _settings_results(book.sheets[SETTINGS], tables[SETTINGS])
         _charts(book.sheets[STATS], tables[STATS])
@@ -179,6 +181,14 @@ def write_into_book(book, c: Consolidation, kept: Kept | None = None) -> dict[st
         except Exception:
             pass
     return tables
+
+
+def _sheet(book, name: str, after: str):
+    """The sheet `name`, added after `after` when the workbook has none yet."""
+    try:
+        return book.sheets[name]
+    except Exception:
+        return book.sheets.add(name, after=book.sheets[after])
 
 
 def _replace(sheet, block: list[list[Any]]) -> None:

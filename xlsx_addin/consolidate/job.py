@@ -32,7 +32,7 @@ NO_PARENT = "未填写上级党组织"
 ALL_SET = "全部"
 EXTENSIONS = (".xlsx", ".xlsm")
 HINT, ERROR = "提示", "错误"
-PARALLEL_MIN_FILES = 100  # below this a process pool costs more (start-up, imports) than it saves
+PARALLEL_MIN_FILES = 200  # below this a process pool costs more (start-up, imports) than it saves
 
 Progress = Callable[[int, int], Any]
 
@@ -118,7 +118,7 @@ def choose_workers(n_files: int, workers: int | None) -> int:
         return max(1, min(int(workers), max(1, n_files)))
     if n_files < PARALLEL_MIN_FILES:
         return 1
-    return max(1, min(_cpus(), 8, n_files // (PARALLEL_MIN_FILES // 2)))
+    return max(1, min(_cpus(), 8, n_files // (PARALLEL_MIN_FILES // 2)))  # ≥ 100 files per worker
 
 
 def read_files(files: list[tuple[str, str]], workers: int | None = None,
@@ -174,7 +174,7 @@ class Candidate:
             sheet, where = self.file.where(name, index)
         else:
             sheet, where = "", ""
-        return Problem(file=self.source if self.raw_row is not None else self.file.rel, sheet=sheet,
+        return Problem(file=self.file.rel, sheet=sheet,
                        cell=cell if cell is not None else where, value=shown(value), reason=reason, severity=severity)
 
 
@@ -292,18 +292,24 @@ class RulesComparer:
         self.params = {p.key: p for p in parameters(scheme)}
         self.cache: dict[tuple, str | None] = {}
 
-    def differences(self, rows: list[list[Any]]) -> str | None:
-        key = tuple(tuple(shown(v) for v in row) for row in rows)
+    def differences(self, rows: list[list[Any]]) -> tuple[str, int | None] | None:
+        """(Chinese message, index of the first differing row) or None when the rules agree."""
+        try:
+            key = tuple(map(tuple, rows))
+            hash(key)
+        except TypeError:
+            key = tuple(tuple(shown(v) for v in row) for row in rows)
         if key not in self.cache:
             self.cache[key] = self._compare(rows)
         return self.cache[key]
 
-    def _compare(self, rows: list[list[Any]]) -> str | None:
+    def _compare(self, rows: list[list[Any]]) -> tuple[str, int | None] | None:
         try:
             table = rows_to_table(rows, "本单位规则表")
         except SchemeError as exc:
-            return f"本单位规则表无法识别({exc})"
+            return f"本单位规则表无法识别({exc})", None
         diffs = []
+        first = None
         for key, value in table.items():
             if key in (SCHEME_KEY, VERSION_KEY) or is_blank(value):
                 continue
@@ -312,10 +318,13 @@ class RulesComparer:
                 diffs.append(f"{key} 本单位为{shown(value)}、汇总规则中没有此参数")
             elif not _same(value, p.value):
                 diffs.append(f"{p.label}({key}) 本单位为{shown(value)}、汇总为{shown(p.value)}")
+            if diffs and first is None:
+                first = next((i for i, row in enumerate(rows) if key in (_text(v) for v in row[:2])), None)
         if not diffs:
             return None
         more = f"等{len(diffs)}处" if len(diffs) > 6 else ""
-        return ("本单位规则表与本次汇总的规则不同(以汇总规则为准,本单位的规则未使用):" + ";".join(diffs[:6]) + more)
+        return ("本单位规则表与本次汇总的规则不同(以汇总规则为准,本单位的规则未使用):" + ";".join(diffs[:6]) + more,
+                first)
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -338,7 +347,7 @@ _RESULTS = {
 }
 
 
-def stored_result_problems(c: Candidate, r: UnitResult, scheme: Scheme) -> list[Problem]:
+def stored_result_problems(c: Candidate, r: UnitResult, scheme: Scheme, rules_differ: bool = False) -> list[Problem]:
     """Stored (cached) results that differ from the recomputation: stale or edited by hand."""
     out = []
     for name, (label, get, tol) in _RESULTS.items():
@@ -350,8 +359,9 @@ def stored_result_problems(c: Candidate, r: UnitResult, scheme: Scheme) -> list[
             continue
         text = "空白" if fresh is None else (f"{fresh:.4g}" if isinstance(fresh, float) and tol and tol < 0.001
                                            else shown(round(fresh, 6) if isinstance(fresh, float) else fresh))
-        out.append(c.problem(f"表内保存的{label}为“{shown(stored)}”,按汇总规则重新计算为“{text}”:表内结果未重新计算"
-                             f"或被手工修改,汇总以重新计算的结果为准", name=name, value=stored, severity=HINT))
+        why = "本单位规则表与汇总规则不同" if rules_differ else "表内结果未重新计算或被手工修改"
+        out.append(c.problem(f"表内保存的{label}为“{shown(stored)}”,按汇总规则重新计算为“{text}”:{why},"
+                             f"汇总以重新计算的结果为准", name=name, value=stored, severity=HINT))
     return out
 
 
@@ -465,12 +475,15 @@ def consolidate(settings: Settings, progress: Progress | None = None, workers: i
             continue
         if cand.raw_row is None:
             rows = cand.file.rules_rows
-            if rows:
-                diff = rules.differences(rows)
-                if diff:
-                    sheet, cell = cand.file.where(RULES_TABLE)
-                    problems.append(Problem(cand.file.rel, sheet, cell, "", diff, HINT))
-            problems.extend(stored_result_problems(cand, r, scheme))
+            diff = rules.differences(rows) if rows else None
+            if diff:
+                message, row = diff
+                ref = cand.file.refs[RULES_TABLE]
+                index = row * (ref.col2 - ref.col1 + 1) + min(2, ref.col2 - ref.col1) if row is not None else None
+                sheet, cell = cand.file.where(RULES_TABLE, index)
+                value = rows[row][min(2, len(rows[row]) - 1)] if row is not None else ""
+                problems.append(Problem(cand.file.rel, sheet, cell, shown(value), message, HINT))
+            problems.extend(stored_result_problems(cand, r, scheme, rules_differ=bool(diff)))
         for note in r.notes:
             problems.append(cand.problem(f"{note}(已评定,请核实)", severity=HINT))
         rated.append((cand, r))

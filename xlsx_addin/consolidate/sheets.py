@@ -377,19 +377,20 @@ RAW = "原始数据"
 
 def raw_table(c: Consolidation) -> Table | None:
     """Every rated unit's raw inputs (rawdata.py layout), so a town's summary can be consolidated again
-    at county level. Row 1: the marker and the scheme id; row 2: Chinese labels; row 3: the keys."""
+    at county level. Row 1: the marker and the scheme id; row 2: the keys (names contract); data from row 3,
+    as rawdata.from_rows numbers them."""
     units = [u for u in c.units if u.inputs is not None]
     if not units:
         return None
     from . import rawdata
 
     keys = rawdata.columns(c.scheme)
-    labels = rawdata.header_labels(c.scheme)
-    header = [rawdata.MARKER, "scheme", c.scheme.id] + [""] * (len(keys) - 3)
-    rows = [labels, keys] + [rawdata.to_row(c.scheme, u.inputs, u.source_file) for u in units]
+    header = [rawdata.MARKER, "scheme", c.scheme.id, "本表是各单位的原始填报数据,供上级党组织再次汇总使用,请勿修改"]
+    header += [""] * (len(keys) - len(header))
+    rows = [keys] + [rawdata.to_row(c.scheme, u.inputs, u.source_file) for u in units]
     kinds = ["text" if k in ("org_name", "org_code", "parent_org", "org_type", rawdata.SOURCE) else "num" for k in keys]
     widths = [24 if k in ("org_name", rawdata.SOURCE) else 10 for k in keys]
-    return Table(RAW, header, rows, kinds, widths, subheaders=[0, 1], meta={"freeze": 3})
+    return Table(RAW, header, rows, kinds, widths, subheaders=[0], meta={"freeze": 2})
 
 
 # --- 设置 ----------------------------------------------------------------------------------

@@ -41,7 +41,7 @@ _NUM = {"text": "@", "center": "@", "int": "0", "score": "General", "pct": "0.0%
         "clerk": "General"}
 _ALIGN = {"text": {"text_wrap": True}, "center": {"align": "center"}, "int": {"align": "center"},
           "pct": {"align": "center"}}
-_LANDSCAPE = {OVERVIEW, STATS, LEDGER, CHANGES, PROBLEMS}
+_LANDSCAPE = {OVERVIEW, STATS, LEDGER, CHANGES, PROBLEMS, RAW}
 _FILTERED = {OVERVIEW, LEDGER, CHANGES, PROBLEMS}
 
 
@@ -269,7 +269,7 @@ def _page_setup(ws, t: Table, scheme: Scheme) -> None:
     printed = t.meta.get("print_columns")
     if printed:
         ws.print_area(0, 0, max(len(t.rows), 1), printed - 1)
-    ws.repeat_rows(0)
+    ws.repeat_rows(0, t.meta.get("freeze", 1) - 1)
     ws.center_horizontally()
     ws.set_margins(left=0.4, right=0.4, top=0.75, bottom=0.6)
     ws.hide_gridlines(0)  # gridlines on screen and on paper
@@ -334,7 +334,7 @@ _HELP = [
 
 
 def _template_settings(t: Table) -> Table:
-    rows = [list(r) for r in t.rows] + [[]] + [[line] for line in _HELP]
+    rows = [[r[0], ""] if len(r) == 2 else list(r) for r in t.rows] + [[]] + [[line] for line in _HELP]
     titles = list(t.titles) + [len(t.rows) + 1]
     return Table(t.name, t.header, rows, t.kinds, t.widths, titles=titles, subheaders=t.subheaders, meta=t.meta)
 
