@@ -341,3 +341,23 @@ def test_killed_while_writing_keeps_previous_output(run, tmp_path):
     again = run_cli("consolidate", str(units), "--out", str(out), "--quiet")
     assert again.returncode == 0, again.stderr
     assert len(read_sheet(out, "一览表")) == len(good.files) + len(run["cases"]["odd_file_names"].files)
+
+
+def test_summary_saved_inside_the_input_folder(run, tmp_path):
+    """The clerk saves 汇总表 into the unit folder and runs again and again: the summary, its backup and a
+    leftover temporary file are never counted as units, and never make a unit count twice."""
+    units = tmp_path / "units"
+    units.mkdir()
+    good = run["cases"]["good"]
+    for rel in good.files:
+        (units / Path(rel).name).write_bytes((run["units"] / rel).read_bytes())
+    (units / ".~汇总表.abc123.xlsx").write_bytes(b"")  # what a run killed while writing leaves behind
+    out = units / "汇总表.xlsx"
+    for _ in range(3):
+        proc = run_cli("consolidate", str(units), "--out", str(out), "--quiet")
+        assert proc.returncode == 0, proc.stderr
+        assert "Traceback" not in proc.stderr
+        overview = read_sheet(out, "一览表")
+        assert sorted(u["党组织名称"] for u in overview) == sorted(good.org_names)
+        errors = [p for p in read_sheet(out, "问题清单") if p.get("严重程度") == "错误"]
+        assert not errors, errors

@@ -230,12 +230,14 @@ def _settings_results(sheet, t: Table) -> None:
 
 
 def _charts(sheet, t: Table) -> None:
-    """Point the template's two charts at the new rows and move them below the tables (best effort)."""
+    """Point the template's charts at the new rows and move them below the tables (best effort).
+
+    Chart 1 shows the levels per set; charts 2… one cap/floor quota each (sheets.stats_table meta)."""
     try:
         charts = list(sheet.charts)
     except Exception:
         return
-    if len(charts) < 2:
+    if not charts:
         return
     meta = t.meta
     try:
@@ -243,15 +245,32 @@ def _charts(sheet, t: Table) -> None:
             last = meta["set_rows"][1] + 2
             lo, hi = meta["level_cols"]
             charts[0].set_source_data(sheet.range(f"A1:A{last},{_col_letter(lo)}1:{_col_letter(hi)}{last}"))
-        if meta["quota_rows"]:
-            head = t.subheaders[0] + 2
-            last = meta["quota_rows"][1] + 2
-            header = t.rows[t.subheaders[0]]
-            cols = ",".join(f"{_col_letter(header.index(n))}{head}:{_col_letter(header.index(n))}{last}"
-                            for n in QUOTA_CHART_COLUMNS)
-            charts[1].set_source_data(sheet.range(f"A{head}:B{last},{cols}"))
+        head = t.subheaders[0] + 2  # the quota table's header row (1-based)
+        header = t.rows[t.subheaders[0]]
+        for chart, group in zip(charts[1:], meta["quota_groups"]):
+            g1, g2 = (x + 2 for x in group["rows"])
+            values = ",".join(f"{_col_letter(header.index(n))}{g1}:{_col_letter(header.index(n))}{g2}" for n in
+                              QUOTA_CHART_COLUMNS)
+            chart.set_source_data(sheet.range(f"A{g1}:A{g2},{values}"))
+            _series_names(chart, [f"={_sheet_ref(t.name)}!${_col_letter(header.index(n))}${head}"
+                                  for n in QUOTA_CHART_COLUMNS])
         top = sheet.range((len(t.rows) + 4, 1)).top
         charts[0].top = top
-        charts[1].top = top + charts[0].height + 20
+        for k, chart in enumerate(charts[1:]):
+            chart.top = top + (charts[0].height + 20) * (1 + k // 2)
+    except Exception:
+        pass
+
+
+def _sheet_ref(name: str) -> str:
+    return "'" + name.replace("'", "''") + "'"
+
+
+def _series_names(chart, formulas: list[str]) -> None:
+    """Series names after set_source_data (Windows Excel: chart.api is (ChartObject, Chart))."""
+    try:
+        com = chart.api[1]
+        for i, formula in enumerate(formulas, 1):
+            com.SeriesCollection(i).Name = formula
     except Exception:
         pass

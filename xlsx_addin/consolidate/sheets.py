@@ -246,27 +246,38 @@ def stats_table(c: Consolidation) -> Table:
     rows.append(list(QUOTA_HEADER[:2]) + [f"涉及{s.level_term}"] + list(QUOTA_HEADER[3:]))
     first_quota = len(rows)
     notes: list[str] = []
-    for st in c.sets:
-        for q in st.quotas:
-            kind = {"cap": "上限(至多)", "floor": "下限(至少)"}.get(q.kind, "比例分布")
-            dist = q.kind == "distribution"
-            note = q.note
-            if c.settings.quota_mode == "flag" and not dist and not q.holds_before:
-                note = "；".join(x for x in (note, "仅标记模式:未调整,见一览表“配额调整”列") if x)
-            rows.append([st.name, q.label, st.size, "、".join(q.levels), kind,
-                         "" if dist else q.limit, "" if dist else q.count_before,
-                         "" if dist else ("符合" if q.holds_before else "不符合"),
-                         "" if dist else q.count_after,
-                         "" if dist else ("符合" if q.holds_after else "不符合"), q.moved, note])
-            if q.note:
-                notes.append(f"{st.name}:{q.note}")
+    # quota by quota (the scheme's order), each over every set: one chart per cap/floor quota
+    order = [q.id for q in c.scheme.quotas]
+    pairs = sorted(((order.index(q.id) if q.id in order else len(order), k, st, q)
+                    for k, st in enumerate(c.sets) for q in st.quotas), key=lambda x: (x[0], x[1]))
+    groups: list[dict[str, Any]] = []
+    for _, _, st, q in pairs:
+        kind = {"cap": "上限(至多)", "floor": "下限(至少)"}.get(q.kind, "比例分布")
+        dist = q.kind == "distribution"
+        note = q.note
+        if c.settings.quota_mode == "flag" and not dist and not q.holds_before:
+            note = "；".join(x for x in (note, "仅标记模式:未调整,见一览表“配额调整”列") if x)
+        if not dist and (not groups or groups[-1]["id"] != q.id):
+            groups.append({"id": q.id, "label": q.label, "rows": [len(rows), len(rows)]})
+        if not dist:
+            groups[-1]["rows"][1] = len(rows)
+        rows.append([st.name, q.label, st.size, "、".join(q.levels), kind,
+                     "" if dist else q.limit, "" if dist else q.count_before,
+                     "" if dist else ("符合" if q.holds_before else "不符合"),
+                     "" if dist else q.count_after,
+                     "" if dist else ("符合" if q.holds_after else "不符合"), q.moved, note])
+        if q.note:
+            notes.append(f"{st.name}:{q.note}")
+    if not c.sets:  # the empty template: one chart per cap/floor quota of the scheme, over an empty row
+        groups = [{"id": q.id, "label": q.label, "rows": [first_quota, first_quota]}
+                  for q in c.scheme.quotas if q.kind != "distribution"]
     quota_rows = (first_quota, len(rows) - 1) if len(rows) > first_quota else None
     if notes:
         rows.append([])
         titles.append(len(rows))
         rows.append(["提示"])
         rows.extend([[n] for n in notes])
-    meta = {"set_rows": set_rows, "quota_rows": quota_rows, "level_cols": (2, 1 + len(levels)),
+    meta = {"set_rows": set_rows, "quota_rows": quota_rows, "quota_groups": groups, "level_cols": (2, 1 + len(levels)),
             "quota_kinds": ["text", "text", "int", "text", "center", "int", "int", "center", "int", "center", "int", "text"],
             "levels": [lv.name for lv in levels], "notes": notes}
     return Table(STATS, header, rows, kinds, widths, titles=titles, subheaders=subheaders, meta=meta)

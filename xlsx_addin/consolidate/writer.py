@@ -298,27 +298,25 @@ def _stats_charts(wb, ws, t: Table, scheme: Scheme) -> None:
     chart.set_title({"name": f"各评定组{scheme.level_term}分布", "name_font": {"size": 12, "name": TITLE_FONT}})
     chart.set_y_axis({"name": "单位数", "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
     chart.set_legend({"position": "bottom"})
-    chart.set_size({"width": 560, "height": 340})
-
-    q_first, q_last = meta["quota_rows"] or (t.subheaders[0] + 1, t.subheaders[0] + 1)
-    header = t.rows[t.subheaders[0]]
-    quota = wb.add_chart({"type": "column"})
-    for name, color in zip(QUOTA_CHART_COLUMNS, ("#7F7F7F", "#F4B183", "#C00000")):
-        col = header.index(name)
-        quota.add_series({
-            "name": [t.name, t.subheaders[0] + 1, col],
-            "categories": [t.name, q_first + 1, 0, q_last + 1, 1],
-            "values": [t.name, q_first + 1, col, q_last + 1, col],
-            "fill": {"color": color},
-        })
-    quota.set_title({"name": "配额执行情况(名额与调整前后个数)", "name_font": {"size": 12, "name": TITLE_FONT}})
-    quota.set_y_axis({"name": "单位数", "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
-    quota.set_legend({"position": "bottom"})
-    quota.set_size({"width": 560, "height": 340})
+    chart.set_size({"width": 1140, "height": 320})
 
     anchor = len(t.rows) + 3
+    ws.set_h_pagebreaks([anchor])  # the charts print together on a page of their own
     ws.insert_chart(anchor, 0, chart, {"object_position": 1})
-    ws.insert_chart(anchor, 0, quota, {"object_position": 1, "x_offset": 580})
+    head = t.subheaders[0] + 1  # the quota table's header row (0-based sheet row)
+    header = t.rows[t.subheaders[0]]
+    for k, group in enumerate(meta["quota_groups"]):
+        g1, g2 = (x + 1 for x in group["rows"])
+        quota = wb.add_chart({"type": "column"})
+        for name, color in zip(QUOTA_CHART_COLUMNS, ("#7F7F7F", "#F4B183", "#C00000")):
+            col = header.index(name)
+            quota.add_series({"name": [t.name, head, col], "categories": [t.name, g1, 0, g2, 0],
+                              "values": [t.name, g1, col, g2, col], "fill": {"color": color}, "gap": 80})
+        quota.set_title({"name": f"{group['label']}:名额与调整前后个数", "name_font": {"size": 11, "name": TITLE_FONT}})
+        quota.set_y_axis({"name": "单位数", "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
+        quota.set_legend({"position": "bottom"})
+        quota.set_size({"width": 560, "height": 320})
+        ws.insert_chart(anchor + 18 * (1 + k // 2), 0, quota, {"object_position": 1, "x_offset": 580 * (k % 2)})
 
 
 # --- 设置 / xlwings.conf -------------------------------------------------------------------

@@ -232,7 +232,11 @@ def parse_number(value: Any) -> float | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
-        return float(value) if value == value else None
+        try:
+            number = float(value)
+        except OverflowError:  # an int beyond the float range
+            return None
+        return number if number - number == 0 else None  # NaN and ±inf are not numbers a cell can hold
     if not isinstance(value, str):
         return None
     text = value.strip().translate(_FULLWIDTH).replace(",", "")
