@@ -11,7 +11,9 @@ import html
 import io
 import os
 import re
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +26,8 @@ SCHEME_ID = "scheme_id"
 TEMPLATE_VERSION = "template_version"
 SPECIAL = (RULES_TABLE, SCHEME_ID, TEMPLATE_VERSION)
 MAX_BYTES = 200 * 2**20  # a unit workbook is tens of KB; a town's summary a few MB
+MAX_SHEET_BYTES = 64 * 2**20  # one sheet's XML, unpacked (a unit's is under 100 KB)
+MAX_UNPACKED_BYTES = 256 * 2**20  # the whole package, unpacked (zip bombs)
 RAW_SHEET = "原始数据"  # a summary workbook's raw-inputs sheet (consolidate/rawdata.py)
 
 _NAME_RE = re.compile(r"<(?:\w+:)?definedName\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?definedName>)", re.S)
@@ -126,6 +130,40 @@ def defined_names(workbook_xml: str) -> tuple[dict[str, str], list[str]]:
         text = m.group(2) or ""
         names.setdefault(name, html.unescape(text) if "&" in text else text)
     return names, sheets
+
+
+def sheet_parts(zf: zipfile.ZipFile, workbook_xml: str) -> dict[str, str]:
+    """Sheet name → its part in the package (xl/worksheets/sheet1.xml), by the workbook's relationships."""
+    try:
+        rels = zf.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    except KeyError:
+        return {}
+    targets = {}
+    for m in re.finditer(r"<(?:\w+:)?Relationship\b([^>]*?)/?>", rels):
+        rid, target = _attr(m.group(1), "Id"), _attr(m.group(1), "Target")
+        if rid and target:
+            targets[rid] = target.lstrip("/") if target.startswith("/") else "xl/" + target
+    out = {}
+    for m in _SHEET_RE.finditer(workbook_xml):
+        name, rid = _attr(m.group(1), "name"), _attr(m.group(1), "id")
+        if name is not None and rid in targets:
+            out[name] = targets[rid]
+    return out
+
+
+_ERROR_CELL_RE = re.compile(rb'<(?:\w+:)?c\b(?=[^>]*\bt="e")[^>]*\br="([A-Z]+\d+)"[^>]*>(.*?)</(?:\w+:)?c>', re.S)
+_V_RE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
+
+
+def error_cells(xml: bytes) -> dict[str, str]:
+    """A1 → Excel error value (#N/A …) of the cells of a sheet part that hold one (calamine shows them blank)."""
+    if b't="e"' not in xml:
+        return {}
+    out = {}
+    for m in _ERROR_CELL_RE.finditer(xml):
+        v = _V_RE.search(m.group(2))
+        out[m.group(1).decode()] = html.unescape(v.group(1).decode("utf-8", "replace")) if v else "#VALUE!"
+    return out
 
 
 def _attr(attrs: str, key: str) -> str | None:
@@ -247,6 +285,10 @@ def read_unit(path: str | os.PathLike, rel: str | None = None) -> UnitFile:
     unit = UnitFile(path=path, rel=rel if rel is not None else path)
     try:
         _read(unit)
+    except (zipfile.BadZipFile, zlib.error, EOFError, zipfile.LargeZipFile, NotImplementedError, ValueError, OSError,
+            struct.error):  # what zipfile raises on damaged headers, offsets and streams
+        unit.values.clear()
+        unit.problem("文件已损坏(压缩包内容有误,可能未传输完整),无法读取;请重新提交")
     except Exception as exc:  # noqa: BLE001 - a bad file must never stop a county's consolidation
         unit.values.clear()
         unit.problem(f"读取文件时发生意外错误({type(exc).__name__}:{exc}),请在 Excel 中打开检查后另存再提交")
@@ -300,6 +342,37 @@ def _read(unit: UnitFile) -> None:
         refs[name] = ref
     unit.refs = refs
 
+    parts = sheet_parts(zf, workbook_xml)
+    needed = {ref.sheet for ref in refs.values()} or ({RAW_SHEET} & set(unit.sheets))
+    try:
+        infos = {i.filename: i for i in zf.infolist()}
+    except Exception:  # noqa: BLE001
+        infos = {}
+    total = sum(i.file_size for i in infos.values())
+    big = [(name, infos[parts[name]].file_size) for name in needed if parts.get(name) in infos
+           and infos[parts[name]].file_size > MAX_SHEET_BYTES]
+    if big or total > MAX_UNPACKED_BYTES:
+        what = f"工作表“{big[0][0]}”解压后{big[0][1] / 2**20:.0f} MB" if big else f"解压后共{total / 2**20:.0f} MB"
+        unit.problem(f"文件过大({what}),不像单位填报表,未读取(可能是异常的压缩文件)")
+        return
+    errors: dict[str, dict[str, str]] = {}
+    # Unpack here first what calamine will unpack: zipfile stops at the size the package declares and
+    # checks the CRC, so a forged size (a zip bomb in disguise) is refused before calamine inflates it.
+    forged = [i.filename for i in infos.values() if i.compress_size > i.file_size + 4096]
+    if forged:  # deflate never grows data like this: the declared size is a lie
+        unit.problem(f"文件已损坏(“{forged[0]}”解压后大小与记录不符,可能是异常的压缩文件),无法读取;请重新提交")
+        return
+    for name in sorted(needed):
+        part = parts.get(name)
+        if part not in infos:
+            continue
+        try:
+            xml = _read_part(zf, part)
+        except Exception:  # noqa: BLE001 - bad CRC, forged sizes …
+            unit.problem(f"文件已损坏(“{name}”的压缩内容有误,或解压后大小与记录不符),无法读取;请重新提交")
+            return
+        errors[name] = error_cells(xml)
+
     from python_calamine import CalamineWorkbook
 
     try:
@@ -318,13 +391,28 @@ def _read(unit: UnitFile) -> None:
                 grids[ref.sheet] = _grid(wb, ref.sheet)
             grid = grids[ref.sheet]
             if grid is None:
+                if ref.sheet in unit.sheets:  # listed by the workbook, yet calamine cannot read it
+                    unit.values.clear()
+                    unit.problem(f"工作表“{ref.sheet}”无法读取,文件可能已损坏;请在 Excel 中打开检查后另存再提交")
+                    return
                 unit.problem(f"定义名称 {name} 指向的工作表“{ref.sheet}”不存在(可能被删除或改名)", value=ref.a1)
                 unit.problems[-1].cell = name
                 del unit.refs[name]
                 continue
-            unit.values[name] = _values(grid, ref, name == RULES_TABLE)
+            unit.values[name] = _values(grid, ref, name == RULES_TABLE, errors.get(ref.sheet))
     finally:
         wb.close()
+
+
+def _read_part(zf: zipfile.ZipFile, part: str, chunk: int = 1 << 20) -> bytes:
+    """A part unpacked 1 MB at a time (zf.read would inflate a forged member whole before checking it)."""
+    out = []
+    with zf.open(part) as f:
+        while True:
+            data = f.read(chunk)
+            if not data:
+                return b"".join(out)
+            out.append(data)
 
 
 def _bad_ref_reason(name: str, text: str) -> str:
@@ -354,7 +442,7 @@ def _grid(wb, sheet: str) -> tuple[list[list[Any]], int, int] | None:
     return rows, start[0], start[1]
 
 
-def _values(grid: tuple[list[list[Any]], int, int], ref: Ref, two_d: bool) -> Any:
+def _values(grid: tuple[list[list[Any]], int, int], ref: Ref, two_d: bool, errors: dict[str, str] | None = None) -> Any:
     rows, r0, c0 = grid
     out = []
     for r in range(ref.row1, ref.row2 + 1):
@@ -364,6 +452,8 @@ def _values(grid: tuple[list[list[Any]], int, int], ref: Ref, two_d: bool) -> An
         for c in range(ref.col1, ref.col2 + 1):
             j = c - c0
             v = row[j] if 0 <= j < len(row) else None
+            if v == "" and errors:
+                v = errors.get(f"{col_letters(c)}{r + 1}", "")
             line.append(None if v == "" else v)
         out.append(line)
     if two_d:

@@ -817,14 +817,10 @@ def make_corpus(dest: Path, *, good: int = 4, bomb_mb: int = 300) -> list[Case]:
             xml = _text(parts, sheet_parts(parts)[sheet])
             m = next(c for c in _CELL.finditer(xml) if c.group("ref") == refs[0])
             formula = re.search(r"<f>(.*?)</f>", m.group("body") or "", re.S)
-            if formula:
-                body = f"<f>{formula.group(1)}</f>"
-                if isinstance(fake, str):
-                    new = f'<c r="{refs[0]}"{m.group("attrs").replace(chr(34) + "s" + chr(34), "")} t="str">{body}<v>{fake}</v></c>'
-                    new = re.sub(r'\st="[^"]*"(?=.*t="str")', "", new, count=1)
-                else:
-                    attrs = re.sub(r'\st="[^"]*"', "", m.group("attrs"))
-                    new = f'<c r="{refs[0]}"{attrs}>{body}<v>{fake}</v></c>'
+            if formula:  # keep the formula, change only its cached value (what Excel shows until recalculated)
+                attrs = re.sub(r'\st="[^"]*"', "", m.group("attrs"))
+                kind = ' t="str"' if isinstance(fake, str) else ""
+                new = f'<c r="{refs[0]}"{attrs}{kind}><f>{formula.group(1)}</f><v>{escape(str(fake))}</v></c>'
                 _put(parts, sheet_parts(parts)[sheet], xml[:m.start()] + new + xml[m.end():])
             else:
                 set_cell(parts, sheet, refs[0], fake)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from ..errors import InputError, RatingError, SchemeError
-from ..inputs import is_blank
+from ..inputs import excel_error, is_blank
 from ..names import INPUTS, MASS_PREFIX
 from ..quotas import apply_quotas
 from ..reader import RAW_SHEET, RULES_TABLE, SCHEME_ID, UnitFile, read_unit, shown
@@ -31,6 +31,13 @@ from .model import Consolidation, Problem, SetSummary, Settings, UnitRow
 NO_PARENT = "未填写上级党组织"
 ALL_SET = "全部"
 EXTENSIONS = (".xlsx", ".xlsm")
+_SAVE_AS = "请在 Excel 中“另存为”Excel 工作簿(.xlsx)后重新提交"
+OTHER_FORMATS = {  # spreadsheets a clerk may hand in that are not read: each gets a clear reason
+    ".xls": "这是旧版 Excel 97-2003(.xls)格式的文件,无法读取;" + _SAVE_AS,
+    ".xlsb": "这是 Excel 二进制工作簿(.xlsb),无法读取;" + _SAVE_AS,
+    ".et": "这是 WPS 表格(.et)格式的文件,无法读取;请在 WPS 中另存为 Excel 工作簿(.xlsx)后重新提交",
+    ".ods": "这是 OpenDocument 表格(.ods),无法读取;" + _SAVE_AS,
+}
 HINT, ERROR = "提示", "错误"
 PARALLEL_MIN_FILES = 200  # below this a process pool costs more (start-up, imports) than it saves
 
@@ -80,10 +87,17 @@ def find_files(input_dir: Path, exclude: Iterable[Path] = ()) -> tuple[list[tupl
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=unreadable):
         dirnames.sort()
         for name in sorted(filenames):
-            if not name.lower().endswith(EXTENSIONS):
-                continue
+            lower = name.lower()
             full = os.path.join(dirpath, name)
             rel = os.path.relpath(full, root)
+            if lower.endswith(tuple(OTHER_FORMATS)) and not name.startswith(("~$", "._")):
+                problems.append(Problem(file=rel, reason=OTHER_FORMATS[os.path.splitext(lower)[1]], severity=ERROR))
+                continue
+            if not lower.endswith(EXTENSIONS):
+                continue
+            if name.startswith(".~"):
+                problems.append(Problem(file=rel, reason="汇总程序写出汇总表时留下的临时文件,已跳过", severity=HINT))
+                continue
             if name.startswith("~$"):
                 problems.append(Problem(file=rel, reason="Excel 临时锁定文件(该文件正被打开或上次未正常关闭),已跳过",
                                         severity=HINT))
@@ -216,6 +230,11 @@ def candidates_of(unit: UnitFile, scheme: Scheme, problems: list[Problem]) -> li
         problems.append(Problem(unit.rel, sheet, cell, sid, f"本单位填报表使用评定方案“{sid}”,与本次汇总方案“{scheme.id}”"
                                 f"({scheme.name})不同,未参与评定;请用本次下发的模板重新填报", ERROR))
         return []
+    version = unit.template_version
+    if not is_blank(version) and _text(version) != str(scheme.version):
+        sheet, cell = unit.where("template_version")
+        problems.append(Problem(unit.rel, sheet, cell, _text(version), f"填报表的模板版本“{_text(version)}”与本次汇总的方案版本"
+                                f"“{scheme.version}”不同,已按本次汇总的规则评定;如有疑问请用新模板重新填报", HINT))
     missing = [n for n in names if n not in unit.refs and n not in _bad_names(unit)]
     if missing:
         problems.append(Problem(unit.rel, reason=f"填报表缺少定义名称:{'、'.join(missing)}(模板被改动或版本不符),"
@@ -352,8 +371,8 @@ def stored_result_problems(c: Candidate, r: UnitResult, scheme: Scheme, rules_di
     out = []
     for name, (label, get, tol) in _RESULTS.items():
         stored = c.inputs.get(name) if c.raw_row is not None else c.file.values.get(name)
-        if is_blank(stored):
-            continue  # never calculated (e.g. filled by a program): not an error
+        if is_blank(stored) or excel_error(stored):
+            continue  # never calculated (filled by a program) or opened without the add-in (#NAME?): not an error
         fresh = get(r, scheme)
         if _result_equal(stored, fresh, tol):
             continue
@@ -505,7 +524,8 @@ def _dedupe(cands: list[Candidate], problems: list[Problem]) -> list[Candidate]:
         if len(group) == 1:
             keep.add(id(group[0]))
             continue
-        group.sort(key=lambda x: (-x.file.mtime, x.source))
+        # a unit file beats a summary's 原始数据 row of the same unit; then the newest file, then the path
+        group.sort(key=lambda x: (x.raw_row is not None, -x.file.mtime, x.source))
         winner, losers = group[0], group[1:]
         keep.add(id(winner))
         what = f"党组织代码“{key[1]}”" if key[0] == "code" else f"党组织“{key[2]}”(上级党组织“{key[1] or '未填写'}”)"
@@ -514,9 +534,15 @@ def _dedupe(cands: list[Candidate], problems: list[Problem]) -> list[Candidate]:
                                        name="org_code" if key[0] == "code" else "org_name",
                                        value=key[1] if key[0] == "code" else key[2], severity=HINT))
         for x in losers:
-            problems.append(x.problem(f"{what}与文件“{winner.source}”重复;采用较新的“{winner.source}”,本文件未参与评定",
-                                      name="org_code" if key[0] == "code" else "org_name",
-                                      value=key[1] if key[0] == "code" else key[2], severity=ERROR))
+            if x.raw_row is not None:
+                why = (f"汇总表中的{what}与“{winner.source}”重复(同一单位),以{'单位填报表' if winner.raw_row is None else '该处'}"
+                       "为准,这一行未重复计入")
+                severity = HINT
+            else:
+                why = f"{what}与文件“{winner.source}”重复;采用较新的“{winner.source}”,本文件未参与评定"
+                severity = ERROR
+            problems.append(x.problem(why, name="org_code" if key[0] == "code" else "org_name",
+                                      value=key[1] if key[0] == "code" else key[2], severity=severity))
     return [x for x in cands if id(x) in keep]
 
 
