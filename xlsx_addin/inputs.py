@@ -12,6 +12,7 @@ from .scheme.overrides import parse_number
 
 EXCEL_ERRORS = ("#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NUM!", "#NAME?", "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA")
 _TOL = 1e-9
+MAX_MAGNITUDE = 1e7  # no count, month or score of a unit comes near this: a typing slip, not data
 
 
 @dataclass
@@ -65,8 +66,14 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
+def quoted(value: Any, limit: int = 40) -> str:
+    """A value as a clerk sees it in a message: TRUE/FALSE like Excel, long text cut short."""
+    text = ("TRUE" if value else "FALSE") if isinstance(value, bool) else _shown(value)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def refuse(name: str, value: Any, why: str, scheme: Scheme | None = None) -> InputError:
-    return InputError(f"{describe(name, scheme)}的值“{_shown(value)}”{why}", name=name, value=value)
+    return InputError(f"{describe(name, scheme)}的值“{quoted(value)}”{why}", name=name, value=value)
 
 
 def to_number(name: str, value: Any, scheme: Scheme | None = None) -> float:
@@ -76,6 +83,8 @@ def to_number(name: str, value: Any, scheme: Scheme | None = None) -> float:
     number = parse_number(value)
     if number is None:
         raise refuse(name, value, "不是数字", scheme)
+    if abs(number) > MAX_MAGNITUDE:
+        raise refuse(name, value, "数值过大,请核对", scheme)
     return number
 
 
@@ -188,7 +197,7 @@ def _scores(name: str, raw: Any, scheme: Scheme, required: bool) -> list[float] 
             raise InputError(f"{label}({name}):{where}为 Excel 错误值 {err},请先修正该单元格", name=name, value=cell)
         score = parse_number(cell)
         if score is None:
-            raise InputError(f"{label}({name}):{where}的值“{_shown(cell)}”不是数字", name=name, value=cell)
+            raise InputError(f"{label}({name}):{where}的值“{quoted(cell)}”不是数字", name=name, value=cell)
         if score < 0:
             raise InputError(f"{label}({name}):{where}得分{_shown(score)}不能为负数", name=name, value=cell)
         if score > points + _TOL:
@@ -229,7 +238,7 @@ def _check_names(scheme: Scheme, raw: Mapping[str, Any]) -> None:
     known = set(INPUTS) | vote_names | {MASS_PREFIX + v for v in vote_names}
     unknown = sorted(k for k in raw if k not in known and not _empty_foreign_vote(k, raw[k]))
     if unknown:
-        raise InputError(f"不认识的输入名称:{'、'.join(map(str, unknown))}(请对照名称约定)", name=str(unknown[0]))
+        raise InputError(f"不认识的输入名称:{'、'.join(quoted(u) for u in unknown[:5])}{'等' if len(unknown) > 5 else ''}(请对照名称约定)", name=str(unknown[0]))
 
 
 def ballots(scheme: Scheme, raw: Mapping[str, Any]) -> tuple[dict[str, int], dict[str, int] | None]:
