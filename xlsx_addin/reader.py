@@ -429,7 +429,7 @@ def _calamine_reason(exc: Exception) -> str:
     kind = type(exc).__name__
     if kind == "PasswordError":
         return "文件设置了打开密码(已加密),无法读取;请去掉密码后重新提交"
-    return f"文件内容无法解析(可能已损坏):{exc}"
+    return "文件内容无法解析(可能已损坏或不是 Excel 工作簿),请在 Excel 中打开检查后另存为 .xlsx 再提交"
 
 
 def _grid(wb, sheet: str) -> tuple[list[list[Any]], int, int] | None:
