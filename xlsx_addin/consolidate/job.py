@@ -580,7 +580,7 @@ def _rate_sets(rated: list[tuple[Candidate, UnitResult]], scheme: Scheme, settin
             if level is None:
                 level = r.prev_level
             r.prev_level = level
-            rows.append(UnitRow(result=r, set_name=name, source_file=cand.source, key=key,
+            rows.append(UnitRow(result=r, set_name=name, source_file=cand.source, key=key, inputs=cand.inputs,
                                 previous_level=level,
                                 previous_level_name=scheme.level_name(level) if level is not None else ""))
     return rows, sets
