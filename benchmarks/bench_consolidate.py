@@ -121,15 +121,16 @@ def measure_naive(input_dir: Path, scheme_source: str, out: Path) -> dict:
 
 
 # --- the county cache ----------------------------------------------------------------------
-def county_dir(n: int, scheme: str, seed: int) -> Path:
-    """benchmarks/.cache/<scheme>-s<seed>-n<n>/单位填报表, generated once (per template version)."""
+def county_dir(n: int, scheme: str, seed: int, rebuild: bool = False) -> Path:
+    """benchmarks/.cache/<scheme>-s<seed>-n<n>/单位填报表, generated once (per package version);
+    --rebuild regenerates it after a change of the unit template."""
     from xlsx_addin import __version__
     from xlsx_addin.demo import UNITS_DIR, build_workbooks, generate_county
 
-    stamp = f"{__version__}/{_template_stamp()}"
+    stamp = f"{__version__}/{scheme}"
     root = CACHE / f"{scheme}-s{seed}-n{n}"
     done = root / "COMPLETE"
-    if done.exists() and done.read_text(encoding="utf-8") == stamp:
+    if done.exists() and done.read_text(encoding="utf-8") == stamp and not rebuild:
         return root / UNITS_DIR
     if root.exists():
         shutil.rmtree(root)
@@ -141,16 +142,6 @@ def county_dir(n: int, scheme: str, seed: int) -> Path:
     done.write_text(stamp, encoding="utf-8")
     print(f"  generated {n} unit workbooks in {time.perf_counter() - t0:.1f} s -> {units_dir}", file=sys.stderr)
     return units_dir
-
-
-def _template_stamp() -> str:
-    """Changes whenever the template builder's source changes: the cache is rebuilt then."""
-    import hashlib
-
-    h = hashlib.sha256()
-    for p in sorted((ROOT / "xlsx_addin" / "templates").rglob("*.py")):
-        h.update(p.read_bytes())
-    return h.hexdigest()[:16]
 
 
 # --- the driver ----------------------------------------------------------------------------
@@ -222,6 +213,7 @@ def main() -> int:
     p.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="worker counts of the consolidation")
     p.add_argument("--scheme", default="five_star")
     p.add_argument("--seed", type=int, default=2026)
+    p.add_argument("--rebuild", action="store_true", help="regenerate the cached counties (after a template change)")
     p.add_argument("--json", type=Path, default=None, help="write every measurement here")
     p.add_argument("--measure", choices=("consolidate", "naive"), help=argparse.SUPPRESS)
     p.add_argument("--dir", type=Path, help=argparse.SUPPRESS)
@@ -240,7 +232,7 @@ def main() -> int:
     print(f"# machine: nproc={notes['nproc']} cpu={notes['cpu']!r} python={notes['python']} {notes['packages']}")
     report = {"machine": notes, "command": " ".join([Path(sys.executable).name] + sys.argv), "sizes": {}}
     for n in args.sizes:
-        input_dir = county_dir(n, args.scheme, args.seed)
+        input_dir = county_dir(n, args.scheme, args.seed, args.rebuild)
         entry: dict = {}
         for w in args.workers:
             runs = [run_child("consolidate", input_dir, args.scheme, w) for _ in range(args.runs)]

@@ -457,7 +457,7 @@ def summary_lines(c, out_file: Path, seconds: float | None = None) -> list[str]:
     """The short Chinese report of a consolidation: levels per set, quota moves, rectification, problems."""
     scheme = c.scheme
     ranks = [lv.rank for lv in scheme.levels]
-    lines = [f"评定方案:{scheme.name}({scheme.id});单位文件{c.files_seen}个,成功评定{c.files_rated}个。", ""]
+    lines = [f"评定方案:{scheme.name}({scheme.id});读取文件{c.files_seen}个,评定党组织{len(c.units)}个。", ""]
 
     by_set: dict[str, Counter] = defaultdict(Counter)
     for u in c.units:

@@ -97,14 +97,14 @@ def to_count(name: str, value: Any, scheme: Scheme | None = None, minimum: float
     return int(round(number))
 
 
-def _flatten(value: Any) -> list:
+def flatten(value: Any) -> list:
     if isinstance(value, (list, tuple)):
         out = []
         for v in value:
-            out.extend(_flatten(v))
+            out.extend(flatten(v))
         return out
     if hasattr(value, "tolist") and not isinstance(value, (str, bytes)):
-        return _flatten(value.tolist())
+        return flatten(value.tolist())
     return [value]
 
 
@@ -145,7 +145,7 @@ def _normalise_one(spec: InputName, value: Any, scheme: Scheme) -> Any:
         if is_blank(value):
             return "无"
         allowed = scheme.choices.get(spec.choices or "", [])
-        words = [w for w in _flatten(value) if not is_blank(w)]
+        words = [w for w in flatten(value) if not is_blank(w)]
         if len(words) == 1 and isinstance(words[0], str):
             words = [w for w in words[0].replace(",", "、").replace(",", "、").split("、") if w.strip()]
         if not allowed:
@@ -173,7 +173,7 @@ def to_level(name: str, value: Any, scheme: Scheme) -> int:
 
 def _scores(name: str, raw: Any, scheme: Scheme, required: bool) -> list[float] | None:
     """Per-item scores from one value per item or per sub-item; None when wholly blank."""
-    cells = _flatten(raw) if raw is not None else []
+    cells = flatten(raw) if raw is not None else []
     label = INPUTS[name].label
     if all(is_blank(c) for c in cells):
         if required:
@@ -284,7 +284,7 @@ def normalise(scheme: Scheme, raw: Mapping[str, Any]) -> UnitInputs:
     self_scores = _scores("item_scores", raw.get("item_scores"), scheme, required=True)
     reviewed = _scores("item_scores_reviewed", raw.get("item_scores_reviewed"), scheme, required=False)
     notes = []
-    if reviewed is None and not all(is_blank(c) for c in _flatten(raw.get("item_scores_reviewed"))):
+    if reviewed is None and not all(is_blank(c) for c in flatten(raw.get("item_scores_reviewed"))):
         notes.append("上级审核得分未填全,按自评得分计算")
 
     votes, mass_votes = ballots(scheme, raw)

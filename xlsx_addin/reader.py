@@ -17,6 +17,8 @@ import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from xlsxwriter.utility import xl_col_to_name
+
 from .consolidate.model import Problem
 from .names import INPUTS, MASS_PREFIX, VOTE_PREFIX
 
@@ -44,16 +46,6 @@ def wanted(name: str) -> bool:
                                                                     RESULT_PREFIX)))
 
 
-def col_letters(col: int) -> str:
-    """0-based column → Excel letters (0 → A, 26 → AA)."""
-    out = ""
-    col += 1
-    while col:
-        col, rem = divmod(col - 1, 26)
-        out = chr(65 + rem) + out
-    return out
-
-
 def col_index(letters: str) -> int:
     n = 0
     for ch in letters.upper():
@@ -77,14 +69,14 @@ class Ref:
 
     @property
     def a1(self) -> str:
-        first = f"{col_letters(self.col1)}{self.row1 + 1}"
-        return first if self.single else f"{first}:{col_letters(self.col2)}{self.row2 + 1}"
+        first = f"{xl_col_to_name(self.col1)}{self.row1 + 1}"
+        return first if self.single else f"{first}:{xl_col_to_name(self.col2)}{self.row2 + 1}"
 
     def cell(self, index: int) -> str:
         """A1 address of the index-th cell, row by row."""
         width = self.col2 - self.col1 + 1
         r, c = divmod(index, width)
-        return f"{col_letters(self.col1 + c)}{self.row1 + r + 1}"
+        return f"{xl_col_to_name(self.col1 + c)}{self.row1 + r + 1}"
 
     @property
     def size(self) -> int:
@@ -453,7 +445,7 @@ def _values(grid: tuple[list[list[Any]], int, int], ref: Ref, two_d: bool, error
             j = c - c0
             v = row[j] if 0 <= j < len(row) else None
             if v == "" and errors:
-                v = errors.get(f"{col_letters(c)}{r + 1}", "")
+                v = errors.get(f"{xl_col_to_name(c)}{r + 1}", "")
             line.append(None if v == "" else v)
         out.append(line)
     if two_d:

@@ -12,6 +12,8 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
+from xlsxwriter.utility import xl_col_to_name
+
 from ..errors import RatingError
 from ..scheme.loader import load_scheme
 from ..scheme.overrides import SCHEME_KEY, rows_to_table
@@ -200,15 +202,6 @@ def _replace(sheet, block: list[list[Any]]) -> None:
         sheet.range((1, 1)).value = block
 
 
-def _col_letter(i: int) -> str:
-    s = ""
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        s = chr(65 + r) + s
-    return s
-
-
 def _formats(book, tables: dict[str, Table]) -> None:
     """Number formats that follow the scheme (统计's columns depend on the number of levels)."""
     for name in (OVERVIEW, STATS):
@@ -244,15 +237,15 @@ def _charts(sheet, t: Table) -> None:
         if meta["set_rows"]:
             last = meta["set_rows"][1] + 2
             lo, hi = meta["level_cols"]
-            charts[0].set_source_data(sheet.range(f"A1:A{last},{_col_letter(lo)}1:{_col_letter(hi)}{last}"))
+            charts[0].set_source_data(sheet.range(f"A1:A{last},{xl_col_to_name(lo)}1:{xl_col_to_name(hi)}{last}"))
         head = t.subheaders[0] + 2  # the quota table's header row (1-based)
         header = t.rows[t.subheaders[0]]
         for chart, group in zip(charts[1:], meta["quota_groups"]):
             g1, g2 = (x + 2 for x in group["rows"])
-            values = ",".join(f"{_col_letter(header.index(n))}{g1}:{_col_letter(header.index(n))}{g2}" for n in
+            values = ",".join(f"{xl_col_to_name(header.index(n))}{g1}:{xl_col_to_name(header.index(n))}{g2}" for n in
                               QUOTA_CHART_COLUMNS)
             chart.set_source_data(sheet.range(f"A{g1}:A{g2},{values}"))
-            _series_names(chart, [f"={_sheet_ref(t.name)}!${_col_letter(header.index(n))}${head}"
+            _series_names(chart, [f"={_sheet_ref(t.name)}!${xl_col_to_name(header.index(n))}${head}"
                                   for n in QUOTA_CHART_COLUMNS])
         top = sheet.range((len(t.rows) + 4, 1)).top
         charts[0].top = top

@@ -529,10 +529,12 @@ def _dedupe(cands: list[Candidate], problems: list[Problem]) -> list[Candidate]:
         winner, losers = group[0], group[1:]
         keep.add(id(winner))
         what = f"党组织代码“{key[1]}”" if key[0] == "code" else f"党组织“{key[2]}”(上级党组织“{key[1] or '未填写'}”)"
-        others = "、".join(x.source for x in losers)
-        problems.append(winner.problem(f"{what}在{len(group)}个文件中重复(另见:{others});采用最新的本文件评定",
-                                       name="org_code" if key[0] == "code" else "org_name",
-                                       value=key[1] if key[0] == "code" else key[2], severity=HINT))
+        files = [x for x in losers if x.raw_row is None]  # summary rows repeating a unit file are no conflict
+        others = "、".join(x.source for x in files)
+        if files:
+            problems.append(winner.problem(f"{what}在{len(files) + 1}个文件中重复(另见:{others});采用最新的本文件评定",
+                                           name="org_code" if key[0] == "code" else "org_name",
+                                           value=key[1] if key[0] == "code" else key[2], severity=HINT))
         for x in losers:
             if x.raw_row is not None:
                 why = (f"汇总表中的{what}与“{winner.source}”重复(同一单位),以{'单位填报表' if winner.raw_row is None else '该处'}"

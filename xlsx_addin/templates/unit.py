@@ -20,6 +20,7 @@ import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 from xlsxwriter.utility import xl_rowcol_to_cell
 
+from ..inputs import flatten
 from ..names import INPUTS, MASS_PREFIX
 from ..scheme import Scheme, load_scheme, parameters
 from . import guide, results
@@ -761,17 +762,6 @@ def plan_for(scheme: Scheme) -> Plan:
 
 # --- building ------------------------------------------------------------------------------
 
-def _flatten(value: Any) -> list:
-    if isinstance(value, (list, tuple)):
-        out: list = []
-        for v in value:
-            out.extend(_flatten(v))
-        return out
-    if hasattr(value, "tolist") and not isinstance(value, (str, bytes)):
-        return _flatten(value.tolist())
-    return [value]
-
-
 def _cell_value(v: Any) -> Any:
     if v is None or isinstance(v, (str, bool, int, float)):
         if isinstance(v, float) and (math.isnan(v) or math.isinf(v)):
@@ -796,13 +786,13 @@ def _assign(plan: Plan, values: Mapping[str, Any]) -> dict[tuple[int, int, int],
             raise ValueError(f"单位填报表没有名为 {name!r} 的输入单元格(请对照名称约定)")
         if len(cells) == 1:
             if isinstance(raw, (list, tuple)):
-                flat = _flatten(raw)
+                flat = flatten(raw)
                 if len(flat) != 1:
                     raise ValueError(f"{name} 只有一个单元格,却给了{len(flat)}个值")
                 raw = flat[0]
             written[(cells[0].sheet, cells[0].row, cells[0].col)] = _cell_value(raw)
             continue
-        flat = [] if raw is None else _flatten(raw)
+        flat = [] if raw is None else flatten(raw)
         if raw is not None and len(flat) != len(cells):
             raise ValueError(f"{name} 在本模板中有{len(cells)}个单元格(每个{'细项' if plan.scheme.sub_item_count else '项目'}一个),"
                              f"却给了{len(flat)}个值")
