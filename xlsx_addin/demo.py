@@ -352,9 +352,10 @@ def generate_county(n_units: int, scheme: Scheme | str = "five_star", seed: int 
         parent = f"{town}{'党工委' if street else '党委'}"
         mix = _kinds_mix(scheme, street)
         used: set[str] = set()
+        local: set[str] = set()  # village names repeat across towns in a real county, not within one
         for u in range(size):
             kind = _pick(rng, mix)
-            name = _branch_name(rng, kind, town, places, used)
+            name = _branch_name(rng, kind, town, local, used)
             code = f"{area:06d}{t + 1:03d}{u + 1:04d}"
             values = _unit_values(rng, scheme, kind, name, code, parent, slots)
             out.append((f"{county}/{town}/{name}.xlsx", values))
