@@ -78,11 +78,14 @@ def test_no_survey_held_is_neither_used_nor_flagged():
     assert r.satisfaction_rate is None and r.reasons == [] and r.notes == []
 
 
-def test_ballots_without_member_count_cannot_be_checked():
+def test_ballots_without_member_count_are_used_and_flagged():
+    # Participation cannot be checked (no 党员总数): not shown to be below 80 %, so the rate counts —
+    # a blank count must not dodge the veto. 1 / 10 = 10 % < 50 % → −5 and 不定星级; a note says so.
     r = score_unit(S, unit(members_present=10, votes_satisfied=1, votes_unsatisfied=9))
-    assert r.survey.rule_satisfaction_rate is None
-    assert r.level_name == "五星级"
-    assert any("党员总数" in x for x in r.reasons)
+    assert r.survey.rule_satisfaction_rate == pytest.approx(0.1)
+    assert r.penalty == 5 and r.final_score == 95 and r.level_name == "不定星级"
+    assert any("党员总数" in x and "照常计入" in x for x in r.notes)
+    assert not any("党员总数" in x for x in r.reasons)
 
 
 def test_masses_tallied_separately_and_together():

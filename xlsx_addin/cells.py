@@ -322,7 +322,7 @@ def survey_note(survey_table, info, rules=None):
     sv = _survey(scheme, raw)
     if sv.total.ballots == 0:
         return PENDING
-    return sv.problem or ""
+    return sv.problem or sv.caveat or ""
 
 
 # --- a score or a level alone, and the column forms ----------------------------------------

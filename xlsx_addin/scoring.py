@@ -146,6 +146,8 @@ def score_unit(scheme: Scheme | str, inputs: Mapping[str, Any]) -> UnitResult:
     sv = survey(scheme, unit)
     reasons: list[str] = []
     notes = list(unit.notes)
+    if sv.caveat:
+        notes.append(sv.caveat)
     if sv.problem:
         notes.append(sv.problem)
         if sv.total.ballots:

@@ -32,6 +32,7 @@ class SurveyResult:
     masses: Tally | None
     usable: bool  # the satisfaction rate may be used by the rules
     problem: str | None  # why the survey is not usable (Chinese)
+    caveat: str | None = None  # usable, but worth a look (e.g. participation cannot be checked)
 
     @property
     def satisfaction_rate(self) -> float | None:
@@ -80,15 +81,16 @@ def survey(scheme: Scheme, unit: UnitInputs) -> SurveyResult:
 
     rate = members_present / member_count if member_count and members_present is not None else None
     minimum = scheme.survey.min_participation
-    problem = None
+    problem = caveat = None
     if total.ballots == 0:
         problem = None  # no survey held: nothing to flag, nothing to use
     elif total.valid == 0:
         problem = f"测评票{total.ballots}张全部无效,无法计算满意率"
     elif minimum is not None and rate is None:
-        problem = "未填写党员总数或参加测评党员人数,无法核验测评参与率,满意率不计入评定"
+        # Not shown to be below the minimum: the rate counts (a blank count must not dodge a veto).
+        caveat = "未填写党员总数或参加测评党员人数,无法核验测评参与率,满意率照常计入评定"
     elif minimum is not None and rate < minimum - 1e-12:
         problem = f"测评参与率{percent(rate)}低于{percent(minimum)},测评无效,满意率不计入评定"
     usable = total.valid > 0 and problem is None
     return SurveyResult(member_count, members_present, masses_present, rate, minimum, total, members, masses,
-                        usable, problem)
+                        usable, problem, caveat)
