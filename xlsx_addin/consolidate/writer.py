@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import os
 import shutil
 import tempfile
@@ -190,6 +191,7 @@ def _write_table(ws, t: Table, f: _Formats) -> None:
     ws.freeze_panes(t.meta.get("freeze", 1), 0)
     titles, subs = set(t.titles), set(t.subheaders)
     clerk = {i for i, k in enumerate(t.kinds) if k == "clerk"}
+    wrapped = [i for i, k in enumerate(t.kinds) if k in ("text", "clerk")]
     # XlsxWriter's own per-type writers (the public write_* minus the A1-notation wrapper): about
     # twice as fast as write_row's type dispatch for thousands of rows; same signatures as the public ones.
     put_str = getattr(ws, "_write_string", ws.write_string)
@@ -214,6 +216,9 @@ def _write_table(ws, t: Table, f: _Formats) -> None:
                 if value is not None and value != "":
                     _write_any(ws, x, col, value, f.columns.get(kind), f.date)
             continue
+        lines = max((_wrapped_lines(row[c], t.widths[c]) for c in wrapped if c < len(row)), default=1)
+        if lines > 1:  # wrapped text needs its height, or it spills over the next rows in print
+            ws.set_row(x, 15 * lines)
         for col, value in enumerate(row):
             if col in clerk:
                 _write_any(ws, x, col, value, f.clerk, f.clerk_date)
@@ -230,6 +235,15 @@ def _write_table(ws, t: Table, f: _Formats) -> None:
     if not t.rows and clerk:  # the empty template: tint the clerk's columns for the rows the button writes
         for col in clerk:
             ws.set_column(col, col, t.widths[col], f.clerk)
+
+
+def _wrapped_lines(value: Any, width: float) -> int:
+    """Lines a wrapped text cell needs at a column width (Excel units: a CJK character is about 2)."""
+    if not isinstance(value, str) or not value:
+        return 1
+    per_line = max(width - 1, 1)
+    return sum(max(1, math.ceil(sum(2 if ord(ch) > 0x2E7F else 1 for ch in part) / per_line))
+               for part in value.split("\n"))
 
 
 def _write_any(ws, row: int, col: int, value: Any, fmt, date_fmt) -> None:
