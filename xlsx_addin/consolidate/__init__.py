@@ -46,8 +46,10 @@ def command(args) -> int:
         raise RatingError(f"输出文件 {out} 的扩展名须为 .xlsx 或 .xlsm")
     if out.exists() and out.is_dir():
         raise RatingError(f"输出文件 {out} 是一个文件夹,请给出文件名(如 汇总表.xlsx)")
-    if not out.parent.exists():
-        raise RatingError(f"输出文件所在的文件夹 {out.parent} 不存在")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise RatingError(f"无法建立输出文件夹 {out.parent}:{exc.strerror or exc}") from None
     workers = getattr(args, "workers", None)
     if workers is not None and workers < 1:
         raise RatingError("读取进程数(--workers)须至少为1")
