@@ -106,6 +106,24 @@ def defined_names(workbook_xml: str) -> tuple[dict[str, str], list[str]]:
     Sheet-local names (localSheetId) and Excel's own _xlnm.* names are left out; the first of
     a name defined twice wins.
     """
+    names, sheets = _parse_once(_parse_workbook, workbook_xml)
+    return dict(names), list(sheets)
+
+
+# Files made from one template carry the same workbook.xml (and relationships): parse each distinct
+# text once. The key is the whole text, so a part that differs in any byte is parsed afresh.
+CACHED_PART_CHARS = 1 << 18  # larger texts (never a template's) are parsed without being kept
+
+
+def _parse_once(parse, *texts: str):
+    """parse(*texts) through its cache; texts too large to keep bypass it."""
+    if sum(map(len, texts)) > CACHED_PART_CHARS:
+        return parse.__wrapped__(*texts)
+    return parse(*texts)
+
+
+@functools.lru_cache(maxsize=64)
+def _parse_workbook(workbook_xml: str) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
     sheets = []
     for m in _SHEET_RE.finditer(workbook_xml):
         name = _attr(m.group(1), "name")
@@ -121,7 +139,7 @@ def defined_names(workbook_xml: str) -> tuple[dict[str, str], list[str]]:
             continue
         text = m.group(2) or ""
         names.setdefault(name, html.unescape(text) if "&" in text else text)
-    return names, sheets
+    return tuple(names.items()), tuple(sheets)
 
 
 def sheet_parts(zf: zipfile.ZipFile, workbook_xml: str) -> dict[str, str]:
@@ -130,6 +148,11 @@ def sheet_parts(zf: zipfile.ZipFile, workbook_xml: str) -> dict[str, str]:
         rels = zf.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
     except KeyError:
         return {}
+    return dict(_parse_once(_parse_sheet_parts, rels, workbook_xml))
+
+
+@functools.lru_cache(maxsize=64)  # keyed by both whole texts, like _parse_workbook
+def _parse_sheet_parts(rels: str, workbook_xml: str) -> tuple[tuple[str, str], ...]:
     targets = {}
     for m in re.finditer(r"<(?:\w+:)?Relationship\b([^>]*?)/?>", rels):
         rid, target = _attr(m.group(1), "Id"), _attr(m.group(1), "Target")
@@ -140,7 +163,7 @@ def sheet_parts(zf: zipfile.ZipFile, workbook_xml: str) -> dict[str, str]:
         name, rid = _attr(m.group(1), "name"), _attr(m.group(1), "id")
         if name is not None and rid in targets:
             out[name] = targets[rid]
-    return out
+    return tuple(out.items())
 
 
 _ERROR_CELL_RE = re.compile(rb'<(?:\w+:)?c\b(?=[^>]*\bt="e")[^>]*\br="([A-Z]+\d+)"[^>]*>(.*?)</(?:\w+:)?c>', re.S)
@@ -444,7 +467,7 @@ def _values(grid: tuple[list[list[Any]], int, int], ref: Ref, two_d: bool, error
         for c in range(ref.col1, ref.col2 + 1):
             j = c - c0
             v = row[j] if 0 <= j < len(row) else None
-            if v == "" and errors:
+            if v == "" and errors:  # calamine shows an Excel error (#N/A …) as blank
                 v = errors.get(f"{xl_col_to_name(c)}{r + 1}", "")
             line.append(None if v == "" else v)
         out.append(line)

@@ -114,5 +114,5 @@ def summary_lines(c: Consolidation, out_file: Path, seconds: float | None = None
 
 
 def _timings(c: Consolidation) -> str:
-    names = {"read": "读取", "score": "评分", "write": "写出"}
+    names = {"read": "读取并评分", "score": "配额与比对", "write": "写出"}
     return "各阶段用时:" + ",".join(f"{names.get(k, k)}{v:.1f}秒" for k, v in c.seconds.items())

@@ -7,13 +7,14 @@ ever written. A bad file or value becomes a row of 问题清单; everything else
 from __future__ import annotations
 
 import math
+import multiprocessing
 import os
 import re
 import time
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -39,7 +40,11 @@ OTHER_FORMATS = {  # spreadsheets a clerk may hand in that are not read: each ge
     ".ods": "这是 OpenDocument 表格(.ods),无法读取;" + _SAVE_AS,
 }
 HINT, ERROR = "提示", "错误"
-PARALLEL_MIN_FILES = 200  # below this a process pool costs more (start-up, imports) than it saves
+# Files per worker process below which one more process costs more than it saves. Measured on a 2-vCPU VM
+# (benchmarks/RESULTS.md): one file takes ≈ 1.3 ms to read and score; a forked worker (Linux) starts in
+# ≈ 0.02 s, a spawned one (Windows, macOS) first imports the package, ≈ 0.3 s.
+FILES_PER_WORKER = {"fork": 50, "forkserver": 250, "spawn": 250}
+MAX_WORKERS = 8
 
 Progress = Callable[[int, int], Any]
 
@@ -117,8 +122,17 @@ def find_files(input_dir: Path, exclude: Iterable[Path] = ()) -> tuple[list[tupl
 
 
 # --- reading ---------------------------------------------------------------------------------------
-def _read_chunk(items: list[tuple[str, str]]) -> list[UnitFile]:
-    return [read_unit(path, rel) for path, rel in items]
+_TASK: Callable[[str, str], Any] | None = None  # a worker process's per-file task (set by _start_worker)
+
+
+def _start_worker(task: Callable[[str, str], Any]) -> None:
+    global _TASK
+    _TASK = task
+
+
+def _run_chunk(items: list[tuple[str, str]]) -> list[Any]:
+    assert _TASK is not None
+    return [_TASK(path, rel) for path, rel in items]
 
 
 def _cpus() -> int:
@@ -128,19 +142,23 @@ def _cpus() -> int:
 
 
 def choose_workers(n_files: int, workers: int | None) -> int:
+    """The worker processes for n_files: as many as the CPUs allow with enough files for each; 1 = no pool."""
     if workers is not None:
         return max(1, min(int(workers), max(1, n_files)))
-    if n_files < PARALLEL_MIN_FILES:
-        return 1
-    return max(1, min(_cpus(), 8, n_files // (PARALLEL_MIN_FILES // 2)))  # ≥ 100 files per worker
+    method = multiprocessing.get_start_method(allow_none=True) or multiprocessing.get_all_start_methods()[0]
+    per_worker = FILES_PER_WORKER.get(method, FILES_PER_WORKER["spawn"])
+    return max(1, min(_cpus(), MAX_WORKERS, n_files // per_worker))
 
 
-def read_files(files: list[tuple[str, str]], workers: int | None = None,
-               progress: Progress | None = None) -> list[UnitFile]:
-    """Read every file, in order; process-parallel in chunks when it pays, serial otherwise."""
+def map_files(files: list[tuple[str, str]], task: Callable[[str, str], Any], workers: int | None = None,
+              progress: Progress | None = None) -> list[Any]:
+    """task(path, rel) for every file, in order: in worker processes, chunk by chunk, when it pays; here otherwise.
+
+    `task` must pickle (a module-level function or an object of one): each worker gets it once, at start.
+    """
     n = len(files)
     w = choose_workers(n, workers)
-    out: list[UnitFile] = []
+    out: list[Any] = []
 
     def tick() -> None:
         if progress is not None:
@@ -150,17 +168,23 @@ def read_files(files: list[tuple[str, str]], workers: int | None = None,
         size = max(1, min(64, math.ceil(n / (w * 6))))
         chunks = [files[i:i + size] for i in range(0, n, size)]
         try:
-            with ProcessPoolExecutor(max_workers=w) as pool:
-                for units in pool.map(_read_chunk, chunks):
-                    out.extend(units)
+            with ProcessPoolExecutor(max_workers=w, initializer=_start_worker, initargs=(task,)) as pool:
+                for results in pool.map(_run_chunk, chunks):
+                    out.extend(results)
                     tick()
             return out
         except (BrokenProcessPool, OSError, RuntimeError):
-            pass  # no processes to be had (sandbox, frozen app): read the rest here
-    for item in files[len(out):]:
-        out.append(read_unit(*item))
+            pass  # no processes to be had (sandbox, frozen app): do the rest here
+    for path, rel in files[len(out):]:
+        out.append(task(path, rel))
         tick()
     return out
+
+
+def read_files(files: list[tuple[str, str]], workers: int | None = None,
+               progress: Progress | None = None) -> list[UnitFile]:
+    """Read every file, in order; process-parallel in chunks when it pays, serial otherwise."""
+    return map_files(files, read_unit, workers, progress)
 
 
 # --- one unit --------------------------------------------------------------------------------------
@@ -172,6 +196,8 @@ class Candidate:
     inputs: dict[str, Any]
     source: str  # shown in 一览表 and 问题清单
     raw_row: int | None = None  # row of a summary's 原始数据 sheet
+    result: UnitResult | None = None  # set by UnitScorer; None when scoring refused the unit
+    findings: list[Problem] = field(default_factory=list)  # what scoring found, reported if the unit is kept
 
     @property
     def key(self) -> tuple:
@@ -395,6 +421,74 @@ def _result_equal(stored: Any, fresh: Any, tol: float | None) -> bool:
     return abs(x - float(fresh)) <= tol
 
 
+# --- reading and scoring one file (a worker process's task) -----------------------------------------
+class UnitScorer:
+    """Read one file, check it against the contract and score its units by the summary's rules.
+
+    Returns (the file's problems, its candidates with their result and findings). The parent only
+    dedupes, applies the quotas and writes, so a worker sends back results, inputs and the refs that
+    name cells, not the file's other values (its 规则 table, ≈ 2/3 of them, is compared here).
+    """
+
+    def __init__(self, scheme: Scheme):
+        self.scheme = scheme
+        self.rules = RulesComparer(scheme)
+
+    def __call__(self, path: str, rel: str) -> tuple[list[Problem], list[Candidate]]:
+        unit = read_unit(path, rel)
+        problems: list[Problem] = []
+        cands = candidates_of(unit, self.scheme, problems)
+        for cand in cands:
+            self.score(cand)
+        _slim(unit)
+        return problems, cands
+
+    def score(self, cand: Candidate) -> None:
+        """Set cand.result (None when refused) and cand.findings."""
+        scheme, out = self.scheme, cand.findings
+        try:
+            r = score_unit(scheme, cand.inputs)
+        except InputError as exc:
+            out.append(input_problem(cand, exc, scheme))
+            return
+        except RatingError as exc:
+            out.append(cand.problem(f"{exc},该单位未参与评定"))
+            return
+        except Exception as exc:  # noqa: BLE001 - one unit never stops the county
+            out.append(cand.problem(f"评分时发生意外错误({type(exc).__name__}:{exc}),该单位未参与评定"))
+            return
+        if cand.raw_row is None:
+            diff = self.rules_problem(cand)
+            if diff is not None:
+                out.append(diff)
+            out.extend(stored_result_problems(cand, r, scheme, rules_differ=diff is not None))
+        for note in r.notes:
+            out.append(cand.problem(f"{note}(已评定,请核实)", severity=HINT))
+        cand.result = r
+
+    def rules_problem(self, cand: Candidate) -> Problem | None:
+        """A 提示 when the unit's own 规则 table differs from the summary's rules."""
+        rows = cand.file.rules_rows
+        diff = self.rules.differences(rows) if rows else None
+        if not diff:
+            return None
+        message, row = diff
+        ref = cand.file.refs[RULES_TABLE]
+        index = row * (ref.col2 - ref.col1 + 1) + min(2, ref.col2 - ref.col1) if row is not None else None
+        sheet, cell = cand.file.where(RULES_TABLE, index)
+        value = rows[row][min(2, len(rows[row]) - 1)] if row is not None else ""
+        return Problem(cand.file.rel, sheet, cell, shown(value), message, HINT)
+
+
+def _slim(unit: UnitFile) -> None:
+    """Drop what only the checks and the scoring needed: the parent keeps rel, mtime and refs (to name cells)."""
+    unit.values = {}
+    unit.raw_units = None
+    unit.problems = []
+    unit.names = []
+    unit.sheets = []
+
+
 # --- last year -------------------------------------------------------------------------------------
 def previous_levels(path: Path, scheme: Scheme) -> dict[str, int]:
     """Last year's final level by org_code and by org_name, from an earlier summary's 一览表."""
@@ -468,49 +562,25 @@ def consolidate(settings: Settings, progress: Progress | None = None, workers: i
     files, problems = find_files(Path(settings.input_dir), settings.exclude)
     if progress is not None:
         progress(0, len(files))
-    units = read_files(files, workers=workers, progress=progress)
+    done = map_files(files, UnitScorer(scheme), workers=workers, progress=progress)
     c.files_seen = len(files)
     t1 = time.perf_counter()
-    c.seconds["read"] = t1 - t0
+    c.seconds["read"] = t1 - t0  # reading and scoring every unit (in the worker processes)
 
     cands: list[Candidate] = []
-    for unit in units:
-        cands.extend(candidates_of(unit, scheme, problems))
-    cands = _dedupe(cands, problems)
-
-    rules = RulesComparer(scheme)
+    for file_problems, file_cands in done:
+        problems.extend(file_problems)
+        cands.extend(file_cands)
     rated: list[tuple[Candidate, UnitResult]] = []
-    for cand in cands:
-        try:
-            r = score_unit(scheme, cand.inputs)
-        except InputError as exc:
-            problems.append(input_problem(cand, exc, scheme))
-            continue
-        except RatingError as exc:
-            problems.append(cand.problem(f"{exc},该单位未参与评定"))
-            continue
-        except Exception as exc:  # noqa: BLE001 - one unit never stops the county
-            problems.append(cand.problem(f"评分时发生意外错误({type(exc).__name__}:{exc}),该单位未参与评定"))
-            continue
-        if cand.raw_row is None:
-            rows = cand.file.rules_rows
-            diff = rules.differences(rows) if rows else None
-            if diff:
-                message, row = diff
-                ref = cand.file.refs[RULES_TABLE]
-                index = row * (ref.col2 - ref.col1 + 1) + min(2, ref.col2 - ref.col1) if row is not None else None
-                sheet, cell = cand.file.where(RULES_TABLE, index)
-                value = rows[row][min(2, len(rows[row]) - 1)] if row is not None else ""
-                problems.append(Problem(cand.file.rel, sheet, cell, shown(value), message, HINT))
-            problems.extend(stored_result_problems(cand, r, scheme, rules_differ=bool(diff)))
-        for note in r.notes:
-            problems.append(cand.problem(f"{note}(已评定,请核实)", severity=HINT))
-        rated.append((cand, r))
+    for cand in _dedupe(cands, problems):
+        problems.extend(cand.findings)
+        if cand.result is not None:
+            rated.append((cand, cand.result))
 
     c.units, c.sets = _rate_sets(rated, scheme, settings, prev, problems)
     c.files_rated = len({cand.file.rel for cand, _ in rated})
     c.problems = problems
-    c.seconds["score"] = time.perf_counter() - t1
+    c.seconds["score"] = time.perf_counter() - t1  # dedupe, quotas per set, last year's levels
     return c
 
 

@@ -64,4 +64,4 @@ class Consolidation:
     problems: list[Problem] = field(default_factory=list)
     files_seen: int = 0
     files_rated: int = 0
-    seconds: dict[str, float] = field(default_factory=dict)  # read / score / write timings
+    seconds: dict[str, float] = field(default_factory=dict)  # read (+ score, in the workers) / score (dedupe, quotas) / write

@@ -39,14 +39,16 @@ def header_labels(scheme: Scheme) -> list[str]:
     return labels
 
 
-def to_row(scheme: Scheme, inputs: Mapping[str, Any], source: str) -> list[Any]:
+def to_row(scheme: Scheme, inputs: Mapping[str, Any], source: str, keys: Sequence[str] | None = None) -> list[Any]:
+    """One unit's row; `keys` is columns(scheme), passed in when writing many rows."""
+    lists = {name: _as_list(inputs.get(name)) for name in _LISTS}
     row = []
-    for key in columns(scheme):
+    for key in keys if keys is not None else columns(scheme):
         base, _, idx = key.partition(".")
         if key == SOURCE:
             row.append(source)
         elif idx:
-            values = _as_list(inputs.get(base))
+            values = lists[base] if base in lists else _as_list(inputs.get(base))
             i = int(idx) - 1
             row.append(values[i] if i < len(values) else None)
         else:

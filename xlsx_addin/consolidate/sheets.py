@@ -398,7 +398,7 @@ def raw_table(c: Consolidation) -> Table | None:
     keys = rawdata.columns(c.scheme)
     header = [rawdata.MARKER, "scheme", c.scheme.id, "本表是各单位的原始填报数据,供上级党组织再次汇总使用,请勿修改"]
     header += [""] * (len(keys) - len(header))
-    rows = [keys] + [rawdata.to_row(c.scheme, u.inputs, u.source_file) for u in units]
+    rows = [keys] + [rawdata.to_row(c.scheme, u.inputs, u.source_file, keys) for u in units]
     kinds = ["text" if k in ("org_name", "org_code", "parent_org", "org_type", rawdata.SOURCE) else "num" for k in keys]
     widths = [24 if k in ("org_name", rawdata.SOURCE) else 10 for k in keys]
     return Table(RAW, header, rows, kinds, widths, subheaders=[0], meta={"freeze": 2})
