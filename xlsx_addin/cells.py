@@ -20,12 +20,14 @@ import functools
 from typing import Any, Callable, Hashable, Mapping
 
 from .errors import InputError, MissingInputError, RatingError, SchemeError
-from .inputs import ballots, is_blank, normalise_survey, to_level, to_number
+from .inputs import ballots, is_blank, normalise_survey, to_count, to_level, to_number
+from .names import INPUTS
 from .scheme.loader import BUILTIN, DEFAULT_SCHEME, load_scheme
 from .scheme.models import Scheme
 from .scheme.overrides import SCHEME_KEY, apply_overrides, rows_to_table
 from .scoring import UnitResult, level_of, passed_items, rectifies, score_unit
 from .survey import SurveyResult, survey, tally
+from .survey import participation as participation_rate
 
 PENDING = "待填写"
 ERROR = "错误:"
@@ -292,8 +294,11 @@ def _survey(scheme: Scheme, raw: Mapping[str, Any]) -> SurveyResult:
 
 
 def _participation(scheme: Scheme, member_count: Any, members_present: Any) -> float | str:
-    sv = _survey(scheme, {"member_count": member_count, "members_present": members_present})
-    return PENDING if sv.participation_rate is None else sv.participation_rate
+    counts = {}
+    for name, value in (("member_count", member_count), ("members_present", members_present)):
+        counts[name] = None if is_blank(value) else to_count(name, value, scheme, INPUTS[name].minimum or 0)
+    rate = participation_rate(counts["member_count"], counts["members_present"])
+    return PENDING if rate is None else rate
 
 
 def _satisfaction(scheme: Scheme, raw: Mapping[str, Any]) -> float | str:

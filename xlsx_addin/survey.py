@@ -54,6 +54,14 @@ def percent(rate: float | None) -> str:
     return "" if rate is None else f"{rate * 100:.1f}%".replace(".0%", "%")
 
 
+def participation(member_count: int | None, members_present: int | None) -> float | None:
+    """Members present ÷ all members (clean counts); None when either is unknown."""
+    if member_count is not None and members_present is not None and members_present > member_count:
+        raise InputError(f"参加测评党员人数(members_present){members_present}人超过党员总数{member_count}人",
+                         name="members_present", value=members_present)
+    return members_present / member_count if member_count and members_present is not None else None
+
+
 def survey(scheme: Scheme, unit: UnitInputs) -> SurveyResult:
     member_count = unit.get("member_count")
     members_present = unit.get("members_present")
@@ -64,9 +72,7 @@ def survey(scheme: Scheme, unit: UnitInputs) -> SurveyResult:
     if masses is not None:
         members = tally(scheme, {k: unit.votes[k] - unit.mass_votes[k] for k in unit.votes})
 
-    if member_count is not None and members_present is not None and members_present > member_count:
-        raise InputError(f"参加测评党员人数(members_present){members_present}人超过党员总数{member_count}人",
-                         name="members_present", value=members_present)
+    rate = participation(member_count, members_present)
     if members_present is not None or masses_present is not None:
         present = (members_present or 0) + (masses_present or 0)
         if total.ballots > present:
@@ -79,7 +85,6 @@ def survey(scheme: Scheme, unit: UnitInputs) -> SurveyResult:
             raise InputError(f"群众测评票数{masses.ballots}张超过参加测评群众人数{masses_present}人",
                              name="mass_votes", value=masses.ballots)
 
-    rate = members_present / member_count if member_count and members_present is not None else None
     minimum = scheme.survey.min_participation
     problem = caveat = None
     if total.ballots == 0:
