@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import io
 import math
+import sys
 import tempfile
 import zipfile
 from pathlib import Path
@@ -18,7 +19,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from xlsx_addin import RatingError, load_scheme, score_unit
+sys.path.insert(0, str(Path(__file__).parent / "corpus"))
+from make_corpus import zip_bytes  # noqa: E402
+
+from xlsx_addin import RatingError, load_scheme, score_unit  # noqa: E402
 from xlsx_addin.names import INPUTS, MASS_PREFIX
 
 SCHEME = load_scheme("five_star")
@@ -147,14 +151,6 @@ def mutate_xml(text: str, ops) -> str:
     return text
 
 
-def rezip(parts: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in parts.items():
-            z.writestr(name, data)
-    return buf.getvalue()
-
-
 @FUZZ
 @given(part=st.sampled_from(_XML_PARTS), ops=st.lists(_xml_op, min_size=1, max_size=5),
        drop=st.booleans(), encoding=st.sampled_from(["utf-8", "utf-16", "gbk-replace"]))
@@ -169,7 +165,7 @@ def test_mutated_xml_never_crash(part, ops, drop, encoding):
         parts[part] = text.encode(encoding, "surrogatepass")
     if drop and part != "xl/workbook.xml":  # sometimes the part is missing altogether
         del parts[part]
-    check_outcome(consolidate_one(rezip(parts)))
+    check_outcome(consolidate_one(zip_bytes(parts)))
 
 
 # --- random inputs through score_unit ----------------------------------------------------------------

@@ -280,26 +280,15 @@ def hide_sheet(parts: dict[str, bytes], sheet: str, state: str = "hidden") -> No
     _put(parts, "xl/workbook.xml", new)
 
 
-def add_percent_style(parts: dict[str, bytes]) -> str:
-    """Append a cellXfs entry with the built-in 0% number format; returns its index."""
+def add_number_style(parts: dict[str, bytes], num_fmt_id: int) -> str:
+    """Append a cellXfs entry with a built-in number format (9 = 0%, 14 = m/d date); returns its index."""
     xml = _text(parts, "xl/styles.xml")
     m = re.search(r'<cellXfs count="(\d+)">', xml)
     n = int(m.group(1))
     xml = xml.replace(m.group(0), f'<cellXfs count="{n + 1}">', 1)
     end = xml.index("</cellXfs>")
-    xml = xml[:end] + '<xf numFmtId="9" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>' + xml[end:]
-    _put(parts, "xl/styles.xml", xml)
-    return str(n)
-
-
-def add_date_style(parts: dict[str, bytes]) -> str:
-    """A cellXfs entry with the built-in m/d date format (numFmtId 14), as Excel gives '9/10'."""
-    xml = _text(parts, "xl/styles.xml")
-    m = re.search(r'<cellXfs count="(\d+)">', xml)
-    n = int(m.group(1))
-    xml = xml.replace(m.group(0), f'<cellXfs count="{n + 1}">', 1)
-    end = xml.index("</cellXfs>")
-    xml = xml[:end] + '<xf numFmtId="14" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>' + xml[end:]
+    xml = (xml[:end] + f'<xf numFmtId="{num_fmt_id}" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+           + xml[end:])
     _put(parts, "xl/styles.xml", xml)
     return str(n)
 
@@ -723,7 +712,7 @@ def make_corpus(dest: Path, *, good: int = 4, bomb_mb: int = 300) -> list[Case]:
               "#DIV/0!", kind="e", index=4, reasons=(("错误值", "#DIV/0!"),), value="#DIV/0!")
 
     def date_style(parts):
-        return add_date_style(parts)
+        return add_number_style(parts, 14)
 
     cell_case("date_in_score", "单元格/date_in_score.xlsx", "'9/10' typed in a score cell, turned into a date by Excel",
               "item_scores", 46275, index=1, style=date_style, reasons=(("不是数字", "日期", "无效"),))
@@ -772,7 +761,7 @@ def make_corpus(dest: Path, *, good: int = 4, bomb_mb: int = 300) -> list[Case]:
     v = values()
 
     def percent(parts: dict[str, bytes]) -> None:
-        st = add_percent_style(parts)
+        st = add_number_style(parts, 9)
         sheet, refs = name_cells(parts, "item_scores")
         for ref, x in zip(refs, v["item_scores"]):
             set_cell(parts, sheet, ref, x, style=st)
@@ -838,7 +827,7 @@ def make_corpus(dest: Path, *, good: int = 4, bomb_mb: int = 300) -> list[Case]:
         from python_calamine import CalamineWorkbook
 
         sheet, refs = name_cells(parts, "rules_table")
-        wbk = CalamineWorkbook.from_filelike(io.BytesIO(_zip_bytes(parts)))
+        wbk = CalamineWorkbook.from_filelike(io.BytesIO(zip_bytes(parts)))
         data = wbk.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
         # the row whose key cell is levels.<top>.min_score; its value cell is the next numeric one
         target = None
@@ -948,7 +937,7 @@ def _range_of(path: Path, names: list[str]) -> str:
     return f"{refs[0]}:{refs[-1]}"
 
 
-def _zip_bytes(parts: dict[str, bytes]) -> bytes:
+def zip_bytes(parts: dict[str, bytes]) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in parts.items():
