@@ -269,11 +269,11 @@ def test_cli_run_rerun_keeps_ledger_and_previous(county, tmp_path):
 
     c = consolidate(Settings(input_dir=county, scheme_source="five_star", set_by="all", previous=previous))
     units = by_name(c)
-    assert units["甲镇第2支部"].previous_level_name == "四星级"
-    assert units["乙镇第4支部"].previous_level_name == "二星级"  # its town met the floor without it …
+    assert SCHEME.level_name(units["甲镇第2支部"].result.prev_level) == "四星级"
+    assert SCHEME.level_name(units["乙镇第4支部"].result.prev_level) == "二星级"  # its town met the floor without it …
     assert units["乙镇第4支部"].result.level_name == "一星级"  # … the county's floor of 2 takes it
     assert units["乙镇第4支部"].result.change == -1
-    assert all(u.previous_level is not None for u in c.units)
+    assert all(u.result.prev_level is not None for u in c.units)
 
 
 def test_cli_bad_arguments(tmp_path):

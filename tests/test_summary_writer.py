@@ -64,8 +64,7 @@ def make_consolidation(n: int = 40, scheme_id: str = "five_star", towns: int = 4
             after[r.level] = after.get(r.level, 0) + 1
         c.sets.append(SetSummary(town, len(rs), rs.quotas, before, after))
         for r, raw in zip(rs, units):
-            c.units.append(UnitRow(r, town, f"{town}/{r.org_name}.xlsx", r.org_code or r.org_name,
-                                   previous_level=r.prev_level, inputs=raw))
+            c.units.append(UnitRow(r, town, f"{town}/{r.org_name}.xlsx", r.org_code or r.org_name, inputs=raw))
     c.problems.append(Problem("甲镇党委/坏文件.xlsx", "自评表", "C5", "=1+1", "不是数字", "错误"))
     c.problems.append(Problem("乙镇党委/说明.docx", reason="不是单位填报表", severity="提示"))
     c.files_seen, c.files_rated = n + 2, n
@@ -126,7 +125,7 @@ def test_rows_match_the_consolidation(written):
         assert row[16] == ("是" if u.result.rectify else "否")
     flagged = [u for u in c.units if u.result.rectify]
     assert flagged and len(_rows(out, "整改台账")) == 1 + len(flagged)
-    changed = [u for u in c.units if u.previous_level is not None and u.previous_level != u.result.level]
+    changed = [u for u in c.units if u.result.prev_level is not None and u.result.prev_level != u.result.level]
     assert changed and len(_rows(out, "晋星减星")) == 1 + len(changed)
     problems = _rows(out, "问题清单")
     assert problems[1][:3] == ["甲镇党委/坏文件.xlsx", "自评表", "C5"] and problems[1][3] == "=1+1"

@@ -504,8 +504,8 @@ def summary_lines(c, out_file: Path, seconds: float | None = None) -> list[str]:
     if len(rectify) > 10:
         lines.append(f"  · ……共{len(rectify)}个,详见汇总表“整改台账”")
 
-    up = sum(1 for u in c.units if u.previous_level is not None and u.result.level > u.previous_level)
-    down = sum(1 for u in c.units if u.previous_level is not None and u.result.level < u.previous_level)
+    up = sum(1 for u in c.units if (u.result.change or 0) > 0)
+    down = sum(1 for u in c.units if (u.result.change or 0) < 0)
     if up or down:
         rise, fall = ("晋星", "减星") if scheme.level_term == "星级" else ("升等", "降等")
         lines += ["", f"与上年度相比:{rise}{up}个,{fall}{down}个(须报上级审批)。"]

@@ -2,18 +2,16 @@
 from __future__ import annotations
 
 import math
-import operator
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from .errors import InputError
 from .inputs import normalise
 from .scheme.loader import load_scheme
-from .scheme.models import Condition, Scheme
+from .scheme.models import LEVEL_KINDS, TEMPLATE_FIELDS, Condition, Scheme
 from .survey import SurveyResult, percent, survey
 
 _TOL = 1e-9
-_OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq, "!=": operator.ne}
 
 
 @dataclass
@@ -80,8 +78,8 @@ def holds(cond: Condition, ctx: Mapping[str, Any]) -> bool:
     value = ctx.get(cond.input)
     if value is None:
         return False
-    if isinstance(cond.value, str) or isinstance(value, str):
-        return _OPS[cond.op](str(value), str(cond.value))
+    if isinstance(cond.value, str) or isinstance(value, str):  # words: == and != only (the model checks)
+        return (str(value) == str(cond.value)) == (cond.op == "==")
     return _compare(cond.op, float(value), float(cond.value))
 
 
@@ -174,21 +172,19 @@ def score_unit(scheme: Scheme | str, inputs: Mapping[str, Any]) -> UnitResult:
             bonus += delta
         else:
             penalty -= delta
-        reasons.append(rule.reason.format(label=rule.label, **fields))
+        reasons.append(_reason(rule, **fields))
     bonus, penalty = round(bonus, 9), round(penalty, 9)
     final = round(base + bonus - penalty, 9)
     ctx["final_score"] = final
 
     level = banded = band(scheme, final, passed)
     for rule in scheme.adjustments:
-        if rule.kind in ("cap_level", "set_level", "demote") and holds(rule.when, ctx):
+        if rule.kind in LEVEL_KINDS and holds(rule.when, ctx):
             new = _level_after(rule, level, scheme)
             if new != level:
-                name, value = _first_value(rule.when, ctx)
-                reasons.append(rule.reason.format(
-                    label=rule.label, value=_value_text(name, value), count=_value_text(name, value),
-                    level=scheme.level_name(new), from_level=scheme.level_name(level), to_level=scheme.level_name(new),
-                    points="", word="", limit=""))
+                value = _value_text(*_first_value(rule.when, ctx))
+                reasons.append(_reason(rule, value=value, count=value, level=scheme.level_name(new),
+                                       from_level=scheme.level_name(level), to_level=scheme.level_name(new)))
                 level = new
 
     return UnitResult(
@@ -201,24 +197,26 @@ def score_unit(scheme: Scheme | str, inputs: Mapping[str, Any]) -> UnitResult:
     )
 
 
+def _reason(rule, **fields: str) -> str:
+    """The rule's reason template filled in; fields a kind does not provide are blank."""
+    return rule.reason.format(**{**dict.fromkeys(TEMPLATE_FIELDS, ""), "label": rule.label, **fields})
+
+
 def _score_delta(rule, ctx) -> tuple[float, dict[str, str]]:
-    empty = dict(count="", value="", points="", word="", level="", from_level="", to_level="", limit="")
+    """Points a score rule adds (+) or takes (−), with the fields of its reason."""
     if rule.kind == "bonus_by_level":
         given = ctx.get(rule.input)
         words = given if isinstance(given, tuple) else (given,)
         best = max(((rule.points.get(w, 0.0), w) for w in words), default=(0.0, ""))
-        return best[0], {**empty, "word": best[1], "points": _fmt(abs(best[0]))}
+        return best[0], {"word": best[1], "points": _fmt(abs(best[0]))}
     if rule.kind == "points_per_count":
         count = ctx.get(rule.input) or 0
         delta = rule.points * count
-        return delta, {**empty, "count": str(count), "value": _fmt(abs(rule.points)), "points": _fmt(abs(delta))}
-    if rule.kind == "threshold":
-        if not holds(rule.when, ctx):
-            return 0.0, empty
-        name, value = _first_value(rule.when, ctx)
-        return rule.points, {**empty, "value": _value_text(name, value), "count": _value_text(name, value),
-                             "points": _fmt(abs(rule.points))}
-    return 0.0, empty
+        return delta, {"count": str(count), "value": _fmt(abs(rule.points)), "points": _fmt(abs(delta))}
+    if rule.kind == "threshold" and holds(rule.when, ctx):
+        value = _value_text(*_first_value(rule.when, ctx))
+        return rule.points, {"value": value, "count": value, "points": _fmt(abs(rule.points))}
+    return 0.0, {}
 
 
 def _level_after(rule, level: int, scheme: Scheme) -> int:

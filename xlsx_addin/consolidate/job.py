@@ -27,6 +27,7 @@ from ..scheme.loader import load_scheme
 from ..scheme.models import Scheme
 from ..scheme.overrides import SCHEME_KEY, VERSION_KEY, apply_overrides, parameters, parse_number, rows_to_table
 from ..scoring import UnitResult, score_unit
+from .ledger import read_previous_levels
 from .model import Consolidation, Problem, SetSummary, Settings, UnitRow
 
 NO_PARENT = "未填写上级党组织"
@@ -491,63 +492,13 @@ def _slim(unit: UnitFile) -> None:
 
 # --- last year -------------------------------------------------------------------------------------
 def previous_levels(path: Path, scheme: Scheme) -> dict[str, int]:
-    """Last year's final level by org_code and by org_name, from an earlier summary's 一览表."""
-    try:
-        from .writer import read_previous_levels  # the summary writer knows its own layout best
-    except ImportError:
-        read_previous_levels = None
-    raw: dict[Any, Any] = {}
-    if read_previous_levels is not None:
-        try:
-            raw = dict(read_previous_levels(path))
-        except RatingError:
-            raise
-        except Exception:  # noqa: BLE001 - fall back to reading the headers ourselves
-            raw = {}
-    if not raw:
-        raw = _read_previous_table(path)
+    """Last year's final level by unit key and by org_name, from an earlier summary's 一览表."""
     out: dict[str, int] = {}
-    for key, level in raw.items():
-        rank = _rank_of(level, scheme)
-        if rank is not None and not is_blank(key):
-            out[_text(key)] = rank
+    for key, name in read_previous_levels(path).items():
+        level = scheme.level_by_name(name)
+        if level is not None:
+            out[key] = level.rank
     return out
-
-
-def _rank_of(level: Any, scheme: Scheme) -> int | None:
-    if isinstance(level, bool) or is_blank(level):
-        return None
-    if isinstance(level, (int, float)) and level == int(level) and int(level) in {lv.rank for lv in scheme.levels}:
-        return int(level)
-    found = scheme.level_by_name(str(level).strip())
-    return found.rank if found is not None else None
-
-
-def _read_previous_table(path: Path) -> dict[str, Any]:
-    from python_calamine import CalamineWorkbook
-
-    try:
-        wb = CalamineWorkbook.from_path(str(path))
-        rows = wb.get_sheet_by_name("一览表").to_python()
-    except Exception as exc:  # noqa: BLE001
-        raise RatingError(f"上年度汇总表 {path} 无法读取“一览表”:{exc}") from None
-    for k, row in enumerate(rows[:10]):
-        heads = [str(v).strip() for v in row]
-        if "党组织名称" in heads and any(h in heads for h in ("最终星级", "最终等次")):
-            name_at = heads.index("党组织名称")
-            code_at = heads.index("党组织代码") if "党组织代码" in heads else None
-            level_at = heads.index("最终星级") if "最终星级" in heads else heads.index("最终等次")
-            out: dict[str, Any] = {}
-            for line in rows[k + 1:]:
-                level = line[level_at] if level_at < len(line) else None
-                if is_blank(level):
-                    continue
-                if code_at is not None and code_at < len(line) and not is_blank(line[code_at]):
-                    out[_text(line[code_at])] = level
-                if name_at < len(line) and not is_blank(line[name_at]):
-                    out.setdefault(_text(line[name_at]), level)
-            return out
-    raise RatingError(f"上年度汇总表 {path} 的“一览表”中没有找到“党组织名称”和“最终星级/最终等次”列")
 
 
 # --- the job ---------------------------------------------------------------------------------------
@@ -646,13 +597,9 @@ def _rate_sets(rated: list[tuple[Candidate, UnitResult]], scheme: Scheme, settin
                                counts_after={k: after.get(k, 0) for k in ranks}))
         for cand, r in members:
             key = r.org_code or r.org_name
-            level = None
-            if prev is not None:
-                level = prev.get(r.org_code) if r.org_code and r.org_code in prev else prev.get(r.org_name)
-            if level is None:
-                level = r.prev_level
-            r.prev_level = level
-            rows.append(UnitRow(result=r, set_name=name, source_file=cand.source, key=key, inputs=cand.inputs,
-                                previous_level=level,
-                                previous_level_name=scheme.level_name(level) if level is not None else ""))
+            if prev is not None:  # --previous wins over the unit's own prev_level input
+                found = prev.get(r.org_code) if r.org_code in prev else prev.get(r.org_name)
+                if found is not None:
+                    r.prev_level = found
+            rows.append(UnitRow(result=r, set_name=name, source_file=cand.source, key=key, inputs=cand.inputs))
     return rows, sets

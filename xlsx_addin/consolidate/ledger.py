@@ -21,8 +21,8 @@ def read_sheet_rows(path: Path | str, sheet: str) -> list[list[Any]] | None:
     path = Path(path)
     try:
         wb = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises its own error types
-        raise RatingError(f"无法读取汇总表 {path}:{exc}") from None
+    except Exception:  # noqa: BLE001 - calamine raises its own error types
+        raise RatingError(f"无法读取汇总表 {path}:文件已损坏或不是 Excel 工作簿") from None
     try:
         if sheet not in wb.sheet_names:
             return None

@@ -30,8 +30,6 @@ class UnitRow:
     set_name: str  # rating set (上级党组织, or 全部 when set_by == "all")
     source_file: str  # relative to the input folder
     key: str  # org_code when present, else org_name: the key of 整改台账 and of the previous year
-    previous_level: int | None = None  # from --previous (or the unit's own prev_level input)
-    previous_level_name: str = ""
     inputs: dict[str, Any] | None = None  # the unit's raw inputs (names contract): the summary's 原始数据 sheet
 
 

@@ -155,17 +155,8 @@ def change_text(scheme: Scheme, change: int | None) -> str:
     return f"{'升' if change > 0 else '降'}{abs(change)}个{scheme.level_term}"
 
 
-def previous_rank(u: UnitRow) -> int | None:
-    return u.previous_level if u.previous_level is not None else u.result.prev_level
-
-
 def previous_name(scheme: Scheme, u: UnitRow) -> str:
-    return u.previous_level_name or _level_name(scheme, previous_rank(u))
-
-
-def level_change(u: UnitRow) -> int | None:
-    prev = previous_rank(u)
-    return None if prev is None else u.result.level - prev
+    return _level_name(scheme, u.result.prev_level)
 
 
 def quota_text(scheme: Scheme, u: UnitRow, mode: str) -> str:
@@ -201,7 +192,7 @@ def overview_table(c: Consolidation) -> Table:
             _num(r.base_score), _num(r.bonus), _num(r.penalty), _num(r.final_score),
             _num(r.participation_rate), _num(r.satisfaction_rate),
             _level_name(s, r.rule_level), quota_text(s, u, mode), r.level_name,
-            previous_name(s, u), change_text(s, level_change(u)), reasons_text(u),
+            previous_name(s, u), change_text(s, u.result.change), reasons_text(u),
             YES if r.rectify else NO, u.source_file,
         ])
     # printed: everything but 来源文件 (the file paths are for the screen)
@@ -339,14 +330,14 @@ def changes_table(c: Consolidation, kept: Records | None = None) -> Table:
     kinds = ["text", "center", "text", "center", "center", "center", "score", "text", "clerk"]
     widths = [24, 11, 13, 8.5, 8.5, 8, 8, 44, 24]
     kept = kept or Records()
-    changed = [u for u in c.units if level_change(u)]
-    changed.sort(key=lambda u: (0 if (level_change(u) or 0) > 0 else 1, u.set_name))  # rises first, then falls
+    changed = [u for u in c.units if u.result.change]
+    changed.sort(key=lambda u: (0 if (u.result.change or 0) > 0 else 1, u.set_name))  # rises first, then falls
     rows = []
     for u in changed:
         r = u.result
         rec = kept.find(r.org_code, r.org_name)
         rows.append([r.org_name, r.org_code or "", u.set_name, previous_name(s, u), r.level_name,
-                     change_text(s, level_change(u)), _num(r.final_score), reasons_text(u),
+                     change_text(s, u.result.change), _num(r.final_score), reasons_text(u),
                      _kept(rec, "审批意见")])
     return Table(CHANGES, header, rows, kinds, widths)
 
@@ -467,7 +458,7 @@ def _result_values(c: Consolidation | None) -> dict[str, Any]:
         "读取文件数": c.files_seen,
         "已评定单位数": len(c.units),
         "需整改单位数": sum(1 for u in c.units if u.result.rectify),
-        "晋星/减星单位数": sum(1 for u in c.units if level_change(u)),
+        "晋星/减星单位数": sum(1 for u in c.units if u.result.change),
         "问题数": len(c.problems),
     }
 

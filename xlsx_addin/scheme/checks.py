@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 from ..names import DERIVED, INPUTS
 
 if TYPE_CHECKING:
-    from .models import Condition, Scheme
+    from .models import Scheme
 
 
 def _fail(where: str, why: str) -> None:
@@ -79,10 +79,4 @@ def check_scheme(s: "Scheme") -> None:
 
 
 def _rule_inputs(rule) -> list[str]:
-    if hasattr(rule, "when"):
-        return _condition_inputs(rule.when)
-    return [rule.input]
-
-
-def _condition_inputs(c: "Condition") -> list[str]:
-    return c.inputs()
+    return rule.when.inputs() if hasattr(rule, "when") else [rule.input]

@@ -68,7 +68,7 @@ class Condition(Strict):
         return [name for c in (self.all or self.any or []) for name in c.inputs()]
 
 
-_TEMPLATE_FIELDS = {"label", "count", "points", "value", "word", "level", "from_level", "to_level", "limit"}
+TEMPLATE_FIELDS = ("label", "count", "points", "value", "word", "level", "from_level", "to_level")
 
 
 class _Rule(Strict):
@@ -80,8 +80,8 @@ class _Rule(Strict):
     @classmethod
     def _known_fields(cls, text: str) -> str:
         for _, field, _, _ in string.Formatter().parse(text):
-            if field is not None and field not in _TEMPLATE_FIELDS:
-                raise ValueError(f"说明模板中的 {{{field}}} 无法识别,可用:{sorted(_TEMPLATE_FIELDS)}")
+            if field is not None and field not in TEMPLATE_FIELDS:
+                raise ValueError(f"说明模板中的 {{{field}}} 无法识别,可用:{sorted(TEMPLATE_FIELDS)}")
         return text
 
 
@@ -134,7 +134,7 @@ Adjustment = Annotated[
     Union[BonusByLevel, PointsPerCount, ThresholdPoints, CapLevel, SetLevel, Demote],
     Field(discriminator="kind"),
 ]
-SCORE_KINDS = ("bonus_by_level", "points_per_count", "threshold")
+LEVEL_KINDS = ("cap_level", "set_level", "demote")  # rules that act on the level, after banding
 
 
 class _Quota(Strict):
@@ -246,10 +246,6 @@ class Scheme(Strict):
         ranks = [lv.rank for lv in self.levels]
         i = ranks.index(rank)
         return ranks[min(i + 1, len(ranks) - 1)]
-
-    @property
-    def score_inputs_count(self) -> int:
-        return len(self.items)
 
     @property
     def sub_item_count(self) -> int:

@@ -451,12 +451,12 @@ def _plan(scheme: Scheme) -> Plan:
     ranges["item_scores"] = (S, scores_top, FF, scores_bottom, FF)
     ranges["item_scores_reviewed"] = (S, scores_top, G, scores_bottom, G)
 
-    sp.merge(r, A, r, H, f"四、评定结果(自动计算,配额调整前)", "section")
+    sp.merge(r, A, r, H, "四、评定结果(自动计算,配额调整前)", "section")
     r += 1
     result_rows = [("base", "基础得分", "result_center"), ("bonus", "加分", "result_center"),
                    ("penalty", "减分", "result_center"), ("final", "综合得分", "result_bold")]
     if scheme.level_rule == "items_passed":
-        result_rows += [("star_count", f"得星数", "result_center"), ("stars", "所得星目", "result_text")]
+        result_rows += [("star_count", "得星数", "result_center"), ("stars", "所得星目", "result_text")]
     result_rows += [("level", f"评定{term}", "result_bold"), ("reasons", "说明(加减分、否决及调整原因)", "result_text_left"),
                     ("rectify", "是否需整改", "result_center")]
     survey_refs = []
