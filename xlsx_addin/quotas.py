@@ -8,7 +8,7 @@ from typing import Any, Iterable, Literal, Mapping
 from .errors import RatingError
 from .scheme.loader import load_scheme
 from .scheme.models import Scheme
-from .scoring import UnitResult, score_unit
+from .scoring import UnitResult, rectifies, score_unit
 
 QuotaMode = Literal["enforce", "flag"]
 MODES = ("enforce", "flag")
@@ -54,10 +54,14 @@ def rank_key(r: UnitResult, scheme: Scheme) -> tuple:
     return tuple(-math.inf if values[k] is None else round(values[k], 9) for k in scheme.ranking)
 
 
-def apply_quotas(scheme: Scheme, results: list[UnitResult], mode: str = "enforce") -> list[QuotaStatus]:
-    """Set quota_level on every result; in enforce mode move level too. Returns each quota's status."""
+def check_mode(mode: str) -> None:
     if mode not in MODES:
         raise RatingError(f"配额模式“{mode}”无效,应为 enforce(强制调整)或 flag(仅标记)")
+
+
+def apply_quotas(scheme: Scheme, results: list[UnitResult], mode: str = "enforce") -> list[QuotaStatus]:
+    """Set quota_level on every result; in enforce mode move level too. Returns each quota's status."""
+    check_mode(mode)
     n = len(results)
     keys = [rank_key(r, scheme) for r in results]
     levels = [r.rule_level for r in results]
@@ -102,7 +106,7 @@ def apply_quotas(scheme: Scheme, results: list[UnitResult], mode: str = "enforce
         if mode == "enforce":
             r.level = levels[i]
             r.level_name = scheme.level_name(levels[i])
-            r.rectify = r.level <= scheme.rectify_max_rank
+            r.rectify = rectifies(scheme, r.level)
             r.reasons.extend(why[i])
         else:
             r.reasons.extend(f"配额提示(未调整):{w}" for w in why[i])
@@ -168,8 +172,7 @@ def rate_set(scheme: Scheme | str, units: Iterable[Mapping[str, Any] | UnitResul
              quota_mode: str = "enforce") -> RatedSet:
     """Score every unit of one rating set and apply the scheme's quotas across it."""
     scheme = load_scheme(scheme)
-    if quota_mode not in MODES:
-        raise RatingError(f"配额模式“{quota_mode}”无效,应为 enforce(强制调整)或 flag(仅标记)")
+    check_mode(quota_mode)  # before scoring: a wrong mode is refused at once
     results = [u if isinstance(u, UnitResult) else score_unit(scheme, u) for u in units]
     statuses = apply_quotas(scheme, results, quota_mode)
     return RatedSet(results, statuses, quota_mode)

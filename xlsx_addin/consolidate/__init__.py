@@ -37,29 +37,26 @@ def _is_inside(path: Path, folder: Path) -> bool:
 
 def command(args) -> int:
     """`xlsx-addin consolidate DIR --out FILE …`: 0 when the run finished (problem files included), 2 on a bad argument."""
+    from .job import check_settings
+
     input_dir = Path(args.input_dir)
     out = Path(args.out)
-    if not input_dir.is_dir():
-        raise RatingError(f"单位填报表文件夹 {input_dir} 不存在或不是文件夹" if not input_dir.exists()
-                          else f"{input_dir} 不是文件夹,请给出单位填报表所在的文件夹")
+    previous = getattr(args, "previous", None)
+    settings = Settings(input_dir=input_dir, scheme_source=str(args.scheme), quota_mode=args.quota_mode,
+                        set_by=args.set_by, previous=Path(previous) if previous is not None else None,
+                        exclude=(out,) if _is_inside(out, input_dir) else ())
+    check_settings(settings)
     if out.suffix.lower() not in (".xlsx", ".xlsm"):
         raise RatingError(f"输出文件 {out} 的扩展名须为 .xlsx 或 .xlsm")
     if out.exists() and out.is_dir():
         raise RatingError(f"输出文件 {out} 是一个文件夹,请给出文件名(如 汇总表.xlsx)")
+    workers = getattr(args, "workers", None)
+    if workers is not None and workers < 1:
+        raise RatingError("读取进程数(--workers)须至少为1")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise RatingError(f"无法建立输出文件夹 {out.parent}:{exc.strerror or exc}") from None
-    workers = getattr(args, "workers", None)
-    if workers is not None and workers < 1:
-        raise RatingError("读取进程数(--workers)须至少为1")
-    previous = getattr(args, "previous", None)
-    if previous is not None and not Path(previous).is_file():
-        raise RatingError(f"上年度汇总表 {previous} 不存在")
-
-    settings = Settings(input_dir=input_dir, scheme_source=str(args.scheme), quota_mode=args.quota_mode,
-                        set_by=args.set_by, previous=Path(previous) if previous is not None else None,
-                        exclude=(out,) if _is_inside(out, input_dir) else ())
     quiet = bool(getattr(args, "quiet", False)) or not sys.stderr.isatty()
     started = time.perf_counter()
 

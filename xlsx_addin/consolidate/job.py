@@ -21,12 +21,12 @@ from typing import Any, Callable, Iterable
 from ..errors import InputError, RatingError, SchemeError
 from ..inputs import excel_error, is_blank
 from ..names import INPUTS, MASS_PREFIX
-from ..quotas import apply_quotas
+from ..quotas import apply_quotas, check_mode
 from ..reader import RAW_SHEET, RULES_TABLE, SCHEME_ID, UnitFile, read_unit, shown
 from ..scheme.loader import load_scheme
 from ..scheme.models import Scheme
 from ..scheme.overrides import SCHEME_KEY, VERSION_KEY, apply_overrides, parameters, parse_number, rows_to_table
-from ..scoring import UnitResult, score_unit
+from ..scoring import UnitResult, rectifies, score_unit
 from .ledger import read_previous_levels
 from .model import Consolidation, Problem, SetSummary, Settings, UnitRow
 
@@ -66,8 +66,7 @@ def check_settings(settings: Settings) -> None:
         raise RatingError(f"单位填报表文件夹 {d} 不存在")
     if not d.is_dir():
         raise RatingError(f"{d} 不是文件夹,请给出单位填报表所在的文件夹")
-    if settings.quota_mode not in ("enforce", "flag"):
-        raise RatingError(f"配额模式“{settings.quota_mode}”无效,应为 enforce(强制调整)或 flag(仅标记)")
+    check_mode(settings.quota_mode)
     if settings.set_by not in ("parent_org", "all"):
         raise RatingError(f"评定组“{settings.set_by}”无效,应为 parent_org(按上级党组织)或 all(全部单位一起)")
     if settings.previous is not None and not Path(settings.previous).is_file():
@@ -387,7 +386,7 @@ _RESULTS = {
     "result_penalty": ("减分", lambda r, s: r.penalty, 0.005),
     "result_final_score": ("综合得分", lambda r, s: r.final_score, 0.005),
     "result_level": ("评定结果", lambda r, s: s.level_name(r.rule_level), None),
-    "result_rectify": ("整顿标记", lambda r, s: "是" if r.rule_level <= s.rectify_max_rank else "否", None),
+    "result_rectify": ("整顿标记", lambda r, s: "是" if rectifies(s, r.rule_level) else "否", None),
     "result_participation_rate": ("党员参与率", lambda r, s: r.participation_rate, 0.0005),
     "result_satisfaction_rate": ("满意率", lambda r, s: r.satisfaction_rate, 0.0005),
 }
