@@ -95,7 +95,7 @@ def test_innovation_bonus_by_level(word, points):
     assert has(r.reasons, word, "推广", f"加{points}分")
 
 
-@pytest.mark.parametrize("given", [["市级", "省级", "国家级"], "市级、国家级", ("省级", "市级")])
+@pytest.mark.parametrize("given", [["市级", "省级", "国家级"], "市级、国家级", "市级，省级", "市级,国家级", ("省级", "市级")])
 def test_only_the_highest_honour_counts(given):
     # several honours: only the highest (国家级 8 / 省级 5), not the sum
     expected = 5 if "国家级" not in given else 8

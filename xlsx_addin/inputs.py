@@ -147,7 +147,7 @@ def _normalise_one(spec: InputName, value: Any, scheme: Scheme) -> Any:
         allowed = scheme.choices.get(spec.choices or "", [])
         words = [w for w in flatten(value) if not is_blank(w)]
         if len(words) == 1 and isinstance(words[0], str):
-            words = [w for w in words[0].replace(",", "、").replace(",", "、").split("、") if w.strip()]
+            words = [w for w in words[0].replace(",", "、").replace("，", "、").split("、") if w.strip()]
         if not allowed:
             return "、".join(str(w).strip() for w in words)
         checked = [_word(name, w, allowed, scheme) for w in words]
