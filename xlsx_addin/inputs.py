@@ -60,15 +60,22 @@ def describe(name: str, scheme: Scheme | None = None) -> str:
     return name
 
 
-def _shown(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+def shown(value: Any) -> str:
+    """A cell value as the clerk sees it (TRUE/FALSE like Excel, 85 not 85.0, lists joined)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if isinstance(value, (list, tuple)):
+        return "、".join(shown(v) for v in value)
     return str(value)
 
 
 def quoted(value: Any, limit: int = 40) -> str:
     """A value as a clerk sees it in a message: TRUE/FALSE like Excel, long text cut short."""
-    text = ("TRUE" if value else "FALSE") if isinstance(value, bool) else _shown(value)
+    text = shown(value)
     return text if len(text) <= limit else text[:limit] + "…"
 
 
@@ -123,7 +130,7 @@ def _normalise_one(spec: InputName, value: Any, scheme: Scheme) -> Any:
     if spec.kind == "text":
         if is_blank(value):
             return None
-        return _shown(value).strip()
+        return shown(value).strip()
     if spec.kind == "count":
         if is_blank(value):
             return None if name in ("member_count", "members_present", "masses_present") else 0
@@ -199,17 +206,17 @@ def _scores(name: str, raw: Any, scheme: Scheme, required: bool) -> list[float] 
         if score is None:
             raise InputError(f"{label}({name}):{where}的值“{quoted(cell)}”不是数字", name=name, value=cell)
         if score < 0:
-            raise InputError(f"{label}({name}):{where}得分{_shown(score)}不能为负数", name=name, value=cell)
+            raise InputError(f"{label}({name}):{where}得分{shown(score)}不能为负数", name=name, value=cell)
         if score > points + _TOL:
-            raise InputError(f"{label}({name}):{where}得分{_shown(score)}超过标准分值{_shown(points)}", name=name, value=cell)
+            raise InputError(f"{label}({name}):{where}得分{shown(score)}超过标准分值{shown(points)}", name=name, value=cell)
         if not per_item_entry and scheme.sub_item_all_or_nothing and 0 < score < points - _TOL:
-            raise InputError(f"{label}({name}):{where}得分{_shown(score)}无效,该标准达成得{_shown(points)}分、不达成得0分",
+            raise InputError(f"{label}({name}):{where}得分{shown(score)}无效,该标准达成得{shown(points)}分、不达成得0分",
                              name=name, value=cell)
         if per_item_entry and scheme.sub_item_all_or_nothing and scheme.items[item_index].sub_items:
             sums = _subset_sums([s.points for s in scheme.items[item_index].sub_items])
             if not any(abs(score - s) <= _TOL for s in sums):
-                raise InputError(f"{label}({name}):{where}得分{_shown(score)}无效,该项各标准达成得分、不达成不得分,"
-                                 f"可能的得分为:{'/'.join(_shown(s) for s in sums)}", name=name, value=cell)
+                raise InputError(f"{label}({name}):{where}得分{shown(score)}无效,该项各标准达成得分、不达成不得分,"
+                                 f"可能的得分为:{'/'.join(shown(s) for s in sums)}", name=name, value=cell)
         per_item[item_index] += score
     return [math.fsum([s]) for s in per_item]
 

@@ -20,6 +20,7 @@ from typing import Any
 from xlsxwriter.utility import xl_col_to_name
 
 from .consolidate.model import Problem
+from .inputs import shown
 from .names import INPUTS, MASS_PREFIX, VOTE_PREFIX
 
 RESULT_PREFIX = "result_"
@@ -244,19 +245,6 @@ class UnitFile:
         p = Problem(file=self.rel, sheet=sheet, cell=cell, value=shown(value), reason=reason, severity=severity)
         self.problems.append(p)
         return p
-
-
-def shown(value: Any) -> str:
-    """A cell value as the clerk would see it in 问题清单."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-    if isinstance(value, (list, tuple)):
-        return "、".join(shown(v) for v in value)
-    return str(value)
 
 
 def _file_problem(data: bytes) -> str | None:

@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from ..errors import InputError, RatingError, SchemeError
-from ..inputs import excel_error, is_blank
+from ..inputs import excel_error, is_blank, shown
 from ..names import INPUTS, MASS_PREFIX
 from ..quotas import apply_quotas, check_mode
-from ..reader import RAW_SHEET, RULES_TABLE, SCHEME_ID, UnitFile, read_unit, shown
+from ..reader import RAW_SHEET, RULES_TABLE, SCHEME_ID, UnitFile, read_unit
 from ..scheme.loader import load_scheme
 from ..scheme.models import Scheme
 from ..scheme.overrides import SCHEME_KEY, VERSION_KEY, apply_overrides, parameters, parse_number, rows_to_table
