@@ -216,7 +216,7 @@ def test_election_overdue_exactly_12_months_is_not_more_than_a_year():
 def test_election_overdue_more_than_a_year_caps_at_three_excused_or_not(excused):
     r = score_unit(S, unit(95, election_overdue_months=13, election_overdue_excused=excused))
     assert r.level_name == "三星级"
-    assert has(r.reasons, "换届逾期超过一年", "三星级")
+    assert has(r.reasons, "换届逾期超过12个月", "三星级")
 
 
 def test_election_cap_without_effect_gives_no_reason():

@@ -1,13 +1,13 @@
 """星级评定 engine: schemes as data, unit scoring, survey tally and quotas. No Excel needed."""
 from .errors import InputError, MissingInputError, RatingError, SchemeError
 from .quotas import QuotaStatus, RatedSet, apply_quotas, rate_set
-from .scheme import BUILTIN, Scheme, apply_overrides, load_scheme, parameters, rows_to_table
+from .scheme import BUILTIN, Scheme, apply_overrides, apply_rules, load_scheme, parameters, rows_to_table
 from .scoring import UnitResult, score_unit
 
 __version__ = "0.1.0"
 
 __all__ = [
     "BUILTIN", "InputError", "MissingInputError", "QuotaStatus", "RatedSet", "RatingError", "Scheme",
-    "SchemeError", "UnitResult", "apply_overrides", "apply_quotas", "load_scheme", "parameters", "rate_set",
+    "SchemeError", "UnitResult", "apply_overrides", "apply_quotas", "apply_rules", "load_scheme", "parameters", "rate_set",
     "rows_to_table", "score_unit",
 ]

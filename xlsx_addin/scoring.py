@@ -9,7 +9,8 @@ from .errors import InputError
 from .inputs import normalise
 from .scheme.loader import load_scheme
 from .scheme.models import LEVEL_KINDS, TEMPLATE_FIELDS, Condition, Scheme
-from .survey import SurveyResult, percent, survey
+from .survey import SurveyResult, survey
+from .textfmt import cn_count, num, percent
 
 _TOL = 1e-9
 
@@ -57,17 +58,47 @@ class UnitResult:
         return None if self.prev_level is None else self.level - self.prev_level
 
 
-def _fmt(x: float) -> str:
-    x = round(x, 6)
-    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+_fmt = num
 
 
 def _value_text(name: str, value: Any) -> str:
-    if name.endswith("_rate") and isinstance(value, float):
+    if name.endswith("_rate") and isinstance(value, (int, float)) and not isinstance(value, bool):
         return percent(value)
     if isinstance(value, float):
         return _fmt(value)
     return str(value)
+
+
+def first_condition(cond: Condition) -> Condition:
+    """The first simple {input, op, value} of a condition: the one its reason quotes."""
+    while cond.input is None:
+        cond = (cond.all or cond.any)[0]
+    return cond
+
+
+def rule_fields(rule, scheme: Scheme) -> dict[str, str]:
+    """The reason fields that come from the rule itself (its numbers as in force)."""
+    fields: dict[str, str] = {}
+    when = getattr(rule, "when", None)
+    if when is not None:
+        first = first_condition(when)
+        fields["threshold"] = _value_text(first.input, first.value)
+    max_level = getattr(rule, "max_level", None)
+    if max_level is not None:
+        fields["max_level"] = scheme.level_name(max_level)
+        fields["above_max"] = above_level(scheme, max_level)
+    if getattr(rule, "by", None) is not None:
+        fields["by"] = cn_count(rule.by)
+    return fields
+
+
+def above_level(scheme: Scheme, rank: int) -> str:
+    """The levels above `rank` in words: 五星级, or 四星级及以上 when there are more."""
+    higher = [lv for lv in scheme.levels if lv.rank > rank]
+    if not higher:
+        return ""
+    nearest = higher[-1].name
+    return nearest if len(higher) == 1 else f"{nearest}及以上"
 
 
 def holds(cond: Condition, ctx: Mapping[str, Any]) -> bool:
@@ -97,9 +128,8 @@ def _compare(op: str, a: float, b: float) -> bool:
 
 
 def _first_value(cond: Condition, ctx: Mapping[str, Any]) -> tuple[str, Any]:
-    while cond.input is None:
-        cond = (cond.all or cond.any)[0]
-    return cond.input, ctx.get(cond.input)
+    name = first_condition(cond).input
+    return name, ctx.get(name)
 
 
 def band(scheme: Scheme, score: float, items_passed: int | None) -> int:
@@ -172,7 +202,7 @@ def score_unit(scheme: Scheme | str, inputs: Mapping[str, Any]) -> UnitResult:
             bonus += delta
         else:
             penalty -= delta
-        reasons.append(_reason(rule, **fields))
+        reasons.append(_reason(rule, scheme, **fields))
     bonus, penalty = round(bonus, 9), round(penalty, 9)
     final = round(base + bonus - penalty, 9)
     ctx["final_score"] = final
@@ -183,7 +213,7 @@ def score_unit(scheme: Scheme | str, inputs: Mapping[str, Any]) -> UnitResult:
             new = _level_after(rule, level, scheme)
             if new != level:
                 value = _value_text(*_first_value(rule.when, ctx))
-                reasons.append(_reason(rule, value=value, count=value, level=scheme.level_name(new),
+                reasons.append(_reason(rule, scheme, value=value, count=value, level=scheme.level_name(new),
                                        from_level=scheme.level_name(level), to_level=scheme.level_name(new)))
                 level = new
 
@@ -197,9 +227,10 @@ def score_unit(scheme: Scheme | str, inputs: Mapping[str, Any]) -> UnitResult:
     )
 
 
-def _reason(rule, **fields: str) -> str:
+def _reason(rule, scheme: Scheme, **fields: str) -> str:
     """The rule's reason template filled in; fields a kind does not provide are blank."""
-    return rule.reason.format(**{**dict.fromkeys(TEMPLATE_FIELDS, ""), "label": rule.label, **fields})
+    return rule.reason.format(**{**dict.fromkeys(TEMPLATE_FIELDS, ""), "label": rule.label,
+                                 **rule_fields(rule, scheme), **fields})
 
 
 def _score_delta(rule, ctx) -> tuple[float, dict[str, str]]:

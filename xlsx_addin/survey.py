@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from .errors import InputError
 from .inputs import UnitInputs
 from .scheme.models import Scheme
+from .textfmt import percent
 
 
 @dataclass(frozen=True)
@@ -50,8 +51,6 @@ def tally(scheme: Scheme, votes: dict[str, int]) -> Tally:
     return Tally(ballots=valid + invalid, valid=valid, invalid=invalid, satisfied=satisfied)
 
 
-def percent(rate: float | None) -> str:
-    return "" if rate is None else f"{rate * 100:.1f}%".replace(".0%", "%")
 
 
 def participation(member_count: int | None, members_present: int | None) -> float | None:

@@ -68,7 +68,10 @@ class Condition(Strict):
         return [name for c in (self.all or self.any or []) for name in c.inputs()]
 
 
-TEMPLATE_FIELDS = ("label", "count", "points", "value", "word", "level", "from_level", "to_level")
+# Fields a reason template may use. Numbers of the rule itself come from the rule (threshold,
+# points, max_level …), never typed into the text, so a locality's 规则 values show in force.
+TEMPLATE_FIELDS = ("label", "count", "points", "value", "word", "level", "from_level", "to_level",
+                   "threshold", "max_level", "above_max", "by")
 
 
 class _Rule(Strict):

@@ -155,6 +155,14 @@ def apply_overrides(scheme: Scheme, table: Mapping[str, Any], origin: str = "规
         raise SchemeError(f"{origin}的参数不能套用:{exc}".replace(f"方案文件 {origin} 有误:", "")) from None
 
 
+def apply_rules(scheme: Scheme | str, table: Mapping[str, Any]) -> Scheme:
+    """A 规则 table (key → value) applied over `scheme` (a Scheme or a built-in name / path) under
+    the precedence above; refusals raise SchemeError (a RatingError) naming the key and value."""
+    from .loader import load_scheme
+
+    return apply_overrides(load_scheme(scheme), table)
+
+
 def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
