@@ -4,7 +4,7 @@ The universal workbook's formulas render the same numbers with spreadsheet funct
 function here names its formula twin (templates/compiler.py), and the differential test proves
 they agree:
 - num(x)      ↔ ROUND(x,6)&""                               (no exponent, at most 6 decimals)
-- percent(r)  ↔ SUBSTITUTE(TEXT(r*100,"0.0")&"%",".0%","%")  (one decimal, half away from zero)
+- percent(r)  ↔ SUBSTITUTE(TEXT(ROUND(r*100,1),"0.0")&"%",".0%","%")  (one decimal, half away from zero)
 """
 from __future__ import annotations
 

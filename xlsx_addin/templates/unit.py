@@ -23,7 +23,8 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from ..inputs import flatten
 from ..names import INPUTS, MASS_PREFIX
 from ..scheme import Scheme, load_scheme, parameters
-from . import guide, results
+from . import guide, results, texts
+from .universal import SHEET_CALC, compiled_for
 from .styles import Styles
 
 TEMPLATE_VERSION_KEY = "version"
@@ -39,6 +40,8 @@ SHEET_RULES = "规则"
 SHEET_CONF = "xlwings.conf"
 GUIDE_WIDTH = 84  # one column, narrower than an A4 page: LibreOffice does not shrink a single column
 SHEETS = (SHEET_GUIDE, SHEET_SELF, SHEET_BALLOT, SHEET_SURVEY, SHEET_RULES, SHEET_CONF)
+RULES_INDEX = SHEETS.index(SHEET_RULES)
+RULES_FIRST_ROW = 2  # row 0 title, row 1 header
 
 IDENTITY = ("org_name", "org_code", "parent_org", "org_type", "member_count", "prev_level")
 ADJUST = ("honor_level", "innovation_level", "criticism_committee", "criticism_city", "leader_discipline_minor",
@@ -48,12 +51,17 @@ RESULT_NAMES = {
     "base": "result_base_score", "bonus": "result_bonus", "penalty": "result_penalty",
     "final": "result_final_score", "level": "result_level", "reasons": "result_reasons",
     "rectify": "result_rectify", "participation": "result_participation_rate",
-    "satisfaction": "result_satisfaction_rate",
+    "satisfaction": "result_satisfaction_rate", "stars": "result_stars", "star_count": "result_star_count",
+    "survey_note": "result_survey_note",
 }
 
 
-def unit_filename(scheme: Scheme) -> str:
-    return f"单位填报表_{scheme.id}.xlsx"
+def unit_filename(scheme: Scheme, python: bool = False) -> str:
+    """单位填报表_<scheme>.xlsx (universal) or .xlsm (the Python workbook)."""
+    return f"单位填报表_{scheme.id}.{'xlsm' if python else 'xlsx'}"
+
+
+NO_CACHE = "\x00no-cached-value"  # a formula written without a cached value: every program computes it
 
 
 class _Worksheet(Worksheet):
@@ -61,6 +69,10 @@ class _Worksheet(Worksheet):
     function returned), not as a value-less number that other programs take for "recalculate me"."""
 
     def _xml_formula_element(self, formula, result, attributes=[]) -> None:  # noqa: B006 (XlsxWriter's signature)
+        if result == NO_CACHE:
+            attr = "".join(f' {k}="{self._escape_attributes(v)}"' for k, v in attributes if k != "t")
+            self.fh.write(f"<c{attr}><f>{self._escape_data(formula)}</f></c>")
+            return
         if result == "" and not any(k == "t" for k, _ in attributes):
             attributes = [*attributes, ("t", "str")]
         super()._xml_formula_element(formula, result, attributes)
@@ -146,6 +158,7 @@ class Plan:
     inputs: dict[str, list[InputCell]]  # names-contract input → its cells (item_scores: many)
     formulas: list[FormulaCell]
     ranges: dict[str, tuple[int, int, int, int, int]]  # UDF argument → (sheet, r1, c1, r2, c2)
+    params: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # 规则 key → its 值 cell
 
 
 class Grid:
@@ -241,15 +254,18 @@ def _dv_decimal(what: str) -> dict:
             "error_title": "输入有误", "error_message": f"{what}须为不小于0的数字"[:255]}
 
 
-def _dv_score(points: float, all_or_nothing: bool) -> dict:
-    p = guide.num(points)
-    if all_or_nothing:
-        return {"validate": "list", "source": ["0", p], "input_title": "达成得分,不达成不得分",
-                "input_message": f"达成目标填{p},未达成填0", "error_title": "得分有误",
-                "error_message": f"本标准达成得{p}分、不达成得0分,只能填{p}或0"}
-    return {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": float(points),
-            "input_title": "请填写得分", "input_message": f"填写0至{p}之间的分数",
-            "error_title": "得分有误", "error_message": f"得分须在0至{p}分之间(不超过标准分值)"}
+def _dv_score(points_ref: str, all_or_nothing: bool, self_cell: str, reviewed_cell: str) -> tuple[dict, dict]:
+    """The score cells' validations (self, reviewed): the limit read from the 规则 sheet, so a
+    locality's points apply; messages name the 标准分值 column, not a number."""
+    def one(cell: str) -> dict:
+        if all_or_nothing:
+            return {"validate": "custom", "value": f"=OR({cell}=0,{cell}={points_ref})",
+                    "input_title": "达成得分,不达成不得分", "input_message": "达成目标填“标准分值”列的分数,未达成填0",
+                    "error_title": "得分有误", "error_message": "本标准达成得“标准分值”列的分数、不达成得0分,只能填这两个数"}
+        return {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": "=" + points_ref,
+                "input_title": "请填写得分", "input_message": "填写0至“标准分值”列分数之间的得分",
+                "error_title": "得分有误", "error_message": "得分须在0至“标准分值”之间(不超过标准分值)"}
+    return one(self_cell), one(reviewed_cell)
 
 
 def _input_validation(scheme: Scheme, name: str) -> dict | None:
@@ -283,7 +299,35 @@ _HINTS = {
 
 # --- planning ------------------------------------------------------------------------------
 
-def _plan_guide(scheme: Scheme) -> SheetPlan:
+def param_cells(scheme: Scheme) -> dict[str, tuple[int, int, int]]:
+    """Where each 规则 parameter's 值 sits: (sheet, row, col) on the 规则 sheet."""
+    return {p.key: (RULES_INDEX, RULES_FIRST_ROW + i, 2) for i, p in enumerate(parameters(scheme))}
+
+
+def _param_ref(cell: tuple[int, int, int]) -> str:
+    return f"'{SHEET_RULES}'!" + xl_rowcol_to_cell(cell[1], cell[2], row_abs=True, col_abs=True)
+
+
+def rich(sp: "SheetPlan", sheet: int, r: int, c: int, text: texts.Txt, style: str, scheme: Scheme,
+         formulas: list, last_col: int | None = None) -> str:
+    """A text cell; when it quotes 规则 numbers, a formula over the 规则 sheet (cached as rendered).
+    Returns the rendered text (for row heights)."""
+    shown = texts.render(text, scheme)
+    if not texts.has_params(text):
+        if last_col is not None and last_col != c:
+            sp.merge(r, c, r, last_col, shown, style)
+        else:
+            sp.text(r, c, shown, style)
+        return shown
+    if last_col is not None and last_col != c:
+        sp.merge(r, c, r, last_col, None, style)
+    cells = param_cells(scheme)
+    formula = "=" + texts.formula(text, scheme, lambda key: _param_ref(cells[key]))
+    formulas.append(FormulaCell(sheet, r, c, formula, style, compute=lambda g, v=shown: v))
+    return shown
+
+
+def _plan_guide(scheme: Scheme, formulas: list) -> SheetPlan:
     sp = SheetPlan(SHEET_GUIDE)
     sp.call("set_column", 0, 0, GUIDE_WIDTH)
     sp.text(0, 0, f"{scheme.name}单位填报表 · 填表说明", "title")
@@ -295,9 +339,9 @@ def _plan_guide(scheme: Scheme) -> SheetPlan:
         sp.call("set_row", r, 22)
         r += 1
         for para in paragraphs:
-            sp.text(r, 0, para, "guide_body")
+            shown = rich(sp, 0, r, 0, para, "guide_body", scheme, formulas)
             # wrapped text: a row tall enough for its lines (Excel and LibreOffice keep explicit heights)
-            sp.call("set_row", r, _height([(para, GUIDE_WIDTH)], minimum=16, line=15))
+            sp.call("set_row", r, _height([(shown, GUIDE_WIDTH)], minimum=16, line=15))
             r += 1
         r += 1
     _page_setup(sp, title=scheme.name)
@@ -331,7 +375,8 @@ def _plan(scheme: Scheme) -> Plan:
     inputs: dict[str, list[InputCell]] = {}
     formulas: list[FormulaCell] = []
     ranges: dict[str, tuple[int, int, int, int, int]] = {}
-    sheets = [_plan_guide(scheme)]
+    sheets = [_plan_guide(scheme, formulas)]
+    pcells = param_cells(scheme)
 
     # ---- 自评表 ------------------------------------------------------------------------------
     S = 1
@@ -387,31 +432,35 @@ def _plan(scheme: Scheme) -> Plan:
     for i, item in enumerate(scheme.items, 1):
         rows = item.sub_items if per_sub else [item]
         first = r
-        for sub in rows:
+        for j, sub in enumerate(rows, 1):
             points = sub.points
-            if per_sub:
-                sp.text(r, C, _num(points), "number_center")
-                sp.text(r, D, sub.label, "label")
-            else:
-                sp.text(r, C, _num(points), "number_center")
-                sp.text(r, D, item.guide or item.label, "label")
-            dv = _dv_score(points, per_sub and scheme.sub_item_all_or_nothing)
-            add_input(sp, S, "item_scores", r, FF, "input_score", dv=dv)
-            add_input(sp, S, "item_scores_reviewed", r, G, "input_score", dv=dv)
+            key = f"items.{i}.sub_items.{j}.points" if per_sub else f"items.{i}.points"
+            rich(sp, S, r, C, (texts.P(key),), "number_center", scheme, formulas)
+            sp.text(r, D, sub.label if per_sub else (item.guide or item.label), "label")
+            dv = _dv_score(_param_ref(pcells[key]), per_sub and scheme.sub_item_all_or_nothing,
+                           xl_rowcol_to_cell(r, FF), xl_rowcol_to_cell(r, G))
+            add_input(sp, S, "item_scores", r, FF, "input_score", dv=dv[0])
+            add_input(sp, S, "item_scores_reviewed", r, G, "input_score", dv=dv[1])
             sp.blank(r, H, "input_text")
             inputs.setdefault("_notes", []).append(InputCell(S, r, H, "input_text"))
-            texts = [(sub.label if per_sub else (item.guide or item.label), W[D])]
+            wrapped = [(sub.label if per_sub else (item.guide or item.label), W[D])]
             if not per_sub:
-                texts.append((item.label, W[B]))
-            sp.call("set_row", r, _height(texts))
+                wrapped.append((item.label, W[B]))
+            sp.call("set_row", r, _height(wrapped))
             r += 1
-        label = f"{item.label}\n({guide.num(item.points)}分)" if per_sub else item.label
         sp.merge(first, A, r - 1, A, i, "label_center")
-        sp.merge(first, B, r - 1, B, label, "label_center" if per_sub else "label")
+        if per_sub:
+            sp.merge(first, B, r - 1, B, None, "label_center")
+            rich(sp, S, first, B, texts.t(item.label, "\n(", texts.P(f"items.{i}.points"), "分)"), "label_center",
+                 scheme, formulas)
+        else:
+            sp.merge(first, B, r - 1, B, item.label, "label")
     scores_bottom = r - 1
-    total_points = scheme.total_points if scheme.total_points is not None else sum(it.points for it in scheme.items)
     sp.merge(r, A, r, B, "合计", "label_center")
-    sp.text(r, C, _num(total_points), "number_center")
+    if scheme.total_points is not None:
+        rich(sp, S, r, C, (texts.P("total_points"),), "number_center", scheme, formulas)
+    else:
+        sp.text(r, C, _num(sum(it.points for it in scheme.items)), "number_center")
     sp.text(r, D, "审核得分全部填写后按审核得分计算,未填全时按自评得分计算", "hint_box")
     sp.blank(r, E, "label")
     col_self = xl_rowcol_to_cell(scores_top, FF, row_abs=True, col_abs=True) + ":" + \
@@ -435,14 +484,15 @@ def _plan(scheme: Scheme) -> Plan:
         spec = INPUTS[name]
         rules = guide.rules_for_input(scheme, name)
         sp.merge(r, A, r, B, spec.label, "label")
-        sp.merge(r, C, r, D, ";".join(rules) if rules else "本方案不据此加减分(如实填写备查)", "hint_box")
+        rule_text = texts.join(rules, ";") if rules else ("本方案不据此加减分(如实填写备查)",)
+        shown_rules = rich(sp, S, r, C, rule_text, "hint_box", scheme, formulas, last_col=D)
         key_cell(sp, r, E, name)
         add_input(sp, S, name, r, FF, _INPUT_STYLE[spec.kind], dv=_input_validation(scheme, name))
         how = {"choice": "下拉选择,取本年度最高级别;没有的选“无”", "yesno": "下拉选择 是/否",
                "count": "填整数,没有的填0", "number": "按期换届的填0"}[spec.kind]
         sp.merge(r, G, r, H, how, "hint_box")
         sp.call("set_row", r, max(_height([(spec.label, W[A] + W[B])]),
-                                  _height([(";".join(rules) or "本方案不据此加减分(如实填写备查)", W[C] + W[D]),
+                                  _height([(shown_rules, W[C] + W[D]),
                                            (how, W[G] + W[H])], small=True)))
         r += 1
     info_bottom = r - 1
@@ -624,7 +674,10 @@ def _plan(scheme: Scheme) -> Plan:
     for col, text in enumerate(("参数", "key", "值", "说明")):
         sp.text(1, col, text, "header")
     r = 2
+    params: dict[str, tuple[int, int, int]] = {}
     for p in parameters(scheme):
+        params[p.key] = (S, r, 2)
+        assert pcells[p.key] == params[p.key], p.key
         sp.text(r, 0, p.label, "label")
         sp.text(r, 1, p.key, "key")
         value = p.value
@@ -662,7 +715,7 @@ def _plan(scheme: Scheme) -> Plan:
     for name in ("member_count", "members_present"):
         c = inputs[name][0]
         ranges[name] = (c.sheet, c.row, c.col, c.row, c.col)
-    return Plan(scheme, sheets, dict(sorted(names.items())), inputs, formulas, ranges)
+    return Plan(scheme, sheets, dict(sorted(names.items())), inputs, formulas, ranges, params)
 
 
 def _plan_ballot(scheme: Scheme, formulas: list[FormulaCell]) -> SheetPlan:
@@ -838,15 +891,21 @@ def result_values(plan: Plan, grid: Grid) -> dict[str, Any]:
     return results.compute(keys, args)
 
 
-def build_unit_workbook(path: str | Path, scheme: Scheme | str, values: Mapping[str, Any] | None = None) -> Path:
+def build_unit_workbook(path: str | Path, scheme: Scheme | str, values: Mapping[str, Any] | None = None,
+                        *, python: bool = False) -> Path:
     """Write the unit workbook of `scheme` to `path`, its input cells filled from `values`
-    (keyed by the names contract, as score_unit takes them; None = the blank form) and every
-    formula cell carrying the value the formula functions would compute."""
+    (keyed by the names contract, as score_unit takes them; None = the blank form).
+
+    The universal workbook (default) computes with native formulas compiled from the scheme, in
+    any spreadsheet program; `python=True` builds the Python workbook, whose results are the
+    xlwings formula functions. Either way every result cell carries, as its saved value, what
+    the formulas compute (the engine's result), so a reader that does not recalculate sees it."""
     scheme = load_scheme(scheme)
     plan = plan_for(scheme)
     path = Path(path)
     written = _assign(plan, values or {})
     grid = Grid(plan, written)
+    compiled = None if python else compiled_for(plan)
 
     wb = xlsxwriter.Workbook(str(path), {"in_memory": True, "strings_to_numbers": False,
                                          "strings_to_formulas": False, "strings_to_urls": False})
@@ -856,10 +915,14 @@ def build_unit_workbook(path: str | Path, scheme: Scheme | str, values: Mapping[
         "comments": "由 xlsx-addin 生成", "created": CREATED,
     })
     wb.set_calc_mode("auto", calc_id=CALC_ID)
-    wb.calc_on_load = False  # keep the cached values on a PC without the formula functions
+    # universal: every program recalculates on opening (the 计算 steps carry no saved values);
+    # Python: keep the saved values on a PC without the formula functions
+    wb.calc_on_load = not python
     styles = Styles(wb)
     sheets = []
     for sp in plan.sheets:
+        if sp.name == SHEET_CONF and not python:
+            continue
         ws = wb.add_worksheet(sp.name, worksheet_class=_Worksheet)
         sheets.append(ws)
         for method, args, styled in sp.calls:
@@ -880,8 +943,13 @@ def build_unit_workbook(path: str | Path, scheme: Scheme | str, values: Mapping[
             value = udf.get(f.key, "")
         else:
             value = f.compute(grid)
-        sheets[f.sheet].write_formula(f.row, f.col, f.formula, styles[f.style], _cached(value))
+        formula = f.formula
+        if compiled is not None and f.key and not f.key.startswith("="):
+            formula = "=" + compiled.results[f.key]
+        sheets[f.sheet].write_formula(f.row, f.col, formula, styles[f.style], _cached(value))
 
+    if compiled is not None:
+        sheets.append(_write_program(wb, compiled, styles))
     for name, ref in plan.names.items():
         wb.define_name(name, ref)
     for ws in sheets:
@@ -890,6 +958,20 @@ def build_unit_workbook(path: str | Path, scheme: Scheme | str, values: Mapping[
     sheets[1].activate()
     wb.close()
     return path
+
+
+def _write_program(wb, compiled, styles) -> Worksheet:
+    """The hidden 计算 sheet: one compiled step per row (label, formula without a saved value)."""
+    ws = wb.add_worksheet(SHEET_CALC, worksheet_class=_Worksheet)
+    ws.set_column(0, 0, 36)
+    ws.set_column(1, 1, 24)
+    ws.write_string(0, 0, "计算过程(由评定方案自动生成,请勿修改)", styles["text"])
+    ws.write_string(0, 1, "值", styles["text"])
+    for i, (label, formula) in enumerate(compiled.program.rows, start=compiled.program.first_row):
+        ws.write_string(i, 0, label, styles["text"])
+        ws.write_formula(i, 1, "=" + formula, styles["text"], NO_CACHE)
+    ws.hide()
+    return ws
 
 
 def _cells_at(plan: Plan, s: int, r: int, c: int):

@@ -1,0 +1,49 @@
+"""The universal flavour of the unit workbook: results as native formulas compiled from the scheme.
+
+Opens and computes in Excel 2010 and later, WPS and LibreOffice, with no Python and no macro.
+The compiled steps live on the hidden 计算 sheet; the result cells of 自评表 and 测评汇总表 read them.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from .compiler import Compiled, Refs, compile_unit
+
+if TYPE_CHECKING:
+    from .unit import Plan
+
+SHEET_CALC = "计算"
+
+
+def _ref(plan: "Plan", sheet: int, row: int, col: int) -> str:
+    return f"'{plan.sheets[sheet].name}'!{xl_rowcol_to_cell(row, col, row_abs=True, col_abs=True)}"
+
+
+def refs_of(plan: "Plan") -> Refs:
+    inputs, scores = {}, {}
+    for name, cells in plan.inputs.items():
+        if name.startswith("_"):
+            continue
+        refs = [_ref(plan, c.sheet, c.row, c.col) for c in cells]
+        if name in ("item_scores", "item_scores_reviewed"):
+            scores[name] = refs
+        else:
+            inputs[name] = refs[0]
+    params = {key: _ref(plan, *cell) for key, cell in plan.params.items()}
+    return Refs(inputs=inputs, scores=scores, params=params)
+
+
+_COMPILED: dict[int, tuple["Plan", Compiled]] = {}
+
+
+def compiled_for(plan: "Plan") -> Compiled:
+    hit = _COMPILED.get(id(plan))
+    if hit is not None and hit[0] is plan:
+        return hit[1]
+    compiled = compile_unit(plan.scheme, refs_of(plan), SHEET_CALC)
+    if len(_COMPILED) > 32:
+        _COMPILED.clear()
+    _COMPILED[id(plan)] = (plan, compiled)
+    return compiled
