@@ -1,0 +1,375 @@
+"""UNO side of the LibreOffice test harness: runs under the system Python (``/usr/bin/python3``).
+
+The venv cannot import ``uno``, so ``tests/support/libreoffice.py`` starts this script as a
+subprocess. It connects to a running ``soffice --accept=socket,...`` and serves one JSON object
+per line on stdin, answering one JSON object per line on stdout:
+
+    request:  {"id": 7, "op": "recalc", "path": "...", "names": [...], "save_as": null}
+    answer:   {"id": 7, "ok": true, "result": {...}}
+              {"id": 7, "ok": false, "error": "...", "fatal": false}
+
+``fatal: true`` means the connection to soffice is gone: the caller restarts soffice and this
+bridge. On end of stdin (the test process died or closed the pipe) the bridge kills soffice's
+process group, so soffice never outlives the tests. Only the standard library and ``uno``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import signal
+import sys
+import time
+import traceback
+
+import uno
+from com.sun.star.beans import PropertyValue
+from com.sun.star.connection import NoConnectException
+from com.sun.star.lang import DisposedException
+from com.sun.star.table.CellContentType import EMPTY
+from com.sun.star.uno import RuntimeException
+
+# LibreOffice error code (include/formula/errorcodes.hxx) -> Excel error text, as the xlsx/xls
+# export writes it (XclTools::GetXclErrorCode in sc/source/filter/excel/xltools.cxx). Every code
+# not listed there is written as #N/A, and so is it here.
+ERROR_TEXTS = {
+    502: "#VALUE!",  # IllegalArgument (LibreOffice shows Err:502, e.g. SQRT(-1); Excel: #NUM!)
+    503: "#NUM!",  # IllegalFPOperation
+    504: "#VALUE!",  # IllegalParameter
+    508: "#VALUE!",  # PairExpected
+    509: "#VALUE!",  # OperatorExpected
+    510: "#VALUE!",  # VariableExpected
+    511: "#VALUE!",  # ParameterExpected
+    519: "#VALUE!",  # NoValue
+    521: "#NULL!",  # NoCode
+    522: "#VALUE!",  # CircularReference
+    524: "#REF!",  # NoRef
+    525: "#NAME?",  # NoName
+    530: "#NAME?",  # NoAddin
+    531: "#NAME?",  # NoMacro
+    532: "#DIV/0!",  # DivisionByZero
+    32767: "#N/A",  # NotAvailable
+}
+
+# Store filters by file suffix.
+FILTERS = {
+    ".xlsx": "Calc MS Excel 2007 XML",
+    ".xlsm": "Calc MS Excel 2007 VBA XML",
+    ".xls": "MS Excel 97",
+    ".ods": "calc8",
+    ".pdf": "calc_pdf_Export",
+}
+NEVER_EXECUTE = 0  # com.sun.star.document.MacroExecMode.NEVER_EXECUTE
+NO_UPDATE = 0  # com.sun.star.document.UpdateDocMode.NO_UPDATE
+
+_SHEET_REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!(.+)$")
+
+
+class Fatal(Exception):
+    """The UNO connection is lost: soffice must be restarted."""
+
+
+def prop(name, value):
+    p = PropertyValue()
+    p.Name = name
+    p.Value = value
+    return p
+
+
+def connect(port, timeout):
+    local = uno.getComponentContext()
+    resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
+    url = f"uno:socket,host=127.0.0.1,port={port};urp;StarOffice.ComponentContext"
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            ctx = resolver.resolve(url)
+            break
+        except NoConnectException:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+    smgr = ctx.ServiceManager
+    desktop = smgr.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+    return ctx, desktop
+
+
+class Bridge:
+    def __init__(self, ctx, desktop):
+        self.ctx = ctx
+        self.desktop = desktop
+
+    # --- documents ----------------------------------------------------------------------------
+    def load(self, path):
+        if not os.path.isfile(path):
+            raise FileNotFoundError(f"no such file: {path}")
+        url = uno.systemPathToFileUrl(os.path.abspath(path))
+        props = (prop("Hidden", True), prop("MacroExecutionMode", NEVER_EXECUTE),
+                 prop("UpdateDocMode", NO_UPDATE), prop("Silent", True))
+        doc = self.desktop.loadComponentFromURL(url, "_blank", 0, props)
+        if doc is None:
+            raise ValueError(f"LibreOffice could not open {path}")
+        return doc
+
+    @staticmethod
+    def close(doc):
+        try:
+            doc.close(True)
+        except Exception:  # CloseVetoException or a half-dead document
+            try:
+                doc.dispose()
+            except Exception:
+                pass
+
+    @staticmethod
+    def store(doc, out_path, fmt=None, src_path=None):
+        suffix = "." + fmt.lower().lstrip(".") if fmt else os.path.splitext(out_path)[1].lower()
+        if suffix not in FILTERS and src_path:
+            suffix = os.path.splitext(src_path)[1].lower()
+        if suffix not in FILTERS:
+            raise ValueError(f"unknown output format {suffix!r} (known: {sorted(FILTERS)})")
+        os.makedirs(os.path.dirname(os.path.abspath(out_path)), exist_ok=True)
+        props = [prop("FilterName", FILTERS[suffix]), prop("Overwrite", True)]
+        doc.storeToURL(uno.systemPathToFileUrl(os.path.abspath(out_path)), tuple(props))
+        return FILTERS[suffix]
+
+    # --- ranges -------------------------------------------------------------------------------
+    @staticmethod
+    def resolve(doc, name):
+        """A workbook-level defined name, a sheet-level 'Sheet!Name' or a 'Sheet!A1[:B2]' address."""
+        names = doc.NamedRanges
+        if names.hasByName(name):
+            cells = names.getByName(name).getReferredCells()
+            if cells is None:
+                raise KeyError(f"defined name {name!r} refers to no cells "
+                               f"({names.getByName(name).getContent()})")
+            return cells
+        m = _SHEET_REF.match(name)
+        if m:
+            sheet_name = (m.group(1) or "").replace("''", "'") or m.group(2)
+            if doc.Sheets.hasByName(sheet_name):
+                sheet = doc.Sheets.getByName(sheet_name)
+                local = sheet.NamedRanges
+                if local.hasByName(m.group(3)):
+                    cells = local.getByName(m.group(3)).getReferredCells()
+                    if cells is not None:
+                        return cells
+                try:
+                    return sheet.getCellRangeByName(m.group(3).replace("$", ""))
+                except Exception:
+                    pass
+        raise KeyError(f"no defined name or cell {name!r}")
+
+    @staticmethod
+    def read(cells):
+        """Values of a range: rows of float / str / {"error": text} / None (empty)."""
+        data = [list(row) for row in cells.getDataArray()]
+        if any(v == "" for row in data for v in row):
+            # '' is an empty cell or a formula giving "": tell them apart.
+            base = cells.getRangeAddress()
+            for addr in cells.queryEmptyCells().getRangeAddresses():
+                for r in range(addr.StartRow, addr.EndRow + 1):
+                    for c in range(addr.StartColumn, addr.EndColumn + 1):
+                        data[r - base.StartRow][c - base.StartColumn] = None
+        for r, row in enumerate(data):
+            for c, v in enumerate(row):
+                if v is None and cells.getCellByPosition(c, r).getType() != EMPTY:
+                    code = cells.getCellByPosition(c, r).getError()
+                    row[c] = {"error": ERROR_TEXTS.get(code, "#N/A"), "code": code}
+        return data
+
+    def values(self, doc, names):
+        out = {}
+        for name in names:
+            cells = self.resolve(doc, name)
+            data = self.read(cells)
+            out[name] = data[0][0] if len(data) == 1 and len(data[0]) == 1 else data
+        return out
+
+    @staticmethod
+    def write(cells, value):
+        if isinstance(value, list):
+            rows = value if value and isinstance(value[0], list) else [value]
+            for r, row in enumerate(rows):
+                for c, v in enumerate(row):
+                    Bridge.write(cells.getCellByPosition(c, r), v)
+            return
+        if cells.getRows().getCount() * cells.getColumns().getCount() != 1:
+            raise ValueError("a range needs a list of rows")
+        cell = cells.getCellByPosition(0, 0)
+        if value is None:
+            cell.setString("")  # a cleared cell is EMPTY again
+        elif isinstance(value, bool):
+            cell.setValue(1.0 if value else 0.0)
+        elif isinstance(value, (int, float)):
+            cell.setValue(float(value))
+        elif isinstance(value, str) and value.startswith("="):
+            cell.setFormula(value)
+        else:
+            cell.setString(str(value))
+
+    # --- operations ---------------------------------------------------------------------------
+    def op_ping(self, req):
+        return {"pong": True}
+
+    def op_recalc(self, req):
+        doc = self.load(req["path"])
+        try:
+            for name, value in (req.get("edits") or {}).items():
+                self.write(self.resolve(doc, name), value)
+            doc.calculateAll()
+            values = self.values(doc, req.get("names") or [])
+            if req.get("save_as"):
+                self.store(doc, req["save_as"], req.get("fmt"), req["path"])
+            return {"values": values}
+        finally:
+            self.close(doc)
+
+    def op_convert(self, req):
+        doc = self.load(req["path"])
+        try:
+            doc.calculateAll()
+            return {"filter": self.store(doc, req["out_path"], req.get("fmt"))}
+        finally:
+            self.close(doc)
+
+    def op_names(self, req):
+        doc = self.load(req["path"])
+        try:
+            nr = doc.NamedRanges
+            return {"names": {n: nr.getByName(n).getContent() for n in nr.getElementNames()}}
+        finally:
+            self.close(doc)
+
+    def op_layout(self, req):
+        """Per sheet: visibility, print areas, repeated title rows, and the page breaks inside
+        the printed area (a column break there means the sheet does not fit the page width)."""
+        doc = self.load(req["path"])
+        try:
+            sheets = []
+            for i in range(doc.Sheets.getCount()):
+                sh = doc.Sheets.getByIndex(i)
+                areas = [(a.StartColumn, a.StartRow, a.EndColumn, a.EndRow) for a in sh.getPrintAreas()]
+                if not areas:
+                    cur = sh.createCursor()
+                    cur.gotoEndOfUsedArea(False)
+                    a = cur.getRangeAddress()
+                    areas = [(0, 0, a.EndColumn, a.EndRow)]
+                last_col = max(a[2] for a in areas)
+                last_row = max(a[3] for a in areas)
+                col_breaks = [b.Position for b in sh.getColumnPageBreaks() if 0 < b.Position <= last_col]
+                row_breaks = [b.Position for b in sh.getRowPageBreaks() if 0 < b.Position <= last_row]
+                t = sh.getTitleRows()
+                style = doc.StyleFamilies.getByName("PageStyles").getByName(sh.PageStyle)
+                sheets.append({
+                    "name": sh.getName(),
+                    "visible": bool(sh.IsVisible),
+                    "print_areas": areas,
+                    "title_rows": [t.StartRow, t.EndRow] if sh.getPrintTitleRows() else None,
+                    "column_breaks": col_breaks,
+                    "row_breaks": row_breaks,
+                    "pages": (len(col_breaks) + 1) * (len(row_breaks) + 1),
+                    "paper_mm": [style.Width / 100, style.Height / 100],
+                    "landscape": bool(style.IsLandscape),
+                    "scale": int(style.PageScale),
+                    "scale_to_pages_x": int(style.ScaleToPagesX),
+                    "scale_to_pages_y": int(style.ScaleToPagesY),
+                })
+            return {"sheets": sheets}
+        finally:
+            self.close(doc)
+
+    def op_shutdown(self, req):
+        try:
+            self.desktop.terminate()
+        except Exception:
+            pass
+        return {"bye": True}
+
+    def handle(self, req):
+        op = getattr(self, "op_" + str(req.get("op")), None)
+        if op is None:
+            raise ValueError(f"unknown op {req.get('op')!r}")
+        try:
+            return op(req)
+        except DisposedException as exc:
+            raise Fatal(f"{type(exc).__name__}: {exc}") from exc
+        except RuntimeException as exc:
+            if not self.alive():
+                raise Fatal(f"{type(exc).__name__}: {exc}") from exc
+            raise
+
+    def alive(self):
+        try:
+            self.desktop.getComponents()
+            return True
+        except Exception:
+            return False
+
+
+def product_version(ctx):
+    try:
+        provider = ctx.ServiceManager.createInstanceWithContext(
+            "com.sun.star.configuration.ConfigurationProvider", ctx)
+        node = provider.createInstanceWithArguments(
+            "com.sun.star.configuration.ConfigurationAccess",
+            (prop("nodepath", "/org.openoffice.Setup/Product"),))
+        return f"{node.ooName} {node.ooSetupVersionAboutBox}"
+    except Exception:
+        return "unknown"
+
+
+def kill_group(pgid):
+    if pgid:
+        try:
+            os.killpg(pgid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--port", type=int, required=True)
+    ap.add_argument("--soffice-pgid", type=int, default=0)
+    ap.add_argument("--connect-timeout", type=float, default=60.0)
+    args = ap.parse_args()
+    out = sys.stdout
+    sys.stdout = sys.stderr  # nothing but answers on the protocol stream
+
+    def send(obj):
+        out.write(json.dumps(obj, ensure_ascii=False) + "\n")
+        out.flush()
+
+    try:
+        ctx, desktop = connect(args.port, args.connect_timeout)
+        bridge = Bridge(ctx, desktop)
+        send({"ready": True, "version": product_version(ctx)})
+    except Exception as exc:
+        send({"ready": False, "error": f"{type(exc).__name__}: {exc}"})
+        return 2
+
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        req = {}
+        try:
+            req = json.loads(line)
+            result = bridge.handle(req)
+            send({"id": req.get("id"), "ok": True, "result": result})
+            if req.get("op") == "shutdown":
+                return 0
+        except Fatal as exc:
+            send({"id": req.get("id"), "ok": False, "fatal": True, "error": str(exc)})
+            return 3
+        except Exception as exc:
+            send({"id": req.get("id"), "ok": False, "fatal": False,
+                  "error": f"{type(exc).__name__}: {exc}", "trace": traceback.format_exc(limit=3)})
+    # stdin closed: the test process is gone, take soffice with us.
+    kill_group(args.soffice_pgid)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
