@@ -33,9 +33,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
+from .values import CellError
+
 BRIDGE = Path(__file__).with_name("lo_bridge.py")
 SYSTEM_PYTHON = os.environ.get("LO_PYTHON", "/usr/bin/python3")
-EXCEL_ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A")
 FORMATS = ("xlsx", "xlsm", "xls", "ods", "pdf")
 
 
@@ -53,20 +54,6 @@ class LibreOfficeUnavailable(LibreOfficeError):
 
 class _Crashed(LibreOfficeError):
     """soffice or the bridge died during a request (retried once after a restart)."""
-
-
-class CellError(str):
-    """An error result, equal to its Excel text ("#DIV/0!"); ``code`` is LibreOffice's number."""
-
-    code: int
-
-    def __new__(cls, text: str, code: int = 0) -> "CellError":
-        obj = super().__new__(cls, text)
-        obj.code = code
-        return obj
-
-    def __repr__(self) -> str:
-        return f"CellError({str(self)!r}, code={self.code})"
 
 
 @dataclass(frozen=True)
