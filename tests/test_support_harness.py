@@ -238,11 +238,15 @@ def test_no_soffice_outlives_its_owner(sample):
     lo.close()
     assert _wait_gone(pgid)
     lo.close()  # twice is fine
-    # A test process that dies without cleaning up: the bridge sees its stdin close and kills soffice.
-    code = ("import os, sys; sys.path.insert(0, %r)\n"
+    # A test process killed in the middle of a request: the bridge notices and kills soffice.
+    code = ("import os, signal, sys, threading, time; sys.path.insert(0, %r)\n"
             "from tests.support.libreoffice import LibreOffice\n"
-            "lo = LibreOffice(); lo.start(); print(lo.soffice_pid, flush=True); os._exit(0)\n") % str(ROOT)
+            "lo = LibreOffice(); lo.start(); print(lo.soffice_pid, flush=True)\n"
+            "jobs = [(%r, ['score'])] * 50\n"
+            "threading.Thread(target=lo.recalc_many, args=(jobs,), daemon=True).start()\n"
+            "time.sleep(1); os.kill(os.getpid(), signal.SIGKILL)\n") % (str(ROOT), str(sample))
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=180)
+    assert out.returncode == -signal.SIGKILL, out.stderr
     orphan = int(out.stdout.split()[-1])
     assert _wait_gone(orphan), "soffice left running after its test process died"
 

@@ -21,6 +21,7 @@ import os
 import re
 import signal
 import sys
+import threading
 import time
 import traceback
 
@@ -329,12 +330,34 @@ def kill_group(pgid):
             pass
 
 
+def watch_parent(pgid):
+    """Kill soffice and exit as soon as the test process is gone, even mid-request."""
+    parent = os.getppid()
+
+    def run():
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent:
+                kill_group(pgid)
+                os._exit(1)
+
+    threading.Thread(target=run, daemon=True).start()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--soffice-pgid", type=int, default=0)
     ap.add_argument("--connect-timeout", type=float, default=60.0)
     args = ap.parse_args()
+    watch_parent(args.soffice_pgid)
+    try:
+        return serve(args)
+    finally:  # whatever ends the bridge (end of stdin, a broken pipe, an error) ends soffice
+        kill_group(args.soffice_pgid)
+
+
+def serve(args):
     out = sys.stdout
     sys.stdout = sys.stderr  # nothing but answers on the protocol stream
 
@@ -366,9 +389,7 @@ def main():
         except Exception as exc:
             send({"id": req.get("id"), "ok": False, "fatal": False,
                   "error": f"{type(exc).__name__}: {exc}", "trace": traceback.format_exc(limit=3)})
-    # stdin closed: the test process is gone, take soffice with us.
-    kill_group(args.soffice_pgid)
-    return 0
+    return 0  # stdin closed: the test process is gone
 
 
 if __name__ == "__main__":
