@@ -241,14 +241,18 @@ def test_no_soffice_outlives_its_owner(sample):
     # A test process killed in the middle of a request: the bridge notices and kills soffice.
     code = ("import os, signal, sys, threading, time; sys.path.insert(0, %r)\n"
             "from tests.support.libreoffice import LibreOffice\n"
-            "lo = LibreOffice(); lo.start(); print(lo.soffice_pid, flush=True)\n"
+            "lo = LibreOffice(); lo.start(); print(lo.soffice_pid, lo._profile, flush=True)\n"
             "jobs = [(%r, ['score'])] * 50\n"
             "threading.Thread(target=lo.recalc_many, args=(jobs,), daemon=True).start()\n"
             "time.sleep(1); os.kill(os.getpid(), signal.SIGKILL)\n") % (str(ROOT), str(sample))
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=180)
     assert out.returncode == -signal.SIGKILL, out.stderr
-    orphan = int(out.stdout.split()[-1])
-    assert _wait_gone(orphan), "soffice left running after its test process died"
+    orphan, profile = out.stdout.split()
+    assert _wait_gone(int(orphan)), "soffice left running after its test process died"
+    deadline = time.monotonic() + 10
+    while Path(profile).exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not Path(profile).exists()
 
 
 def test_ci_fails_instead_of_skipping_when_soffice_is_missing(monkeypatch):

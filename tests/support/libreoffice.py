@@ -157,6 +157,11 @@ class LibreOffice:
         return self._soffice_proc.pid if self._soffice_proc else None
 
     @property
+    def log(self) -> Path | None:
+        """soffice's and the bridge's stderr (kept until close())."""
+        return Path(self._profile) / "soffice.log" if self._profile else None
+
+    @property
     def running(self) -> bool:
         return (self._bridge is not None and self._bridge.poll() is None
                 and self._soffice_proc is not None and self._soffice_proc.poll() is None)
@@ -180,20 +185,20 @@ class LibreOffice:
             raise LibreOfficeUnavailable(f"soffice did not start: {last}")
 
     def _spawn(self) -> None:
-        if self._profile is None:
-            self._profile = tempfile.mkdtemp(prefix="lo_profile_")
-            self._log = open(Path(self._profile).parent / (Path(self._profile).name + ".log"), "ab")
+        if self._profile is None:  # kept across restarts: soffice initialises a profile once
+            self._profile = tempfile.mkdtemp(prefix="lo_harness_")
+            self._log = open(Path(self._profile) / "soffice.log", "ab")
         port = _free_port()
         exe = self.soffice or shutil.which(os.environ.get("SOFFICE", "soffice")) or "soffice"
         self._soffice_proc = subprocess.Popen(
             [exe, "--headless", "--invisible", "--norestore", "--nologo", "--nodefault",
              f"--accept=socket,host=127.0.0.1,port={port};urp;",
-             f"-env:UserInstallation={Path(self._profile).as_uri()}"],
+             f"-env:UserInstallation={(Path(self._profile) / 'profile').as_uri()}"],
             stdin=subprocess.DEVNULL, stdout=self._log, stderr=self._log, start_new_session=True)
         self._answers = queue.Queue()
         self._bridge = subprocess.Popen(
             [SYSTEM_PYTHON, str(BRIDGE), "--port", str(port), "--soffice-pgid", str(self._soffice_proc.pid),
-             "--connect-timeout", str(self.start_timeout)],
+             "--connect-timeout", str(self.start_timeout), "--profile", self._profile],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log, env=_clean_env(),
             start_new_session=True)
         threading.Thread(target=self._pump, args=(self._bridge, self._answers), daemon=True).start()
@@ -246,7 +251,6 @@ class LibreOffice:
                 self._log = None
             if self._profile is not None:
                 shutil.rmtree(self._profile, ignore_errors=True)
-                Path(self._profile + ".log").unlink(missing_ok=True)
                 self._profile = None
 
     # --- protocol -----------------------------------------------------------------------------

@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import signal
 import sys
 import threading
@@ -330,16 +331,25 @@ def kill_group(pgid):
             pass
 
 
-def watch_parent(pgid):
-    """Kill soffice and exit as soon as the test process is gone, even mid-request."""
-    parent = os.getppid()
+PARENT = os.getppid()
+
+
+def orphaned_cleanup(pgid, profile):
+    """Kill soffice; when the test process is gone, remove the profile it can no longer remove."""
+    kill_group(pgid)
+    if os.getppid() != PARENT and profile and os.path.basename(profile).startswith("lo_harness_"):
+        time.sleep(0.5)  # let soffice.bin die before its profile goes
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def watch_parent(pgid, profile):
+    """Clean up as soon as the test process is gone, even in the middle of a request."""
 
     def run():
-        while True:
+        while os.getppid() == PARENT:
             time.sleep(0.5)
-            if os.getppid() != parent:
-                kill_group(pgid)
-                os._exit(1)
+        orphaned_cleanup(pgid, profile)
+        os._exit(1)
 
     threading.Thread(target=run, daemon=True).start()
 
@@ -349,12 +359,13 @@ def main():
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--soffice-pgid", type=int, default=0)
     ap.add_argument("--connect-timeout", type=float, default=60.0)
+    ap.add_argument("--profile", default="", help="the harness temp folder (profile, log), removed when orphaned")
     args = ap.parse_args()
-    watch_parent(args.soffice_pgid)
+    watch_parent(args.soffice_pgid, args.profile)
     try:
         return serve(args)
     finally:  # whatever ends the bridge (end of stdin, a broken pipe, an error) ends soffice
-        kill_group(args.soffice_pgid)
+        orphaned_cleanup(args.soffice_pgid, args.profile)
 
 
 def serve(args):
