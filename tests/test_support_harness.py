@@ -226,6 +226,7 @@ def test_a_hung_soffice_times_out_and_is_replaced(libreoffice, sample):
     with pytest.raises(LibreOfficeTimeout):
         libreoffice.recalc(sample, ["score"], timeout=3)
     assert _wait_gone(pgid)
+    assert not list(sample.parent.glob(".~lock.*"))  # read-only loads leave no lock file behind
     assert libreoffice.recalc(sample, ["score"]) == {"score": 85.0}
 
 

@@ -20,6 +20,7 @@ import itertools
 import json
 import os
 import queue
+import re
 import shutil
 import signal
 import socket
@@ -28,6 +29,8 @@ import tempfile
 import threading
 import time
 import weakref
+import xml.etree.ElementTree as ET
+import zipfile
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -130,6 +133,8 @@ class LibreOffice:
     start_timeout: float = 120.0  # seconds for soffice to accept the connection
     soffice: str | None = None
     restarts: int = field(default=0, init=False)  # how many times soffice was (re)started - 1
+    # seconds spent in LibreOffice per phase of recalc (load, calculate, read, store, close)
+    seconds: dict = field(default_factory=dict, init=False)
     version: str = field(default="", init=False)
 
     def __post_init__(self) -> None:
@@ -218,8 +223,11 @@ class LibreOffice:
                 raise LibreOfficeUnavailable(f"bridge: {msg and msg.get('error')}")
             self.version = msg.get("version", "")
             break
-        # The first document load proves the connection survives a profile restart (exit 81).
-        self._call({"op": "ping"}, self.start_timeout)
+        # A first document proves soffice is past its profile restart (exit 81).
+        try:
+            self._call({"op": "warmup"}, self.start_timeout)
+        except LibreOfficeError as exc:
+            raise LibreOfficeUnavailable(f"soffice opens no document: {exc}") from exc
 
     @staticmethod
     def _pump(proc: subprocess.Popen, answers: queue.Queue) -> None:
@@ -401,13 +409,50 @@ class LibreOffice:
         break means the sheet is wider than the page), pages, paper_mm, landscape, scale."""
         return self.request({"op": "layout", "path": str(Path(path).resolve())})["sheets"]
 
-    @staticmethod
-    def _values(result: dict) -> dict[str, Any]:
+    def _values(self, result: dict) -> dict[str, Any]:
+        for phase, secs in result.get("seconds", {}).items():
+            self.seconds[phase] = self.seconds.get(phase, 0.0) + secs
         return {k: _decode(v) for k, v in result["values"].items()}
+
+
+_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_XL_AREA = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?$")
+
+
+def _col(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def xlsx_areas(path: Path | str, names: Iterable[str]) -> dict[str, list]:
+    """[sheet, col1, row1, col2, row2] (0-based) of the workbook-level names of an .xlsx/.xlsm
+    that refer to one block on one sheet, read from xl/workbook.xml: the bridge then needs no
+    UNO call to find them. Anything else (other formats, formulas, several areas) is left to
+    LibreOffice."""
+    p = Path(path)
+    if p.suffix.lower() not in (".xlsx", ".xlsm"):
+        return {}
+    try:
+        with zipfile.ZipFile(p) as z:
+            root = ET.fromstring(z.read("xl/workbook.xml"))
+    except (OSError, KeyError, zipfile.BadZipFile, ET.ParseError):
+        return {}
+    found = {}
+    for el in root.iter(f"{_NS_MAIN}definedName"):
+        m = _XL_AREA.match((el.text or "").strip())
+        if el.get("localSheetId") is None and m:
+            sheet = m.group(1).replace("''", "'") if m.group(1) is not None else m.group(2)
+            c1, r1 = _col(m.group(3)), int(m.group(4)) - 1
+            c2, r2 = (_col(m.group(5)), int(m.group(6)) - 1) if m.group(5) else (c1, r1)
+            found[el.get("name", "").upper()] = [sheet, min(c1, c2), min(r1, r2), max(c1, c2), max(r1, r2)]
+    return {n: found[n.upper()] for n in names if n.upper() in found}
 
 
 def _recalc_req(job: RecalcJob) -> dict:
     return {"op": "recalc", "path": str(Path(job.path).resolve()), "names": list(job.names),
+            "areas": xlsx_areas(job.path, job.names),
             "save_as": str(Path(job.save_as).resolve()) if job.save_as else None,
             "edits": dict(job.edits) if job.edits else None, "fmt": job.fmt}
 

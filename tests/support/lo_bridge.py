@@ -22,6 +22,7 @@ import re
 import shutil
 import signal
 import sys
+import tempfile
 import threading
 import time
 import traceback
@@ -30,7 +31,7 @@ import uno
 from com.sun.star.beans import PropertyValue
 from com.sun.star.connection import NoConnectException
 from com.sun.star.lang import DisposedException
-from com.sun.star.table.CellContentType import EMPTY
+from com.sun.star.sheet.CellFlags import DATETIME, FORMULA, STRING, VALUE
 from com.sun.star.uno import RuntimeException
 
 # LibreOffice error code (include/formula/errorcodes.hxx) -> Excel error text, as the xlsx/xls
@@ -66,7 +67,18 @@ FILTERS = {
 NEVER_EXECUTE = 0  # com.sun.star.document.MacroExecMode.NEVER_EXECUTE
 NO_UPDATE = 0  # com.sun.star.document.UpdateDocMode.NO_UPDATE
 
+# A defined name's content as LibreOffice gives it: $Sheet.$B$2 or $'Sheet name'.$B$2:$C$9
+_AREA = re.compile(r"^\$?(?:'(?P<q>(?:[^']|'')+)'|(?P<s>[^.'$:][^.':]*))\.\$?(?P<c1>[A-Z]+)\$?(?P<r1>\d+)"
+                   r"(?::\$?(?P<c2>[A-Z]+)\$?(?P<r2>\d+))?$")
+MAX_BLOCK = 50_000  # cells read at once per sheet; names further apart are read one by one
 _SHEET_REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!(.+)$")
+
+
+def col_index(letters):
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
 
 
 class Fatal(Exception):
@@ -99,21 +111,36 @@ def connect(port, timeout):
 
 
 class Bridge:
-    def __init__(self, ctx, desktop):
+    def __init__(self, ctx, desktop, workdir):
         self.ctx = ctx
         self.desktop = desktop
+        self.workdir = workdir  # private copies of books being edited
+        self.copies = 0
 
     # --- documents ----------------------------------------------------------------------------
-    def load(self, path):
+    def load(self, path, editable=False):
+        """Open hidden, macros off. Read-only, so no lock file is left beside the source if
+        soffice dies. LibreOffice refuses to clear cells of a read-only document, so a book to
+        edit is a private copy in the work folder (its lock file goes with it)."""
         if not os.path.isfile(path):
             raise FileNotFoundError(f"no such file: {path}")
+        if editable:
+            os.makedirs(self.workdir, exist_ok=True)
+            self.copies += 1
+            copy = os.path.join(self.workdir, f"edit{self.copies}{os.path.splitext(path)[1]}")
+            shutil.copyfile(path, copy)
+            path = copy
         url = uno.systemPathToFileUrl(os.path.abspath(path))
-        props = (prop("Hidden", True), prop("MacroExecutionMode", NEVER_EXECUTE),
-                 prop("UpdateDocMode", NO_UPDATE), prop("Silent", True))
+        props = (prop("Hidden", True), prop("ReadOnly", not editable),
+                 prop("MacroExecutionMode", NEVER_EXECUTE), prop("UpdateDocMode", NO_UPDATE),
+                 prop("Silent", True))
         doc = self.desktop.loadComponentFromURL(url, "_blank", 0, props)
         if doc is None:
             raise ValueError(f"LibreOffice could not open {path}")
         return doc
+
+    def drop_copies(self):
+        shutil.rmtree(self.workdir, ignore_errors=True)
 
     @staticmethod
     def close(doc):
@@ -177,18 +204,57 @@ class Bridge:
                         data[r - base.StartRow][c - base.StartColumn] = None
         for r, row in enumerate(data):
             for c, v in enumerate(row):
-                if v is None and cells.getCellByPosition(c, r).getType() != EMPTY:
+                if v is None:  # getDataArray: None for an error result (or an unused cell)
                     code = cells.getCellByPosition(c, r).getError()
-                    row[c] = {"error": ERROR_TEXTS.get(code, "#N/A"), "code": code}
+                    row[c] = {"error": ERROR_TEXTS.get(code, "#N/A"), "code": code} if code else None
         return data
 
-    def values(self, doc, names):
-        out = {}
+    def values(self, doc, names, known=None):
+        """Values of many names with few UNO calls (each call is a round trip to soffice, slow
+        on a busy machine): the names' addresses first (``known``: read from the file by the
+        caller), then one block per sheet."""
+        out, plain = {}, {}
+        known = known or {}
         for name in names:
-            cells = self.resolve(doc, name)
-            data = self.read(cells)
-            out[name] = data[0][0] if len(data) == 1 and len(data[0]) == 1 else data
-        return out
+            area = tuple(known[name]) if name in known else self.area(doc, name)
+            if area is None:
+                data = self.read(self.resolve(doc, name))
+                out[name] = data[0][0] if len(data) == 1 and len(data[0]) == 1 else data
+            else:
+                plain[name] = area
+        by_sheet = {}
+        for name, (sheet, c1, r1, c2, r2) in plain.items():
+            by_sheet.setdefault(sheet, []).append((name, c1, r1, c2, r2))
+        for sheet, areas in by_sheet.items():
+            c1, r1 = min(a[1] for a in areas), min(a[2] for a in areas)
+            c2, r2 = max(a[3] for a in areas), max(a[4] for a in areas)
+            if (c2 - c1 + 1) * (r2 - r1 + 1) > MAX_BLOCK:
+                blocks = [(a, a[1:]) for a in areas]  # far apart: one block per name
+            else:
+                blocks = [(None, (c1, r1, c2, r2))]
+            sh = doc.Sheets.getByName(sheet)
+            for only, (b1, s1, b2, s2) in blocks:
+                data = self.read(sh.getCellRangeByPosition(b1, s1, b2, s2))
+                for name, n1, m1, n2, m2 in ([only] if only else areas):
+                    rows = [row[n1 - b1:n2 - b1 + 1] for row in data[m1 - s1:m2 - s1 + 1]]
+                    out[name] = rows[0][0] if len(rows) == 1 and len(rows[0]) == 1 else rows
+        return {name: out[name] for name in names}
+
+    @staticmethod
+    def area(doc, name):
+        """(sheet, col1, row1, col2, row2) of a workbook-level name on one sheet, else None."""
+        try:
+            content = doc.NamedRanges.getByName(name).getContent()
+        except Exception:  # NoSuchElementException: an address or a sheet-level name
+            return None
+        m = _AREA.match(content)
+        if not m:
+            return None
+        sheet = m.group("q").replace("''", "'") if m.group("q") is not None else m.group("s")
+        c1, r1 = col_index(m.group("c1")), int(m.group("r1")) - 1
+        c2 = col_index(m.group("c2")) if m.group("c2") else c1
+        r2 = int(m.group("r2")) - 1 if m.group("r2") else r1
+        return sheet, min(c1, c2), min(r1, r2), max(c1, c2), max(r1, r2)
 
     @staticmethod
     def write(cells, value):
@@ -202,7 +268,7 @@ class Bridge:
             raise ValueError("a range needs a list of rows")
         cell = cells.getCellByPosition(0, 0)
         if value is None:
-            cell.setString("")  # a cleared cell is EMPTY again
+            cell.clearContents(VALUE | DATETIME | STRING | FORMULA)  # EMPTY again, formats kept
         elif isinstance(value, bool):
             cell.setValue(1.0 if value else 0.0)
         elif isinstance(value, (int, float)):
@@ -216,18 +282,36 @@ class Bridge:
     def op_ping(self, req):
         return {"pong": True}
 
+    def op_warmup(self, req):
+        """Open and close an empty sheet: proves soffice loads documents (not mid-restart)."""
+        doc = self.desktop.loadComponentFromURL("private:factory/scalc", "_blank", 0, (prop("Hidden", True),))
+        if doc is None:
+            raise Fatal("soffice cannot open a new sheet")
+        self.close(doc)
+        return {"ready": True}
+
     def op_recalc(self, req):
-        doc = self.load(req["path"])
+        t = [time.perf_counter()]
+        doc = self.load(req["path"], editable=bool(req.get("edits")))
+        t.append(time.perf_counter())
         try:
             for name, value in (req.get("edits") or {}).items():
                 self.write(self.resolve(doc, name), value)
             doc.calculateAll()
-            values = self.values(doc, req.get("names") or [])
+            t.append(time.perf_counter())
+            values = self.values(doc, req.get("names") or [], req.get("areas"))
+            t.append(time.perf_counter())
             if req.get("save_as"):
                 self.store(doc, req["save_as"], req.get("fmt"), req["path"])
-            return {"values": values}
+            t.append(time.perf_counter())
         finally:
             self.close(doc)
+            if req.get("edits"):
+                self.drop_copies()
+        t.append(time.perf_counter())
+        phases = dict(zip(("load", "calculate", "read", "store", "close"),
+                          (b - a for a, b in zip(t, t[1:]))))
+        return {"values": values, "seconds": phases}
 
     def op_convert(self, req):
         doc = self.load(req["path"])
@@ -378,7 +462,8 @@ def serve(args):
 
     try:
         ctx, desktop = connect(args.port, args.connect_timeout)
-        bridge = Bridge(ctx, desktop)
+        workdir = os.path.join(args.profile or tempfile.gettempdir(), f"work-{os.getpid()}")
+        bridge = Bridge(ctx, desktop, workdir)
         send({"ready": True, "version": product_version(ctx)})
     except Exception as exc:
         send({"ready": False, "error": f"{type(exc).__name__}: {exc}"})
