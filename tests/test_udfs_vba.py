@@ -34,6 +34,8 @@ CONTRACT = {
     "XJ_RECTIFY_COL": ["level_column", "rules"],
     "XJ_SATISFACTION_COL": ["votes_block", "rules"],
     "XJ_PARTICIPATION_COL": ["member_count_column", "members_present_column"],
+    "XJ_RESULT": UNIT,
+    "XJ_SURVEY": ["survey", "info", "rules"],
 }
 RANGE_ARGS = {"item_scores", "item_scores_reviewed", "info", "survey", "rules", "score_column", "level_column",
               "votes_block", "member_count_column", "members_present_column"}
