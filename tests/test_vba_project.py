@@ -9,8 +9,10 @@ the pinned xlwings ships it, Chinese texts in code page 936, and LibreOffice ope
 from __future__ import annotations
 
 import io
+import json
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import zipfile
@@ -172,6 +174,65 @@ def test_libreoffice_opens_and_prints_the_xlsm(xlsm, tmp_path):
     assert "星级评定自评表(测试)" in text and "城关镇第一支部" in text and "评定结果" in text
 
 
+# LibreOffice's own VBA importer reads the project: a second, independent parser of the file.
+UNO_PROBE = r"""
+import json, subprocess, sys, time
+import uno
+from com.sun.star.beans import PropertyValue
+
+path, port, profile = sys.argv[1], sys.argv[2], sys.argv[3]
+office = subprocess.Popen(["soffice", "-env:UserInstallation=" + profile, "--headless", "--invisible", "--norestore",
+                           "--accept=socket,host=127.0.0.1,port=%s;urp;" % port],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+try:
+    local = uno.getComponentContext()
+    resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
+    for _ in range(120):
+        try:
+            ctx = resolver.resolve("uno:socket,host=127.0.0.1,port=%s;urp;StarOffice.ComponentContext" % port)
+            break
+        except Exception:
+            if office.poll() is not None:  # a fresh profile's first start may exit (code 81): start again
+                office = subprocess.Popen(office.args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(1)
+    desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+    props = []
+    for name, value in (("Hidden", True), ("MacroExecutionMode", 0)):  # never run the macros
+        p = PropertyValue(); p.Name = name; p.Value = value; props.append(p)
+    doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(path), "_blank", 0, tuple(props))
+    libs = doc.BasicLibraries
+    libs.loadLibrary("VBAProject")
+    lib = libs.getByName("VBAProject")
+    print(json.dumps({name: lib.getByName(name) for name in lib.getElementNames()}))
+    doc.close(True)
+    desktop.terminate()
+finally:
+    try:
+        office.wait(timeout=30)
+    except Exception:
+        office.kill()
+"""
+
+
+@pytest.mark.slow
+def test_libreoffice_imports_every_module_with_its_chinese_text(xlsm, tmp_path):
+    python = "/usr/bin/python3"
+    if shutil.which("soffice") is None or subprocess.run([python, "-c", "import uno"], capture_output=True).returncode:
+        pytest.skip("LibreOffice with python3-uno (system Python) is needed")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.run([python, "-c", UNO_PROBE, str(xlsm), str(port), (tmp_path / "profile").as_uri()],
+                          capture_output=True, text=True, encoding="utf-8", timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    modules = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert sorted(modules) == sorted([WORKBOOK_CODENAME, *CODENAMES, RUNTIME_MODULE, WRAPPER_MODULE])
+    assert sorted(re.findall(r"^Function (XJ_\w+)\(", modules[WRAPPER_MODULE], re.M)) == sorted(udfs.__all__)
+    assert "Function XLPy()" in modules[RUNTIME_MODULE]
+    assert 'Category:="星级评定"' in modules[WORKBOOK_CODENAME]
+    assert f'Description:="{udfs.XJ_RESULT.__doc__}"' in modules[WORKBOOK_CODENAME]
+
+
 def test_refuses_unusable_codenames():
     for bad in ([], ["Sheet1", "Sheet1"], ["表一"], ["1Sheet"], [WORKBOOK_CODENAME], ["x" * 32]):
         with pytest.raises(RatingError, match="代码名称"):
@@ -188,7 +249,10 @@ def test_refuses_a_runtime_of_another_xlwings(monkeypatch):
 def test_xlwings_conf_rows_start_at_a1_with_the_udf_module():
     rows = xlwings_conf_rows("udfs.star_rating")
     assert rows[0] == ("UDF Modules", "udfs.star_rating")
-    assert all(key and key.strip() == key for key, _ in rows)  # contiguous keys from A1: xlwings reads to the first blank
+    runtime = vba_project.runtime_source()
+    for key, value in rows:  # every key is one the runtime asks for (it upper-cases the sheet's keys)
+        assert key and f'GetConfig("{key.upper()}"' in runtime, key
+        assert value not in ("", None), key  # a blank value would override the PC's own setting
 
 
 # --- the compression fix (ms-ovba-compression 1.0.1) ---------------------------------------

@@ -15,7 +15,7 @@ Sources are encoded in code page 936 (GBK), the project's code page.
 
 Attach with XlsxWriter: ``workbook.add_vba_project(io.BytesIO(data), is_stream=True)``,
 ``workbook.set_vba_name(WORKBOOK_CODENAME)``, ``worksheet.set_vba_name(codename)`` for each
-sheet in the order given, and a sheet named ``XLWINGS_CONF_SHEET`` holding ``xlwings_conf_rows()``.
+sheet in the order given, and a (hidden) sheet named ``XLWINGS_CONF_SHEET`` holding ``xlwings_conf_rows()``.
 """
 from __future__ import annotations
 
@@ -51,7 +51,11 @@ CRLF = "\r\n"
 # --- module sources ------------------------------------------------------------------------
 def runtime_source() -> str:
     """xlwings' VBA runtime module of the installed xlwings, which must be the pinned version."""
-    path = xlwings_dir() / RUNTIME_SOURCE
+    try:
+        path = xlwings_dir() / RUNTIME_SOURCE
+    except RatingError:
+        raise RatingError(f"未安装 xlwings,无法生成 Python 版单位填报表(.xlsm);"
+                          f"请先安装 xlwings=={XLWINGS_VERSION}") from None
     try:
         text = path.read_text(encoding="ascii")
     except (OSError, UnicodeDecodeError) as exc:
@@ -120,11 +124,11 @@ def sheet_source(codename: str) -> str:
 def xlwings_conf_rows(udf_module: str = DEFAULT_UDF_MODULE) -> list[tuple[str, object]]:
     """The xlwings.conf sheet's rows from A1 down (key, value; no header: xlwings reads A1 onwards).
 
-    Blank Interpreter_Win: pythonw from PATH. The workbook's folder stays off sys.path, so a stray
-    .py file next to a downloaded form cannot shadow the package."""
-    return [("UDF Modules", udf_module), ("Interpreter_Win", ""), ("PYTHONPATH", ""), ("Conda Path", ""),
-            ("Conda Env", ""), ("Debug UDFs", False), ("Show Console", False),
-            ("ADD_WORKBOOK_TO_PYTHONPATH", False)]
+    A row here overrides the PC's own xlwings settings (a row with a blank value too), so only
+    what this workbook needs is set: its UDF module, and the workbook's folder kept off sys.path
+    (a stray .py file next to a downloaded form cannot shadow the installed package). The IT
+    person adds Interpreter_Win / Conda Path / Conda Env rows when pythonw is not on PATH."""
+    return [("UDF Modules", udf_module), ("ADD_WORKBOOK_TO_PYTHONPATH", False)]
 
 
 # --- the project ---------------------------------------------------------------------------
@@ -142,12 +146,13 @@ def project_modules(udf_module: str, sheet_codenames: tuple[str, ...]) -> list[d
                                                                              WRAPPER_MODULE)]
     if bad or len(set(sheet_codenames)) != len(sheet_codenames) or not sheet_codenames:
         raise RatingError(f"工作表代码名称不可用:{'、'.join(bad) or '重复或为空'}(应为字母开头的英文字母、数字、下划线,至多31个字符,互不重复)")
+    runtime = runtime_source()
     generated = vba_wrappers.generate([udf_module], "workbook.xlsm")[udf_module]
     if not generated["functions"]:
         raise RatingError(f"模块 {udf_module} 中没有 xlwings 公式函数(@xw.func)")
     return ([_module(WORKBOOK_CODENAME, "document", workbook_source(generated["functions"]))]
             + [_module(c, "document", sheet_source(c)) for c in sheet_codenames]
-            + [_module(RUNTIME_MODULE, "module", runtime_source()),
+            + [_module(RUNTIME_MODULE, "module", runtime),
                _module(WRAPPER_MODULE, "module", wrapper_source(generated["vba"]))])
 
 
