@@ -50,6 +50,14 @@ def _unit_args(f):
     return f
 
 
+def _survey_args(f):
+    """The arguments of the survey functions that read both tables: survey, info, [rules]."""
+    f = xw.arg("survey", ndim=2, err_to_str=True, doc=SURVEY)(f)
+    f = xw.arg("info", ndim=2, err_to_str=True, doc=INFO)(f)
+    f = xw.arg("rules", ndim=2, err_to_str=True, doc=RULES)(f)
+    return f
+
+
 # --- one unit ------------------------------------------------------------------------------
 @xw.func(category=CATEGORY)
 @_unit_args
@@ -144,9 +152,7 @@ def XJ_SATISFACTION(survey, rules=None):
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("survey", ndim=2, err_to_str=True, doc=SURVEY)
-@xw.arg("info", ndim=2, err_to_str=True, doc=INFO)
-@xw.arg("rules", ndim=2, err_to_str=True, doc=RULES)
+@_survey_args
 @_pinned
 def XJ_SURVEY_NOTE(survey, info, rules=None):
     """测评说明:测评无效或无法计算满意率的原因;测评有效时为空。"""
@@ -211,9 +217,7 @@ def XJ_RESULT(item_scores, item_scores_reviewed, info, survey, rules=None):
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("survey", ndim=2, err_to_str=True, doc=SURVEY)
-@xw.arg("info", ndim=2, err_to_str=True, doc=INFO)
-@xw.arg("rules", ndim=2, err_to_str=True, doc=RULES)
+@_survey_args
 @_pinned
 def XJ_SURVEY(survey, info, rules=None):
     """民主测评结果一列(自上而下):测评参与率、满意率(小数)、测评说明。"""

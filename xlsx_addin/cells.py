@@ -126,13 +126,18 @@ def _rules_key(rules: Any) -> tuple:
     return tuple(tuple(_freeze(c) for c in row) for row in _rows(rules))
 
 
+def _base_name(table: Mapping[str, Any]) -> str:
+    """The built-in scheme a 规则 table's `scheme` row names; the default when blank."""
+    name = table.get(SCHEME_KEY)
+    return DEFAULT_SCHEME if is_blank(name) else str(name).strip()
+
+
 @functools.lru_cache(maxsize=64)
 def _scheme_from_key(key: tuple) -> tuple[Scheme | None, str | None]:
     """(scheme, None) or (None, the refusal message); errors are cached too."""
     try:
         table = rows_to_table(key, RULES_ORIGIN)
-        name = table.get(SCHEME_KEY)
-        name = DEFAULT_SCHEME if is_blank(name) else str(name).strip()
+        name = _base_name(table)
         if name not in BUILTIN:
             raise SchemeError(f"{RULES_ORIGIN}的评定方案“{name}”不是内置方案,应为:{'、'.join(BUILTIN)}")
         return apply_overrides(load_scheme(name), table, RULES_ORIGIN), None
@@ -437,8 +442,8 @@ def _block_scheme(rules: Any) -> Scheme:
     except Exception:
         pass
     try:
-        name = rows_to_table(_rules_key(rules), RULES_ORIGIN).get(SCHEME_KEY)
-        return load_scheme(str(name).strip() if str(name).strip() in BUILTIN else DEFAULT_SCHEME)
+        name = _base_name(rows_to_table(_rules_key(rules), RULES_ORIGIN))
+        return load_scheme(name if name in BUILTIN else DEFAULT_SCHEME)
     except Exception:
         return load_scheme(DEFAULT_SCHEME)
 

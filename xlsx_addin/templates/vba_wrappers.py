@@ -17,18 +17,22 @@ import json
 import subprocess
 import sys
 import types
+from pathlib import Path
 
 from ..errors import RatingError
 
 PYWIN32 = ("pythoncom", "pywintypes", "win32com", "win32com.client")
+PACKAGES = Path(__file__).resolve().parents[2]  # the folder holding xlsx_addin/ and udfs/
 
 
 def generate(module_names: list[str], book_name: str) -> dict[str, dict]:
     """{module name: {"vba": wrapper source, "functions": [metadata…]}} from xlwings' generator.
 
     book_name matters only by its ending: an .xlam gets ActiveWorkbook, a workbook ThisWorkbook."""
-    proc = subprocess.run([sys.executable, "-m", __name__, book_name, *module_names], capture_output=True,
-                          text=True, encoding="utf-8", timeout=300)
+    # run beside the installed packages, so the child imports the same udfs/ as this process
+    # (a folder named udfs in the caller's working directory must not shadow it)
+    proc = subprocess.run([sys.executable, "-m", __name__, book_name, *module_names], cwd=PACKAGES,
+                          capture_output=True, text=True, encoding="utf-8", timeout=300)
     if proc.returncode != 0 or not proc.stdout.strip():
         tail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or ["无输出"]
         raise RatingError(f"无法用 xlwings 生成公式函数的 VBA 包装代码:{tail[0]}")
