@@ -233,6 +233,29 @@ def test_libreoffice_imports_every_module_with_its_chinese_text(xlsm, tmp_path):
     assert f'Description:="{udfs.XJ_RESULT.__doc__}"' in modules[WORKBOOK_CODENAME]
 
 
+@pytest.mark.slow
+def test_attach_names_every_sheet_and_adds_the_hidden_conf_sheet(tmp_path):
+    path = tmp_path / "book.xlsm"
+    wb = xlsxwriter.Workbook(str(path))
+    wb.add_worksheet("自评表")
+    wb.add_worksheet("测评汇总").set_vba_name("Sheet2")
+    wb.add_worksheet("规则")
+    vba_project.attach(wb)
+    wb.close()
+    with zipfile.ZipFile(path) as z:
+        assert z.read("xl/vbaProject.bin") == python_workbook_vba("udfs.star_rating", [f"Sheet{i}" for i in range(1, 5)])
+        workbook = z.read("xl/workbook.xml").decode("utf-8")
+        conf = z.read("xl/worksheets/sheet4.xml").decode("utf-8")
+    assert f'name="{XLWINGS_CONF_SHEET}" sheetId="4" state="hidden"' in workbook
+    assert 'codeName="Sheet4"' in conf
+    parser = VBA_Parser(str(path))
+    try:
+        streams = [stream.split("/")[-1] for _, stream, _, _ in parser.extract_macros()]
+    finally:
+        parser.close()
+    assert streams == [WORKBOOK_CODENAME, "Sheet1", "Sheet2", "Sheet3", "Sheet4", RUNTIME_MODULE, WRAPPER_MODULE]
+
+
 def test_refuses_unusable_codenames():
     for bad in ([], ["Sheet1", "Sheet1"], ["表一"], ["1Sheet"], [WORKBOOK_CODENAME], ["x" * 32]):
         with pytest.raises(RatingError, match="代码名称"):

@@ -13,13 +13,15 @@ Modules, as xlwings' standalone workbook and its "Import Functions" would leave 
   Functions" does after importing).
 Sources are encoded in code page 936 (GBK), the project's code page.
 
-Attach with XlsxWriter: ``workbook.add_vba_project(io.BytesIO(data), is_stream=True)``,
+``attach(workbook)`` does all of the following for an XlsxWriter workbook. By hand, attach with
+XlsxWriter: ``workbook.add_vba_project(io.BytesIO(data), is_stream=True)``,
 ``workbook.set_vba_name(WORKBOOK_CODENAME)``, ``worksheet.set_vba_name(codename)`` for each
 sheet in the order given, and a (hidden) sheet named ``XLWINGS_CONF_SHEET`` holding ``xlwings_conf_rows()``.
 """
 from __future__ import annotations
 
 import functools
+import io
 import json
 import re
 import subprocess
@@ -170,6 +172,27 @@ def _build(udf_module: str, sheet_codenames: tuple[str, ...]) -> bytes:
             tail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or ["无输出"]
             raise RatingError(f"无法生成 VBA 工程(vbaProject.bin):{tail[0]}")
         return out.read_bytes()
+
+
+def attach(workbook, udf_module: str = DEFAULT_UDF_MODULE) -> None:
+    """Make an XlsxWriter workbook (named .xlsm) a Python workbook; call it after the last sheet is added.
+
+    Adds the hidden xlwings.conf sheet unless there is one, gives every sheet without a code name
+    Sheet<n> (its position), builds the project for exactly those code names and attaches it."""
+    sheets = workbook.worksheets()
+    if not any(sheet.get_name() == XLWINGS_CONF_SHEET for sheet in sheets):
+        conf = workbook.add_worksheet(XLWINGS_CONF_SHEET)
+        for row, (key, value) in enumerate(xlwings_conf_rows(udf_module)):
+            conf.write(row, 0, key)
+            conf.write(row, 1, value)
+        conf.hide()
+        sheets = workbook.worksheets()
+    for sheet in sheets:
+        if sheet.vba_codename is None:
+            sheet.set_vba_name()
+    workbook.set_vba_name(WORKBOOK_CODENAME)
+    data = python_workbook_vba(udf_module, [sheet.vba_codename for sheet in sheets])
+    workbook.add_vba_project(io.BytesIO(data), is_stream=True)
 
 
 def python_workbook_vba(udf_module: str = DEFAULT_UDF_MODULE, sheet_codenames: list[str] | tuple[str, ...] = ("Sheet1",)
