@@ -144,6 +144,16 @@ def test_chinese_texts_decode_in_code_page_936(vba, modules):
     assert "自评得分区域(名称 item_scores)" in workbook  # an argument description
 
 
+def test_within_vba_line_limits(modules):
+    """VBA refuses a physical line over 1023 characters and more than 24 continuations in one statement."""
+    for name, code in modules.items():
+        run = 0
+        for line in code.replace("\r\n", "\n").split("\n"):
+            assert len(line) <= 1023, (name, line[:60])
+            run = run + 1 if line.endswith(" _") else 0
+            assert run <= 24, (name, line[:60])
+
+
 def test_olevba_decode_reports_no_problem(xlsm):
     proc = subprocess.run([sys.executable, "-m", "oletools.olevba", "--decode", str(xlsm)], capture_output=True,
                           text=True, encoding="utf-8", timeout=120)
