@@ -1,25 +1,18 @@
 """xlwings' own VBA wrapper generator accepts every UDF, on Linux.
 
-xlwings.udfs imports pywin32 (pythoncom, pywintypes, win32com.client) at module level, so
-a child Python process puts stubs of those into sys.modules, imports xlwings.udfs, points
-xlwings.func/arg/ret/script/sub at the real decorators (xlfunc/xlarg/xlret/xlsub, what
-xlwings binds on Windows), imports the udfs package fresh and runs
-xlwings.udfs.generate_vba_wrapper — the code that "Import Functions" runs in Excel — into
-a string. The child prints the VBA and each function's __xlfunc__ metadata as JSON; this
-process checks them against the contract. Nothing of the stubbing leaks into other tests.
+xlsx_addin.templates.vba_wrappers (the build-time shim) runs xlwings.udfs.generate_vba_wrapper
+— the code that "Import Functions" runs in Excel — in a child Python with pywin32 stubbed and
+the real decorators bound; it returns the VBA and each function's __xlfunc__ metadata, which
+this test checks against the contract. Nothing of the stubbing leaks into other tests.
 """
 from __future__ import annotations
 
-import json
 import re
-import subprocess
 import sys
-import textwrap
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from xlsx_addin.templates import vba_wrappers
 
 UNIT = ["item_scores", "item_scores_reviewed", "info", "survey", "rules"]
 # The formula-function contract (docs/DESIGN.md): name → arguments; trailing "rules" is optional.
@@ -34,65 +27,16 @@ CONTRACT = {
     "XJ_RECTIFY_COL": ["level_column", "rules"],
     "XJ_SATISFACTION_COL": ["votes_block", "rules"],
     "XJ_PARTICIPATION_COL": ["member_count_column", "members_present_column"],
+    "XJ_RESULT": UNIT,
+    "XJ_SURVEY": ["survey", "info", "rules"],
 }
 RANGE_ARGS = {"item_scores", "item_scores_reviewed", "info", "survey", "rules", "score_column", "level_column",
               "votes_block", "member_count_column", "members_present_column"}
 
-CHILD = textwrap.dedent(r'''
-    import io, json, sys, types
-
-    def stub(name, **attrs):
-        mod = types.ModuleType(name)
-        mod.__dict__.update(attrs)
-        sys.modules[name] = mod
-        return mod
-
-    class com_error(Exception):
-        pass
-
-    stub("pythoncom", CoInitialize=lambda: None, CoUninitialize=lambda: None)
-    stub("pywintypes", com_error=com_error)
-    client = stub("win32com.client", Dispatch=lambda *a, **k: None)
-    stub("win32com", client=client)
-
-    import xlwings
-    import xlwings.udfs as xu
-    from xlwings.utils import VBAWriter
-
-    xlwings.func, xlwings.arg, xlwings.ret = xu.xlfunc, xu.xlarg, xu.xlret
-    xlwings.script = xlwings.sub = xu.xlsub
-    for name in [m for m in sys.modules if m == "udfs" or m.startswith("udfs.")]:
-        del sys.modules[name]
-    import udfs
-    import udfs.star_rating as module
-
-    class Workbook:  # generate_vba_wrapper reads only .Name
-        Name = sys.argv[1]
-
-    out = io.StringIO()
-    xu.generate_vba_wrapper("udfs.star_rating", module, out, Workbook())
-    package = io.StringIO()
-    xu.generate_vba_wrapper("udfs", udfs, package, Workbook())
-    meta = {}
-    for attr in dir(module):
-        f = getattr(module, attr)
-        if hasattr(f, "__xlfunc__"):
-            x = f.__xlfunc__
-            meta[x["name"]] = {
-                "category": x["category"], "doc": x["ret"]["doc"], "sub": x["sub"],
-                "args": [{"name": a["name"], "doc": a["doc"], "optional": "optional" in a,
-                          "options": {k: v for k, v in a["options"].items() if isinstance(v, (int, str, bool))}}
-                         for a in x["args"]],
-            }
-    print(json.dumps({"vba": out.getvalue(), "package_vba": package.getvalue(), "meta": meta}))
-''')
-
-
 def _generate(book_name: str) -> dict:
-    proc = subprocess.run([sys.executable, "-c", CHILD, book_name], cwd=ROOT, capture_output=True, text=True,
-                          encoding="utf-8", timeout=120)
-    assert proc.returncode == 0, proc.stderr
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    out = vba_wrappers.generate(["udfs.star_rating", "udfs"], book_name)
+    meta = {f["name"]: f for f in out["udfs.star_rating"]["functions"]}
+    return {"vba": out["udfs.star_rating"]["vba"], "package_vba": out["udfs"]["vba"], "meta": meta}
 
 
 @pytest.fixture(scope="module")

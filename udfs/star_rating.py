@@ -5,9 +5,12 @@ Ranges arrive as 2-D lists (ndim=2), Excel error values as text (err_to_str=True
 """
 from __future__ import annotations
 
+import functools
+
 import xlwings as xw
 
 from xlsx_addin import cells
+from xlsx_addin.versions import XLWINGS_VERSION
 
 CATEGORY = "星级评定"
 
@@ -15,6 +18,7 @@ __all__ = [
     "XJ_BASE", "XJ_BONUS", "XJ_PENALTY", "XJ_FINAL", "XJ_LEVEL", "XJ_REASONS", "XJ_RECTIFY",
     "XJ_STARS", "XJ_STAR_COUNT", "XJ_PARTICIPATION", "XJ_SATISFACTION", "XJ_SURVEY_NOTE",
     "XJ_LEVEL_OF", "XJ_LEVELS", "XJ_RECTIFY_COL", "XJ_SATISFACTION_COL", "XJ_PARTICIPATION_COL",
+    "XJ_RESULT", "XJ_SURVEY",
 ]
 
 # Argument descriptions shown by Excel's function wizard (at most 255 characters each).
@@ -23,6 +27,17 @@ ITEM_SCORES_REVIEWED = "上级审核得分区域(名称 item_scores_reviewed):�
 INFO = "基本信息区域:两列(名称、值),如 org_name、member_count、honor_level、absences 等;名称为空的行跳过"
 SURVEY = "测评汇总区域:两列(名称、值),如 members_present、masses_present、votes_satisfied、votes_invalid 等"
 RULES = "可选:本工作簿的规则表区域(参数、key、值、说明),其中 scheme 行指明评定方案;省略时按默认方案 five_star"
+
+
+def _pinned(fn):
+    """Answer 错误:… naming both versions when the running xlwings is not the pinned one: the
+    workbook's VBA runtime and wrappers were generated from the pinned version."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        return cells.version_problem("xlwings", xw.__version__, XLWINGS_VERSION) or fn(*args, **kwargs)
+
+    return wrapper
 
 
 def _unit_args(f):
@@ -35,9 +50,18 @@ def _unit_args(f):
     return f
 
 
+def _survey_args(f):
+    """The arguments of the survey functions that read both tables: survey, info, [rules]."""
+    f = xw.arg("survey", ndim=2, err_to_str=True, doc=SURVEY)(f)
+    f = xw.arg("info", ndim=2, err_to_str=True, doc=INFO)(f)
+    f = xw.arg("rules", ndim=2, err_to_str=True, doc=RULES)(f)
+    return f
+
+
 # --- one unit ------------------------------------------------------------------------------
 @xw.func(category=CATEGORY)
 @_unit_args
+@_pinned
 def XJ_BASE(item_scores, item_scores_reviewed, info, survey, rules=None):
     """基础得分:各项得分之和(上级审核得分填全时按审核得分)。"""
     return cells.base(item_scores, item_scores_reviewed, info, survey, rules)
@@ -45,6 +69,7 @@ def XJ_BASE(item_scores, item_scores_reviewed, info, survey, rules=None):
 
 @xw.func(category=CATEGORY)
 @_unit_args
+@_pinned
 def XJ_BONUS(item_scores, item_scores_reviewed, info, survey, rules=None):
     """加分合计(表彰、创新推广等)。"""
     return cells.bonus(item_scores, item_scores_reviewed, info, survey, rules)
@@ -52,6 +77,7 @@ def XJ_BONUS(item_scores, item_scores_reviewed, info, survey, rules=None):
 
 @xw.func(category=CATEGORY)
 @_unit_args
+@_pinned
 def XJ_PENALTY(item_scores, item_scores_reviewed, info, survey, rules=None):
     """扣分合计(正数,通报批评、处分、满意率低等)。"""
     return cells.penalty(item_scores, item_scores_reviewed, info, survey, rules)
@@ -59,6 +85,7 @@ def XJ_PENALTY(item_scores, item_scores_reviewed, info, survey, rules=None):
 
 @xw.func(category=CATEGORY)
 @_unit_args
+@_pinned
 def XJ_FINAL(item_scores, item_scores_reviewed, info, survey, rules=None):
     """综合得分 = 基础得分 + 加分 - 扣分。"""
     return cells.final(item_scores, item_scores_reviewed, info, survey, rules)
@@ -66,6 +93,7 @@ def XJ_FINAL(item_scores, item_scores_reviewed, info, survey, rules=None):
 
 @xw.func(category=CATEGORY)
 @_unit_args
+@_pinned
 def XJ_LEVEL(item_scores, item_scores_reviewed, info, survey, rules=None):
     """评定星级(等次):按分数段定级后再执行否决、封顶、降级规则(未含上级配额调整)。"""
     return cells.level(item_scores, item_scores_reviewed, info, survey, rules)
@@ -73,6 +101,7 @@ def XJ_LEVEL(item_scores, item_scores_reviewed, info, survey, rules=None):
 
 @xw.func(category=CATEGORY)
 @_unit_args
+@_pinned
 def XJ_REASONS(item_scores, item_scores_reviewed, info, survey, rules=None):
     """改变评定结果的每一条规则说明,以“；”分隔。"""
     return cells.reasons(item_scores, item_scores_reviewed, info, survey, rules)
@@ -80,6 +109,7 @@ def XJ_REASONS(item_scores, item_scores_reviewed, info, survey, rules=None):
 
 @xw.func(category=CATEGORY)
 @_unit_args
+@_pinned
 def XJ_RECTIFY(item_scores, item_scores_reviewed, info, survey, rules=None):
     """是否列入整改(集中整顿):“是”或“否”。"""
     return cells.rectify(item_scores, item_scores_reviewed, info, survey, rules)
@@ -87,6 +117,7 @@ def XJ_RECTIFY(item_scores, item_scores_reviewed, info, survey, rules=None):
 
 @xw.func(category=CATEGORY)
 @_unit_args
+@_pinned
 def XJ_STARS(item_scores, item_scores_reviewed, info, survey, rules=None):
     """十星级:已得的星(得分达到该星分值规定比例),以“、”分隔。"""
     return cells.stars(item_scores, item_scores_reviewed, info, survey, rules)
@@ -94,6 +125,7 @@ def XJ_STARS(item_scores, item_scores_reviewed, info, survey, rules=None):
 
 @xw.func(category=CATEGORY)
 @_unit_args
+@_pinned
 def XJ_STAR_COUNT(item_scores, item_scores_reviewed, info, survey, rules=None):
     """十星级:得星数。"""
     return cells.star_count(item_scores, item_scores_reviewed, info, survey, rules)
@@ -104,6 +136,7 @@ def XJ_STAR_COUNT(item_scores, item_scores_reviewed, info, survey, rules=None):
 @xw.arg("member_count", err_to_str=True, doc="党员总数(单个单元格)")
 @xw.arg("members_present", err_to_str=True, doc="参加测评党员人数(单个单元格)")
 @xw.arg("rules", ndim=2, err_to_str=True, doc=RULES)
+@_pinned
 def XJ_PARTICIPATION(member_count, members_present, rules=None):
     """测评参与率 = 参加测评党员人数 ÷ 党员总数(小数,请设置为百分比格式)。"""
     return cells.participation(member_count, members_present, rules)
@@ -112,15 +145,15 @@ def XJ_PARTICIPATION(member_count, members_present, rules=None):
 @xw.func(category=CATEGORY)
 @xw.arg("survey", ndim=2, err_to_str=True, doc=SURVEY)
 @xw.arg("rules", ndim=2, err_to_str=True, doc=RULES)
+@_pinned
 def XJ_SATISFACTION(survey, rules=None):
     """满意率 = (满意 + 基本满意) ÷ 有效票(小数,请设置为百分比格式)。"""
     return cells.satisfaction(survey, rules)
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("survey", ndim=2, err_to_str=True, doc=SURVEY)
-@xw.arg("info", ndim=2, err_to_str=True, doc=INFO)
-@xw.arg("rules", ndim=2, err_to_str=True, doc=RULES)
+@_survey_args
+@_pinned
 def XJ_SURVEY_NOTE(survey, info, rules=None):
     """测评说明:测评无效或无法计算满意率的原因;测评有效时为空。"""
     return cells.survey_note(survey, info, rules)
@@ -130,6 +163,7 @@ def XJ_SURVEY_NOTE(survey, info, rules=None):
 @xw.func(category=CATEGORY)
 @xw.arg("score", err_to_str=True, doc="综合得分(单个单元格);十星级方案为得星数")
 @xw.arg("rules", ndim=2, err_to_str=True, doc=RULES)
+@_pinned
 def XJ_LEVEL_OF(score, rules=None):
     """按分数段得出的星级(等次),不含否决、封顶和配额调整。"""
     return cells.level_of_score(score, rules)
@@ -139,6 +173,7 @@ def XJ_LEVEL_OF(score, rules=None):
 @xw.func(category=CATEGORY)
 @xw.arg("score_column", ndim=2, err_to_str=True, doc="综合得分列(一列,每行一个单位);十星级方案为得星数列")
 @xw.arg("rules", ndim=2, err_to_str=True, doc=RULES)
+@_pinned
 def XJ_LEVELS(score_column, rules=None):
     """整列得分对应的星级(等次),返回同样行数的一列。"""
     return cells.levels(score_column, rules)
@@ -147,6 +182,7 @@ def XJ_LEVELS(score_column, rules=None):
 @xw.func(category=CATEGORY)
 @xw.arg("level_column", ndim=2, err_to_str=True, doc="星级(等次)名称列(一列,每行一个单位)")
 @xw.arg("rules", ndim=2, err_to_str=True, doc=RULES)
+@_pinned
 def XJ_RECTIFY_COL(level_column, rules=None):
     """整列星级(等次)是否列入整改:“是”或“否”,返回同样行数的一列。"""
     return cells.rectify_column(level_column, rules)
@@ -156,6 +192,7 @@ def XJ_RECTIFY_COL(level_column, rules=None):
 @xw.arg("votes_block", ndim=2, err_to_str=True,
         doc="测评票数区域:每行一个单位,各列依次为各选项票数和无效票(五星级:满意、基本满意、不满意、无效票)")
 @xw.arg("rules", ndim=2, err_to_str=True, doc=RULES)
+@_pinned
 def XJ_SATISFACTION_COL(votes_block, rules=None):
     """整块票数对应的满意率(小数),返回同样行数的一列。"""
     return cells.satisfaction_column(votes_block, rules)
@@ -164,6 +201,24 @@ def XJ_SATISFACTION_COL(votes_block, rules=None):
 @xw.func(category=CATEGORY)
 @xw.arg("member_count_column", ndim=2, err_to_str=True, doc="党员总数列(一列,每行一个单位)")
 @xw.arg("members_present_column", ndim=2, err_to_str=True, doc="参加测评党员人数列(与党员总数列同样行数)")
+@_pinned
 def XJ_PARTICIPATION_COL(member_count_column, members_present_column):
     """整列测评参与率(小数),返回同样行数的一列。"""
     return cells.participation_column(member_count_column, members_present_column)
+
+
+# --- result blocks: one call fills a block (xlwings: one array call instead of many) -------
+@xw.func(category=CATEGORY)
+@_unit_args
+@_pinned
+def XJ_RESULT(item_scores, item_scores_reviewed, info, survey, rules=None):
+    """本单位评定结果一列(自上而下):基础得分、加分、扣分、综合得分、星级(等次)、原因、是否整改;十星级方案再加已得的星、得星数。"""
+    return cells.unit_block(item_scores, item_scores_reviewed, info, survey, rules)
+
+
+@xw.func(category=CATEGORY)
+@_survey_args
+@_pinned
+def XJ_SURVEY(survey, info, rules=None):
+    """民主测评结果一列(自上而下):测评参与率、满意率(小数)、测评说明。"""
+    return cells.survey_block(survey, info, rules)

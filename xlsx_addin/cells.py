@@ -126,13 +126,18 @@ def _rules_key(rules: Any) -> tuple:
     return tuple(tuple(_freeze(c) for c in row) for row in _rows(rules))
 
 
+def _base_name(table: Mapping[str, Any]) -> str:
+    """The built-in scheme a 规则 table's `scheme` row names; the default when blank."""
+    name = table.get(SCHEME_KEY)
+    return DEFAULT_SCHEME if is_blank(name) else str(name).strip()
+
+
 @functools.lru_cache(maxsize=64)
 def _scheme_from_key(key: tuple) -> tuple[Scheme | None, str | None]:
     """(scheme, None) or (None, the refusal message); errors are cached too."""
     try:
         table = rows_to_table(key, RULES_ORIGIN)
-        name = table.get(SCHEME_KEY)
-        name = DEFAULT_SCHEME if is_blank(name) else str(name).strip()
+        name = _base_name(table)
         if name not in BUILTIN:
             raise SchemeError(f"{RULES_ORIGIN}的评定方案“{name}”不是内置方案,应为:{'、'.join(BUILTIN)}")
         return apply_overrides(load_scheme(name), table, RULES_ORIGIN), None
@@ -203,6 +208,14 @@ def _each(fn: Callable, rows, *args) -> list[list]:
         except Exception as exc:
             out.append([_message(exc)])
     return out
+
+
+def version_problem(package: str, running: str, pinned: str) -> str | None:
+    """The cell text when the installed package differs from the version a workbook was built for."""
+    if running == pinned:
+        return None
+    return (f"{ERROR}本机 {package} 版本为 {running or '未知'},本工作簿需要 {package} {pinned};"
+            f"请安装 {package}=={pinned} 后重新打开工作簿")
 
 
 # --- one unit ------------------------------------------------------------------------------
@@ -409,6 +422,57 @@ def participation_column(member_count_column, members_present_column):
     return _each(_participation_row, zip(counts, present), load_scheme(DEFAULT_SCHEME))
 
 
+# --- result blocks: one call answers a whole block of the form ------------------------------
+# Each element is the single function of the same key (XJ_RESULT's "level" is XJ_LEVEL), so a
+# block and the single cells can never disagree; the engine runs once (unit_result is cached).
+UNIT_RESULT_KEYS = ("base", "bonus", "penalty", "final", "level", "reasons", "rectify")
+STAR_RESULT_KEYS = ("stars", "star_count")
+SURVEY_RESULT_KEYS = ("participation", "satisfaction", "survey_note")
+
+
+def result_keys(scheme: Scheme) -> tuple[str, ...]:
+    """The rows XJ_RESULT returns, top to bottom: the unit keys, then for star schemes the stars."""
+    return UNIT_RESULT_KEYS + (STAR_RESULT_KEYS if scheme.item_pass_share is not None else ())
+
+
+def _block_scheme(rules: Any) -> Scheme:
+    """The scheme that sizes a block; a refused 规则 table still names its base scheme when it can."""
+    try:
+        return scheme_for(rules)
+    except Exception:
+        pass
+    try:
+        name = _base_name(rows_to_table(_rules_key(rules), RULES_ORIGIN))
+        return load_scheme(name if name in BUILTIN else DEFAULT_SCHEME)
+    except Exception:
+        return load_scheme(DEFAULT_SCHEME)
+
+
+def unit_block(item_scores, item_scores_reviewed, info, survey_table, rules=None) -> list[list]:
+    """XJ_RESULT: one column, the values of result_keys(scheme) in order."""
+    keys = result_keys(_block_scheme(rules))
+    return [[_UNIT_BY_KEY[k](item_scores, item_scores_reviewed, info, survey_table, rules)] for k in keys]
+
+
+@_cell
+def _participation_of_tables(survey_table, info, rules=None):
+    raw = unit_inputs(None, None, info, survey_table)
+    return participation(raw.get("member_count"), raw.get("members_present"), rules)
+
+
+def survey_block(survey_table, info, rules=None) -> list[list]:
+    """XJ_SURVEY: one column, participation (member_count and members_present read from the
+    tables), satisfaction and the survey note, as XJ_PARTICIPATION, XJ_SATISFACTION, XJ_SURVEY_NOTE."""
+    return [[_participation_of_tables(survey_table, info, rules)], [satisfaction(survey_table, rules)],
+            [survey_note(survey_table, info, rules)]]
+
+
+_UNIT_BY_KEY: dict[str, Callable] = {
+    "base": base, "bonus": bonus, "penalty": penalty, "final": final, "level": level, "reasons": reasons,
+    "rectify": rectify, "stars": stars, "star_count": star_count,
+}
+
+
 # --- by formula name -----------------------------------------------------------------------
 # Each UDF's logic under its formula name: XJ_BASE → cells.xj_base (templates/results.py looks
 # functions up this way to give the formula cells their cached values).
@@ -418,9 +482,11 @@ UDF_FUNCTIONS: dict[str, Callable] = {
     "XJ_PARTICIPATION": participation, "XJ_SATISFACTION": satisfaction, "XJ_SURVEY_NOTE": survey_note,
     "XJ_LEVEL_OF": level_of_score, "XJ_LEVELS": levels, "XJ_RECTIFY_COL": rectify_column,
     "XJ_SATISFACTION_COL": satisfaction_column, "XJ_PARTICIPATION_COL": participation_column,
+    "XJ_RESULT": unit_block, "XJ_SURVEY": survey_block,
 }
 xj_base, xj_bonus, xj_penalty, xj_final, xj_level = base, bonus, penalty, final, level
 xj_reasons, xj_rectify, xj_stars, xj_star_count = reasons, rectify, stars, star_count
 xj_participation, xj_satisfaction, xj_survey_note = participation, satisfaction, survey_note
 xj_level_of, xj_levels, xj_rectify_col = level_of_score, levels, rectify_column
 xj_satisfaction_col, xj_participation_col = satisfaction_column, participation_column
+xj_result, xj_survey = unit_block, survey_block
