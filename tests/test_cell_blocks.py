@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_cells import FOUR, STATES, cell_args, cells_values, rules_rows, ten_star_inputs, typical
-from test_engine_properties import unit_inputs
+from tests.test_cells import FOUR, STATES, cell_args, cells_values, rules_rows, ten_star_inputs, typical
+from tests.test_engine_properties import unit_inputs
 
 from xlsx_addin import cells, load_scheme, score_unit
 from xlsx_addin.versions import XLWINGS_VERSION

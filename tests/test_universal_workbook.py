@@ -190,3 +190,75 @@ def test_formulas_package_agrees_with_the_engine(tmp_path, scheme_name):
             if not same(got[name], want[RESULT_KEYS[name]]):
                 failures.append(f"{label}: {name} = {got[name]!r}, engine {want[RESULT_KEYS[name]]!r}")
     assert not failures, f"{len(failures)} differences:\n" + "\n".join(failures[:40])
+
+
+# --- texts over the 规则 sheet, and the consolidation of recalculated workbooks -----------------
+
+def _all_text(path: Path, sheets: tuple[str, ...]) -> str:
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_path(str(path))
+    return "\n".join(str(v) for s in sheets for row in book.get_sheet_by_name(s).to_python() for v in row if v != "")
+
+
+def test_texts_follow_rules_sheet_edits_in_libreoffice(libreoffice, tmp_path):
+    """填表说明, the 计分规则 column and the 标准分值 column state the numbers in force after a 规则 edit."""
+    scheme = load_scheme("five_star")
+    template = build_unit_workbook(tmp_path / "blank.xlsx", scheme)
+    before = _all_text(template, ("填表说明", "自评表"))
+    assert "满意率低于60%时扣5分" in before and "超过12" in before
+    edits = {"adjustments.low_satisfaction.when.value": 0.65, "adjustments.low_satisfaction.points": -4,
+             "adjustments.election_overdue_year.when.value": 24, "adjustments.absences_demote.when.value": 2,
+             "items.1.points": 15, "items.2.points": 5, "quotas.top_cap.share": 0.15}
+    filled = tmp_path / "edited.xlsx"
+    Filler(template.read_bytes()).save({"org_name": "测试支部"}, edits, filled)
+    libreoffice.recalc(filled, ["result_level"], save_as=tmp_path / "edited_lo.xlsx")
+    after = _all_text(tmp_path / "edited_lo.xlsx", ("填表说明", "自评表"))
+    assert "满意率低于65%时扣4分" in after and "满意率低于60%" not in after
+    assert "换届逾期月数超过24" in after and "超过12" not in after
+    assert "累计缺席2次及以上" in after
+    assert "1. 组织健全(15分)" in after and "2. 制度完善、落实(5分)" in after
+    assert "五星级不超过参评总数的15%" in after
+
+
+def test_consolidation_reads_recalculated_workbooks_of_both_flavours(libreoffice, tmp_path):
+    """Workbooks saved by LibreOffice after its recalculation, and Python workbooks as built, are read by
+    the same names; their saved results equal the recomputation (no 表内保存 row); a stale one is reported."""
+    from xlsx_addin.consolidate import Settings, consolidate
+    from xlsx_addin.demo import generate_county
+
+    scheme = load_scheme("five_star")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    template = build_unit_workbook(tmp_path / "blank.xlsx", scheme)
+    filler = Filler(template.read_bytes())
+    units = generate_county(6, scheme, 5)
+    jobs = []
+    for i, (_, inputs) in enumerate(units[:4]):
+        filler.save(inputs, {}, tmp_path / f"u{i}.xlsx")
+        jobs.append(RecalcJob(tmp_path / f"u{i}.xlsx", ["result_level"], save_as=folder / f"u{i}.xlsx"))
+    libreoffice.recalc_many(jobs)
+    for i, (_, inputs) in enumerate(units[4:], start=4):
+        build_unit_workbook(folder / f"u{i}.xlsm", scheme, inputs, python=True)
+    c = consolidate(Settings(input_dir=folder, scheme_source="five_star"))
+    assert len(c.units) == 6
+    assert not [p for p in c.problems if "表内保存" in p.reason], c.problems
+    by_name = {u.result.org_name: u.result for u in c.units}
+    for _, inputs in units:
+        assert by_name[inputs["org_name"]].final_score == score_unit(scheme, inputs).final_score
+    # the same file with its saved level edited by hand (a stale result) is reported
+    import zipfile
+
+    src = folder / "u0.xlsx"
+    level = score_unit(scheme, units[0][1]).level_name
+    other = next(lv.name for lv in scheme.levels if lv.name != level)
+    stale = tmp_path / "stale"
+    stale.mkdir()
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(stale / "u0.xlsx", "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item)
+            if item.filename == "xl/sharedStrings.xml":
+                data = data.replace(f"<t>{level}</t>".encode(), f"<t>{other}</t>".encode(), 1)
+            zout.writestr(item, data)
+    c = consolidate(Settings(input_dir=stale, scheme_source="five_star"))
+    assert [p for p in c.problems if "表内保存的评定结果" in p.reason], c.problems

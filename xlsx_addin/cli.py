@@ -25,7 +25,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     t = sub.add_parser("templates", help="生成填报模板和汇总表")
     t.add_argument("--out", required=True, type=Path, help="输出文件夹")
-    t.add_argument("--scheme", default=None, help="评定方案名称(默认生成全部内置方案)")
+    t.add_argument("--scheme", default=None, help="评定方案名称或方案文件(.yaml)路径(默认生成全部内置方案)")
+    t.add_argument("--rules", type=Path, default=None,
+                   help="规则表文件(.xlsx 的“规则”表,或每行 key,值 的 .csv):写入各工作簿的规则表")
 
     c = sub.add_parser("consolidate", help="一键汇总:读取文件夹下全部单位填报表")
     c.add_argument("input_dir", type=Path, help="单位填报表所在文件夹(含子文件夹)")
@@ -35,6 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="配额:enforce 强制调整(默认),flag 仅标记")
     c.add_argument("--set-by", choices=("parent_org", "all"), default="parent_org",
                    help="评定组:parent_org 按上级党组织(默认),all 全部单位一起")
+    c.add_argument("--rules", type=Path, default=None,
+                   help="规则表文件(.xlsx 的“规则”表,或每行 key,值 的 .csv):套用于评定方案之上")
     c.add_argument("--previous", type=Path, default=None, help="上年度汇总表(比较晋星/减星)")
     c.add_argument("--workers", type=int, default=None, help="读取文件的进程数(默认按CPU核数)")
     c.add_argument("--quiet", action="store_true", help="不显示进度")

@@ -42,9 +42,15 @@ def command(args) -> int:
     input_dir = Path(args.input_dir)
     out = Path(args.out)
     previous = getattr(args, "previous", None)
+    rules = getattr(args, "rules", None)
+    overrides = None
+    if rules is not None:
+        from ..rules_file import read_rules_table
+
+        overrides = read_rules_table(rules)
     settings = Settings(input_dir=input_dir, scheme_source=str(args.scheme), quota_mode=args.quota_mode,
                         set_by=args.set_by, previous=Path(previous) if previous is not None else None,
-                        exclude=(out,) if _is_inside(out, input_dir) else ())
+                        overrides=overrides, exclude=(out,) if _is_inside(out, input_dir) else ())
     check_settings(settings)
     if out.suffix.lower() not in (".xlsx", ".xlsm"):
         raise RatingError(f"输出文件 {out} 的扩展名须为 .xlsx 或 .xlsm")

@@ -1,15 +1,18 @@
-"""Template builders: the unit workbook (单位填报表) per scheme and the summary workbook (汇总表).
+"""Template builders: the unit workbooks (单位填报表) per scheme and the summary workbook (汇总表).
 
-`xlsx-addin templates --out DIR [--scheme NAME]` writes DIR/单位填报表_<scheme>.xlsx for each
-built-in scheme (or the one given) and, when the summary builder is present, DIR/huizong.xlsm.
+`xlsx-addin templates --out DIR [--scheme NAME|PATH] [--rules FILE]` writes, for each built-in
+scheme (or the one given), the universal workbook DIR/单位填报表_<scheme>.xlsx (native formulas:
+any spreadsheet program, no Python) and the Python workbook DIR/单位填报表_<scheme>.xlsm (the
+xlwings formula functions), and DIR/huizong.xlsm. A 规则 table given with --rules is written into
+the 规则 sheets (its values become the numbers in force).
 """
 from __future__ import annotations
 
-import importlib
-import sys
 from pathlib import Path
+from typing import Any, Mapping
 
-from ..scheme import BUILTIN, load_scheme
+from ..scheme import BUILTIN, DEFAULT_SCHEME, Scheme, apply_overrides, load_scheme
+from .summary import build_summary_workbook
 from .unit import build_unit_workbook, unit_filename
 
 SUMMARY_FILENAME = "huizong.xlsm"
@@ -17,30 +20,35 @@ SUMMARY_FILENAME = "huizong.xlsm"
 __all__ = ["SUMMARY_FILENAME", "build_templates", "build_unit_workbook", "command", "unit_filename"]
 
 
-def _summary_builder():
-    try:
-        module = importlib.import_module(f"{__name__}.summary")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"{__name__}.summary":
-            raise
-        return None
-    return getattr(module, "build_summary_workbook", None)
+def _schemes(scheme_source: str | None, rules: Mapping[str, Any] | None) -> list[Scheme]:
+    schemes = [load_scheme(scheme_source)] if scheme_source else [load_scheme(n) for n in BUILTIN]
+    if rules:
+        if scheme_source is None:  # a table names its scheme: apply it to that one only
+            wanted = str(rules.get("scheme") or DEFAULT_SCHEME).strip()
+            schemes = [s for s in schemes if s.id == wanted] or [load_scheme(wanted)]
+        schemes = [apply_overrides(s, rules, "规则表文件") for s in schemes]
+    return schemes
 
 
-def build_templates(out: Path, scheme_name: str | None = None) -> list[Path]:
+def build_templates(out: Path, scheme_name: str | None = None, rules: Mapping[str, Any] | None = None) -> list[Path]:
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    schemes = [load_scheme(scheme_name)] if scheme_name else [load_scheme(n) for n in BUILTIN]
-    written = [build_unit_workbook(out / unit_filename(s), s) for s in schemes]
-    summary = _summary_builder()
-    if summary is not None:
-        written.append(Path(summary(out / SUMMARY_FILENAME, load_scheme(scheme_name or "five_star"))))
+    schemes = _schemes(scheme_name, rules)
+    written = []
+    for s in schemes:
+        written.append(build_unit_workbook(out / unit_filename(s), s))
+        written.append(build_unit_workbook(out / unit_filename(s, python=True), s, python=True))
+    summary_scheme = schemes[0] if (scheme_name or rules) else load_scheme(DEFAULT_SCHEME)
+    written.append(Path(build_summary_workbook(out / SUMMARY_FILENAME, summary_scheme)))
     return written
 
 
 def command(args) -> int:
-    for path in build_templates(args.out, args.scheme):
+    rules = None
+    if getattr(args, "rules", None) is not None:
+        from ..rules_file import read_rules_table
+
+        rules = read_rules_table(args.rules)
+    for path in build_templates(args.out, args.scheme, rules):
         print(f"已生成 {path}")
-    if _summary_builder() is None:
-        print("(汇总表生成模块尚未安装,未生成 huizong.xlsm)", file=sys.stderr)
     return 0

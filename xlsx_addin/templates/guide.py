@@ -108,8 +108,16 @@ def quota_texts(scheme: Scheme) -> list[Txt]:
     return out
 
 
-def guide_sections(scheme: Scheme) -> list[tuple[str, list[Txt]]]:
-    """(heading, paragraphs) of the 填表说明 sheet."""
+FLAVOUR_UNIVERSAL = ("本表为通用版:结果由表格软件自带的公式计算,在 Excel(2010及以上)、WPS 和 LibreOffice 中打开即可自动计算,"
+                     "无需安装 Python 或任何插件,也不含宏。")
+FLAVOUR_PYTHON = ("本表为 Python 版(.xlsm):结果由“星级评定”公式函数计算,须在装有 Microsoft Excel、Python、xlsx-addin 和同一版本"
+                  "xlwings 的电脑上打开并启用宏。若结果单元格显示 #NAME? 或“错误:本机 xlwings 版本…”,说明本机不能运行这些函数:"
+                  "已填写的内容不会丢失,上级汇总时会按原始数据重新计算;如需在本机看到结果,请改用通用版“单位填报表”(.xlsx),"
+                  "它在任何表格软件中都能自动计算。")
+
+
+def guide_sections(scheme: Scheme, python: bool = False) -> list[tuple[str, list[Txt]]]:
+    """(heading, paragraphs) of the 填表说明 sheet; `python` for the Python workbook's own note."""
     term = scheme.level_term
     sv = scheme.survey
     who: list[Txt] = [(line,) for line in (
@@ -121,6 +129,7 @@ def guide_sections(scheme: Scheme) -> list[tuple[str, list[Txt]]]:
         f"填报时限:按上级党组织通知的时限报送本文件(评定工作一般于每年12月底前完成);{term}经公示、审批后确定。",
         "“规则”表是本地化参数(分值、分数段、加减分、配额),由县级管理员统一设置,支部不要修改;本说明和各表中的分值、"
         "比例随“规则”表自动更新。",
+        FLAVOUR_PYTHON if python else FLAVOUR_UNIVERSAL,
     )]
     items: list[Txt] = []
     for i, item in enumerate(scheme.items, 1):

@@ -8,8 +8,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from xlsxwriter.utility import xl_rowcol_to_cell
+from xlsxwriter.worksheet import Worksheet
 
 from .compiler import Compiled, Refs, compile_unit
+from .writing import NO_CACHE, _Worksheet
 
 if TYPE_CHECKING:
     from .unit import Plan
@@ -47,3 +49,17 @@ def compiled_for(plan: "Plan") -> Compiled:
         _COMPILED.clear()
     _COMPILED[id(plan)] = (plan, compiled)
     return compiled
+
+
+def _write_program(wb, compiled, styles) -> Worksheet:
+    """The hidden 计算 sheet: one compiled step per row (label, formula without a saved value)."""
+    ws = wb.add_worksheet(SHEET_CALC, worksheet_class=_Worksheet)
+    ws.set_column(0, 0, 36)
+    ws.set_column(1, 1, 24)
+    ws.write_string(0, 0, "计算过程(由评定方案自动生成,请勿修改)", styles["text"])
+    ws.write_string(0, 1, "值", styles["text"])
+    for i, (label, formula) in enumerate(compiled.program.rows, start=compiled.program.first_row):
+        ws.write_string(i, 0, label, styles["text"])
+        ws.write_formula(i, 1, "=" + formula, styles["text"], NO_CACHE)
+    ws.hide()
+    return ws
