@@ -35,6 +35,11 @@ def build_templates(out: Path, scheme_name: str | None = None) -> list[Path]:
     summary = _summary_builder()
     if summary is not None:
         written.append(Path(summary(out / SUMMARY_FILENAME, load_scheme(scheme_name or "five_star"))))
+    # --- the half-year ledger workbook (issue 15): one per folder, beside the rating workbooks ---
+    from ..ledgers.forms import FILENAME as LEDGER_FILENAME
+    from .ledger import build_ledger_workbook
+
+    written.append(build_ledger_workbook(out / LEDGER_FILENAME, scheme=scheme_name or "five_star"))
     return written
 
 
