@@ -16,6 +16,7 @@ _COMMANDS = {
     "templates": "xlsx_addin.templates",
     "consolidate": "xlsx_addin.consolidate",
     "demo": "xlsx_addin.demo",
+    "ledgers": "xlsx_addin.ledgers",  # the half-year ledgers (issue 15)
 }
 
 
@@ -45,6 +46,10 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--scheme", default="five_star", help="评定方案")
     d.add_argument("--seed", type=int, default=2026, help="随机种子(同一种子结果相同)")
     d.add_argument("--quiet", action="store_true", help="不显示进度")
+
+    from .ledgers import add_parser as add_ledgers  # the half-year ledgers (issue 15)
+
+    add_ledgers(sub)
 
     s = sub.add_parser("score", help="为一个单位评分:输入为 JSON 文件(名称约定的键)")
     s.add_argument("inputs", type=Path, help="JSON 文件:一个单位的输入,或多个单位的列表")

@@ -243,6 +243,10 @@ def candidates_of(unit: UnitFile, scheme: Scheme, problems: list[Problem]) -> li
         return [Candidate(unit, {k: v for k, v in inputs.items() if k in allowed},
                           f"{unit.rel}:{source}" if source else unit.rel, row)
                 for inputs, source, row in unit.raw_units]
+    if "commitments" in unit.names and "item_scores" not in unit.refs:  # issue 15's 半年台账 in the same folder
+        problems.append(Problem(unit.rel, reason="这是半年台账,不是单位填报表,已跳过(用 xlsx-addin ledgers 汇总)",
+                                severity=HINT))
+        return []
     if "org_name" not in unit.refs and "item_scores" not in unit.refs:
         if "一览表" in unit.sheets:
             problems.append(Problem(unit.rel, reason="这是汇总表,不是单位填报表,已跳过", severity=HINT))
