@@ -317,3 +317,85 @@ def test_cli_refuses_bad_arguments(county, tmp_path):
     assert r.returncode == 2 and "不是日期" in r.stderr
     r = run_cli("ledgers", tmp_path / "无", "--out", tmp_path / "s.xlsx", "--period", "2026H1")
     assert r.returncode == 2 and "不存在" in r.stderr
+
+
+# --- LibreOffice: opens, recalculates (UNO calculateAll) and prints both workbooks ----------------
+LIVE_NAMES = ("live_commitments", "live_done", "live_done_late", "live_overdue", "live_members", "live_no_commitment",
+              "live_not_reviewed", "live_mass_present", "live_mass_satisfaction", "live_rect_total", "live_rect_open",
+              "live_rect_overdue", "live_rect_closed")
+UNO_PYTHON = "/usr/bin/python3"
+
+
+def _has_uno() -> bool:
+    if shutil.which("soffice") is None or not os.path.exists(UNO_PYTHON):
+        return False
+    return subprocess.run([UNO_PYTHON, "-c", "import uno"], capture_output=True).returncode == 0
+
+
+def lo_recalc(tmp_path: Path, files: list[tuple[Path, Path | None]], names) -> dict:
+    import json
+
+    args = [UNO_PYTHON, str(ROOT / "tests" / "lo_recalc.py"), str(tmp_path / "lo-profile")]
+    args += [f"{f}::{pdf}" if pdf else str(f) for f, pdf in files] + list(names)
+    r = subprocess.run(args, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not _has_uno(), reason="LibreOffice with python3-uno is not installed")
+def test_libreoffice_recalculates_live_counts_equal_to_the_job(county, tmp_path):
+    from xlsx_addin.ledgers.job import run_ledgers, settings_for
+    from xlsx_addin.ledgers.writer import write_ledger_summary
+
+    # the same ledger with its 统计截止日期 set to the job's --as-of (the template's default is =TODAY())
+    ledger = fill(county / "城关镇" / "第一村.xlsx", dict(BRANCH, as_of=D(2026, 6, 30)))
+    run = run_ledgers(settings_for(county, Period(2026, 1), D(2026, 6, 30)))
+    out = write_ledger_summary(run, tmp_path / "台账汇总.xlsx")
+    b = next(x for x in run.branches if x.org_code == "C001")
+    pdf1, pdf2 = tmp_path / "ledger.pdf", tmp_path / "summary.pdf"
+    got = lo_recalc(tmp_path, [(ledger, pdf1), (out, pdf2)], LIVE_NAMES)
+    live = got[str(ledger)]
+    assert live["__formula_errors__"] == 0 and got[str(out)]["__formula_errors__"] == 0
+    assert {k: live[k] for k in LIVE_NAMES if k != "live_mass_satisfaction"} == {
+        "live_commitments": b.commitments, "live_done": b.done, "live_done_late": b.done_late,
+        "live_overdue": b.overdue, "live_members": b.members_listed, "live_no_commitment": len(b.no_commitment),
+        "live_not_reviewed": len(b.not_reviewed), "live_mass_present": b.mass_present,
+        "live_rect_total": b.rect_total, "live_rect_open": b.rect_open, "live_rect_overdue": b.rect_overdue,
+        "live_rect_closed": b.rect_closed}
+    assert live["live_mass_satisfaction"] == pytest.approx(b.satisfaction)
+    # printed: A4, Chinese titles and the filled rows, both files
+    for pdf, words in ((pdf1, ("承诺、践诺台账", "帮助困难户申请低保", "群众评议情况统计表", "整改台账")),
+                       (pdf2, ("城关镇第一村党支部", "合计", "逾期事项", "问题清单"))):
+        text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
+        for w in words:
+            assert w in text, (pdf.name, w)
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+        assert "(A4)" in info
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not _has_uno(), reason="LibreOffice with python3-uno is not installed")
+def test_libreoffice_recalculates_summary_totals(county, tmp_path):
+    from xlsx_addin.ledgers.job import run_ledgers, settings_for
+    from xlsx_addin.ledgers.writer import write_ledger_summary
+
+    run = run_ledgers(settings_for(county, Period(2026, 1), D(2026, 6, 30)))
+    out = write_ledger_summary(run, tmp_path / "台账汇总.xlsx")
+    wb = load_workbook(out)
+    ws = wb["汇总"]
+    head = [c.value for c in ws[1]]
+    total_row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == "合计")
+    for i, h in enumerate(("承诺数", "逾期未完成", "未销号", "承诺完成率")):  # defined names over the 合计 cells
+        from openpyxl.workbook.defined_name import DefinedName
+        from openpyxl.utils import get_column_letter
+
+        ref = f"'汇总'!${get_column_letter(head.index(h) + 1)}${total_row}"
+        wb.defined_names[f"t{i}"] = DefinedName(f"t{i}", attr_text=ref)
+    probe = tmp_path / "probe.xlsx"
+    wb.save(probe)
+    got = lo_recalc(tmp_path, [(probe, None)], ["t0", "t1", "t2", "t3"])[str(probe)]
+    br = run.branches
+    assert got["t0"] == sum(b.commitments for b in br) and got["t1"] == sum(b.overdue for b in br)
+    assert got["t2"] == sum(b.rect_open for b in br)
+    assert got["t3"] == pytest.approx(sum(b.done for b in br) / sum(b.commitments for b in br))
