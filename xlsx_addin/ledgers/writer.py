@@ -153,7 +153,17 @@ def summary_table(run: LedgerRun, kept: _Kept | None = None) -> Table:
     t = Table(SUMMARY, header, rows, [c[1] for c in _SUMMARY_COLUMNS], [c[2] for c in _SUMMARY_COLUMNS],
               meta={"branches": len(rows)})
     keys = [(unit_key(b.org_code, b.org_name),) for b in run.branches]
-    return _with_kept(t, kept, SUMMARY, keys, "来源文件")
+    return _source_last(_with_kept(t, kept, SUMMARY, keys, "来源文件"))
+
+
+def _source_last(t: Table) -> Table:
+    """来源文件 after the upper level's columns: the printout stops before it (file paths are for the screen)."""
+    i = t.column("来源文件")
+    for seq in (t.header, t.kinds, t.widths, *t.rows):
+        if i < len(seq):
+            seq.append(seq.pop(i))
+    t.meta["print_columns"] = len(t.header) - 1
+    return t
 
 
 def _cell(v: Any) -> Any:
@@ -276,7 +286,12 @@ def _page(ws, t: Table, run: LedgerRun) -> None:
     else:
         ws.set_landscape()
         ws.repeat_rows(0)
-    ws.fit_to_pages(1, 0)
+    if t.name == SUMMARY:  # some thirty columns: two pages wide, the names repeated on each
+        ws.fit_to_pages(2, 0)
+        ws.repeat_columns(0, 0)
+        ws.print_area(0, 0, len(t.rows) + 1, t.meta["print_columns"] - 1)
+    else:
+        ws.fit_to_pages(1, 0)
     ws.center_horizontally()
     ws.set_margins(left=0.3, right=0.3, top=0.75, bottom=0.6)
     ws.hide_gridlines(0)
