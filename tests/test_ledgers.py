@@ -399,3 +399,75 @@ def test_libreoffice_recalculates_summary_totals(county, tmp_path):
     assert got["t0"] == sum(b.commitments for b in br) and got["t1"] == sum(b.overdue for b in br)
     assert got["t2"] == sum(b.rect_open for b in br)
     assert got["t3"] == pytest.approx(sum(b.done for b in br) / sum(b.commitments for b in br))
+
+
+# --- the year joins up ----------------------------------------------------------------------------
+def _rating_summary(tmp_path: Path) -> tuple[Path, Path]:
+    from xlsx_addin import load_scheme
+    from xlsx_addin.demo import generate_county
+    from xlsx_addin.templates import build_unit_workbook
+
+    scheme = load_scheme("five_star")
+    units = tmp_path / "units"
+    for rel, values in generate_county(24, scheme, seed=7):
+        (units / rel).parent.mkdir(parents=True, exist_ok=True)
+        build_unit_workbook(units / rel, scheme, values)
+    summary = tmp_path / "汇总表.xlsx"
+    r = run_cli("consolidate", units, "--out", summary, "--quiet")
+    assert r.returncode == 0, r.stderr
+    return units, summary
+
+
+@pytest.mark.slow
+def test_seed_from_the_rating_summary_and_back_as_evidence(tmp_path):
+    units, summary = _rating_summary(tmp_path)
+    wb = load_workbook(summary)
+    ws = wb["整改台账"]
+    head = [c.value for c in ws[1]]
+    flagged = [[c.value for c in row] for row in ws.iter_rows(min_row=2) if row[0].value]
+    assert len(flagged) >= 3
+    ws.cell(2, head.index("整改措施") + 1, "健全三会一课制度")
+    ws.cell(2, head.index("责任人") + 1, "王书记")
+    ws.cell(2, head.index("时限") + 1, dt.datetime(2026, 5, 31))
+    ws.cell(3, head.index("销号日期") + 1, dt.datetime(2026, 1, 10))  # closed: not carried into the ledger
+    wb.save(summary)
+    out = tmp_path / "下发台账"
+    r = run_cli("ledgers", "--seed-from", summary, "--out", out, "--period", "2026H2")
+    assert r.returncode == 0, r.stderr
+    files = sorted(out.rglob("*.xlsx"))
+    assert len(files) == len(records(summary, "一览表"))
+    by_name = {}
+    for f in files:
+        lw = load_workbook(f)
+        (sheet, ref), = lw.defined_names["rectification"].destinations
+        block = lw[sheet][ref.replace("$", "")]
+        name_cell = lw.defined_names["org_name"].destinations
+        (s2, r2), = name_cell
+        by_name[lw[s2][r2.replace("$", "")].value] = (f, [[c.value for c in row] for row in block[1:] if row[0].value])
+        (s3, r3), = lw.defined_names["period"].destinations
+        assert lw[s3][r3.replace("$", "")].value == "2026H2"
+    first, second = flagged[0], flagged[1]
+    f1, rows1 = by_name[first[0]]
+    assert len(rows1) == 1 and rows1[0][1] == "年度评定" and rows1[0][2] == "健全三会一课制度" and rows1[0][3] == "王书记"
+    assert rows1[0][4].date() == D(2026, 5, 31) and rows1[0][0] == first[head.index("问题")]
+    assert by_name[second[0]][1] == []  # closed in the summary
+    # a second run never overwrites a ledger the branch may have started
+    f1.write_bytes(f1.read_bytes())
+    stamp = f1.stat().st_mtime_ns
+    r = run_cli("ledgers", "--seed-from", summary, "--out", out, "--period", "2026H2")
+    assert r.returncode == 0 and "未覆盖" in r.stdout and f1.stat().st_mtime_ns == stamp
+
+    # the seeded ledgers, run as the H2 summary, go back to the rating as evidence
+    lsum = tmp_path / "台账汇总.xlsx"
+    r = run_cli("ledgers", out, "--out", lsum, "--period", "2026H2", "--as-of", "2026-12-31")
+    assert r.returncode == 0, r.stderr
+    before = records(summary, "一览表")
+    rated = tmp_path / "汇总表2.xlsx"
+    r = run_cli("consolidate", units, "--out", rated, "--ledgers", lsum, "--quiet")
+    assert r.returncode == 0, r.stderr
+    after = records(rated, "一览表")
+    assert [x["最终星级"] for x in after] == [x["最终星级"] for x in before]  # no score changed
+    assert [x["综合得分"] for x in after] == [x["综合得分"] for x in before]
+    row1 = next(x for x in after if x["党组织名称"] == first[0])
+    assert row1["整改销号率"] == 0 and row1["承诺完成率"] == ""  # one open item; no commitments yet
+    assert list(after[0])[-1] == "来源文件" and "整改销号率" in after[0]

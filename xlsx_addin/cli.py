@@ -39,6 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--previous", type=Path, default=None, help="上年度汇总表(比较晋星/减星)")
     c.add_argument("--workers", type=int, default=None, help="读取文件的进程数(默认按CPU核数)")
     c.add_argument("--quiet", action="store_true", help="不显示进度")
+    c.add_argument("--ledgers", type=Path, default=None,  # issue 15
+                   help="下半年台账汇总(台账汇总.xlsx):一览表中列出承诺完成率、整改销号率(不影响评定)")
 
     d = sub.add_parser("demo", help="生成一个模拟县的填报表并一键汇总(无需准备任何文件)")
     d.add_argument("--units", type=int, default=300, help="单位数(默认300)")

@@ -44,7 +44,8 @@ def command(args) -> int:
     previous = getattr(args, "previous", None)
     settings = Settings(input_dir=input_dir, scheme_source=str(args.scheme), quota_mode=args.quota_mode,
                         set_by=args.set_by, previous=Path(previous) if previous is not None else None,
-                        exclude=(out,) if _is_inside(out, input_dir) else ())
+                        exclude=(out,) if _is_inside(out, input_dir) else (),
+                        ledgers=getattr(args, "ledgers", None))
     check_settings(settings)
     if out.suffix.lower() not in (".xlsx", ".xlsm"):
         raise RatingError(f"输出文件 {out} 的扩展名须为 .xlsx 或 .xlsm")
