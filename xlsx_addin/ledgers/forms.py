@@ -6,6 +6,7 @@ RULES.md "Long-term mechanism"; PRODUCT.md "Half-year ledger workbook".
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -63,7 +64,7 @@ class TableSpec:
     columns: tuple[Column, ...]
     rows: int
 
-    @property
+    @functools.cached_property
     def headers(self) -> tuple[str, ...]:
         return tuple(c.header for c in self.columns)
 
