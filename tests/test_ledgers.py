@@ -471,3 +471,23 @@ def test_seed_from_the_rating_summary_and_back_as_evidence(tmp_path):
     row1 = next(x for x in after if x["党组织名称"] == first[0])
     assert row1["整改销号率"] == 0 and row1["承诺完成率"] == ""  # one open item; no commitments yet
     assert list(after[0])[-1] == "来源文件" and "整改销号率" in after[0]
+
+
+@pytest.mark.slow
+def test_demo_ledgers_builds_a_half_year_and_summarises_it(tmp_path):
+    out = tmp_path / "demo"
+    r = run_cli("demo", "--units", "12", "--out", out, "--quiet", "--ledgers")
+    assert r.returncode == 0, r.stderr
+    assert "台账汇总完成" in r.stdout
+    summary = out / "台账汇总.xlsx"
+    rows = records(summary, "汇总")
+    rated = records(out / "汇总表.xlsx", "一览表")
+    assert len(rows) == len(rated) - 2  # one branch sent nothing, one sent last half year's ledger
+    assert all(x["承诺数"] > x["党员人数"] for x in rows)  # the branch's own and its members' commitments
+    late = {x["情况"][:4] for x in records(summary, "未按时报送")}
+    assert {"逾期未报", "台账期间"} <= late
+    assert records(summary, "逾期事项") and sum(x["逾期未完成"] for x in rows) > 0
+    # the rating's rectification items were carried into the ledgers
+    assert any(x["整改事项"] for x in rows)
+    again = run_cli("demo", "--units", "12", "--out", out, "--quiet", "--ledgers")
+    assert again.returncode == 0 and records(summary, "汇总") == rows  # deterministic for a seed

@@ -48,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--scheme", default="five_star", help="评定方案")
     d.add_argument("--seed", type=int, default=2026, help="随机种子(同一种子结果相同)")
     d.add_argument("--quiet", action="store_true", help="不显示进度")
+    d.add_argument("--ledgers", action="store_true", help="再为这些支部生成下一个半年的台账并汇总(台账汇总.xlsx)")
 
     from .ledgers import add_parser as add_ledgers  # the half-year ledgers (issue 15)
 
