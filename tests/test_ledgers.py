@@ -491,3 +491,38 @@ def test_demo_ledgers_builds_a_half_year_and_summarises_it(tmp_path):
     assert any(x["整改事项"] for x in rows)
     again = run_cli("demo", "--units", "12", "--out", out, "--quiet", "--ledgers")
     assert again.returncode == 0 and records(summary, "汇总") == rows  # deterministic for a seed
+
+
+def test_rerun_expects_the_branches_of_the_previous_output(county, tmp_path):
+    out = tmp_path / "台账汇总.xlsx"
+    assert run_cli("ledgers", county, "--out", out, "--period", "2026H1", "--as-of", "2026-07-20").returncode == 0
+    (county / "城关镇" / "第二村.xlsx").unlink()
+    assert run_cli("ledgers", county, "--out", out, "--period", "2026H1", "--as-of", "2026-07-20").returncode == 0
+    assert [(x["党组织名称"], x["情况"]) for x in records(out, "未按时报送")] == [("城关镇第二村党支部", "逾期未报送")]
+
+
+def test_next_half_year_into_the_same_file_starts_afresh(county, tmp_path):
+    out = tmp_path / "台账汇总.xlsx"
+    assert run_cli("ledgers", county, "--out", out, "--period", "2026H1", "--as-of", AS_OF).returncode == 0
+    wb = load_workbook(out)
+    ws = wb["汇总"]
+    ws.cell(2, [c.value for c in ws[1]].index("督查情况") + 1, "上半年抽查")
+    wb.save(out)
+    h2 = tmp_path / "h2"
+    fill(h2 / "a.xlsx", dict(BRANCH, period="2026H2", report_date=D(2027, 1, 10)))
+    assert run_cli("ledgers", h2, "--out", out, "--period", "2026H2", "--as-of", "2027-01-20").returncode == 0
+    assert all(not x["督查情况"] for x in records(out, "汇总"))
+    assert any("上次的台账汇总为2026H1" in p["原因"] for p in records(out, "问题清单"))
+    assert "上半年抽查" in str(sheet_rows(out.with_name("台账汇总.bak.xlsx"), "汇总"))
+    # last half year's branches are this half year's expected list: 第二村 sent nothing
+    missing = {x["党组织名称"]: x["情况"] for x in records(out, "未按时报送")}
+    assert missing == {"城关镇第二村党支部": "逾期未报送"}
+
+
+def test_expect_list_as_csv_with_contract_names(county, tmp_path):
+    expect = tmp_path / "expect.csv"
+    expect.write_text("org_code,org_name\nC001,城关镇第一村党支部\nC003,城关镇第三村党支部\n", encoding="utf-8")
+    out = tmp_path / "s.xlsx"
+    assert run_cli("ledgers", county, "--out", out, "--period", "2026H1", "--as-of", "2026-07-16",
+                   "--expect", expect).returncode == 0
+    assert [(x["党组织代码"], x["情况"]) for x in records(out, "未按时报送")] == [("C003", "逾期未报送")]

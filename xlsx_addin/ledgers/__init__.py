@@ -72,7 +72,8 @@ def command(args) -> int:
 
     input_dir = Path(args.input_dir)
     settings = settings_for(input_dir, period, _date(args.as_of, "统计截止日期"), _date(args.due, "应报送日期"),
-                            args.expect, exclude=(out,) if _inside(out, input_dir) else ())
+                            args.expect, exclude=(out,) if _inside(out, input_dir) else (),
+                            previous=out if out.is_file() else None)
     quiet = bool(args.quiet) or not sys.stderr.isatty()
     from tqdm import tqdm
 

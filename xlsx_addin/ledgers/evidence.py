@@ -13,7 +13,7 @@ from ..consolidate.model import Problem
 from ..consolidate.sheets import Records, records_from_rows, text_key
 from ..errors import RatingError
 from .forms import parse_period
-from .writer import ABOUT, CLOSED_RATE, DONE_RATE, PERIOD_LABEL, SUMMARY, TOTAL
+from .writer import ABOUT, CLOSED_RATE, DONE_RATE, SUMMARY, TOTAL, summary_period
 
 COLUMNS = (DONE_RATE, CLOSED_RATE)
 
@@ -40,10 +40,7 @@ def read_evidence(path: Path | str) -> tuple[Records, list[Problem]]:
 
 
 def _period(path: Path):
-    for row in read_sheet_rows(path, ABOUT) or []:
-        if row and text_key(row[0]) == PERIOD_LABEL and len(row) > 1:
-            return parse_period(text_key(row[1]))
-    return None
+    return parse_period(summary_period(path))
 
 
 def rates(recs: Records, code: Any, name: Any) -> list[Any]:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..consolidate.job import _dedupe, find_files, map_files
-from ..consolidate.ledger import _from_header, read_sheet_rows
+from ..consolidate.ledger import read_sheet_rows
 from ..consolidate.model import Problem
 from ..consolidate.sheets import CODE, NAME, PARENT, text_key
 from ..errors import RatingError
@@ -22,7 +22,7 @@ from .model import Branch, Expected, LedgerRun, LedgerSettings, NotOnTime
 from .read import LedgerTask
 
 LATE, MISSING, PENDING, WRONG_PERIOD = "逾期报送", "逾期未报送", "尚未报送(未到报送截止日期)", "台账期间不符(已退回)"
-EXPECT_SHEETS = ("汇总", "一览表")
+EXPECT_SHEETS = ("汇总", "未按时报送", "一览表")
 
 
 def check_settings(s: LedgerSettings) -> None:
@@ -39,6 +39,12 @@ def run_ledgers(settings: LedgerSettings, progress: Callable[[int, int], object]
                 workers: int | None = None) -> LedgerRun:
     check_settings(settings)
     expected = read_expected(Path(settings.expect)) if settings.expect is not None else None
+    if settings.previous is not None and Path(settings.previous).is_file():
+        try:
+            earlier = read_expected(Path(settings.previous))
+        except RatingError:  # not a summary (or unreadable): it lists nobody
+            earlier = []
+        expected = _union(expected or [], earlier) if earlier or expected is not None else None
     run = LedgerRun(settings=settings, expected=len(expected) if expected is not None else None)
     files, problems = find_files(Path(settings.input_dir), settings.exclude)
     run.files_seen = len(files)
@@ -81,6 +87,10 @@ def not_on_time(branches: list[Branch], refused: list[Branch], expected: list[Ex
     return out
 
 
+def _union(a: list[Expected], b: list[Expected]) -> list[Expected]:
+    return a + [e for e in b if not any(_same(e, x) for x in a)]
+
+
 def _same(a, b) -> bool:
     """The same branch: by code when both have one, else by name (and upper level when both name one)."""
     if a.org_code and b.org_code:
@@ -91,44 +101,58 @@ def _same(a, b) -> bool:
 
 
 # --- the expected branches ---------------------------------------------------------------------
+ALIASES = {"org_name": NAME, "名称": NAME, "党组织": NAME, "单位名称": NAME, "org_code": CODE, "代码": CODE,
+           "parent_org": PARENT}
+
+
 def read_expected(path: Path) -> list[Expected]:
-    """党组织名称 (and 党组织代码, 上级党组织 when given) of an earlier 台账汇总, a rating 汇总表, any workbook
-    with a 党组织名称 column, or a text/CSV list (one name a line, or a header row naming the columns)."""
+    """党组织名称 (and 党组织代码, 上级党组织 when given) of an earlier 台账汇总 (汇总 and 未按时报送), a rating
+    汇总表 (一览表), any workbook with a 党组织名称 column, or a text/CSV list (one name a line, or a header row)."""
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        rows = _workbook_rows(path)
+        tables = _workbook_rows(path)
     else:
         try:
-            text = path.read_bytes().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = path.read_bytes().decode("gb18030", "replace")  # a list saved by Excel on a Chinese Windows
+            data = path.read_bytes()
         except OSError as exc:
             raise RatingError(f"无法读取应报送党组织名单 {path}:{exc.strerror or exc}") from None
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("gb18030", "replace")  # a list saved by Excel on a Chinese Windows
         dialect = "excel-tab" if "\t" in text else "excel"
         rows = [r for r in csv.reader(io.StringIO(text), dialect) if any(c.strip() for c in r)]
-        if rows and NAME not in [c.strip() for c in rows[0]]:
+        if rows and _header(rows[0]).count(NAME) == 0:
             rows = [[NAME]] + [[r[0]] for r in rows]
-    if not rows:
-        raise RatingError(f"应报送党组织名单 {path} 中没有“{NAME}”列或没有党组织")
-    header = [text_key(h) for h in rows[0]]
-    at = {h: header.index(h) for h in (NAME, CODE, PARENT) if h in header}
+        tables = [rows] if rows else []
     out, seen = [], set()
-    for row in rows[1:]:
-        def get(h: str) -> str:
-            i = at.get(h)
-            return text_key(row[i]) if i is not None and i < len(row) else ""
+    for rows in tables:
+        header = _header(rows[0])
+        at = {h: header.index(h) for h in (NAME, CODE, PARENT) if h in header}
+        for row in rows[1:]:
+            def get(h: str) -> str:
+                i = at.get(h)
+                return text_key(row[i]) if i is not None and i < len(row) else ""
 
-        name = get(NAME)
-        if not name or name in ("合计", "总计"):
-            continue
-        e = Expected(name, get(CODE), get(PARENT))
-        key = e.org_code or (e.parent_org, e.org_name)
-        if key not in seen:
-            seen.add(key)
-            out.append(e)
+            name = get(NAME)
+            if not name or name in ("合计", "总计"):
+                continue
+            e = Expected(name, get(CODE), get(PARENT))
+            key = e.org_code or (e.parent_org, e.org_name)
+            if key not in seen:
+                seen.add(key)
+                out.append(e)
+    if not out:
+        raise RatingError(f"应报送党组织名单 {path} 中没有“{NAME}”列或没有党组织")
     return out
 
 
-def _workbook_rows(path: Path) -> list[list]:
+def _header(row: list) -> list[str]:
+    return [ALIASES.get(text_key(h), text_key(h)) for h in row]
+
+
+def _workbook_rows(path: Path) -> list[list[list]]:
+    """The tables of the sheets that list branches: 汇总 and 未按时报送 of a 台账汇总, 一览表 of a rating summary,
+    else the first sheet with a 党组织名称 (or org_name) column."""
     from python_calamine import CalamineWorkbook
 
     try:
@@ -137,11 +161,16 @@ def _workbook_rows(path: Path) -> list[list]:
         wb.close()
     except Exception:  # noqa: BLE001 - calamine's own error types
         raise RatingError(f"无法读取应报送党组织名单 {path}:文件已损坏或不是 Excel 工作簿") from None
-    for sheet in [s for s in EXPECT_SHEETS if s in sheets] + [s for s in sheets if s not in EXPECT_SHEETS]:
-        rows = _from_header(read_sheet_rows(path, sheet) or [])
-        if rows:
-            return rows
-    return []
+    out = []
+    for sheet in [s for s in sheets if s in EXPECT_SHEETS] + [s for s in sheets if s not in EXPECT_SHEETS]:
+        rows = read_sheet_rows(path, sheet) or []
+        for i, row in enumerate(rows[:20]):
+            if NAME in _header(row):
+                out.append(rows[i:])
+                break
+        if out and sheet not in EXPECT_SHEETS:
+            break
+    return out
 
 
 def default_as_of() -> dt.date:
@@ -149,9 +178,9 @@ def default_as_of() -> dt.date:
 
 
 def settings_for(input_dir: Path, period: Period, as_of: dt.date | None = None, due: dt.date | None = None,
-                 expect: Path | None = None, exclude: tuple[Path, ...] = ()) -> LedgerSettings:
+                 expect: Path | None = None, exclude: tuple[Path, ...] = (), previous: Path | None = None) -> LedgerSettings:
     return LedgerSettings(input_dir=Path(input_dir), period=period, as_of=as_of or default_as_of(),
-                          due=due or period.due(), expect=expect, exclude=exclude)
+                          due=due or period.due(), expect=expect, exclude=exclude, previous=previous)
 
 
 __all__ = ["Problem", "read_expected", "run_ledgers", "settings_for"]

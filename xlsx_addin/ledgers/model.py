@@ -113,6 +113,7 @@ class LedgerSettings:
     as_of: dt.date
     due: dt.date
     expect: Path | None = None
+    previous: Path | None = None  # the output of an earlier run (same --out): its branches are expected too
     exclude: tuple[Path, ...] = ()
 
 

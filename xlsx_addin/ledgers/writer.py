@@ -16,7 +16,8 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from ..consolidate.ledger import _from_header, read_sheet_rows
 from ..consolidate.sheets import CODE, NAME, PARENT, Table, has_content, problems_table, text_key, unit_key
-from ..consolidate.writer import _Formats, _write_table, atomic_write, gc_paused
+from ..consolidate.model import Problem
+from ..consolidate.writer import _Formats, _write_table, atomic_write, backup_path, gc_paused
 from .model import Branch, LedgerRun
 
 SUMMARY, OVERDUE, LATE, PROBLEMS, ABOUT = "汇总", "逾期事项", "未按时报送", "问题清单", "说明"
@@ -69,11 +70,29 @@ def write_ledger_summary(run: LedgerRun, out: Path | str, *, keep_from: Path | s
     out = Path(out)
     source = Path(keep_from) if keep_from is not None else out
     kept = {sheet: _read_kept(source, sheet) for sheet in CLERK} if source.exists() else {}
+    earlier = summary_period(source) if kept else None
+    if kept and earlier is not None and earlier != run.settings.period.code:  # last half year's file: a new start
+        kept = {}
+        run.problems.append(Problem(source.name, ABOUT, "B2", earlier, f"上次的台账汇总为{earlier},本次为"
+                                    f"{run.settings.period.code}:上次填写的督查、督办、催报等列未带入本次(原文件已备份为"
+                                    f"{backup_path(out).name})", "提示"))
     tables = [summary_table(run, kept.get(SUMMARY)), overdue_table(run, kept.get(OVERDUE)),
               late_table(run, kept.get(LATE)), _problems(run), about_table(run)]
     with gc_paused():
         atomic_write(out, lambda tmp: _render(tmp, run, tables))
     return out
+
+
+def summary_period(path: Path) -> str | None:
+    """The 台账期间 a 台账汇总 states on its 说明 sheet (None when it states none)."""
+    try:
+        rows = read_sheet_rows(path, ABOUT) or []
+    except Exception:  # noqa: BLE001
+        return None
+    for row in rows:
+        if row and text_key(row[0]) == PERIOD_LABEL and len(row) > 1:
+            return text_key(row[1]) or None
+    return None
 
 
 # --- kept entries -------------------------------------------------------------------------------
@@ -212,7 +231,8 @@ def about_table(run: LedgerRun) -> Table:
         ["统计截止日期", s.as_of, "过了完成时限(不含当天)仍未完成的承诺、过了时限尚未销号的整改事项为逾期"],
         ["应报送日期", s.due, "上半年7月中旬、下半年次年1月中旬(可用 --due 设定);晚于此日报送的列入“未按时报送”"],
         ["台账文件夹", str(s.input_dir), ""],
-        ["应报送党组织名单", str(s.expect) if s.expect else "", "提供后,列出未报送台账的党组织"],
+        ["应报送党组织名单", "、".join(str(p) for p in (s.expect, s.previous) if p),
+         "--expect 名单(上期台账汇总、星级评定汇总表或名单文件)和上次的台账汇总中的党组织;未报送的列入“未按时报送”"],
         ["读取文件数", run.files_seen, ""],
         ["汇总党组织数", len(run.branches), ""],
         ["逾期事项数", sum(len(b.items) for b in run.branches), ""],
