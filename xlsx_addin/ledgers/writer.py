@@ -30,35 +30,36 @@ TOTAL = "合计"
 PERIOD_LABEL = "台账期间"
 DONE_RATE, CLOSED_RATE = "承诺完成率", "整改销号率"
 
-# (header, kind, width, value of a branch); SUMMED columns get SUM() in the 合计 row
-_SUMMARY_COLUMNS: list[tuple[str, str, float, Callable[[Branch], Any]]] = [
-    (NAME, "text", 24, lambda b: b.org_name),
-    (CODE, "center", 11, lambda b: b.org_code),
-    (PARENT, "text", 14, lambda b: b.parent_org),
-    (PERIOD_LABEL, "center", 8, lambda b: b.period),
-    ("报送日期", "date", 11, lambda b: b.report_date),
-    ("承诺数", "int", 6, lambda b: b.commitments),
-    ("已完成", "int", 6, lambda b: b.done),
-    ("其中逾期完成", "int", 7, lambda b: b.done_late),
-    ("逾期未完成", "int", 7, lambda b: b.overdue),
-    (DONE_RATE, "pct", 7, lambda b: b.done_rate),
-    ("党员人数", "int", 6, lambda b: b.members_listed if b.members_listed is not None else len(b.members)),
-    ("未作承诺党员数", "int", 7, lambda b: len(b.no_commitment)),
-    ("未作承诺党员", "text", 16, lambda b: "、".join(b.no_commitment)),
-    ("本期未点评党员数", "int", 7, lambda b: len(b.not_reviewed)),
-    ("本期未点评党员", "text", 16, lambda b: "、".join(b.not_reviewed)),
-    ("领导点评次数", "int", 6, lambda b: b.org_reviews),
-    ("书记点评人次", "int", 6, lambda b: b.member_reviews),
-    ("群众评议", "center", 7, lambda b: "已开展" if b.mass_held else "未开展"),
-    ("评议参加人数", "int", 7, lambda b: b.mass_present),
-    ("群众满意率", "pct", 7, lambda b: b.satisfaction),
-    ("整改事项", "int", 6, lambda b: b.rect_total),
-    ("未销号", "int", 6, lambda b: b.rect_open),
-    ("其中逾期", "int", 6, lambda b: b.rect_overdue),
-    ("已销号", "int", 6, lambda b: b.rect_closed),
-    (CLOSED_RATE, "pct", 7, lambda b: b.closed_rate),
-    ("党员名单", "center", 8, lambda b: "已填" if b.members_listed is not None else "未填(按台账所列)"),
-    ("来源文件", "text", 26, lambda b: b.source),
+# (header, kind, width, value of a branch given the settings); SUMMED columns get SUM() in the 合计 row
+_SUMMARY_COLUMNS: list[tuple[str, str, float, Callable[[Branch, Any], Any]]] = [
+    (NAME, "text", 24, lambda b, s: b.org_name),
+    (CODE, "center", 11, lambda b, s: b.org_code),
+    (PARENT, "text", 14, lambda b, s: b.parent_org),
+    (PERIOD_LABEL, "center", 8, lambda b, s: b.period),
+    ("报送日期", "date", 11, lambda b, s: b.report_date),
+    ("按时报送", "center", 7, lambda b, s: "" if b.report_date is None else ("是" if b.report_date <= s.due else "否")),
+    ("承诺数", "int", 6, lambda b, s: b.commitments),
+    ("已完成", "int", 6, lambda b, s: b.done),
+    ("其中逾期完成", "int", 7, lambda b, s: b.done_late),
+    ("逾期未完成", "int", 7, lambda b, s: b.overdue),
+    (DONE_RATE, "pct", 7, lambda b, s: b.done_rate),
+    ("党员人数", "int", 6, lambda b, s: b.members_listed if b.members_listed is not None else len(b.members)),
+    ("未作承诺党员数", "int", 7, lambda b, s: len(b.no_commitment)),
+    ("未作承诺党员", "text", 16, lambda b, s: "、".join(b.no_commitment)),
+    ("本期未点评党员数", "int", 7, lambda b, s: len(b.not_reviewed)),
+    ("本期未点评党员", "text", 16, lambda b, s: "、".join(b.not_reviewed)),
+    ("领导点评次数", "int", 6, lambda b, s: b.org_reviews),
+    ("书记点评人次", "int", 6, lambda b, s: b.member_reviews),
+    ("群众评议", "center", 7, lambda b, s: "已开展" if b.mass_held else "未开展"),
+    ("评议参加人数", "int", 7, lambda b, s: b.mass_present),
+    ("群众满意率", "pct", 7, lambda b, s: b.satisfaction),
+    ("整改事项", "int", 6, lambda b, s: b.rect_total),
+    ("未销号", "int", 6, lambda b, s: b.rect_open),
+    ("其中逾期", "int", 6, lambda b, s: b.rect_overdue),
+    ("已销号", "int", 6, lambda b, s: b.rect_closed),
+    (CLOSED_RATE, "pct", 7, lambda b, s: b.closed_rate),
+    ("党员名单", "center", 8, lambda b, s: "已填" if b.members_listed is not None else "未填(按台账所列)"),
+    ("来源文件", "text", 26, lambda b, s: b.source),
 ]
 SUMMED = ("承诺数", "已完成", "其中逾期完成", "逾期未完成", "党员人数", "未作承诺党员数", "本期未点评党员数", "领导点评次数",
           "书记点评人次", "整改事项", "未销号", "其中逾期", "已销号")
@@ -168,7 +169,7 @@ def _kept(rec: dict[str, Any] | None, col: str) -> Any:
 # --- the sheets ---------------------------------------------------------------------------------
 def summary_table(run: LedgerRun, kept: _Kept | None = None) -> Table:
     header = [c[0] for c in _SUMMARY_COLUMNS]
-    rows = [[_cell(get(b)) for _, _, _, get in _SUMMARY_COLUMNS] for b in run.branches]
+    rows = [[_cell(get(b, run.settings)) for _, _, _, get in _SUMMARY_COLUMNS] for b in run.branches]
     t = Table(SUMMARY, header, rows, [c[1] for c in _SUMMARY_COLUMNS], [c[2] for c in _SUMMARY_COLUMNS],
               meta={"branches": len(rows)})
     keys = [(unit_key(b.org_code, b.org_name),) for b in run.branches]

@@ -15,8 +15,9 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
-from ..ledgers.forms import (ASPECTS, CELLS, DONE, FILENAME, MEMBER_PREFIX, ORG_PREFIX, PRESENT, ROWS, SUMMARY_FILENAME,
+from ..ledgers.forms import (ASPECTS, CELLS, DONE, MEMBER_PREFIX, ORG_PREFIX, PRESENT, ROWS, SUMMARY_FILENAME,
                              Column, TableSpec, table_specs)
+from ..consolidate.writer import _write_any
 from ..scheme import Scheme, load_scheme
 from .styles import STYLES, Styles
 
@@ -263,17 +264,8 @@ def _info(wb, ws, st, values, lay: _Layout) -> None:
 
 
 def _put(ws, r: int, c: int, value: Any, fmt) -> None:
-    if value is None or value == "":
-        ws.write_blank(r, c, None, fmt)
-    elif isinstance(value, (dt.date, dt.datetime)):
-        ws.write_datetime(r, c, value if isinstance(value, dt.datetime) else
-                          dt.datetime(value.year, value.month, value.day), fmt)
-    elif isinstance(value, bool):
-        ws.write_boolean(r, c, value, fmt)
-    elif isinstance(value, (int, float)):
-        ws.write_number(r, c, value, fmt)
-    else:
-        ws.write_string(r, c, str(value), fmt)
+    """One input cell, styled even when blank; text stays text, dates are dates."""
+    _write_any(ws, r, c, value, fmt, fmt)
 
 
 def _date_rule(what: str) -> dict:
