@@ -526,3 +526,44 @@ def test_expect_list_as_csv_with_contract_names(county, tmp_path):
     assert run_cli("ledgers", county, "--out", out, "--period", "2026H1", "--as-of", "2026-07-16",
                    "--expect", expect).returncode == 0
     assert [(x["党组织代码"], x["情况"]) for x in records(out, "未按时报送")] == [("C003", "逾期未报送")]
+
+
+def test_ledger_built_for_another_scheme_counts_its_own_ballot_options(tmp_path):
+    template = build_ledger_workbook(tmp_path / "t.xlsx", scheme="four_grade")  # 好 / 较好 / 一般 / 差
+    wb = load_workbook(template)
+    (sheet, ref), = wb.defined_names["mass_review"].destinations
+    assert [c.value for c in wb[sheet][ref.replace("$", "")][0]] == ["评议内容", "好", "较好", "一般", "差", "参加人数"]
+    d = tmp_path / "in"
+    fill(d / "a.xlsx", dict(org_name="甲支部", period="2026H1", commitments=[commitment("x", "甲支部", D(2026, 6, 1))],
+                            mass_review=[[None, 10, 5, 3, 2, 20]]), template=template)
+    out = tmp_path / "s.xlsx"
+    assert run_cli("ledgers", d, "--out", out, "--period", "2026H1", "--as-of", AS_OF).returncode == 0
+    row = records(out, "汇总")[0]
+    assert row["群众满意率"] == pytest.approx(0.75) and row["评议参加人数"] == 20  # (10+5)/20
+    assert not [p for p in records(out, "问题清单") if "表头" in p["原因"]]
+
+
+def test_minimal_ledger_with_only_the_required_names(tmp_path):
+    """A workbook made by another program: only org_name, period and commitments, tiny ranges."""
+    from openpyxl import Workbook
+    from openpyxl.workbook.defined_name import DefinedName
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "台账"
+    ws["A1"], ws["B1"] = "名称", "某支部"
+    ws["A2"], ws["B2"] = "期间", "2026H1"
+    ws.append([])
+    ws["A4"], ws["B4"], ws["C4"], ws["D4"] = "承诺事项", "承诺类别", "承诺单位或承诺人", "践诺措施"
+    ws["E4"], ws["F4"], ws["G4"], ws["H4"] = "完成时限", "完成情况", "完成日期", "群众评价"
+    ws.append(["a", "服务承诺", "张三", "", dt.datetime(2026, 6, 29), "进行中", None, None])
+    for name, ref in (("org_name", "$B$1"), ("period", "$B$2"), ("commitments", "$A$4:$H$5")):
+        wb.defined_names[name] = DefinedName(name, attr_text=f"'台账'!{ref}")
+    d = tmp_path / "in"
+    d.mkdir()
+    wb.save(d / "x.xlsx")
+    out = tmp_path / "s.xlsx"
+    assert run_cli("ledgers", d, "--out", out, "--period", "2026H1", "--as-of", AS_OF).returncode == 0
+    row = records(out, "汇总")[0]
+    assert (row["党组织名称"], row["承诺数"], row["逾期未完成"], row["群众评议"]) == ("某支部", 1, 1, "未开展")
+    assert all(p["严重程度"] == "提示" for p in records(out, "问题清单"))

@@ -13,7 +13,7 @@ from typing import Any, Sequence
 from ..consolidate.model import Problem
 from ..inputs import excel_error, is_blank, quoted, shown
 from ..reader import UnitFile, read_unit
-from ..scheme import Scheme, load_scheme
+from ..scheme import BUILTIN, Scheme, load_scheme
 from ..survey import tally
 from .forms import CELLS, COMMITMENT_STATES, DONE, PRESENT, Period, TableSpec, parse_period, table_specs
 from .model import Branch, Overdue
@@ -144,6 +144,17 @@ class _Table:
         return value
 
 
+def survey_scheme(labels: tuple[str, ...], default: Scheme) -> Scheme:
+    """The built-in scheme whose ballot options are `labels` (the ledger's 群众评议 header), else `default`."""
+    if labels == tuple(o.label for o in default.survey.options):
+        return default
+    for name in BUILTIN:
+        s = load_scheme(name)
+        if labels == tuple(o.label for o in s.survey.options):
+            return s
+    return default
+
+
 class LedgerTask:
     """Read and tally one ledger workbook for `period` at `as_of`: (the file's problems, its Branch or None)."""
 
@@ -186,7 +197,7 @@ class LedgerTask:
             return b  # refused: another period (b.period says which); the job lists it, nothing is tallied
         for n in ("org_reviews", "member_reviews", "mass_review", "rectification"):
             if n not in unit.refs:
-                problems.append(b.problem(f"台账缺少“{self.specs[n].sheet}”表(定义名称 {n}),该部分按未填写汇总", severity=ERROR))
+                problems.append(b.problem(f"台账缺少“{self.specs[n].sheet}”表(定义名称 {n}),该部分按未填写汇总", severity=HINT))
         out = b.findings
         b.report_date = self.report_date(b, v.get("report_date"), out)
         specs = self.specs
@@ -201,7 +212,7 @@ class LedgerTask:
         b.members = known
         b.no_commitment = [m for m in known if m not in set(committed)]
         b.not_reviewed = [m for m in known if m not in set(reviewed)]
-        self.mass(b, _Table(unit, specs["mass_review"], out))
+        self.mass(b, unit, out)
         self.rectification(b, _Table(unit, specs["rectification"], out))
         return b
 
@@ -299,9 +310,15 @@ class LedgerTask:
                 out.append(tok)
         return out
 
-    def mass(self, b: Branch, t: _Table) -> None:
-        """附件六: held when any vote or participant is recorded; satisfaction as the rating's survey counts it."""
-        opts = self.scheme.survey.options
+    def mass(self, b: Branch, unit: UnitFile, out: list[Problem]) -> None:
+        """附件六: held when any vote or participant is recorded; satisfaction as the rating's survey counts it
+        (the scheme whose ballot options head the table: the ledger was built for it)."""
+        grid = unit.values.get("mass_review")
+        head = grid[0] if isinstance(grid, list) and grid and isinstance(grid[0], list) else []
+        scheme = survey_scheme(tuple(_text(h) for h in head[1:-1]), self.scheme)
+        specs = self.specs if scheme is self.scheme else table_specs(tuple(o.label for o in scheme.survey.options))
+        t = _Table(unit, specs["mass_review"], out)
+        opts = scheme.survey.options
         totals = {o.input: 0 for o in opts}
         present = []
         for i, row in t.data():
@@ -315,8 +332,8 @@ class LedgerTask:
                 present.append(n)
         b.mass_present = max(present) if present else None
         b.mass_held = bool(present) or any(totals.values())
-        votes = {**totals, self.scheme.survey.invalid_input: 0}
-        b.satisfaction = tally(self.scheme, votes).satisfaction_rate
+        votes = {**totals, scheme.survey.invalid_input: 0}
+        b.satisfaction = tally(scheme, votes).satisfaction_rate
 
     def rectification(self, b: Branch, t: _Table) -> None:
         for i, row in t.data():
