@@ -4,6 +4,8 @@ Sheets: 填表说明 · 基本信息 · 承诺践诺台账 · 领导点评 · �
 Every input table is an Excel table and a workbook-level defined name over its header row and
 data rows (ledgers/forms.py); the live checks are native formulas only (COUNTIF(S), SUMPRODUCT, IF,
 TODAY, DATE …: Excel 2010, WPS, LibreOffice 7), nothing array-entered, no add-in. Deterministic bytes.
+Every formula is saved with an empty cached value: Excel and WPS recalculate on load (XlsxWriter sets
+fullCalcOnLoad) and LibreOffice recalculates cells saved empty, so a filled workbook never shows stale counts.
 """
 from __future__ import annotations
 
@@ -256,7 +258,7 @@ def _info(wb, ws, st, values, lay: _Layout) -> None:
     for name, label in LIVE.items():
         ws.write(r, 0, label, st["label"])
         style = st["result_percent"] if name.endswith("satisfaction") else st["result_int"]
-        ws.write_formula(r, 1, f"={name}_at", style, "" if name.endswith("satisfaction") else 0)
+        ws.write_formula(r, 1, f"={name}_at", style, "")
         ws.write(r, 2, f"见“{sheets[name]}”" if name in sheets else "", st["hint_box"])
         wb.define_name(name, _abs(INFO, r, 1))
         r += 1
@@ -296,7 +298,7 @@ def _table(wb, ws, st, spec: TableSpec, given: Any) -> None:
     ws.merge_range(0, 0, 0, n - 1, spec.title, st["title"])
     ws.set_row(0, 30)
     ws.merge_range(1, 0, 1, n - 1, "", st["subtitle"])
-    ws.write_formula(1, 0, '="党组织:"&org_name&"    台账期间:"&period', st["subtitle"], "党组织:    台账期间:")
+    ws.write_formula(1, 0, '="党组织:"&org_name&"    台账期间:"&period', st["subtitle"], "")
     last = FIRST + spec.rows - 1
     rows = _rows_of(spec, given)
     if spec.name == "mass_review":
@@ -329,7 +331,7 @@ def _counts(ws, st, cells: Sequence[tuple[str, str, str]], start_col: int = 0) -
     """Row 2: labels; row 3: the live formulas (label, formula, style)."""
     for i, (label, formula, style) in enumerate(cells):
         ws.write(2, start_col + i, label, st["live_label"])
-        ws.write_formula(3, start_col + i, formula, st[style], "" if style == "result_percent" else 0)
+        ws.write_formula(3, start_col + i, formula, st[style], "")
     ws.set_row(2, 26)
 
 
