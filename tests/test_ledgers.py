@@ -567,3 +567,18 @@ def test_minimal_ledger_with_only_the_required_names(tmp_path):
     row = records(out, "汇总")[0]
     assert (row["党组织名称"], row["承诺数"], row["逾期未完成"], row["群众评议"]) == ("某支部", 1, 1, "未开展")
     assert all(p["严重程度"] == "提示" for p in records(out, "问题清单"))
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_a_ledger_filled_by_the_program_shows_live_counts_in_libreoffice(tmp_path):
+    """Seeded and demo ledgers are written with values: LibreOffice shows their counts without a recalculation."""
+    path = build_ledger_workbook(tmp_path / "g.xlsx", dict(BRANCH, as_of=D(2026, 6, 30)))
+    r = subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'p').as_uri()}", "--headless", "--convert-to",
+                        "pdf", "--outdir", str(tmp_path), str(path)], capture_output=True, text=True, timeout=240)
+    assert r.returncode == 0, r.stderr
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "g.pdf"), "-"], capture_output=True, text=True).stdout
+    assert "党组织:城关镇第一村党支部" in text and "逾期1天" in text and "逾期完成" in text
+    counts = next(line for line in text.splitlines() if line.strip().startswith("逾期未完成"))
+    assert counts.split()[1] == "1"  # 基本信息's live count, as the job counts it
+    assert "2026-01-01" in text  # 期间开始 from the period

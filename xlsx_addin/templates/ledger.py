@@ -142,7 +142,8 @@ def guide_lines(specs: Mapping[str, TableSpec], scheme: Scheme) -> list[tuple[st
             "本表是党支部(直属党小组)每半年一份的创先争优台账:公开承诺和践诺(附件一至三)、上级领导点评(附件四)、"
             "书记点评党员(附件五)、群众评议(附件六)和整改台账。",
             "上半年的台账于7月中旬(默认7月15日)、下半年的台账于次年1月中旬(默认1月15日)前报送上级党组织(机关党委)。",
-            "只在黄色单元格中填写或从下拉列表选择;灰色单元格由公式自动计算。日期请按 2026-06-30 的格式填写。",
+            "只在黄色单元格中填写或从下拉列表选择;灰色单元格由公式自动计算。日期请按 2026-06-30 的格式填写。"
+            "各表已保护(无密码),可筛选、排序和调整列宽;确需修改时在“审阅”中撤销保护。",
         ]),
         ("基本信息", [
             "填写党组织名称、代码、上级党组织和台账期间(如 2026H1 表示2026年上半年,2026H2 表示下半年)。"
@@ -507,3 +508,6 @@ def _print(ws, *, landscape: bool, last_col: int, rows: int = ROWS) -> None:
         ws.repeat_rows(HEAD_ROW)
         ws.print_area(0, 0, FIRST + rows - 1, last_col)
     ws.set_footer("&C第 &P 页,共 &N 页")
+    # no password: the grey formulas are kept from slips, the yellow cells stay open; filter, sort, widths allowed
+    ws.protect("", {"format_columns": True, "format_rows": True, "select_locked_cells": True,
+                    "select_unlocked_cells": True, "autofilter": True, "sort": True})
