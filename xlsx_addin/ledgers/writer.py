@@ -33,7 +33,7 @@ DONE_RATE, CLOSED_RATE = "承诺完成率", "整改销号率"
 # (header, kind, width, value of a branch given the settings); SUMMED columns get SUM() in the 合计 row
 _SUMMARY_COLUMNS: list[tuple[str, str, float, Callable[[Branch, Any], Any]]] = [
     (NAME, "text", 24, lambda b, s: b.org_name),
-    (CODE, "center", 11, lambda b, s: b.org_code),
+    (CODE, "center", 14, lambda b, s: b.org_code),
     (PARENT, "text", 14, lambda b, s: b.parent_org),
     (PERIOD_LABEL, "center", 8, lambda b, s: b.period),
     ("报送日期", "date", 11, lambda b, s: b.report_date),
