@@ -16,6 +16,7 @@ _COMMANDS = {
     "templates": "xlsx_addin.templates",
     "consolidate": "xlsx_addin.consolidate",
     "demo": "xlsx_addin.demo",
+    "ledgers": "xlsx_addin.ledgers",  # the half-year ledgers (issue 15)
 }
 
 
@@ -42,6 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--previous", type=Path, default=None, help="上年度汇总表(比较晋星/减星)")
     c.add_argument("--workers", type=int, default=None, help="读取文件的进程数(默认按CPU核数)")
     c.add_argument("--quiet", action="store_true", help="不显示进度")
+    c.add_argument("--ledgers", type=Path, default=None,  # issue 15
+                   help="下半年台账汇总(台账汇总.xlsx):一览表中列出承诺完成率、整改销号率(不影响评定)")
 
     d = sub.add_parser("demo", help="生成一个模拟县的填报表并一键汇总(无需准备任何文件)")
     d.add_argument("--units", type=int, default=300, help="单位数(默认300)")
@@ -49,6 +52,11 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--scheme", default="five_star", help="评定方案")
     d.add_argument("--seed", type=int, default=2026, help="随机种子(同一种子结果相同)")
     d.add_argument("--quiet", action="store_true", help="不显示进度")
+    d.add_argument("--ledgers", action="store_true", help="再为这些支部生成下一个半年的台账并汇总(台账汇总.xlsx)")
+
+    from .ledgers import add_parser as add_ledgers  # the half-year ledgers (issue 15)
+
+    add_ledgers(sub)
 
     s = sub.add_parser("score", help="为一个单位评分:输入为 JSON 文件(名称约定的键)")
     s.add_argument("inputs", type=Path, help="JSON 文件:一个单位的输入,或多个单位的列表")

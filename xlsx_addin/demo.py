@@ -554,6 +554,11 @@ def command(args) -> int:
     print(f"演示:{county},{len({rel.split('/')[1] for rel, _ in units})}个乡镇(街道),{len(units)}个党支部;"
           f"单位填报表在 {units_dir.resolve()}")
     print("\n".join(summary_lines(c, out_file, time.perf_counter() - started)))
+    if getattr(args, "ledgers", False):  # the half-year ledgers of the same county (issue 15)
+        from .ledgers.demo import run_demo
+
+        print()
+        print("\n".join(run_demo(out, out_file, args.seed, quiet)))
     return 0
 
 

@@ -15,7 +15,7 @@ import struct
 import zipfile
 import zlib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from xlsxwriter.utility import xl_col_to_name
 
@@ -282,12 +282,15 @@ def _workbook_part(zf: zipfile.ZipFile) -> str | None:
         return None
 
 
-def read_unit(path: str | os.PathLike, rel: str | None = None) -> UnitFile:
-    """Read one workbook; never raises (an unexpected failure becomes a Problem too)."""
+def read_unit(path: str | os.PathLike, rel: str | None = None, *, want: Callable[[str], bool] = wanted,
+              tables: frozenset[str] = frozenset({RULES_TABLE})) -> UnitFile:
+    """Read one workbook; never raises (an unexpected failure becomes a Problem too).
+
+    `want` picks the defined names to read (default: a unit workbook's); `tables` are read as rows (2-D)."""
     path = os.fspath(path)
     unit = UnitFile(path=path, rel=rel if rel is not None else path)
     try:
-        _read(unit)
+        _read(unit, want, tables)
     except (zipfile.BadZipFile, zlib.error, EOFError, zipfile.LargeZipFile, NotImplementedError, ValueError, OSError,
             struct.error):  # what zipfile raises on damaged headers, offsets and streams
         unit.values.clear()
@@ -298,7 +301,7 @@ def read_unit(path: str | os.PathLike, rel: str | None = None) -> UnitFile:
     return unit
 
 
-def _read(unit: UnitFile) -> None:
+def _read(unit: UnitFile, want: Callable[[str], bool] = wanted, tables: frozenset[str] = frozenset({RULES_TABLE})) -> None:
     try:
         with open(unit.path, "rb") as f:
             st = os.fstat(f.fileno())
@@ -335,7 +338,7 @@ def _read(unit: UnitFile) -> None:
 
     refs: dict[str, Ref] = {}
     for name, text in names.items():
-        if not wanted(name):
+        if not want(name):
             continue
         ref = parse_ref(text)
         if ref is None:
@@ -402,7 +405,7 @@ def _read(unit: UnitFile) -> None:
                 unit.problems[-1].cell = name
                 del unit.refs[name]
                 continue
-            unit.values[name] = _values(grid, ref, name == RULES_TABLE, errors.get(ref.sheet))
+            unit.values[name] = _values(grid, ref, name in tables, errors.get(ref.sheet))
     finally:
         wb.close()
 

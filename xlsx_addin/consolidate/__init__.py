@@ -50,7 +50,8 @@ def command(args) -> int:
         overrides = read_rules_table(rules)
     settings = Settings(input_dir=input_dir, scheme_source=str(args.scheme), quota_mode=args.quota_mode,
                         set_by=args.set_by, previous=Path(previous) if previous is not None else None,
-                        overrides=overrides, exclude=(out,) if _is_inside(out, input_dir) else ())
+                        overrides=overrides, exclude=(out,) if _is_inside(out, input_dir) else (),
+                        ledgers=getattr(args, "ledgers", None))
     check_settings(settings)
     if out.suffix.lower() not in (".xlsx", ".xlsm"):
         raise RatingError(f"输出文件 {out} 的扩展名须为 .xlsx 或 .xlsm")

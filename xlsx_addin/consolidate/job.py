@@ -71,6 +71,8 @@ def check_settings(settings: Settings) -> None:
         raise RatingError(f"评定组“{settings.set_by}”无效,应为 parent_org(按上级党组织)或 all(全部单位一起)")
     if settings.previous is not None and not Path(settings.previous).is_file():
         raise RatingError(f"上年度汇总表 {settings.previous} 不存在")
+    if settings.ledgers is not None and not Path(settings.ledgers).is_file():
+        raise RatingError(f"台账汇总 {settings.ledgers} 不存在")
 
 
 # --- finding the files -----------------------------------------------------------------------------
@@ -243,6 +245,10 @@ def candidates_of(unit: UnitFile, scheme: Scheme, problems: list[Problem]) -> li
         return [Candidate(unit, {k: v for k, v in inputs.items() if k in allowed},
                           f"{unit.rel}:{source}" if source else unit.rel, row)
                 for inputs, source, row in unit.raw_units]
+    if "commitments" in unit.names and "item_scores" not in unit.refs:  # issue 15's 半年台账 in the same folder
+        problems.append(Problem(unit.rel, reason="这是半年台账,不是单位填报表,已跳过(用 xlsx-addin ledgers 汇总)",
+                                severity=HINT))
+        return []
     if "org_name" not in unit.refs and "item_scores" not in unit.refs:
         if "一览表" in unit.sheets:
             problems.append(Problem(unit.rel, reason="这是汇总表,不是单位填报表,已跳过", severity=HINT))
@@ -529,6 +535,11 @@ def consolidate(settings: Settings, progress: Progress | None = None, workers: i
 
     c.units, c.sets = _rate_sets(rated, scheme, settings, prev, problems)
     c.files_rated = len({cand.file.rel for cand, _ in rated})
+    if settings.ledgers is not None:  # the half-year ledgers as evidence (issue 15): shown, no score changed
+        from ..ledgers.evidence import read_evidence
+
+        c.evidence, notes = read_evidence(settings.ledgers)
+        problems.extend(notes)
     c.problems = problems
     c.seconds["score"] = time.perf_counter() - t1  # dedupe, quotas per set, last year's levels
     return c

@@ -51,6 +51,7 @@ class Settings:
     previous: Path | None = None
     overrides: dict[str, Any] | None = None  # a 规则 table (key → value) applied over scheme_source
     exclude: tuple[Path, ...] = ()  # files never read as units (e.g. the summary being written)
+    ledgers: Path | None = None  # a 台账汇总 (issue 15): 承诺完成率 / 整改销号率 shown in 一览表, no score changed
 
 
 @dataclass
@@ -63,3 +64,4 @@ class Consolidation:
     files_seen: int = 0
     files_rated: int = 0
     seconds: dict[str, float] = field(default_factory=dict)  # read (+ score, in the workers) / score (dedupe, quotas) / write
+    evidence: Any = None  # Records of the 台账汇总 given as settings.ledgers (ledgers/evidence.py), else None

@@ -195,6 +195,12 @@ def overview_table(c: Consolidation) -> Table:
             previous_name(s, u), change_text(s, u.result.change), reasons_text(u),
             YES if r.rectify else NO, u.source_file,
         ])
+    if c.evidence is not None:  # the half-year ledgers' summary as evidence (issue 15), before 来源文件
+        from ..ledgers.evidence import COLUMNS, rates
+
+        header[-1:-1], kinds[-1:-1], widths[-1:-1] = list(COLUMNS), ["pct", "pct"], [8, 8]
+        for u, row in zip(c.units, rows):
+            row[-1:-1] = rates(c.evidence, u.result.org_code, u.result.org_name)
     # printed: everything but 来源文件 (the file paths are for the screen)
     return Table(OVERVIEW, header, rows, kinds, widths, meta={"print_columns": len(header) - 1})
 

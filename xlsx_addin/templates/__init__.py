@@ -40,6 +40,12 @@ def build_templates(out: Path, scheme_name: str | None = None, rules: Mapping[st
         written.append(build_unit_workbook(out / unit_filename(s, python=True), s, python=True))
     summary_scheme = schemes[0] if (scheme_name or rules) else load_scheme(DEFAULT_SCHEME)
     written.append(Path(build_summary_workbook(out / SUMMARY_FILENAME, summary_scheme)))
+    # --- the half-year ledger workbook (issue 15): one per folder, beside the rating workbooks ---
+    from ..ledgers.forms import FILENAME as LEDGER_FILENAME
+    from .ledger import build_ledger_workbook
+
+    written.append(build_ledger_workbook(out / LEDGER_FILENAME, scheme=schemes[0] if (scheme_name or rules)
+                                         else DEFAULT_SCHEME))
     return written
 
 

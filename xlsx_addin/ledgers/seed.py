@@ -1,0 +1,111 @@
+"""The year joins up: the year-end rating summary's 整改台账 seeds each branch's next half-year ledger.
+
+`xlsx-addin ledgers --seed-from 汇总表.xlsx --out DIR [--period 2026H1]` writes DIR/<上级党组织>/<党组织名称>.xlsx
+for every branch of the summary's 一览表, its identity filled and its open 整改台账 items (no 销号日期)
+in the rectification table, 来源 = 年度评定. A file that is already there is never overwritten.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+from ..consolidate.ledger import _from_header, read_ledger, read_sheet_rows
+from ..consolidate.sheets import CODE, NAME, OVERVIEW, PARENT, SET, has_content, text_key
+from ..errors import RatingError
+from .forms import RECT_FROM_RATING, Period, period_arg, period_of
+from .read import to_date
+
+KEPT_PREFIX = "【本次汇总未标记整改,保留原记录】"  # consolidate/sheets.py ledger_table's note on old entries
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+def default_period(today: dt.date) -> Period:
+    """The half year a year-end rating leads into: run in November or December → next year's first half."""
+    return Period(today.year + 1, 1) if today.month >= 11 else period_of(today)
+
+
+def branches_of(summary: Path) -> list[dict[str, str]]:
+    """Every rated branch of the summary's 一览表: name, code, upper level."""
+    rows = read_sheet_rows(summary, OVERVIEW)
+    if rows is None:
+        raise RatingError(f"{summary} 不是星级评定汇总表:没有“{OVERVIEW}”工作表")
+    rows = _from_header(rows)
+    if not rows:
+        raise RatingError(f"{summary} 的“{OVERVIEW}”工作表没有“{NAME}”列")
+    header = [text_key(h) for h in rows[0]]
+    out, seen = [], set()
+    for row in rows[1:]:
+        rec = {h: text_key(row[i]) if i < len(row) else "" for i, h in enumerate(header) if h}
+        name = rec.get(NAME, "")
+        if not name:
+            continue
+        key = rec.get(CODE) or (rec.get(PARENT) or rec.get(SET), name)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append({"org_name": name, "org_code": rec.get(CODE, ""), "parent_org": rec.get(PARENT) or rec.get(SET, "")})
+    return out
+
+
+def open_items(rec: dict[str, Any]) -> list[dict[str, Any]]:
+    """A 整改台账 row as rectification rows of the ledger: none when it is closed (销号日期 filled)."""
+    if has_content(rec.get("销号日期")):
+        return []
+    problem = text_key(rec.get("问题")).removeprefix(KEPT_PREFIX)
+    if not problem:
+        return []
+    due: Any = rec.get("时限")
+    try:
+        due = to_date(due)
+    except ValueError:
+        due = text_key(due)  # kept as the clerk wrote it; the ledger job will name it
+    return [{"问题": problem, "来源": RECT_FROM_RATING, "整改措施": _t(rec.get("整改措施")), "责任人": _t(rec.get("责任人")),
+             "时限": due, "进度": _t(rec.get("进度"))}]
+
+
+def _t(v: Any) -> str | None:
+    return text_key(v) or None
+
+
+def safe_name(text: str) -> str:
+    return _UNSAFE.sub("_", text).strip(" .") or "未命名"
+
+
+def seed_ledgers(summary: Path, out_dir: Path, period: Period) -> tuple[list[Path], list[Path], int]:
+    """(written, already there and kept, open items seeded)."""
+    from ..templates.ledger import build_ledger_workbook
+
+    if not summary.is_file():
+        raise RatingError(f"星级评定汇总表 {summary} 不存在")
+    branches = branches_of(summary)
+    ledger = read_ledger(summary)
+    written, skipped, items = [], [], 0
+    for b in branches:
+        rec = ledger.find(b["org_code"], b["org_name"])
+        rows = open_items(rec) if rec is not None else []
+        path = out_dir / safe_name(b["parent_org"] or "未填写上级党组织") / f"{safe_name(b['org_name'])}.xlsx"
+        if path.exists():
+            skipped.append(path)
+            continue
+        build_ledger_workbook(path, {**b, "period": period.code, "rectification": rows})
+        written.append(path)
+        items += len(rows)
+    return written, skipped, items
+
+
+def seed_command(args) -> int:
+    summary, out_dir = Path(args.seed_from), Path(args.out)
+    if out_dir.suffix.lower() in (".xlsx", ".xlsm"):
+        raise RatingError(f"与 --seed-from 同用时,--out 应为输出文件夹,而不是文件 {out_dir}")
+    period = period_arg(args.period) if args.period else default_period(dt.date.today())
+    written, skipped, items = seed_ledgers(summary, out_dir, period)
+    print(f"已为{len(written)}个党组织生成{period.label}({period.code})的半年台账,带入未销号整改事项{items}项:"
+          f"{out_dir.resolve()}")
+    if skipped:
+        print(f"{len(skipped)}个台账文件已存在,未覆盖(如需重新生成,请先移走):{skipped[0]}" + (" 等" if len(skipped) > 1 else ""))
+    return 0
+
+
+__all__ = ["default_period", "open_items", "seed_command", "seed_ledgers"]
