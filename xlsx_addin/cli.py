@@ -16,6 +16,9 @@ _COMMANDS = {
     "templates": "xlsx_addin.templates",
     "consolidate": "xlsx_addin.consolidate",
     "demo": "xlsx_addin.demo",
+    # reach (issue 16)
+    "bundle": "xlsx_addin.bundle",
+    "gui": "xlsx_addin.gui",
 }
 
 
@@ -53,6 +56,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser("rules", help="列出方案的可调参数(规则表的内容)")
     r.add_argument("--scheme", default="five_star")
+
+    # reach (issue 16): the offline install folder and the 一键汇总 window
+    from .bundle import add_parser as bundle_parser
+
+    bundle_parser(sub)
+    sub.add_parser("gui", help="打开一键汇总窗口(不需要 Excel)")
     return p
 
 
