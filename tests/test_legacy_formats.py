@@ -223,3 +223,43 @@ def test_template_map_has_every_input_and_row_labels():
     ref = tmap.refs["item_scores"]
     assert all((ref.sheet, r) in tmap.labels for r in range(ref.row1, ref.row2 + 1))
     assert template_map("no_such_scheme") is None
+
+
+@needs_lo
+@pytest.mark.slow
+def test_damaged_copies_get_a_row(county, tmp_path):
+    root, units, _ = county
+    _, path, _ = units[0]
+    scorer = UnitScorer(load_scheme("five_star"))
+    for fmt in ("xls", "ods"):
+        data = (root / fmt / f"{path.stem}.{fmt}").read_bytes()
+        for cut in (len(data) // 3, len(data) * 3 // 5, len(data) - 100):
+            bad = tmp_path / f"截断{cut}.{fmt}"
+            bad.write_bytes(data[:cut])
+            problems, cands = scorer(str(bad), bad.name)
+            assert cands == [] and problems and problems[0].severity == "错误", (bad, problems)
+            assert fmt in problems[0].reason or "损坏" in problems[0].reason, problems[0].reason
+
+
+@needs_lo
+@pytest.mark.slow
+def test_a_town_summary_saved_as_xls_is_consolidated_again(county, tmp_path):
+    """A town's summary workbook handed up as .xls: its 原始数据 rows are re-scored like unit files."""
+    from xlsx_addin.consolidate.writer import write_summary
+
+    root, units, profile = county
+    town = tmp_path / "镇"
+    town.mkdir()
+    for sid, path, _ in units:
+        if sid == "five_star":
+            shutil.copy(path, town / path.name)
+    c = consolidate(Settings(input_dir=town, scheme_source="five_star"))
+    summary = tmp_path / "镇汇总表.xlsx"
+    write_summary(c, summary)
+    county_dir = tmp_path / "县"
+    [xls] = convert([summary], "xls", county_dir, profile)
+    again = consolidate(Settings(input_dir=county_dir, scheme_source="five_star"))
+    assert [p for p in again.problems if p.severity == "错误"] == []
+    assert sorted((u.result.org_name, u.result.final_score, u.result.level) for u in again.units) == \
+        sorted((u.result.org_name, u.result.final_score, u.result.level) for u in c.units)
+    assert all(u.source_file.startswith(f"{xls.name}:") for u in again.units)

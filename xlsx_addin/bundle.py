@@ -90,6 +90,8 @@ def platform_tags(name: str) -> tuple[str, tuple[str, ...]]:
     """A --platform value → (its name in the bundle, the wheel platform tags it accepts)."""
     if name in _WINDOWS_MACHINE:
         return name, (name,)
+    if name in ("manylinux", "linux", "linux_x86_64"):  # the usual Linux desktop
+        name = "manylinux_x86_64"
     m = _MANYLINUX_RE.match(name.replace("manylinux2014", "manylinux_2_17"))
     if m is None:
         raise RatingError(f"不支持的平台“{name}”:可用 win_amd64、win32、manylinux_x86_64、manylinux_aarch64,"

@@ -143,6 +143,9 @@ class _OdsBook(_Book):
             infos = zf.infolist()
             if sum(i.file_size for i in infos) > MAX_UNPACKED_BYTES:
                 raise _Refused(f"文件过大(解压后共{sum(i.file_size for i in infos) / 2**20:.0f} MB),不像单位填报表,未读取")
+            forged = [i.filename for i in infos if i.compress_size > i.file_size + 4096]
+            if forged:  # deflate never grows data like this: the declared size is a lie (a zip bomb in disguise)
+                raise _Refused(f"文件已损坏(“{forged[0]}”解压后大小与记录不符,可能是异常的压缩文件),无法读取;请重新提交")
             content = zf.read("content.xml")
         root = ElementTree.fromstring(content)
         body = root.find(f"{{{_NS['office']}}}body/{{{_NS['office']}}}spreadsheet")
@@ -319,6 +322,9 @@ def read(unit: UnitFile, data: bytes) -> None:
         return
     try:
         _read_book(unit, book, ext, kind)
+    except Exception as exc:  # noqa: BLE001 - a sheet that xlrd/calamine cannot parse: the file is damaged
+        unit.values.clear()
+        unit.problem(_open_reason(exc, ext))
     finally:
         book.close()
 
@@ -353,8 +359,12 @@ def _read_book(unit: UnitFile, book: _Book, ext: str, kind: str) -> None:
         sid = _text(_single(book, refs.get(SCHEME_ID)))
         tmap = template_map(sid) if sid else None
         version = _text(_single(book, refs.get(TEMPLATE_VERSION)))
-        if tmap is not None and version == tmap.version and not _check_layout(unit, book, refs, tmap):
-            return
+        if tmap is not None and version == tmap.version:
+            if not _check_layout(unit, book, refs, tmap):
+                return
+        else:
+            unit.problem(f"本文件按定义名称读取;其方案“{sid or '空白'}”版本“{version or '空白'}”没有内置模板可以核对"
+                         "版式(非内置方案或模板版本不同),请核实各项数值", severity="提示")
         unit.source_format = f"{label},按定义名称读取"
     elif RAW_SHEET in unit.sheets:  # a town's summary saved in another format
         unit.source_format = label
