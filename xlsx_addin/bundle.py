@@ -308,17 +308,17 @@ def make_bundle(out: Path, pythons: list[str], platforms: list[str], wheel: Path
     own_wheel = Wheel.of(own)
     log(f"本程序:{own.name}")
     per_target: dict[str, list[str]] = {}
+    skipped: dict[str, str] = {}
     for t in targets:
         log(f"下载 Python {t.python} / {t.platform} 所需的安装文件……")
-        download(t, [str(own)], out)
-        for _ in range(8):  # requirements pip skipped by evaluating markers for this machine, not the target
-            files, missing = closure(out, t, own_wheel.name)
-            if not missing:
-                break
-            download(t, missing, out)
-        else:
-            raise RatingError(f"Python {t.python} / {t.platform} 缺少安装文件:{'、'.join(missing)}")
-        per_target[t.key] = files
+        try:
+            per_target[t.key] = _fetch_target(t, own, own_wheel.name, out)
+        except RatingError as exc:  # e.g. no 32-bit pandas for Python 3.13: leave that target out, say so
+            skipped[t.key] = str(exc)
+            log(f"  未包含 Python {t.python} / {t.platform}:{str(exc).splitlines()[-1]}")
+    if not per_target:
+        raise RatingError("没有一种 Python/平台的安装文件下载成功:\n" + "\n".join(skipped.values()))
+    targets = [t for t in targets if t.key in per_target]
     _write_templates(out / TEMPLATES_DIR)
     win = [(t.python, t.platform) for t in targets if t.windows]
     linux = [f"{t.abi}-{t.machine}" for t in targets if not t.windows]
@@ -332,8 +332,20 @@ def make_bundle(out: Path, pythons: list[str], platforms: list[str], wheel: Path
     (out / "安装说明.txt").write_bytes(scripts.readme_txt(PROJECT, version, win, linux).encode("utf-8"))
     (out / "一键汇总.pyw").write_text(scripts.PYW, encoding="utf-8", newline="\n")
     manifest = _manifest(out, own_wheel, targets, per_target)
+    manifest["skipped"] = {k: v.splitlines()[-1] for k, v in skipped.items()}
     (out / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
     return manifest
+
+
+def _fetch_target(t: Target, own: Path, own_name: str, out: Path) -> list[str]:
+    """Download what target t installs into out; the wheels it installs (closed with t's own markers)."""
+    download(t, [str(own)], out)
+    for _ in range(8):  # requirements pip skipped by evaluating markers for this machine, not the target
+        files, missing = closure(out, t, own_name)
+        if not missing:
+            return files
+        download(t, missing, out)
+    raise RatingError(f"Python {t.python} / {t.platform} 缺少安装文件:{'、'.join(missing)}")
 
 
 def _write_templates(dest: Path) -> None:
@@ -428,6 +440,8 @@ def command(args) -> int:
     size = sum(e["size"] for e in manifest["files"].values())
     print(f"安装包已生成:{out.resolve()}")
     print(f"  {len(manifest['files'])}个文件,共{size / 2**20:.0f} MB;适用于:{'、'.join(manifest['targets'])}")
+    if manifest.get("skipped"):
+        print(f"  未包含(没有现成的安装文件):{'、'.join(manifest['skipped'])}")
     print(f"  复制整个文件夹到目标电脑,Windows 双击“安装.bat”,Linux 运行“sh 安装.sh”。")
     return 0
 
