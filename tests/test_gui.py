@@ -189,3 +189,37 @@ def test_cli_knows_gui_and_bundle(tmp_path, capsys):
     assert args.python == ["3.11"] and args.platform == ["win_amd64"]
     assert main(["bundle", "--check", str(tmp_path)]) == 1  # not a bundle: a Chinese message, no traceback
     assert "没有清单文件" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_pyw_opens_the_window(display, env):
+    """一键汇总.pyw as the bundle ships it, started like a double-click; xdotool finds the window and closes it."""
+    if shutil.which("xdotool") is None:
+        pytest.skip("xdotool is not installed (.ci/run installs it)")
+    import sys
+
+    from xlsx_addin import bundle_scripts
+
+    pyw = env / "一键汇总.pyw"
+    pyw.write_text(bundle_scripts.PYW, encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, str(pyw)], env={**os.environ, "DISPLAY": display}, stderr=subprocess.PIPE)
+    try:
+        found = ""
+        xenv = {**os.environ, "DISPLAY": display}
+        for _ in range(200):
+            # xdotool's --name regex does not match Chinese here: list the windows, compare their names
+            ids = subprocess.run(["xdotool", "search", "--name", "."], capture_output=True, text=True,
+                                 env=xenv).stdout.split()
+            found = next((w for w in ids if subprocess.run(["xdotool", "getwindowname", w], capture_output=True,
+                                                           text=True, env=xenv).stdout.strip() == gui.TITLE), "")
+            if found or proc.poll() is not None:
+                break
+            time.sleep(0.1)
+        assert found, ("the window did not appear", proc.poll(), proc.stderr.read() if proc.poll() is not None else "")
+        assert proc.poll() is None
+        subprocess.run(["xdotool", "windowclose", found], env=xenv, capture_output=True)
+        proc.wait(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()

@@ -207,16 +207,22 @@ def readme_txt(project: str, version: str, targets: Iterable[tuple[str, str]], l
 PYW = '''"""一键汇总: double-click to open the window (the package is installed by 安装.bat or 安装.sh)."""
 import sys
 
-try:
-    from xlsx_addin.gui import main
-except Exception as exc:  # not installed, or installed badly: say so in a window, never a traceback
-    import tkinter
-    from tkinter import messagebox
 
-    root = tkinter.Tk()
-    root.withdraw()
-    messagebox.showerror("一键汇总", "程序尚未安装或安装不完整,请先运行本文件夹中的“安装.bat”。\\n\\n(" + str(exc) + ")")
-    sys.exit(1)
+def run():
+    try:
+        from xlsx_addin.gui import main
+    except Exception as exc:  # not installed, or installed badly: say so in a window, never a traceback
+        import tkinter
+        from tkinter import messagebox
 
-sys.exit(main([]))
+        root = tkinter.Tk()
+        root.withdraw()
+        messagebox.showerror("一键汇总", "程序尚未安装或安装不完整,请先运行本文件夹中的“安装.bat”。\\n\\n(" + str(exc) + ")")
+        return 1
+    return main([])
+
+
+# guarded: the consolidation's worker processes (spawned on Windows) import this file again
+if __name__ == "__main__":
+    sys.exit(run())
 '''

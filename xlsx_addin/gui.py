@@ -487,17 +487,21 @@ class App:
             messagebox.showerror(TITLE, f"无法打开 {path}:{exc.strerror or exc}", parent=self.root)
 
 
+def _say(message: str) -> None:
+    if sys.stderr is not None:  # pythonw (一键汇总.pyw) has no console
+        print(message, file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         import tkinter  # noqa: F401
     except ImportError:
-        print("错误:本机的 Python 缺少 tkinter,无法打开窗口;Linux 上请安装 python3-tk。命令行可用:xlsx-addin consolidate",
-              file=sys.stderr)
+        _say("错误:本机的 Python 缺少 tkinter,无法打开窗口;Linux 上请安装 python3-tk。命令行可用:xlsx-addin consolidate")
         return 2
     try:
         app = App()
     except Exception as exc:  # noqa: BLE001 - e.g. no display
-        print(f"错误:无法打开窗口({exc})", file=sys.stderr)
+        _say(f"错误:无法打开窗口({exc})")
         return 2
     app.root.mainloop()
     return 0
