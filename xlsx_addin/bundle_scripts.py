@@ -38,6 +38,15 @@ def windows_label(targets: Iterable[tuple[str, str]]) -> str:
     return ";".join(f"Python {'、'.join(vs)}({b}位)" for b, vs in sorted(by_bits.items(), reverse=True))
 
 
+def linux_label(tags: Iterable[str]) -> str:
+    """['cp312-x86_64', 'cp311-x86_64'] → 'Python 3.12、3.11(x86_64)'."""
+    by_arch: dict[str, list[str]] = {}
+    for tag in sorted(set(tags), key=lambda t: int(t.split("-")[0][3:] or 0), reverse=True):
+        abi, arch = tag.split("-", 1)
+        by_arch.setdefault(arch, []).append(f"{abi[2]}.{abi[3:]}")
+    return ";".join(f"Python {'、'.join(vs)}({arch})" for arch, vs in sorted(by_arch.items()))
+
+
 def install_bat(targets: Iterable[tuple[str, str]], project: str, version: str) -> str:
     """安装.bat for the Windows targets: finds a matching Python (py launcher, then python on PATH), installs offline."""
     targets = list(targets)
@@ -168,40 +177,45 @@ exit 0
 
 
 def readme_txt(project: str, version: str, targets: Iterable[tuple[str, str]], linux_tags: Iterable[str]) -> str:
-    """安装说明.txt, in plain Chinese for the county's IT person."""
-    targets = list(targets)
-    win = windows_label(targets) or "(本安装包不含 Windows 部分)"
-    linux = "、".join(sorted(set(linux_tags))) or "(本安装包不含 Linux 部分)"
-    text = f"""星级评定 一键汇总 离线安装包({project} {version})
+    """安装说明.txt, in plain Chinese for the county's IT person; only the parts this folder holds."""
+    targets, linux_tags = list(targets), sorted(set(linux_tags))
+    parts = [f"""星级评定 一键汇总 离线安装包({project} {version})
 ==========================================
 
 本文件夹可以在不联网的电脑上安装全部程序。请把整个文件夹复制到目标电脑(U盘、内网共享均可),
 文件夹放在什么位置、路径中有中文或空格都可以。
-
-一、Windows 电脑
-  1. 需要先安装 {win}。
-     Python 安装程序请从技术支持人员处获取;安装时勾选“Add python.exe to PATH”。
+"""]
+    n = iter("一二三四五")
+    if targets:
+        parts.append(f"""
+{next(n)}、Windows 电脑
+  1. 需要先安装 {windows_label(targets)}(python.org 的安装程序,请从技术支持人员处获取;
+     安装时勾选“Add python.exe to PATH”,并保留默认勾选的“py launcher”)。
   2. 双击“安装.bat”。窗口中显示“安装成功!”即完成;显示“安装失败”时按提示处理。
-  3. 以后双击“一键汇总.pyw”即可打开一键汇总窗口(可复制到桌面)。不需要 Excel,
-     WPS、Excel、LibreOffice 任一种都能打开生成的汇总表。
-
-二、Linux 电脑(统信 UOS、银河麒麟等)
-  1. 适用的 Python:{linux}(系统自带的 python3 通常即可,需要 python3-venv 和 python3-tk)。
+  3. 以后双击“一键汇总.pyw”即可打开一键汇总窗口(可复制到桌面;双击无反应时,
+     右键 → 打开方式 → Python)。不需要 Excel,WPS、Excel、LibreOffice 任一种都能打开生成的汇总表。
+""")
+    if linux_tags:
+        parts.append(f"""
+{next(n)}、Linux 电脑(统信 UOS、银河麒麟等)
+  1. 适用的 Python:{linux_label(linux_tags)}(系统自带的 python3 通常即可,另需 python3-venv;
+     一键汇总窗口需要 python3-tk)。
   2. 在本文件夹中打开终端,运行:sh 安装.sh
-  3. 安装后在开始菜单“办公”中打开“一键汇总”。
-
-三、文件说明
-  安装.bat / 安装.sh     安装程序(只从本文件夹安装,不联网)
+  3. 安装后在开始菜单“办公”中打开“一键汇总”,或在终端运行 xlsx-addin gui。
+""")
+    parts.append(f"""
+{next(n)}、文件说明
+  {"安装.bat / 安装.sh" if targets and linux_tags else "安装.bat" if targets else "安装.sh"}     安装程序(只从本文件夹安装,不联网)
   一键汇总.pyw           一键汇总窗口
   模板\\                  单位填报表和汇总表模板,下发给各支部填写
   *.whl                  程序及其依赖的安装文件,请勿删除或改名
   manifest.json          本安装包的清单(每个文件的版本和校验值)
 
-四、检查安装包是否完整
+{next(n)}、检查安装包是否完整
   在已安装本程序的电脑上运行:xlsx-addin bundle --check 本文件夹
   文件缺失或损坏时会逐个列出。
-"""
-    return TXT_BOM + text.replace("\n", "\r\n")
+""")
+    return TXT_BOM + "".join(parts).replace("\n", "\r\n")
 
 
 PYW = '''"""一键汇总: double-click to open the window (the package is installed by 安装.bat or 安装.sh)."""
