@@ -115,6 +115,15 @@ def test_window_consolidates_a_folder(display, env):
         assert "评定党组织36个" in text and str(out) in text and "Traceback" not in text
         assert "汇总完成" in app.status.get()
 
+        opened = []
+        real_open, gui.open_path = gui.open_path, opened.append  # the PC's default program, recorded instead
+        try:
+            app.open_button.invoke()
+            app.folder_open_button.invoke()
+        finally:
+            gui.open_path = real_open
+        assert opened == [out, out.parent]
+
         shot = env / "gui.png"
         _screenshot(app, shot, display)
         data = shot.read_bytes()
@@ -223,3 +232,16 @@ def test_pyw_opens_the_window(display, env):
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_open_path_uses_the_default_program(monkeypatch, tmp_path):
+    calls = []
+    monkeypatch.setattr(gui.sys, "platform", "linux")
+    monkeypatch.setattr(gui.subprocess, "Popen", lambda args, **kw: calls.append(args))
+    gui.open_path(tmp_path / "汇总表.xlsx")
+    assert calls == [["xdg-open", str(tmp_path / "汇总表.xlsx")]]
+    started = []
+    monkeypatch.setattr(gui.sys, "platform", "win32")
+    monkeypatch.setattr(gui.os, "startfile", started.append, raising=False)
+    gui.open_path(tmp_path)
+    assert started == [str(tmp_path)]
