@@ -263,3 +263,15 @@ def test_a_town_summary_saved_as_xls_is_consolidated_again(county, tmp_path):
     assert sorted((u.result.org_name, u.result.final_score, u.result.level) for u in again.units) == \
         sorted((u.result.org_name, u.result.final_score, u.result.level) for u in c.units)
     assert all(u.source_file.startswith(f"{xls.name}:") for u in again.units)
+
+
+@needs_lo
+@pytest.mark.slow
+def test_an_xls_named_xlsx_is_read_as_xls(county, tmp_path):
+    root, units, _ = county
+    scheme_id, path, inputs = units[0]
+    renamed = tmp_path / "另存时选错格式.xlsx"
+    shutil.copy(root / "xls" / f"{path.stem}.xls", renamed)
+    problems, [cand] = UnitScorer(load_scheme(scheme_id))(str(renamed), renamed.name)
+    assert cand.result == score_unit(load_scheme(scheme_id), inputs)
+    assert cand.source == "另存时选错格式.xlsx(xls格式,按定义名称读取)"

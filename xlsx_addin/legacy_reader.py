@@ -19,7 +19,7 @@ import zipfile
 from dataclasses import dataclass
 from typing import Any
 
-from .reader import (MAX_UNPACKED_BYTES, RAW_SHEET, RULES_TABLE, SCHEME_ID, TEMPLATE_VERSION, Ref,
+from .reader import (_ENCRYPTED, MAX_UNPACKED_BYTES, RAW_SHEET, RULES_TABLE, SCHEME_ID, TEMPLATE_VERSION, Ref,
                      UnitFile, _read_raw_sheet, _values, col_index, parse_ref, wanted)
 
 EXTENSIONS = (".xls", ".ods", ".et")
@@ -34,6 +34,11 @@ FORMAT_LABEL = {"xls": "xls格式", "ods": "ods格式", "et": "WPS et格式"}
 def handles(path: str) -> bool:
     """Files this module reads (the .xlsx reader hands them over by extension)."""
     return path.lower().endswith(EXTENSIONS)
+
+
+def is_xls_inside(data: bytes) -> bool:
+    """An Excel 97-2003 file under another extension (e.g. .xlsx): an OLE2 file that is not an encrypted package."""
+    return data[:8] == OLE2 and _ENCRYPTED not in data
 
 
 def source_label(unit: UnitFile) -> str:

@@ -317,7 +317,7 @@ def _read(unit: UnitFile) -> None:
         return
     from . import legacy_reader  # .xls/.ods/.et: read by legacy_reader.py
 
-    if legacy_reader.handles(unit.path):
+    if legacy_reader.handles(unit.path) or legacy_reader.is_xls_inside(data):
         legacy_reader.read(unit, data)
         return
     why = _file_problem(data)
