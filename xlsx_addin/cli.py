@@ -17,6 +17,9 @@ _COMMANDS = {
     "consolidate": "xlsx_addin.consolidate",
     "demo": "xlsx_addin.demo",
     "ledgers": "xlsx_addin.ledgers",  # the half-year ledgers (issue 15)
+    # reach (issue 16)
+    "bundle": "xlsx_addin.bundle",
+    "gui": "xlsx_addin.gui",
 }
 
 
@@ -65,6 +68,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser("rules", help="列出方案的可调参数(规则表的内容)")
     r.add_argument("--scheme", default="five_star")
+
+    # reach (issue 16): the offline install folder and the 一键汇总 window
+    from .bundle import add_parser as bundle_parser
+
+    bundle_parser(sub)
+    sub.add_parser("gui", help="打开一键汇总窗口(不需要 Excel)")
     return p
 
 

@@ -204,6 +204,7 @@ class UnitFile:
     sheets: list[str] = field(default_factory=list)
     raw_units: list[tuple[dict[str, Any], str, int]] | None = None  # a summary's 原始数据 rows
     raw_scheme_id: str | None = None
+    source_format: str = ""  # set by legacy_reader: the format of a .xls/.ods/.et file and how it was read
 
     @property
     def failed(self) -> bool:
@@ -316,6 +317,11 @@ def _read(unit: UnitFile, want: Callable[[str], bool] = wanted, tables: frozense
         return
     except OSError as exc:
         unit.problem(f"文件无法打开:{exc.strerror or exc}")
+        return
+    from . import legacy_reader  # .xls/.ods/.et: read by legacy_reader.py
+
+    if legacy_reader.handles(unit.path) or legacy_reader.is_xls_inside(data):
+        legacy_reader.read(unit, data)
         return
     why = _file_problem(data)
     if why:

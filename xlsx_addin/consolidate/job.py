@@ -20,6 +20,7 @@ from typing import Any, Callable, Iterable
 
 from ..errors import InputError, RatingError, SchemeError
 from ..inputs import excel_error, is_blank, shown
+from ..legacy_reader import EXTENSIONS as LEGACY_EXTENSIONS, source_label
 from ..names import INPUTS, MASS_PREFIX
 from ..quotas import apply_quotas, check_mode
 from ..reader import RAW_SHEET, RULES_TABLE, SCHEME_ID, UnitFile, read_unit
@@ -32,13 +33,10 @@ from .model import Consolidation, Problem, SetSummary, Settings, UnitRow
 
 NO_PARENT = "未填写上级党组织"
 ALL_SET = "全部"
-EXTENSIONS = (".xlsx", ".xlsm")
+EXTENSIONS = (".xlsx", ".xlsm") + LEGACY_EXTENSIONS
 _SAVE_AS = "请在 Excel 中“另存为”Excel 工作簿(.xlsx)后重新提交"
 OTHER_FORMATS = {  # spreadsheets a clerk may hand in that are not read: each gets a clear reason
-    ".xls": "这是旧版 Excel 97-2003(.xls)格式的文件,无法读取;" + _SAVE_AS,
     ".xlsb": "这是 Excel 二进制工作簿(.xlsb),无法读取;" + _SAVE_AS,
-    ".et": "这是 WPS 表格(.et)格式的文件,无法读取;请在 WPS 中另存为 Excel 工作簿(.xlsx)后重新提交",
-    ".ods": "这是 OpenDocument 表格(.ods),无法读取;" + _SAVE_AS,
 }
 HINT, ERROR = "提示", "错误"
 # Files per worker process below which one more process costs more than it saves. Measured on a 2-vCPU VM
@@ -272,7 +270,7 @@ def candidates_of(unit: UnitFile, scheme: Scheme, problems: list[Problem]) -> li
         problems.append(Problem(unit.rel, reason=f"填报表缺少定义名称:{'、'.join(missing)}(模板被改动或版本不符),"
                                 "未参与评定;请用下发的模板重新填报", severity=ERROR))
         return []
-    return [Candidate(unit, unit.inputs(set(names)), unit.rel)]
+    return [Candidate(unit, unit.inputs(set(names)), source_label(unit))]
 
 
 def _bad_names(unit: UnitFile) -> set[str]:
