@@ -442,7 +442,7 @@ def command(args) -> int:
     print(f"  {len(manifest['files'])}个文件,共{size / 2**20:.0f} MB;适用于:{'、'.join(manifest['targets'])}")
     if manifest.get("skipped"):
         print(f"  未包含(没有现成的安装文件):{'、'.join(manifest['skipped'])}")
-    print(f"  复制整个文件夹到目标电脑,Windows 双击“安装.bat”,Linux 运行“sh 安装.sh”。")
+    print("  复制整个文件夹到目标电脑,Windows 双击“安装.bat”,Linux 运行“sh 安装.sh”。")
     return 0
 
 

@@ -88,38 +88,11 @@ def default_out(input_dir: str) -> str:
 
 # --- the job, off the UI thread ----------------------------------------------------------------------
 def read_rules_table(path: Path) -> dict[str, Any]:
-    """A 规则 table file (.csv, or the 规则 sheet / first sheet of a workbook) → key → value."""
-    from .scheme import rows_to_table
+    """A 规则 table file (.csv, or the 规则 sheet / first sheet of a workbook) → key → value: the
+    same reader as `consolidate --rules`."""
+    from .rules_file import read_rules_table as read
 
-    origin = f"规则表 {path.name}"
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        import csv
-
-        data = path.read_bytes()
-        for encoding in ("utf-8-sig", "gbk"):
-            try:
-                text = data.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise RatingError(f"{origin} 的编码无法识别,请另存为 UTF-8 或 GBK 编码的 CSV")
-        return rows_to_table(list(csv.reader(text.splitlines())), origin)
-    if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
-        from python_calamine import CalamineWorkbook
-
-        try:
-            wb = CalamineWorkbook.from_path(str(path))
-        except Exception as exc:  # noqa: BLE001 - calamine's error types vary
-            raise RatingError(f"{origin} 无法打开:{exc}") from None
-        try:
-            name = "规则" if "规则" in wb.sheet_names else wb.sheet_names[0]
-            rows = wb.get_sheet_by_name(name).to_python()
-        finally:
-            wb.close()
-        return rows_to_table(rows, origin)
-    raise RatingError(f"{origin} 的格式不支持:请给出 .xlsx 或 .csv 文件(两列:参数 key、值)")
+    return read(path)
 
 
 def settings_of(ch: Choices):

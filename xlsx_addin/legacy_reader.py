@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .reader import (_ENCRYPTED, MAX_UNPACKED_BYTES, RAW_SHEET, RULES_TABLE, SCHEME_ID, TEMPLATE_VERSION, Ref,
-                     UnitFile, _read_raw_sheet, _values, col_index, parse_ref, wanted)
+                     UnitFile, _read_raw_sheet, _values, col_index, wanted)
 
 EXTENSIONS = (".xls", ".ods", ".et")
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
