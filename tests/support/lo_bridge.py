@@ -195,16 +195,19 @@ class Bridge:
     def read(cells):
         """Values of a range: rows of float / str / {"error": text} / None (empty)."""
         data = [list(row) for row in cells.getDataArray()]
-        if any(v == "" for row in data for v in row):
-            # '' is an empty cell or a formula giving "": tell them apart.
+        empty = set()
+        if any(v == "" or v is None for row in data for v in row):
+            # '' is an empty cell or a formula giving ""; None an error or an unused cell.
             base = cells.getRangeAddress()
             for addr in cells.queryEmptyCells().getRangeAddresses():
                 for r in range(addr.StartRow, addr.EndRow + 1):
                     for c in range(addr.StartColumn, addr.EndColumn + 1):
-                        data[r - base.StartRow][c - base.StartColumn] = None
+                        empty.add((r - base.StartRow, c - base.StartColumn))
         for r, row in enumerate(data):
             for c, v in enumerate(row):
-                if v is None:  # getDataArray: None for an error result (or an unused cell)
+                if (r, c) in empty:
+                    row[c] = None
+                elif v is None:
                     code = cells.getCellByPosition(c, r).getError()
                     row[c] = {"error": ERROR_TEXTS.get(code, "#N/A"), "code": code} if code else None
         return data
@@ -225,6 +228,7 @@ class Bridge:
         by_sheet = {}
         for name, (sheet, c1, r1, c2, r2) in plain.items():
             by_sheet.setdefault(sheet, []).append((name, c1, r1, c2, r2))
+        sheets = doc.Sheets if by_sheet else None
         for sheet, areas in by_sheet.items():
             c1, r1 = min(a[1] for a in areas), min(a[2] for a in areas)
             c2, r2 = max(a[3] for a in areas), max(a[4] for a in areas)
@@ -232,7 +236,7 @@ class Bridge:
                 blocks = [(a, a[1:]) for a in areas]  # far apart: one block per name
             else:
                 blocks = [(None, (c1, r1, c2, r2))]
-            sh = doc.Sheets.getByName(sheet)
+            sh = sheets.getByName(sheet)
             for only, (b1, s1, b2, s2) in blocks:
                 data = self.read(sh.getCellRangeByPosition(b1, s1, b2, s2))
                 for name, n1, m1, n2, m2 in ([only] if only else areas):
