@@ -172,7 +172,8 @@ def test_overlapping_text_finds_overprinted_rows(libreoffice, tmp_path, need_pop
     ws = wb.active
     ws.column_dimensions["A"].width = 8
     for r in range(1, 4):  # wrapped long text in rows too short for it: LibreOffice overprints
-        ws.cell(r, 1, "这是一段很长的提示文字，需要换行才能显示完整。" * 2).alignment = Alignment(wrap_text=True)
+        cell = ws.cell(r, 1, "这是一段很长的提示文字，需要换行才能显示完整。" * 2)
+        cell.alignment = Alignment(wrap_text=True)
         ws.row_dimensions[r].height = 14
     ws.cell(1, 3, "无重叠")
     wb.save(tmp_path / "over.xlsx")
@@ -242,7 +243,7 @@ def test_no_soffice_outlives_its_owner(sample):
     # A test process killed in the middle of a request: the bridge notices and kills soffice.
     code = ("import os, signal, sys, threading, time; sys.path.insert(0, %r)\n"
             "from tests.support.libreoffice import LibreOffice\n"
-            "lo = LibreOffice(); lo.start(); print(lo.soffice_pid, lo._profile, flush=True)\n"
+            "lo = LibreOffice(); lo.start(); print(lo.soffice_pid, lo.home, flush=True)\n"
             "jobs = [(%r, ['score'])] * 50\n"
             "threading.Thread(target=lo.recalc_many, args=(jobs,), daemon=True).start()\n"
             "time.sleep(1); os.kill(os.getpid(), signal.SIGKILL)\n") % (str(ROOT), str(sample))

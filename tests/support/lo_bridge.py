@@ -422,21 +422,21 @@ def kill_group(pgid):
 PARENT = os.getppid()
 
 
-def orphaned_cleanup(pgid, profile):
-    """Kill soffice; when the test process is gone, remove the profile it can no longer remove."""
+def orphaned_cleanup(pgid, home):
+    """Kill soffice; when the test process is gone, remove the temp folder it can no longer."""
     kill_group(pgid)
-    if os.getppid() != PARENT and profile and os.path.basename(profile).startswith("lo_harness_"):
+    if os.getppid() != PARENT and home and os.path.basename(home).startswith("lo_harness_"):
         time.sleep(0.5)  # let soffice.bin die before its profile goes
-        shutil.rmtree(profile, ignore_errors=True)
+        shutil.rmtree(home, ignore_errors=True)
 
 
-def watch_parent(pgid, profile):
+def watch_parent(pgid, home):
     """Clean up as soon as the test process is gone, even in the middle of a request."""
 
     def run():
         while os.getppid() == PARENT:
             time.sleep(0.5)
-        orphaned_cleanup(pgid, profile)
+        orphaned_cleanup(pgid, home)
         os._exit(1)
 
     threading.Thread(target=run, daemon=True).start()
@@ -447,13 +447,14 @@ def main():
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--soffice-pgid", type=int, default=0)
     ap.add_argument("--connect-timeout", type=float, default=60.0)
-    ap.add_argument("--profile", default="", help="the harness temp folder (profile, log), removed when orphaned")
+    ap.add_argument("--home", default="",
+                    help="the harness temp folder (profile, log, copies), removed when orphaned")
     args = ap.parse_args()
-    watch_parent(args.soffice_pgid, args.profile)
+    watch_parent(args.soffice_pgid, args.home)
     try:
         return serve(args)
     finally:  # whatever ends the bridge (end of stdin, a broken pipe, an error) ends soffice
-        orphaned_cleanup(args.soffice_pgid, args.profile)
+        orphaned_cleanup(args.soffice_pgid, args.home)
 
 
 def serve(args):
@@ -466,7 +467,7 @@ def serve(args):
 
     try:
         ctx, desktop = connect(args.port, args.connect_timeout)
-        workdir = os.path.join(args.profile or tempfile.gettempdir(), f"work-{os.getpid()}")
+        workdir = os.path.join(args.home or tempfile.gettempdir(), f"work-{os.getpid()}")
         bridge = Bridge(ctx, desktop, workdir)
         send({"ready": True, "version": product_version(ctx)})
     except Exception as exc:

@@ -85,7 +85,8 @@ class Overlap:
     area: float
 
     def __str__(self) -> str:
-        return f"page {self.page}: {self.a.text!r} {_fmt(self.a.box)} overlaps {self.b.text!r} {_fmt(self.b.box)}"
+        return (f"page {self.page}: {self.a.text!r} {_fmt(self.a.box)} "
+                f"overlaps {self.b.text!r} {_fmt(self.b.box)}")
 
 
 def _fmt(b: Box) -> str:
