@@ -17,7 +17,10 @@ from openpyxl.styles import Alignment
 from tests.support import sample_book
 from tests.support.libreoffice import (LibreOffice, LibreOfficeError, LibreOfficeTimeout, RecalcJob,
                                        require_libreoffice)
-from tests.support.pdf import overlapping_text, page_sizes, page_texts, poppler_missing, text_outside_page
+from openpyxl.workbook.defined_name import DefinedName
+
+from tests.support.pdf import (overlapping_text, page_sizes, page_texts, pages_without, poppler_missing,
+                               text_outside_page)
 from tests.support.values import EXCEL_ERRORS, CellError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -172,7 +175,8 @@ def test_overlapping_text_finds_overprinted_rows(libreoffice, tmp_path, need_pop
     ws = wb.active
     ws.column_dimensions["A"].width = 8
     for r in range(1, 4):  # wrapped long text in rows too short for it: LibreOffice overprints
-        ws.cell(r, 1, "这是一段很长的提示文字，需要换行才能显示完整。" * 2).alignment = Alignment(wrap_text=True)
+        cell = ws.cell(r, 1, "这是一段很长的提示文字，需要换行才能显示完整。" * 2)
+        cell.alignment = Alignment(wrap_text=True)
         ws.row_dimensions[r].height = 14
     ws.cell(1, 3, "无重叠")
     wb.save(tmp_path / "over.xlsx")
@@ -181,6 +185,29 @@ def test_overlapping_text_finds_overprinted_rows(libreoffice, tmp_path, need_pop
     assert found and all(o.page == 1 and o.area > 0 for o in found)
     assert not any("无重叠" in (o.a.text + o.b.text) for o in found)
     assert "overlaps" in str(found[0])
+
+
+def test_repeated_header_rows_show_on_every_page(libreoffice, tmp_path, need_poppler):
+    wb = openpyxl.Workbook()
+    titled = wb.active
+    titled.title = "一览表"
+    plain = wb.create_sheet("无标题行")
+    for ws in (titled, plain):
+        ws.append(["序号", "单位名称", "得分"])
+        for i in range(1, 151):
+            ws.append([i, f"第{i}村党支部", 80 + i % 20])
+    titled.print_title_rows = "1:1"
+    titled.defined_names["本表合计"] = DefinedName("本表合计", attr_text="'一览表'!$C$2:$C$4")  # sheet scope
+    wb.save(tmp_path / "titles.xlsx")
+    sheets = {s["name"]: s for s in libreoffice.layout(tmp_path / "titles.xlsx")}
+    assert sheets["一览表"]["title_rows"] == [0, 0] and sheets["无标题行"]["title_rows"] is None
+    n = sheets["一览表"]["pages"]
+    assert n >= 3 and sheets["一览表"]["row_breaks"] and not sheets["一览表"]["column_breaks"]
+    pdf = libreoffice.convert(tmp_path / "titles.xlsx", tmp_path / "titles.pdf")
+    assert pages_without(pdf, "序号", range(1, n + 1)) == []
+    assert pages_without(pdf, "序号", range(n + 1, n + sheets["无标题行"]["pages"] + 1))  # not repeated
+    assert libreoffice.recalc(tmp_path / "titles.xlsx", ["一览表!本表合计"]) == {
+        "一览表!本表合计": [[81.0], [82.0], [83.0]]}
 
 
 # --- the second engine ----------------------------------------------------------------------
@@ -242,7 +269,7 @@ def test_no_soffice_outlives_its_owner(sample):
     # A test process killed in the middle of a request: the bridge notices and kills soffice.
     code = ("import os, signal, sys, threading, time; sys.path.insert(0, %r)\n"
             "from tests.support.libreoffice import LibreOffice\n"
-            "lo = LibreOffice(); lo.start(); print(lo.soffice_pid, lo._profile, flush=True)\n"
+            "lo = LibreOffice(); lo.start(); print(lo.soffice_pid, lo.home, flush=True)\n"
             "jobs = [(%r, ['score'])] * 50\n"
             "threading.Thread(target=lo.recalc_many, args=(jobs,), daemon=True).start()\n"
             "time.sleep(1); os.kill(os.getpid(), signal.SIGKILL)\n") % (str(ROOT), str(sample))

@@ -14,8 +14,9 @@ How ``formulas`` (1.3) reads a workbook, from its source (formulas/excel/__init_
   converted here to float / bool / str / CellError / None (bool kept: True == 1.0 in Python).
 Known differences from Excel and LibreOffice (tests/test_support_harness.py pins them):
 ``=10^400`` gives #VALUE! (Excel, LibreOffice: #NUM!); MATCH with a blank lookup value matches
-it as 0 (Excel, LibreOffice: #N/A); SQRT(-1) gives #NUM! like Excel (LibreOffice: #VALUE!); a reference to a missing sheet prints a warning and gives #REF!; functions it does not
-implement give #NAME?; no dynamic arrays, no macros or UDFs (xlwings functions are #NAME?).
+it as 0 (Excel, LibreOffice: #N/A); SQRT(-1) gives #NUM! like Excel (LibreOffice: #VALUE!); a
+reference to a missing sheet logs a warning and gives #REF!; functions it does not implement
+give #NAME?; no dynamic arrays, no macros or UDFs (xlwings functions are #NAME?).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 import numpy as np
+from openpyxl.utils import get_column_letter, range_boundaries
 
 from .values import CellError
 
@@ -91,19 +93,14 @@ class FormulasBook:
         rng = self._refs.get(f"'{self._book}'!{name}".upper())
         if rng is None:
             return [self.key(name)]
-        from openpyxl.utils.cell import range_boundaries
-
         out = []
         for r in rng.ranges:
-            sheet_ref = r["name"]
-            prefix, ref = sheet_ref.rsplit("!", 1)
+            prefix, ref = r["name"].rsplit("!", 1)
             c1, r1, c2, r2 = range_boundaries(ref)
-            from openpyxl.utils import get_column_letter
-
             for row in range(r1, r2 + 1):
                 for col in range(c1, c2 + 1):
-                    out.append(self._nodes.get(f"{prefix}!{get_column_letter(col)}{row}".upper(),
-                                               f"{prefix}!{get_column_letter(col)}{row}"))
+                    cell = f"{prefix}!{get_column_letter(col)}{row}"
+                    out.append(self._nodes.get(cell.upper(), cell))
         return out
 
     def values(self, names: Iterable[str], edits: Mapping[str, Any] | None = None) -> dict[str, Any]:
@@ -157,6 +154,7 @@ def _fill_blanks(path: Path, inputs: list[str]) -> list[tuple[str, str]]:
     return filled
 
 
-def evaluate(path: Path | str, names: Iterable[str], edits: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def evaluate(path: Path | str, names: Iterable[str],
+             edits: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Load, calculate and return the values of ``names`` (one-off; use FormulasBook for many)."""
     return FormulasBook(path, inputs=list(edits or ())).values(names, edits)

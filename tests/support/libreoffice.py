@@ -143,7 +143,7 @@ class LibreOffice:
         self._answers: queue.Queue = queue.Queue()
         self._ids = itertools.count(1)
         self._lock = threading.RLock()
-        self._profile: str | None = None
+        self._home: str | None = None
         self._log: Any = None
         self._starts = 0
         _LIVE.add(self)
@@ -162,9 +162,14 @@ class LibreOffice:
         return self._soffice_proc.pid if self._soffice_proc else None
 
     @property
+    def home(self) -> Path | None:
+        """The temp folder of this instance: soffice's profile, its log, copies being edited."""
+        return Path(self._home) if self._home else None
+
+    @property
     def log(self) -> Path | None:
         """soffice's and the bridge's stderr (kept until close())."""
-        return Path(self._profile) / "soffice.log" if self._profile else None
+        return Path(self._home) / "soffice.log" if self._home else None
 
     @property
     def running(self) -> bool:
@@ -190,20 +195,20 @@ class LibreOffice:
             raise LibreOfficeUnavailable(f"soffice did not start: {last}")
 
     def _spawn(self) -> None:
-        if self._profile is None:  # kept across restarts: soffice initialises a profile once
-            self._profile = tempfile.mkdtemp(prefix="lo_harness_")
-            self._log = open(Path(self._profile) / "soffice.log", "ab")
+        if self._home is None:  # kept across restarts: soffice initialises a profile once
+            self._home = tempfile.mkdtemp(prefix="lo_harness_")
+            self._log = open(Path(self._home) / "soffice.log", "ab")
         port = _free_port()
         exe = self.soffice or shutil.which(os.environ.get("SOFFICE", "soffice")) or "soffice"
         self._soffice_proc = subprocess.Popen(
             [exe, "--headless", "--invisible", "--norestore", "--nologo", "--nodefault",
              f"--accept=socket,host=127.0.0.1,port={port};urp;",
-             f"-env:UserInstallation={(Path(self._profile) / 'profile').as_uri()}"],
+             f"-env:UserInstallation={(Path(self._home) / 'profile').as_uri()}"],
             stdin=subprocess.DEVNULL, stdout=self._log, stderr=self._log, start_new_session=True)
         self._answers = queue.Queue()
         self._bridge = subprocess.Popen(
             [SYSTEM_PYTHON, str(BRIDGE), "--port", str(port), "--soffice-pgid", str(self._soffice_proc.pid),
-             "--connect-timeout", str(self.start_timeout), "--profile", self._profile],
+             "--connect-timeout", str(self.start_timeout), "--home", self._home],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log, env=_clean_env(),
             start_new_session=True)
         threading.Thread(target=self._pump, args=(self._bridge, self._answers), daemon=True).start()
@@ -251,15 +256,15 @@ class LibreOffice:
         _kill_group(bridge)
 
     def close(self) -> None:
-        """Kill soffice and the bridge, remove the profile. Safe to call twice."""
+        """Kill soffice and the bridge, remove the temp folder. Safe to call twice."""
         with self._lock:
             self._stop()
             if self._log is not None:
                 self._log.close()
                 self._log = None
-            if self._profile is not None:
-                shutil.rmtree(self._profile, ignore_errors=True)
-                self._profile = None
+            if self._home is not None:
+                shutil.rmtree(self._home, ignore_errors=True)
+                self._home = None
 
     # --- protocol -----------------------------------------------------------------------------
     def _send(self, req: dict) -> int:

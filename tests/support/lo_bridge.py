@@ -195,16 +195,19 @@ class Bridge:
     def read(cells):
         """Values of a range: rows of float / str / {"error": text} / None (empty)."""
         data = [list(row) for row in cells.getDataArray()]
-        if any(v == "" for row in data for v in row):
-            # '' is an empty cell or a formula giving "": tell them apart.
+        empty = set()
+        if any(v == "" or v is None for row in data for v in row):
+            # '' is an empty cell or a formula giving ""; None an error or an unused cell.
             base = cells.getRangeAddress()
             for addr in cells.queryEmptyCells().getRangeAddresses():
                 for r in range(addr.StartRow, addr.EndRow + 1):
                     for c in range(addr.StartColumn, addr.EndColumn + 1):
-                        data[r - base.StartRow][c - base.StartColumn] = None
+                        empty.add((r - base.StartRow, c - base.StartColumn))
         for r, row in enumerate(data):
             for c, v in enumerate(row):
-                if v is None:  # getDataArray: None for an error result (or an unused cell)
+                if (r, c) in empty:
+                    row[c] = None
+                elif v is None:
                     code = cells.getCellByPosition(c, r).getError()
                     row[c] = {"error": ERROR_TEXTS.get(code, "#N/A"), "code": code} if code else None
         return data
@@ -225,6 +228,7 @@ class Bridge:
         by_sheet = {}
         for name, (sheet, c1, r1, c2, r2) in plain.items():
             by_sheet.setdefault(sheet, []).append((name, c1, r1, c2, r2))
+        sheets = doc.Sheets if by_sheet else None
         for sheet, areas in by_sheet.items():
             c1, r1 = min(a[1] for a in areas), min(a[2] for a in areas)
             c2, r2 = max(a[3] for a in areas), max(a[4] for a in areas)
@@ -232,7 +236,7 @@ class Bridge:
                 blocks = [(a, a[1:]) for a in areas]  # far apart: one block per name
             else:
                 blocks = [(None, (c1, r1, c2, r2))]
-            sh = doc.Sheets.getByName(sheet)
+            sh = sheets.getByName(sheet)
             for only, (b1, s1, b2, s2) in blocks:
                 data = self.read(sh.getCellRangeByPosition(b1, s1, b2, s2))
                 for name, n1, m1, n2, m2 in ([only] if only else areas):
@@ -418,21 +422,21 @@ def kill_group(pgid):
 PARENT = os.getppid()
 
 
-def orphaned_cleanup(pgid, profile):
-    """Kill soffice; when the test process is gone, remove the profile it can no longer remove."""
+def orphaned_cleanup(pgid, home):
+    """Kill soffice; when the test process is gone, remove the temp folder it can no longer."""
     kill_group(pgid)
-    if os.getppid() != PARENT and profile and os.path.basename(profile).startswith("lo_harness_"):
+    if os.getppid() != PARENT and home and os.path.basename(home).startswith("lo_harness_"):
         time.sleep(0.5)  # let soffice.bin die before its profile goes
-        shutil.rmtree(profile, ignore_errors=True)
+        shutil.rmtree(home, ignore_errors=True)
 
 
-def watch_parent(pgid, profile):
+def watch_parent(pgid, home):
     """Clean up as soon as the test process is gone, even in the middle of a request."""
 
     def run():
         while os.getppid() == PARENT:
             time.sleep(0.5)
-        orphaned_cleanup(pgid, profile)
+        orphaned_cleanup(pgid, home)
         os._exit(1)
 
     threading.Thread(target=run, daemon=True).start()
@@ -443,13 +447,14 @@ def main():
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--soffice-pgid", type=int, default=0)
     ap.add_argument("--connect-timeout", type=float, default=60.0)
-    ap.add_argument("--profile", default="", help="the harness temp folder (profile, log), removed when orphaned")
+    ap.add_argument("--home", default="",
+                    help="the harness temp folder (profile, log, copies), removed when orphaned")
     args = ap.parse_args()
-    watch_parent(args.soffice_pgid, args.profile)
+    watch_parent(args.soffice_pgid, args.home)
     try:
         return serve(args)
     finally:  # whatever ends the bridge (end of stdin, a broken pipe, an error) ends soffice
-        orphaned_cleanup(args.soffice_pgid, args.profile)
+        orphaned_cleanup(args.soffice_pgid, args.home)
 
 
 def serve(args):
@@ -462,7 +467,7 @@ def serve(args):
 
     try:
         ctx, desktop = connect(args.port, args.connect_timeout)
-        workdir = os.path.join(args.profile or tempfile.gettempdir(), f"work-{os.getpid()}")
+        workdir = os.path.join(args.home or tempfile.gettempdir(), f"work-{os.getpid()}")
         bridge = Bridge(ctx, desktop, workdir)
         send({"ready": True, "version": product_version(ctx)})
     except Exception as exc:

@@ -5,7 +5,7 @@ need: text runs drawn over each other, text outside the page, the text of each p
     pages = read_pages(pdf)
     assert not overlapping_text(pdf)
     assert not text_outside_page(pdf)
-    assert all("序号" in t for t in page_texts(pdf))    # the header row repeats
+    assert not pages_without(pdf, "序号")                 # the header row repeats
 """
 
 from __future__ import annotations
@@ -85,7 +85,8 @@ class Overlap:
     area: float
 
     def __str__(self) -> str:
-        return f"page {self.page}: {self.a.text!r} {_fmt(self.a.box)} overlaps {self.b.text!r} {_fmt(self.b.box)}"
+        return (f"page {self.page}: {self.a.text!r} {_fmt(self.a.box)} "
+                f"overlaps {self.b.text!r} {_fmt(self.b.box)}")
 
 
 def _fmt(b: Box) -> str:
@@ -166,6 +167,14 @@ def text_outside_page(pdf: Path | str, margin: float = 0.0) -> list[Word]:
             if b.x0 < -margin or b.y0 < -margin or b.x1 > page.width + margin or b.y1 > page.height + margin:
                 out.append(w)
     return out
+
+
+def pages_without(pdf: Path | str, text: str, pages: range | None = None) -> list[int]:
+    """Numbers of the pages (of ``pages``, default all) whose text lacks ``text``: for a
+    repeated header row, pass its title and the page range of the sheet."""
+    texts = page_texts(pdf)
+    wanted = pages or range(1, len(texts) + 1)
+    return [n for n in wanted if text not in texts[n - 1]]
 
 
 def page_count(pdf: Path | str) -> int:

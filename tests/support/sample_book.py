@@ -112,8 +112,9 @@ def build(path: Path | str, detail_rows: int = 0) -> Path:
                         f"=INDEX(band_label,MATCH(C{i},band_min,1))",
                         f"=ROUND(C{i}*INDEX(weights,MOD({i},5)+1)/3,2)",
                         f'=IF(C{i}>=80,"是","否")'])
-        det.append(["合计", None, f"=SUM(C2:C{detail_rows + 1})", f'=COUNTIF(D2:D{detail_rows + 1},"优秀")',
-                    f"=SUMPRODUCT(E2:E{detail_rows + 1})", f'=COUNTIF(F2:F{detail_rows + 1},"是")'])
+        end = detail_rows + 1
+        det.append(["合计", None, f"=SUM(C2:C{end})", f'=COUNTIF(D2:D{end},"优秀")',
+                    f"=SUMPRODUCT(E2:E{end})", f'=COUNTIF(F2:F{end},"是")'])
         wb.defined_names["detail_total"] = DefinedName(
             "detail_total", attr_text=f"'明细'!$C${detail_rows + 2}:$F${detail_rows + 2}")
 
