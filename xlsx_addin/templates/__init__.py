@@ -9,7 +9,7 @@ import importlib
 import sys
 from pathlib import Path
 
-from ..scheme import BUILTIN, load_scheme
+from ..scheme import SCORED_SCHEMES, load_scheme
 from .unit import build_unit_workbook, unit_filename
 
 SUMMARY_FILENAME = "huizong.xlsm"
@@ -30,7 +30,7 @@ def _summary_builder():
 def build_templates(out: Path, scheme_name: str | None = None) -> list[Path]:
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    schemes = [load_scheme(scheme_name)] if scheme_name else [load_scheme(n) for n in BUILTIN]
+    schemes = [load_scheme(scheme_name)] if scheme_name else [load_scheme(n) for n in SCORED_SCHEMES]
     written = [build_unit_workbook(out / unit_filename(s), s) for s in schemes]
     summary = _summary_builder()
     if summary is not None:
