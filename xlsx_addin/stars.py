@@ -9,7 +9,9 @@ Level = stars earned, then the scheme's level rules (cap by target_rank_bottom);
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any, Iterable, Mapping
 
 from .errors import InputError, MissingInputError
@@ -190,8 +192,19 @@ def _star_reason(scheme: Scheme, i: int, o: StarOutcome) -> str:
     fields.update(label=rule.label, star=o.name, index=str(i + 1), record=o.record or "",
                   votes_for="" if o.votes_for is None else str(o.votes_for),
                   votes_valid="" if o.votes_valid is None else str(o.votes_valid),
-                  share=percent(o.share), threshold=percent(getattr(rule, "threshold", None)))
+                  share=share_text(o.votes_for, o.votes_valid) if o.share is not None else "",
+                  threshold=share_text(Fraction(str(rule.threshold)), 1) if rule.kind == "vote_share" else "")
     return rule.reason.format(**fields)
+
+
+def share_text(part: int | Fraction, whole: int) -> str:
+    """A share as a percentage to 0.1 %, halves rounded up: 90%, 90.1%, 88.8% (71 of 80).
+
+    Exact rational arithmetic, so the workbook formula ROUND(part*1000/whole, 0) gives the same digits
+    (Python's own '%.1f' rounds the binary value half to even and would differ on shares like 1/80).
+    """
+    tenths = math.floor(Fraction(part) * 1000 / whole + Fraction(1, 2))
+    return f"{tenths // 10}" + (f".{tenths % 10}" if tenths % 10 else "") + "%"
 
 
 def _no_survey(values: Mapping[str, Any]) -> SurveyResult:
