@@ -332,6 +332,10 @@ def generate_county(n_units: int, scheme: Scheme | str = "five_star", seed: int 
     if n_units < 1:
         raise RatingError("单位数须至少为1")
     scheme = load_scheme(scheme)
+    if scheme.stars is not None:  # 双十星: a town of branches with their members (star_demo.py); the branches here
+        from .star_demo import generate_town
+
+        return [(b.rel, b.values) for b in generate_town(n_units, scheme, seed)]
     rng = random.Random(f"xlsx-addin-demo/{scheme.id}/{seed}")
     county = rng.choice(_COUNTIES)
     area = rng.randint(41, 65) * 10000 + rng.randint(1, 20) * 100 + rng.randint(20, 30)  # 6-digit area code
@@ -457,6 +461,10 @@ def _bar(total: int, desc: str, quiet: bool):
 def summary_lines(c, out_file: Path, seconds: float | None = None) -> list[str]:
     """The short Chinese report of a consolidation: levels per set, quota moves, rectification, problems."""
     scheme = c.scheme
+    if scheme.stars is not None:  # 双十星: organisations and members
+        from .star_demo import summary_lines as star_lines
+
+        return star_lines(c, out_file, seconds)
     ranks = [lv.rank for lv in scheme.levels]
     lines = [f"评定方案:{scheme.name}({scheme.id});读取文件{c.files_seen}个,评定党组织{len(c.units)}个。", ""]
 
@@ -534,6 +542,12 @@ def command(args) -> int:
     quiet = bool(getattr(args, "quiet", False))
     scheme_source = str(args.scheme)
     scheme = load_scheme(scheme_source)
+    if scheme.stars is not None:  # 双十星: a town of 评星表 workbooks (star_demo.py)
+        from .star_demo import command as star_command
+
+        return star_command(args)
+    if args.units is None:
+        args.units = 300
     if args.units < 1:
         raise RatingError("单位数(--units)须至少为1")
     out = Path(args.out)

@@ -19,6 +19,7 @@ from typing import Any, Mapping, Sequence
 
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+from xlsxwriter.worksheet import Worksheet
 
 from ..errors import RatingError
 from ..inputs import flatten, is_blank
@@ -57,6 +58,19 @@ _HINTS = {
     "masses_present": "参加民主评星的群众代表人数(有效票数不能超过党员总数与群众代表人数之和)",
     "target_rank_bottom": "全镇目标考核后3位的村、后2位的镇直部门填“是”", "prev_level": "上年度评定的星级,没有的留空",
 }
+
+
+class _Sheet(Worksheet):
+    """Formulas written as given: they use only functions every program has (no _xlfn. expansion to look
+    for, which costs XlsxWriter ~30 regex passes per formula); an empty-text cached result is stored as text."""
+
+    def _prepare_formula(self, formula, expand_future_functions=False):
+        return formula[1:] if formula.startswith("=") else formula
+
+    def _xml_formula_element(self, formula, result, attributes=[]) -> None:  # noqa: B006 (XlsxWriter's signature)
+        if result == "" and not any(k == "t" for k, _ in attributes):
+            attributes = [*attributes, ("t", "str")]
+        super()._xml_formula_element(formula, result, attributes)
 
 
 def star_filename(scheme: Scheme) -> str:
@@ -148,7 +162,7 @@ class _Book:
         self.names: dict[str, str] = {}
         self.ws = {}
         for name in (SHEET_GUIDE, SHEET_ORG, SHEET_MEMBERS, SHEET_BALLOT, SHEET_RULES):
-            self.ws[name] = self.wb.add_worksheet(name)
+            self.ws[name] = self.wb.add_worksheet(name, worksheet_class=_Sheet)
         self.n_rows = max(MEMBER_ROWS, len(members) + 20)
 
     # cells ----------------------------------------------------------------------------------------
