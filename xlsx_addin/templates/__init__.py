@@ -30,12 +30,32 @@ def _summary_builder():
 def build_templates(out: Path, scheme_name: str | None = None) -> list[Path]:
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    stars = _star_templates(out, scheme_name)
+    if scheme_name and stars:
+        return stars
     schemes = [load_scheme(scheme_name)] if scheme_name else [load_scheme(n) for n in SCORED_SCHEMES]
-    written = [build_unit_workbook(out / unit_filename(s), s) for s in schemes]
+    written = [build_unit_workbook(out / unit_filename(s), s) for s in schemes] + stars
     summary = _summary_builder()
     if summary is not None:
         written.append(Path(summary(out / SUMMARY_FILENAME, load_scheme(scheme_name or "five_star"))))
     return written
+
+
+# --- 双十星: the branch's 评星表 (stars_book.py), one workbook for the organisation and its members ---------
+def _star_templates(out: Path, scheme_name: str | None) -> list[Path]:
+    """评星表_<scheme>.xlsx for a star scheme (its member scheme named <id>_member), or for every built-in one."""
+    from ..scheme import STAR_SCHEMES
+    from .stars_book import build_star_workbook, star_filename
+
+    if scheme_name:
+        scheme = load_scheme(scheme_name)
+        if scheme.stars is None:
+            return []
+        if scheme.stars.subject == "member":  # the member scheme's workbook is its organisation scheme's
+            scheme = load_scheme(scheme.id.removesuffix("_member"))
+        return [build_star_workbook(out / star_filename(scheme), scheme)]
+    orgs = [load_scheme(n) for n in STAR_SCHEMES if load_scheme(n).stars.subject == "organisation"]
+    return [build_star_workbook(out / star_filename(s), s) for s in orgs]
 
 
 def command(args) -> int:
