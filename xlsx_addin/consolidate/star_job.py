@@ -47,6 +47,13 @@ class StarScorer:
         self.unit_scorer = UnitScorer(org)
 
     def __call__(self, path: str, rel: str) -> tuple[list[Problem], list[Candidate], list[Candidate]]:
+        try:
+            return self._one(path, rel)
+        except Exception as exc:  # noqa: BLE001 - one file never stops the town
+            return [Problem(rel, reason=f"处理文件时发生意外错误({type(exc).__name__}:{exc}),该文件未参与评定;"
+                            "请在 Excel 中打开检查后另存再提交", severity=ERROR)], [], []
+
+    def _one(self, path: str, rel: str) -> tuple[list[Problem], list[Candidate], list[Candidate]]:
         unit = read_unit(path, rel)
         problems: list[Problem] = list(unit.problems)
         if unit.failed:

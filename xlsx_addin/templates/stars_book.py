@@ -22,7 +22,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from ..errors import RatingError
-from ..inputs import flatten, is_blank
+from ..inputs import flatten
 from ..names import INPUTS, STAR_INPUTS
 from ..scheme import Scheme, load_scheme, parameters
 from .styles import Styles
@@ -312,14 +312,19 @@ class _Book:
         return (f'IF(AND({record}<>"",{self.is_record(scheme, name)}),'
                 f'IF({record}={_q(rule.earned_word)},"是","否"),{by_vote})')
 
-    def level_rank(self, scheme: Scheme, count: str) -> str:
-        """Stars earned, then each cap rule whose yes/no condition holds."""
-        out = count
+    def caps(self, scheme: Scheme):
+        """Each cap rule with its condition and its cap as formula pieces (the condition value and cap from 规则)."""
         for rule in scheme.adjustments:
             cond = rule.when
             value = self.rules.key(scheme, f"adjustments.{rule.id}.when.value")
             cap = self.rules.key(scheme, f"adjustments.{rule.id}.max_level")
-            test = f"TRIM({self.names[cond.input]}){'=' if cond.op == '==' else '<>'}{value}"
+            given = f"TRIM({self.names[cond.input]})"
+            yield rule, given, f"{given}{'=' if cond.op == '==' else '<>'}{value}", cap
+
+    def level_rank(self, scheme: Scheme, count: str) -> str:
+        """Stars earned, then each cap rule whose yes/no condition holds."""
+        out = count
+        for _, _, test, cap in self.caps(scheme):
             out = f"IF({test},MIN({out},{cap}),{out})"
         return out
 
@@ -344,6 +349,7 @@ class _Book:
             ws.merge_range(r, 2, r, 4, None, self.st[style])
             self.put(S, r, 2, _scalar(value), style)
             ws.merge_range(r, 5, r, 9, _HINTS.get(name, ""), self.st["hint_box"])
+            ws.set_row(r, 30)
             self.names[name] = _abs(S, r, 2)
             dv = _validation(org, name, spec)
             if dv:
@@ -364,14 +370,14 @@ class _Book:
             self.put(S, r, c, text, "header")
         top = r + 1
         self.org_top = top
-        self.org_names = list(detail.names) if (detail := getattr(result, "star_detail", None)) else [""] * N
+        detail = getattr(result, "star_detail", None)
+        self.org_names = list(detail.names) if detail else [""] * N
         positions = [p - 1 for p in org.items_by_type.positions]
         names = _cells(self.values.get("star_names"), N)
         votes = _cells(self.values.get("star_votes_for"), N)
         valid = _cells(self.values.get("star_votes_valid"), N, allow_one=True)
         records = _cells(self.values.get("star_records"), N)
         members, masses = self.names["member_count"], self.names["masses_present"]
-        detail = getattr(result, "star_detail", None)
         for k in range(N):
             rr = top + k
             R = rr + 1
@@ -440,7 +446,6 @@ class _Book:
                   f'IF({dup}<>"",{dup},O{L}))))')
         self.formula(S, r, 12, status, "result_text")
         st = _abs(S, r, 12)
-        self.names["_status"] = st
         count = f'COUNTIF($I${top + 1}:$I${L},"是")'
         rank = self.level_rank(org, count)
         self.formula(S, r, 13, f'IF({st}<>"","",{rank})', "result_center")
@@ -453,15 +458,19 @@ class _Book:
             ("星级", "result_level", f'IF({st}<>"",{st},{self.level_name(org, rank_cell)})', "result_bold",
              result.level_name if ok else result),
             ("已得星目", "result_stars", f'IF({st}<>"","",P{L})', "result_text", "、".join(result.stars) if ok else ""),
-            (f"{org.stars.rectify_label}({_level_words(org)})", "result_rectify",
+            (f'"{org.stars.rectify_label}("&{self.level_name(org, rect)}&"以下)"', "result_rectify",
              f'IF({st}<>"","",IF({rank_cell}<={rect},"是","否"))', "mark", _yes(result.rectify) if ok else ""),
-            (f"{org.stars.privileged_label}", "result_privileged",
+            (f'"{org.stars.privileged_label}("&{self.level_name(org, priv)}&"以上)"', "result_privileged",
              f'IF({st}<>"","",IF({rank_cell}>={priv},"是","否"))', "mark", _yes(result.privileged) if ok else ""),
-            ("说明(未得星及封顶)", "result_reasons", f'IF({st}<>"","",{self.reasons_with_caps(org, f"Q{L}", count, rank_cell)})',
+            ("说明(未得星及封顶)", "result_reasons", f'IF({st}<>"","",{self.reasons_with_caps(org, f"Q{L}", count)})',
              "result_text_left", "；".join(result.reasons) if ok else ""),
         ]
         for label, name, f, style, cached in rows:
-            ws.merge_range(r, 0, r, 2, label, self.st["label_bold"])
+            ws.merge_range(r, 0, r, 2, None, self.st["label_bold"])
+            if label.startswith('"'):  # a label that tells a number of the 规则 sheet: a formula over it
+                self.formula(S, r, 0, label, "label_bold", _label_value(org, name))
+            else:
+                self.put(S, r, 0, label, "label_bold")
             ws.merge_range(r, 3, r, 9, None, self.st[style])
             self.formula(S, r, 3, f, style, cached)
             self.names[name] = _abs(S, r, 3)
@@ -470,19 +479,14 @@ class _Book:
         ws.freeze_panes(head + 1, 0)
         _page(ws, landscape=True, title=org.name)
 
-    def reasons_with_caps(self, scheme: Scheme, star_reasons: str, count: str, rank: str) -> str:
+    def reasons_with_caps(self, scheme: Scheme, star_reasons: str, count: str) -> str:
         """The stars' reasons, then each cap rule that lowered the level (the engine's order)."""
         out = star_reasons
         level = count
-        for rule in scheme.adjustments:
-            cond = rule.when
-            value = self.rules.key(scheme, f"adjustments.{rule.id}.when.value")
-            cap = self.rules.key(scheme, f"adjustments.{rule.id}.max_level")
-            test = f"TRIM({self.names[cond.input]}){'=' if cond.op == '==' else '<>'}{value}"
+        for rule, given, test, cap in self.caps(scheme):
             new = f"MIN({level},{cap})"
             text = template_formula(rule.reason, {
-                "label": _q(rule.label), "value": f"TRIM({self.names[cond.input]})",
-                "count": f"TRIM({self.names[cond.input]})", "level": self.level_name(scheme, new),
+                "label": _q(rule.label), "value": given, "count": given, "level": self.level_name(scheme, new),
                 "from_level": self.level_name(scheme, level), "to_level": self.level_name(scheme, new)})
             out = f'IF(AND({test},{new}<{level}),IF({out}="",{text},{out}&"；"&{text}),{out})'
             level = f"IF({test},{new},{level})"
@@ -576,12 +580,10 @@ class _Book:
                 self.formula(S, rr, M_PROBLEM + k,
                              self.vote_problem(m, where, votes, f"$M{R}", rec, cname, members, masses), "result_text")
             names_range = f"{col(M_STAR_NAME)}{R}:{col(M_STAR_NAME + N - 1)}{R}"
-            problems = f"{col(M_PROBLEM)}{R}"
             first_problem = '""'
             for k in reversed(range(N)):
                 p = f"{col(M_PROBLEM + k)}{R}"
                 first_problem = f'IF({p}<>"",{p},{first_problem})'
-            del problems
             status = (f'IF(NOT({filled}),"",IF({self.head_problem}<>"",{self.head_problem},IF(TRIM(A{R})="","待填写",IF(TRIM({branch})="","待填写",'
                       f'IF(TRIM(B{R})="","待填写",IF(ISNA(MATCH(TRIM(B{R}),{words},0)),"错误:党员类别“"&TRIM(B{R})&"”不是方案规定的类别",'
                       f'IF(COUNTIF({names_range},"")>0,"待填写",'
@@ -707,7 +709,7 @@ class _Book:
         goal = m.stars.goal
         lines: list[tuple[str, bool]] = [
             ("一、本表用途", False),
-            (_q(f"本工作簿用于“十星级党组织”(党组织评星表)和“十星级党员”(党员评星表)的年终民主评星,填好后报镇党委一键汇总。"
+            (_q("本工作簿用于“十星级党组织”(党组织评星表)和“十星级党员”(党员评星表)的年终民主评星,填好后报镇党委一键汇总。"
                 "黄色单元格填写,灰色单元格自动计算;本表只用普通公式,Excel、WPS、LibreOffice 都能计算,无需宏或插件。"), True),
             ("二、星目", False),
             (_q("每个党组织、每名党员各评十颗星:第1至6星为共性星,按类别确定(见“规则”表的对照,党组织评星表的“采用的星目”列自动显示);"
@@ -742,8 +744,6 @@ class _Book:
                 self.put(S, r, 0, text, "guide_head")
                 ws.set_row(r, 22)
             r += 1
-        for note in org.notes:
-            del note  # the decisions are stated by the formula lines above, with the numbers in force
         _page(ws, title="填表说明")
 
     def close(self) -> None:
@@ -815,8 +815,11 @@ def _mark(scheme: Scheme, r) -> str:
     return scheme.stars.privileged_label if r.privileged else ""
 
 
-def _level_words(scheme: Scheme) -> str:
-    return f"{scheme.level_name(scheme.rectify_max_rank)}以下"
+def _label_value(scheme: Scheme, name: str) -> str:
+    st = scheme.stars
+    if name == "result_rectify":
+        return f"{st.rectify_label}({scheme.level_name(scheme.rectify_max_rank)}以下)"
+    return f"{st.privileged_label}({scheme.level_name(st.privileged_min_rank)}以上)"
 
 
 def _reason_of(result, k: int) -> str:
@@ -890,6 +893,3 @@ def build_star_workbook(path: str | Path, scheme: Scheme | str = "double_ten_sta
     book.close()
     return path
 
-
-def is_blank_member(row: Mapping[str, Any]) -> bool:
-    return all(is_blank(v) for v in flatten(list(row.values())))
