@@ -399,3 +399,31 @@ def test_level_is_the_star_count_and_marks_follow_the_level(case):
     assert r.level == (min(len(r.stars), 9) if capped else len(r.stars))
     assert r.rectify == (r.level <= 7) and r.privileged == (r.level >= 8)
     assert len(r.reasons) == 10 - len(r.stars) + (capped and len(r.stars) == 10)
+
+
+# --- the command line -----------------------------------------------------------------------------------
+
+def test_cli_rules_lists_the_adjustable_numbers_and_score_prints_stars(tmp_path, capsys):
+    import json
+
+    from xlsx_addin.cli import main
+
+    assert main(["rules", "--scheme", "double_ten_star"]) == 0
+    out = capsys.readouterr().out
+    assert "stars.rules.vote.threshold\t民主测评得票率:得星比例\t0.9" in out
+    assert "stars.rules.record.stars" in out and "stars.privileged_min_rank" in out
+    assert "adjustments.target_rank_bottom.max_level" in out
+    f = tmp_path / "m.json"
+    f.write_text(json.dumps([member(star_votes_for=votes((2, 36))), member(member_name="李红", star_votes_for=[0] * 10)],
+                            ensure_ascii=False), encoding="utf-8")
+    assert main(["score", str(f), "--scheme", "double_ten_star_member"]) == 0
+    out = capsys.readouterr().out
+    assert "东村党支部 王立新:得星9颗 → 九星级(优先)" in out
+    assert "东村党支部 李红:得星0颗 → 无星(处置)" in out
+    assert "法纪星民主测评得票率90%(赞成36票/有效40票),未高于90%,未得星" in out
+
+
+def test_type_aliases_as_clerks_write_them():
+    for word in ("村", "村党支部", "社区党委", "农村(社区)"):
+        assert score_unit(ORG, org(org_type=word)).star_detail.names[:6] == VILLAGE
+    assert score_unit(MEMBER, member(member_type="机关党员")).star_detail.names[3] == "敬业星"
