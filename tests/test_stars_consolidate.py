@@ -159,3 +159,33 @@ def test_cli_demo_builds_and_consolidates_a_town(tmp_path):
                            cwd=ROOT, timeout=600)
     assert again.returncode == 0, again.stderr
     assert "党员" in again.stdout
+
+
+@pytest.mark.slow
+def test_altered_workbooks_are_refused_with_a_reason(tmp_path):
+    folder, town = _town(tmp_path, n=3, members=3)
+    a, b, c3 = (folder / x.rel for x in town)
+    wb = openpyxl.load_workbook(a)  # a clerk renamed a column of the member table
+    ws = wb["党员评星表"]
+    head = int(ws.tables["member_table"].ref.split(":")[0][1:])
+    ws.cell(head, 3).value = "赞成票"
+    ws.tables["member_table"].tableColumns[2].name = "赞成票"
+    wb.save(a)
+    wb = openpyxl.load_workbook(b)  # a defined name deleted
+    del wb.defined_names["star_records"]
+    wb.save(b)
+    wb = openpyxl.load_workbook(c3)  # an Excel error value in a vote cell, and a text in a member's vote
+    sheet, ref = list(wb.defined_names["star_votes_for"].destinations)[0]
+    wb[sheet][ref.replace("$", "").split(":")[0]].value = "#N/A"
+    wb["党员评星表"].cell(head + 1, 4).value = "三十"
+    wb.save(c3)
+    c = consolidate(Settings(input_dir=folder, scheme_source="double_ten_star"))
+    by_file = {}
+    for p in c.problems:
+        by_file.setdefault(p.file, []).append(p)
+    ra, rb, rc = (by_file[x.rel] for x in town)
+    assert any("表头被改动" in p.reason for p in ra) and len([u for u in c.members if u.source_file.startswith(town[0].rel)]) == 0
+    assert any("缺少定义名称:star_records" in p.reason for p in rb)
+    assert any("Excel 错误值 #N/A" in p.reason and p.cell == "E13" for p in rc)
+    assert any("“三十”不是数字" in p.reason and p.cell == f"D{head + 1}" for p in rc)
+    assert {u.result.org_name for u in c.units} == {town[0].values["org_name"]}  # the renamed column hurts members only

@@ -70,7 +70,8 @@ def table_names(zf: zipfile.ZipFile, parts: dict[str, str]) -> dict[str, str]:
         for m in re.finditer(r"<(?:\w+:)?Relationship\b([^>]*?)/?>", text):
             if not (_attr(m.group(1), "Type") or "").endswith("/table"):
                 continue
-            target = posixpath.normpath(posixpath.join(folder, _attr(m.group(1), "Target") or ""))
+            target = _attr(m.group(1), "Target") or ""
+            target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
             if target not in files:
                 continue
             with zf.open(target) as f:  # the table's attributes open the part: never inflate it whole
