@@ -518,6 +518,12 @@ def summary_lines(c, out_file: Path, seconds: float | None = None) -> list[str]:
         rise, fall = ("晋星", "减星") if scheme.level_term == "星级" else ("升等", "降等")
         lines += ["", f"与上年度相比:{rise}{up}个,{fall}{down}个(须报上级审批)。"]
 
+    return lines + tail_lines(c, out_file, seconds)
+
+
+def tail_lines(c, out_file: Path, seconds: float | None = None) -> list[str]:
+    """The report's end, shared by every scheme: the problems (errors first), the output file, the time."""
+    lines: list[str] = []
     errors = [p for p in c.problems if p.severity == "错误"]
     hints = [p for p in c.problems if p.severity != "错误"]
     lines += ["", f"问题清单:{len(errors)}个错误,{len(hints)}条提示。"]

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .demo import (_COUNTIES, _PLACE_2, _bar, _branch_name, _clip, _pick, _place, _prepare_dir, _progress_callback,
-                   _table)
+                   _table, tail_lines)
 from .errors import RatingError
 from .scheme.loader import load_scheme
 from .scheme.models import Scheme
@@ -207,15 +207,7 @@ def summary_lines(c, out_file: Path, seconds: float | None = None) -> list[str]:
               f"{len(disposed)}名(见“整顿处置名单”);{org.stars.privileged_label}:党组织{priv_o}个、党员{priv_m}名(见“优先名单”)。"]
     for u in rect[:5]:
         lines.append(f"  · {u.result.org_name}:{u.result.level_name}")
-    errors = [p for p in c.problems if p.severity == "错误"]
-    lines += ["", f"问题清单:{len(errors)}个错误,{len(c.problems) - len(errors)}条提示。"]
-    for p in c.problems[:6]:
-        where = " ".join(x for x in (p.sheet, p.cell) if x)
-        lines.append(f"  · [{p.severity}] {p.file}{(' ' + where) if where else ''}:{p.reason}")
-    lines += ["", f"汇总表:{out_file.resolve()}"]
-    if seconds is not None:
-        lines.append(f"用时{seconds:.1f}秒。")
-    return lines
+    return lines + tail_lines(c, out_file, seconds)
 
 
 def command(args) -> int:
