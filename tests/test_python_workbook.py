@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 
 import udfs
 from xlsx_addin import load_scheme, score_unit
-from xlsx_addin.scheme import BUILTIN
+from xlsx_addin.scheme import SCORED_SCHEMES as BUILTIN
 from xlsx_addin.templates import build_unit_workbook, unit_filename
 from xlsx_addin.templates.unit import PYTHON_NOTE
 

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from xlsx_addin import load_scheme, score_unit
 from xlsx_addin.names import INPUTS, MASS_PREFIX
-from xlsx_addin.scheme import BUILTIN
+from xlsx_addin.scheme import SCORED_SCHEMES as BUILTIN  # 双十星 has its own workbook (test_stars_workbook.py)
 from xlsx_addin.templates import build_unit_workbook, unit_filename
 from xlsx_addin.templates.unit import RESULT_NAMES, SHEET_BALLOT, SHEET_SELF, SHEET_SURVEY
 

@@ -18,7 +18,8 @@ import pytest
 
 from tests.support.libreoffice import RecalcJob
 from tests.universal_cases import RULE_EDITS, cases
-from xlsx_addin import BUILTIN, RatingError, apply_rules, load_scheme, score_unit
+from xlsx_addin import RatingError, apply_rules, load_scheme, score_unit
+from xlsx_addin.scheme import SCORED_SCHEMES as BUILTIN  # 双十星: tests/test_stars_workbook.py
 from xlsx_addin.templates.unit import Grid, _assign, build_unit_workbook, plan_for, result_values
 
 pytestmark = pytest.mark.slow

@@ -50,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="下半年台账汇总(台账汇总.xlsx):一览表中列出承诺完成率、整改销号率(不影响评定)")
 
     d = sub.add_parser("demo", help="生成一个模拟县的填报表并一键汇总(无需准备任何文件)")
-    d.add_argument("--units", type=int, default=300, help="单位数(默认300)")
+    d.add_argument("--units", type=int, default=None, help="单位数(默认300;双十星为一个镇的党支部数,默认24)")
     d.add_argument("--out", type=Path, default=Path("demo_out"), help="输出文件夹(默认 demo_out)")
     d.add_argument("--scheme", default="five_star", help="评定方案")
     d.add_argument("--seed", type=int, default=2026, help="随机种子(同一种子结果相同)")
@@ -87,11 +87,23 @@ def _score(args) -> int:
         raise RatingError(f"无法读取输入文件 {args.inputs}:{exc}") from None
     results = rate_set(scheme, data, args.quota_mode) if isinstance(data, list) else [score_unit(scheme, data)]
     for r in results:
+        if r.star_detail is not None:  # 双十星: stars, not points
+            print(_star_line(r))
+            for reason in r.reasons:
+                print(f"    · {reason}")
+            continue
         print(f"{r.org_name}:基础得分{r.base_score:g} 加分{r.bonus:g} 减分{r.penalty:g} "
               f"综合得分{r.final_score:g} → {r.level_name}{'(需整顿)' if r.rectify else ''}")
         for reason in r.reasons:
             print(f"    · {reason}")
     return 0
+
+
+def _star_line(r) -> str:
+    d = r.star_detail
+    who = f"{r.org_name} {d.member_name}" if d.member_name else r.org_name
+    mark = f"({d.rectify_label})" if r.rectify else f"({d.privileged_label})" if r.privileged else ""
+    return f"{who}:得星{len(r.stars)}颗 → {r.level_name}{mark};已得:{'、'.join(r.stars) or '无'}"
 
 
 def _rules(args) -> int:

@@ -332,6 +332,10 @@ def generate_county(n_units: int, scheme: Scheme | str = "five_star", seed: int 
     if n_units < 1:
         raise RatingError("单位数须至少为1")
     scheme = load_scheme(scheme)
+    if scheme.stars is not None:  # 双十星: a town of branches with their members (star_demo.py); the branches here
+        from .star_demo import generate_town
+
+        return [(b.rel, b.values) for b in generate_town(n_units, scheme, seed)]
     rng = random.Random(f"xlsx-addin-demo/{scheme.id}/{seed}")
     county = rng.choice(_COUNTIES)
     area = rng.randint(41, 65) * 10000 + rng.randint(1, 20) * 100 + rng.randint(20, 30)  # 6-digit area code
@@ -457,6 +461,10 @@ def _bar(total: int, desc: str, quiet: bool):
 def summary_lines(c, out_file: Path, seconds: float | None = None) -> list[str]:
     """The short Chinese report of a consolidation: levels per set, quota moves, rectification, problems."""
     scheme = c.scheme
+    if scheme.stars is not None:  # 双十星: organisations and members
+        from .star_demo import summary_lines as star_lines
+
+        return star_lines(c, out_file, seconds)
     ranks = [lv.rank for lv in scheme.levels]
     lines = [f"评定方案:{scheme.name}({scheme.id});读取文件{c.files_seen}个,评定党组织{len(c.units)}个。", ""]
 
@@ -510,6 +518,12 @@ def summary_lines(c, out_file: Path, seconds: float | None = None) -> list[str]:
         rise, fall = ("晋星", "减星") if scheme.level_term == "星级" else ("升等", "降等")
         lines += ["", f"与上年度相比:{rise}{up}个,{fall}{down}个(须报上级审批)。"]
 
+    return lines + tail_lines(c, out_file, seconds)
+
+
+def tail_lines(c, out_file: Path, seconds: float | None = None) -> list[str]:
+    """The report's end, shared by every scheme: the problems (errors first), the output file, the time."""
+    lines: list[str] = []
     errors = [p for p in c.problems if p.severity == "错误"]
     hints = [p for p in c.problems if p.severity != "错误"]
     lines += ["", f"问题清单:{len(errors)}个错误,{len(hints)}条提示。"]
@@ -534,6 +548,12 @@ def command(args) -> int:
     quiet = bool(getattr(args, "quiet", False))
     scheme_source = str(args.scheme)
     scheme = load_scheme(scheme_source)
+    if scheme.stars is not None:  # 双十星: a town of 评星表 workbooks (star_demo.py)
+        from .star_demo import command as star_command
+
+        return star_command(args)
+    if args.units is None:
+        args.units = 300
     if args.units < 1:
         raise RatingError("单位数(--units)须至少为1")
     out = Path(args.out)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
 from .errors import InputError, MissingInputError
-from .names import INPUTS, MASS_PREFIX, InputName
+from .names import INPUTS, MASS_PREFIX, STAR_INPUTS, InputName
 from .scheme.models import Scheme
 from .scheme.overrides import parse_number
 
@@ -46,7 +46,7 @@ def excel_error(value: Any) -> str | None:
 
 
 def describe(name: str, scheme: Scheme | None = None) -> str:
-    spec = INPUTS.get(name)
+    spec = INPUTS.get(name) or STAR_INPUTS.get(name)
     if spec is not None:
         return f"{spec.label}({name})"
     if scheme is not None:
@@ -242,7 +242,7 @@ def _check_names(scheme: Scheme, raw: Mapping[str, Any]) -> None:
     if all(k in INPUTS for k in raw):  # the common case, without building the sets below
         return
     vote_names = set(scheme.vote_inputs)
-    known = set(INPUTS) | vote_names | {MASS_PREFIX + v for v in vote_names}
+    known = set(INPUTS) | vote_names | {MASS_PREFIX + v for v in vote_names} | (set(STAR_INPUTS) if scheme.stars else set())
     unknown = sorted(k for k in raw if k not in known and not _empty_foreign_vote(k, raw[k]))
     if unknown:
         raise InputError(f"不认识的输入名称:{'、'.join(quoted(u) for u in unknown[:5])}{'等' if len(unknown) > 5 else ''}(请对照名称约定)", name=str(unknown[0]))

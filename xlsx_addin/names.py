@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Kind = Literal["text", "count", "number", "choice", "yesno", "level", "scores"]
+Kind = Literal["text", "count", "number", "choice", "yesno", "level", "scores", "list"]
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,27 @@ _NAMES = [
 ]
 
 INPUTS: dict[str, InputName] = {n.name: n for n in _NAMES}
+
+# --- 双十星 (schemes with `stars`): inputs of star-rated organisations and members -------------
+# Not part of INPUTS, so the other schemes' forms, raw-data columns and reads stay as they are.
+# The vote bound is member_count + masses_present (the branch's members and the mass
+# representatives who voted), the same names as the other schemes' survey.
+_STAR_NAMES = [
+    InputName("member_name", "党员姓名", "text"),
+    InputName("member_type", "党员类别", "text", choices="member_types"),
+    InputName("target_rank_bottom", "年度目标考核排名靠后(不能评十星级)", "yesno"),
+    InputName("star_names", "星目名称", "list"),
+    InputName("star_votes_for", "赞成票数", "list"),
+    InputName("star_votes_valid", "有效票数", "list"),
+    InputName("star_records", "日常管理记录认定", "list"),
+]
+STAR_INPUTS: dict[str, InputName] = {n.name: n for n in _STAR_NAMES}
+
+
+def input_spec(name: str) -> InputName | None:
+    """The contract entry of an input name, the star inputs included."""
+    return INPUTS.get(name) or STAR_INPUTS.get(name)
+
 
 # Values computed by the engine that rule conditions may test.
 DERIVED: dict[str, str] = {

@@ -10,6 +10,7 @@ import functools
 import html
 import io
 import os
+import posixpath
 import re
 import struct
 import zipfile
@@ -21,7 +22,7 @@ from xlsxwriter.utility import xl_col_to_name
 
 from .consolidate.model import Problem
 from .inputs import shown
-from .names import INPUTS, MASS_PREFIX, VOTE_PREFIX
+from .names import INPUTS, MASS_PREFIX, STAR_INPUTS, VOTE_PREFIX
 
 RESULT_PREFIX = "result_"
 RULES_TABLE = "rules_table"
@@ -43,8 +44,44 @@ _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 
 def wanted(name: str) -> bool:
     """The defined names a consolidation reads (inputs, ballots, stored results, rules)."""
-    return (name in INPUTS or name in SPECIAL or name.startswith((VOTE_PREFIX, MASS_PREFIX + VOTE_PREFIX,
-                                                                    RESULT_PREFIX)))
+    return (name in INPUTS or name in SPECIAL or name in STAR_NAMES
+            or name.startswith((VOTE_PREFIX, MASS_PREFIX + VOTE_PREFIX, RESULT_PREFIX)))
+
+
+# 双十星 workbooks (templates/stars_book.py): the star inputs, and two-dimensional ranges read as rows —
+# the member table (an Excel table, found by its table name) and the member scheme's 规则 table.
+TWO_D = {RULES_TABLE, "member_table", "member_rules_table"}
+STAR_NAMES = set(STAR_INPUTS) | {"member_table", "member_star_names", "member_rules_table", "member_scheme_id"}
+_TABLE_RE = re.compile(r"<(?:\w+:)?table\b([^>]*)>")
+
+
+def table_names(zf: zipfile.ZipFile, parts: dict[str, str]) -> dict[str, str]:
+    """Excel tables (ListObjects) as names: table name → 'sheet'!$A$1:$B$9 (header row included)."""
+    out: dict[str, str] = {}
+    files = set(zf.namelist())
+    if not any(f.startswith("xl/tables/") for f in files):
+        return out
+    for sheet, part in parts.items():
+        folder, _, leaf = part.rpartition("/")
+        rels = f"{folder}/_rels/{leaf}.rels"
+        if rels not in files:
+            continue
+        text = zf.read(rels).decode("utf-8", "replace")
+        for m in re.finditer(r"<(?:\w+:)?Relationship\b([^>]*?)/?>", text):
+            if not (_attr(m.group(1), "Type") or "").endswith("/table"):
+                continue
+            target = _attr(m.group(1), "Target") or ""
+            target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+            if target not in files:
+                continue
+            with zf.open(target) as f:  # the table's attributes open the part: never inflate it whole
+                head = _TABLE_RE.search(f.read(4096).decode("utf-8", "replace"))
+            name, ref = (_attr(head.group(1), "name"), _attr(head.group(1), "ref")) if head else (None, None)
+            corners = re.fullmatch(r"([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)", ref or "")
+            if name and corners:
+                c1, r1, c2, r2 = corners.groups()
+                out.setdefault(name, f"'{sheet.replace(chr(39), chr(39) * 2)}'!${c1}${r1}:${c2}${r2}")
+    return out
 
 
 def col_index(letters: str) -> int:
@@ -342,6 +379,9 @@ def _read(unit: UnitFile, want: Callable[[str], bool] = wanted, tables: frozense
     names, unit.sheets = defined_names(workbook_xml)
     unit.names = list(names)
 
+    parts = sheet_parts(zf, workbook_xml)
+    for name, text in table_names(zf, parts).items():  # Excel tables are workbook-level names too
+        names.setdefault(name, text)
     refs: dict[str, Ref] = {}
     for name, text in names.items():
         if not want(name):
@@ -354,7 +394,6 @@ def _read(unit: UnitFile, want: Callable[[str], bool] = wanted, tables: frozense
         refs[name] = ref
     unit.refs = refs
 
-    parts = sheet_parts(zf, workbook_xml)
     needed = {ref.sheet for ref in refs.values()} or ({RAW_SHEET} & set(unit.sheets))
     try:
         infos = {i.filename: i for i in zf.infolist()}
@@ -411,7 +450,7 @@ def _read(unit: UnitFile, want: Callable[[str], bool] = wanted, tables: frozense
                 unit.problems[-1].cell = name
                 del unit.refs[name]
                 continue
-            unit.values[name] = _values(grid, ref, name in tables, errors.get(ref.sheet))
+            unit.values[name] = _values(grid, ref, name in tables or name in TWO_D, errors.get(ref.sheet))
     finally:
         wb.close()
 

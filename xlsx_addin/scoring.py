@@ -7,6 +7,7 @@ from typing import Any, Mapping
 
 from .errors import InputError
 from .inputs import normalise
+from .itemsets import scheme_for_type
 from .scheme.loader import load_scheme
 from .scheme.models import LEVEL_KINDS, TEMPLATE_FIELDS, Condition, Scheme
 from .survey import SurveyResult, survey
@@ -39,6 +40,9 @@ class UnitResult:
     quota_level: int | None = None  # the level the quotas give (differs from level in flag mode)
     quota_reason: str | None = None
     prev_level: int | None = None
+    stars: list[str] = field(default_factory=list)  # names of the stars earned, in order (ten_star, 双十星)
+    privileged: bool = False  # 双十星: at the privileged level or higher (八星级以上)
+    star_detail: Any = None  # 双十星: stars.StarDetail (who, type, each star's outcome)
 
     @property
     def satisfaction_rate(self) -> float | None:
@@ -170,6 +174,12 @@ def rectifies(scheme: Scheme, level: int) -> bool:
 
 def score_unit(scheme: Scheme | str, inputs: Mapping[str, Any]) -> UnitResult:
     scheme = load_scheme(scheme)
+    if scheme.stars is not None:  # 双十星: stars earned by vote share or record (xlsx_addin/stars.py)
+        from .stars import score_stars
+
+        return score_stars(scheme, inputs)
+    if scheme.items_by_type is not None:
+        scheme = scheme_for_type(scheme, inputs)
     unit = normalise(scheme, inputs)
     sv = survey(scheme, unit)
     reasons: list[str] = []
@@ -184,9 +194,8 @@ def score_unit(scheme: Scheme | str, inputs: Mapping[str, Any]) -> UnitResult:
     base = round(math.fsum(unit.item_scores), 9)
     if unit.item_source == "reviewed" and abs(base - math.fsum(unit.self_scores)) > _TOL:
         reasons.append(f"采用上级审核得分{_fmt(base)}分(自评{_fmt(math.fsum(unit.self_scores))}分)")
-    passed = None
-    if scheme.item_pass_share is not None:
-        passed = len(passed_items(scheme, unit.item_scores))
+    passed_idx = passed_items(scheme, unit.item_scores)
+    passed = len(passed_idx) if scheme.item_pass_share is not None else None
 
     ctx: dict[str, Any] = dict(unit.values)
     ctx.update(unit.votes)
@@ -207,15 +216,8 @@ def score_unit(scheme: Scheme | str, inputs: Mapping[str, Any]) -> UnitResult:
     final = round(base + bonus - penalty, 9)
     ctx["final_score"] = final
 
-    level = banded = band(scheme, final, passed)
-    for rule in scheme.adjustments:
-        if rule.kind in LEVEL_KINDS and holds(rule.when, ctx):
-            new = _level_after(rule, level, scheme)
-            if new != level:
-                value = _value_text(*_first_value(rule.when, ctx))
-                reasons.append(_reason(rule, scheme, value=value, count=value, level=scheme.level_name(new),
-                                       from_level=scheme.level_name(level), to_level=scheme.level_name(new)))
-                level = new
+    banded = band(scheme, final, passed)
+    level = apply_level_rules(scheme, banded, ctx, reasons)
 
     return UnitResult(
         org_name=unit.get("org_name"), org_code=unit.get("org_code"), parent_org=unit.get("parent_org"),
@@ -224,7 +226,21 @@ def score_unit(scheme: Scheme | str, inputs: Mapping[str, Any]) -> UnitResult:
         rectify=rectifies(scheme, level), band_level=banded, rule_level=level,
         item_scores=unit.item_scores, item_source=unit.item_source, items_passed=passed, survey=sv,
         notes=notes, prev_level=unit.get("prev_level"),
+        stars=[scheme.items[i].label for i in passed_idx],
     )
+
+
+def apply_level_rules(scheme: Scheme, level: int, ctx: Mapping[str, Any], reasons: list[str]) -> int:
+    """The level after the vetoes and caps (set_level, cap_level, demote) that hold, each with its reason."""
+    for rule in scheme.adjustments:
+        if rule.kind in LEVEL_KINDS and holds(rule.when, ctx):
+            new = _level_after(rule, level, scheme)
+            if new != level:
+                value = _value_text(*_first_value(rule.when, ctx))
+                reasons.append(_reason(rule, scheme, value=value, count=value, level=scheme.level_name(new),
+                                       from_level=scheme.level_name(level), to_level=scheme.level_name(new)))
+                level = new
+    return level
 
 
 def _reason(rule, scheme: Scheme, **fields: str) -> str:

@@ -509,6 +509,10 @@ def consolidate(settings: Settings, progress: Progress | None = None, workers: i
     """Read, re-score and rate every unit workbook under settings.input_dir (see the module notes)."""
     check_settings(settings)
     scheme = summary_scheme(settings)
+    if scheme.stars is not None:  # 双十星 workbooks: a branch and its members per file
+        from .star_job import consolidate_stars
+
+        return consolidate_stars(settings, progress=progress, workers=workers)
     prev = previous_levels(Path(settings.previous), scheme) if settings.previous is not None else None
     c = Consolidation(scheme=scheme, settings=settings)
 

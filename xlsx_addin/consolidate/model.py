@@ -65,3 +65,5 @@ class Consolidation:
     files_rated: int = 0
     seconds: dict[str, float] = field(default_factory=dict)  # read (+ score, in the workers) / score (dedupe, quotas) / write
     evidence: Any = None  # Records of the 台账汇总 given as settings.ledgers (ledgers/evidence.py), else None
+    members: list[UnitRow] = field(default_factory=list)  # 双十星: every member rated (consolidate/star_job.py)
+    member_scheme: Scheme | None = None  # 双十星: the scheme the members were rated by

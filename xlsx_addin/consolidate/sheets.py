@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
-from ..scheme.loader import BUILTIN, load_scheme
+from ..scheme.loader import BUILTIN, SCORED_SCHEMES, load_scheme
 from ..scheme.models import Scheme
 from ..scheme.overrides import parameters
 from .model import Consolidation, Settings, UnitRow
@@ -411,7 +411,7 @@ RESULT_KEYS = ("读取文件数", "已评定单位数", "需整改单位数", "�
 
 def scheme_choices() -> list[str]:
     """The built-in schemes' Chinese names, offered in the 评定方案 list."""
-    return [load_scheme(n).name for n in BUILTIN]
+    return [load_scheme(n).name for n in SCORED_SCHEMES]
 
 
 def scheme_label(scheme: Scheme, source: str | None = None) -> str:

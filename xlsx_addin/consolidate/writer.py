@@ -57,6 +57,10 @@ def write_summary(c: Consolidation, out: Path | str, *, keep_from: Path | str | 
     The file is written to a temporary file beside `out` and moved into place; the previous `out`
     is kept as `<name>.bak<ext>`. On any error nothing at `out` changes.
     """
+    if c.scheme.stars is not None:  # 双十星: its own sheets (consolidate/star_sheets.py)
+        from .star_sheets import write_star_summary
+
+        return write_star_summary(c, out, keep_from=keep_from)
     start = time.perf_counter()
     out = Path(out)
     source = Path(keep_from) if keep_from is not None else (out if out.exists() else None)

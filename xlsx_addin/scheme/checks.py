@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..names import DERIVED, INPUTS
+from ..names import DERIVED, INPUTS, STAR_INPUTS
 
 if TYPE_CHECKING:
     from .models import Scheme
@@ -27,8 +27,8 @@ def check_scheme(s: "Scheme") -> None:
         if any(a <= b for a, b in zip(bounds, bounds[1:])):
             _fail("levels", f"各等次最低分须从高到低递减,现为{bounds}")
     else:
-        if s.item_pass_share is None:
-            _fail("item_pass_share", "按达标项数定级时须写明得星比例")
+        if s.item_pass_share is None and s.stars is None:
+            _fail("item_pass_share", "按达标项数定级时须写明得星比例(或以 stars 写明得星规则)")
         if sorted(ranks) != list(range(len(s.items) + 1)):
             _fail("levels", f"按达标项数定级时,等次 rank 须为 0 到 {len(s.items)}")
     if s.total_points is not None:
@@ -41,7 +41,8 @@ def check_scheme(s: "Scheme") -> None:
     vote_inputs = s.vote_inputs
     if len(set(vote_inputs)) != len(vote_inputs):
         _fail("survey", "测评选项的输入名不能重复")
-    known = set(INPUTS) | set(DERIVED) | set(vote_inputs)
+    known = set(INPUTS) | set(DERIVED) | set(vote_inputs) | (set(STAR_INPUTS) if s.stars else set())
+    _check_typed_items(s)
 
     ids = [r.id for r in s.adjustments]
     if len(set(ids)) != len(ids):
@@ -80,3 +81,41 @@ def check_scheme(s: "Scheme") -> None:
 
 def _rule_inputs(rule) -> list[str]:
     return rule.when.inputs() if hasattr(rule, "when") else [rule.input]
+
+
+def _check_typed_items(s: "Scheme") -> None:
+    """Items chosen by type (any scheme) and star rules (双十星) fit the scheme's items and levels."""
+    ranks = {lv.rank for lv in s.levels}
+    ibt = s.items_by_type
+    if ibt is not None:
+        if max(ibt.positions) > len(s.items):
+            _fail("items_by_type.positions", f"项目序号须在1到{len(s.items)}之间")
+        if ibt.names_input is not None and s.stars is None:
+            _fail("items_by_type.names_input", "只有按星评定的方案(stars)可由单位自行填写项目名称")
+        if s.total_points is not None:
+            for k, group in enumerate(ibt.sets, 1):
+                points = dict(enumerate((it.points for it in s.items), 1))
+                for pos, it in zip(ibt.positions, group.typed_items()):
+                    if it.points is not None:
+                        points[pos] = it.points
+                if abs(sum(points.values()) - s.total_points) > 1e-9:
+                    _fail(f"items_by_type.sets.{k}", f"该组各项分值合计{sum(points.values()):g}分,与总分{s.total_points:g}分不符")
+    st = s.stars
+    if st is None:
+        if ibt is not None and ibt.input != "org_type":
+            _fail("items_by_type.input", "只有按星评定党员的方案可按党员类别(member_type)确定项目")
+        return
+    if ibt is not None and ibt.input != ("member_type" if st.subject == "member" else "org_type"):
+        _fail("items_by_type.input", "评定党员按党员类别(member_type)、评定党组织按党组织类别(org_type)确定星目")
+    if any(r.kind not in ("cap_level", "set_level", "demote") for r in s.adjustments):
+        _fail("adjustments", "按星评定的方案没有分数,只能有定级规则(cap_level、set_level、demote)")
+    if s.level_rule != "items_passed":
+        _fail("level_rule", "按星评定的方案(stars)须按得星数定级(items_passed)")
+    if ibt is None or ibt.names_input is None:
+        _fail("items_by_type", "按星评定的方案须写明按类别确定的星目(items_by_type)及单位自填星名的输入项(names_input)")
+    if st.privileged_min_rank not in ranks:
+        _fail("stars.privileged_min_rank", f"等次 {st.privileged_min_rank} 不存在")
+    if st.goal is not None and st.goal.rank not in ranks:
+        _fail("stars.goal.rank", f"等次 {st.goal.rank} 不存在")
+    if not any(r.kind == "vote_share" for r in st.rules):
+        _fail("stars.rules", "须有一条按民主测评得票率得星的规则(vote_share)")

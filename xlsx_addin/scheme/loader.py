@@ -12,7 +12,9 @@ from pydantic import ValidationError
 from ..errors import SchemeError
 from .models import Scheme
 
-BUILTIN = ("five_star", "four_grade", "ten_star", "six_good")
+STAR_SCHEMES = ("double_ten_star", "double_ten_star_member")  # 双十星: stars by vote or record, own workbook
+BUILTIN = ("five_star", "four_grade", "ten_star", "six_good") + STAR_SCHEMES
+SCORED_SCHEMES = tuple(n for n in BUILTIN if n not in STAR_SCHEMES)  # the 单位填报表 schemes
 DEFAULT_SCHEME = "five_star"
 
 
@@ -68,7 +70,8 @@ def format_validation(exc: ValidationError, data: Any, origin: str) -> str:
     for err in exc.errors():
         loc = list(err["loc"])
         rule = _rule_name(data, loc)
-        field = ".".join(str(p) for p in loc if not _is_kind_tag(p)) or "(整体)"
+        field = ".".join(str(p) for k, p in enumerate(loc)
+                         if not (_is_kind_tag(p) and k and isinstance(loc[k - 1], int))) or "(整体)"
         msg = err.get("ctx", {}).get("error") or _chinese(err)
         lines.append(f"{rule}字段 {field}:{msg}")
     return f"方案文件 {origin} 有误:" + ";".join(lines)
@@ -77,21 +80,25 @@ def format_validation(exc: ValidationError, data: Any, origin: str) -> str:
 def _is_kind_tag(part: Any) -> bool:
     return isinstance(part, str) and part in (
         "bonus_by_level", "points_per_count", "threshold", "cap_level", "set_level", "demote",
-        "cap", "floor", "distribution",
+        "cap", "floor", "distribution", "record", "vote_share",
     )
 
 
 def _rule_name(data: Any, loc: list) -> str:
-    """'规则 honor(表彰或署名文章) ' when the error sits inside a rule or quota."""
-    if len(loc) >= 2 and loc[0] in ("adjustments", "quotas", "items", "levels") and isinstance(loc[1], int):
-        try:
+    """'规则 honor(表彰或署名文章) ' when the error sits inside a rule or quota (or a 双十星 star rule)."""
+    try:
+        if loc[:2] == ["stars", "rules"] and len(loc) >= 3 and isinstance(loc[2], int):
+            entry = data["stars"]["rules"][loc[2]]
+        elif len(loc) >= 2 and loc[0] in ("adjustments", "quotas", "items", "levels") and isinstance(loc[1], int):
             entry = data[loc[0]][loc[1]]
-        except (KeyError, IndexError, TypeError):
+        else:
             return ""
-        if isinstance(entry, dict):
-            key = entry.get("id") or entry.get("name") or entry.get("label") or loc[1]
-            label = entry.get("label", "")
-            return f"规则 {key}" + (f"({label})" if label and label != key else "") + " "
+    except (KeyError, IndexError, TypeError):
+        return ""
+    if isinstance(entry, dict):
+        key = entry.get("id") or entry.get("name") or entry.get("label") or loc[1]
+        label = entry.get("label", "")
+        return f"规则 {key}" + (f"({label})" if label and label != key else "") + " "
     return ""
 
 
@@ -108,6 +115,7 @@ _MESSAGES = {
     "greater_than": "须大于 {gt}",
     "greater_than_equal": "须不小于 {ge}",
     "less_than_equal": "须不大于 {le}",
+    "less_than": "须小于 {lt}",
     "too_short": "至少须有 {min_length} 项",
     "literal_error": "须为以下之一:{expected}",
     "union_tag_invalid": "kind 须为以下之一:{expected_tags}",

@@ -6,6 +6,8 @@ from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from .star_models import ItemsByType, Stars
+
 Number = Union[int, float]
 Op = Literal["<", "<=", ">", ">=", "==", "!="]
 
@@ -219,6 +221,8 @@ class Scheme(Strict):
     quotas: list[Quota] = []
     ranking: list[RankingKey] = ["final_score", "satisfaction_rate", "base_score"]
     notes: list[str] = []  # decisions on ambiguities, shown in 填表说明
+    items_by_type: ItemsByType | None = None  # item labels (and points) chosen by org_type / member_type
+    stars: Stars | None = None  # items are stars earned by vote share or record (双十星)
 
     @model_validator(mode="after")
     def _consistent(self):

@@ -43,7 +43,7 @@ def parameters(scheme: Scheme) -> list[Parameter]:
     ]
     if scheme.total_points is not None:
         out.append(Parameter("total_points", "总分", scheme.total_points, "各项标准分值合计须等于总分"))
-    for i, item in enumerate(scheme.items, 1):
+    for i, item in enumerate(scheme.items if scheme.stars is None else [], 1):  # stars have no points
         out.append(Parameter(f"items.{i}.points", f"第{i}项 {item.label} 标准分值", item.points))
         for j, sub in enumerate(item.sub_items, 1):
             out.append(Parameter(f"items.{i}.sub_items.{j}.points", f"第{i}.{j}项 {sub.label} 分值", sub.points))
@@ -52,7 +52,8 @@ def parameters(scheme: Scheme) -> list[Parameter]:
             out.append(Parameter(f"levels.{lv.rank}.min_score", f"{lv.name}最低分", lv.min_score, "含本数"))
     if scheme.item_pass_share is not None:
         out.append(Parameter("item_pass_share", "得星比例", scheme.item_pass_share, "该项得分不低于其分值的该比例即得星"))
-    out.append(Parameter("rectify_max_rank", f"整改标记:{term}不高于", scheme.rectify_max_rank,
+    rectify = f"{scheme.stars.rectify_label}标记" if scheme.stars else "整改标记"
+    out.append(Parameter("rectify_max_rank", f"{rectify}:{term}不高于", scheme.rectify_max_rank,
                          f"等次序号:{'、'.join(f'{lv.rank}={lv.name}' for lv in scheme.levels)}"))
     if scheme.survey.min_participation is not None:
         out.append(Parameter("survey.min_participation", "测评最低参与率", scheme.survey.min_participation,
@@ -72,6 +73,7 @@ def parameters(scheme: Scheme) -> list[Parameter]:
             if rank is not None:
                 out.append(Parameter(f"{base}.{attr}", f"{rule.label}:最高{term}" if attr == "max_level"
                                      else f"{rule.label}:定为{term}", rank, f"等次序号,{rank}={scheme.level_name(rank)}"))
+    out.extend(_star_parameters(scheme))
     for q in scheme.quotas:
         if q.kind == "distribution":
             for rank, share in q.shares.items():
@@ -79,6 +81,30 @@ def parameters(scheme: Scheme) -> list[Parameter]:
         else:
             out.append(Parameter(f"quotas.{q.id}.share", q.label, q.share,
                                  "向下取整" if q.rounding == "floor" else "向上取整" if q.rounding == "ceil" else "四舍五入"))
+    return out
+
+
+def _star_parameters(scheme: Scheme) -> list[Parameter]:
+    """双十星: the vote threshold, the record-set stars, the privileged level and the goal."""
+    st = scheme.stars
+    if st is None:
+        return []
+    term = scheme.level_term
+    ranks = "、".join(f"{lv.rank}={lv.name}" for lv in scheme.levels)
+    out = []
+    for rule in st.rules:
+        base = f"stars.rules.{rule.id}"
+        if rule.kind == "vote_share":
+            out.append(Parameter(f"{base}.threshold", f"{rule.label}:得星比例", rule.threshold,
+                                 "赞成票数÷有效票数高于此数(不含本数)即得星"))
+        else:
+            out.append(Parameter(f"{base}.stars", f"{rule.label}:可直接认定的星", "、".join(rule.stars),
+                                 f"记录为{rule.earned_word}即得星、为{rule.not_earned_word}即不得星,留空按民主测评;用顿号分隔"))
+    out.append(Parameter("stars.privileged_min_rank", f"{st.privileged_label}:{term}不低于", st.privileged_min_rank,
+                         f"等次序号:{ranks}"))
+    if st.goal is not None:
+        out.append(Parameter("stars.goal.rank", f"{st.goal.label}:{term}不低于", st.goal.rank, f"等次序号:{ranks}"))
+        out.append(Parameter("stars.goal.share", f"{st.goal.label}:占比", st.goal.share, "目标而非配额,只报告不调整"))
     return out
 
 
@@ -177,7 +203,7 @@ def _locate(data: Any, key: str, origin: str, value: Any = None):
             if slot is None:
                 break
             if last:
-                if isinstance(node[slot], (dict, list)):
+                if isinstance(node[slot], dict) or (isinstance(node[slot], list) and not _words(node[slot])):
                     break
                 return node, slot, node[slot]
             node = node[slot]
@@ -213,7 +239,16 @@ def _list_slot(node: list, part: str) -> int | None:
     return None
 
 
+def _words(node: list) -> bool:
+    return bool(node) and all(isinstance(el, str) for el in node)
+
+
 def _coerce(value: Any, old: Any, key: str, label: str, origin: str) -> Any:
+    if isinstance(old, list):  # a list of words, typed as one text: 计生星、法纪星
+        words = [w.strip() for w in str(value).replace(",", "、").replace("，", "、").split("、") if w.strip()]
+        if not words:
+            raise SchemeError(f"{origin}参数 {key}({label})的值“{value}”须为用顿号分隔的名称")
+        return words
     if isinstance(old, bool):
         text = str(value).strip().lower()
         if text in ("是", "true", "1", "yes"):

@@ -1,0 +1,191 @@
+"""双十星: the demo town, the consolidation of 评星表 workbooks (organisations and members) and bad input."""
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from xlsx_addin import load_scheme, score_unit
+from xlsx_addin.consolidate import Settings, consolidate
+from xlsx_addin.consolidate.writer import write_summary
+from xlsx_addin.demo import generate_county
+from xlsx_addin.star_demo import generate_town
+from xlsx_addin.templates.stars_book import MEMBER_HEADERS, build_star_workbook, member_inputs
+
+ORG = load_scheme("double_ten_star")
+MEMBER = load_scheme("double_ten_star_member")
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_demo_town_is_realistic_and_every_input_scores():
+    town = generate_town(24, ORG, 2026)
+    assert town == generate_town(24, ORG, 2026) and town != generate_town(24, ORG, 7)
+    types = Counter(b.values["org_type"] for b in town)
+    assert {"镇党委", "农村", "社区", "机关", "学校", "事业单位", "企业", "社会组织"} <= set(types)
+    assert all(10 <= len(b.members) <= 60 and b.values["member_count"] == len(b.members) for b in town)
+    assert sum(b.values["target_rank_bottom"] == "是" for b in town) == 5  # bottom 3 villages + 2 offices
+    levels, member_levels = Counter(), Counter()
+    for b in town:
+        levels[score_unit(ORG, b.values).level] += 1
+        for m in b.members:
+            member_levels[score_unit(MEMBER, member_inputs(b.values, m, b.member_star_names, MEMBER)).level] += 1
+    assert len(levels) >= 3 and any(k <= 7 for k in levels)  # some branches for 整顿
+    assert 0.6 < member_levels[10] / sum(member_levels.values()) < 0.95
+    assert [rel for rel, _ in generate_county(5, ORG, 1)] == [b.rel for b in generate_town(5, ORG, 1)]
+
+
+def _town(tmp_path: Path, n: int = 4, members: int = 6) -> tuple[Path, list]:
+    town = generate_town(n, ORG, 11)
+    folder = tmp_path / "in"
+    for b in town:
+        b.members = b.members[:members]
+        b.values["member_count"] = max(b.values["member_count"], members)
+        path = folder / b.rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        build_star_workbook(path, ORG, b.values, b.members, b.member_star_names)
+    return folder, town
+
+
+@pytest.mark.slow
+def test_consolidation_rates_organisations_and_members_like_the_engine(tmp_path):
+    folder, town = _town(tmp_path)
+    c = consolidate(Settings(input_dir=folder, scheme_source="double_ten_star"))
+    assert [p for p in c.problems if p.severity == "错误"] == []
+    assert len(c.units) == len(town) and len(c.members) == sum(len(b.members) for b in town)
+    by_name = {u.result.org_name: u.result for u in c.units}
+    for b in town:
+        want = score_unit(ORG, b.values)
+        got = by_name[b.values["org_name"]]
+        assert (got.level, got.stars, got.reasons, got.rectify, got.privileged) == \
+               (want.level, want.stars, want.reasons, want.rectify, want.privileged)
+    rated = {(u.result.org_name, u.result.star_detail.member_name): u.result for u in c.members}
+    for b in town:
+        for m in b.members:
+            want = score_unit(MEMBER, member_inputs(b.values, m, b.member_star_names, MEMBER))
+            got = rated[(b.values["org_name"], m["member_name"])]
+            assert (got.level_name, got.stars, got.reasons) == (want.level_name, want.stars, want.reasons)
+
+    out = tmp_path / "汇总.xlsx"
+    write_summary(c, out)
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames[:6] == ["一览表", "党员星级", "整顿处置名单", "优先名单", "统计", "问题清单"]
+    members_sheet = list(wb["党员星级"].values)
+    assert len(members_sheet) == 1 + len(c.members)
+    rect = list(wb["整顿处置名单"].values)[1:]
+    assert len(rect) == sum(u.result.rectify for u in c.units) + sum(u.result.rectify for u in c.members)
+    stats = list(wb["统计"].values)
+    town_row = next(r for r in stats if r[1] == "合计")
+    tens = sum(u.result.level == 10 for u in c.members)
+    assert town_row[2] == len(c.members) and town_row[3] == tens
+    assert town_row[3 + 11] == pytest.approx(tens / len(c.members)) and town_row[3 + 12] == 0.9
+    assert wb["统计"]._charts  # native charts
+    write_summary(c, out)
+    assert out.with_name("汇总.bak.xlsx").exists()  # the previous output kept
+
+
+@pytest.mark.slow
+def test_bad_files_and_cells_become_problems_and_sources_stay_untouched(tmp_path):
+    folder, town = _town(tmp_path, n=3, members=4)
+    b = town[0]
+    bad = dict(b.values)
+    votes = list(bad["star_votes_for"])
+    votes[3] = bad["star_votes_valid"][3] + 1  # votes for > valid on the 4th star
+    bad["star_votes_for"] = votes
+    members = [dict(m) for m in b.members]
+    members[1]["star_votes_for"] = [99] * 10  # more than the valid votes
+    members[2]["member_type"] = "退休党员"  # a type the scheme does not list
+    build_star_workbook(folder / b.rel, ORG, bad, members, b.member_star_names)
+    (folder / town[1].rel).with_name("损坏.xlsx").write_bytes(b"PK\x03\x04 broken")
+    from xlsx_addin.templates import build_unit_workbook
+
+    build_unit_workbook(folder / "五星.xlsx", load_scheme("five_star"), {"org_name": "某支部"})
+    before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.rglob("*.xlsx")}
+
+    c = consolidate(Settings(input_dir=folder, scheme_source="double_ten_star"))
+    errors = [p for p in c.problems if p.severity == "错误"]
+    org_problem = next(p for p in errors if p.file == b.rel and p.sheet == "党组织评星表")
+    assert "第4颗星" in org_problem.reason and "赞成票数" in org_problem.reason and org_problem.cell.startswith("E")
+    member_problems = [p for p in errors if p.file == b.rel and p.sheet == "党员评星表"]
+    assert len(member_problems) == 2
+    over = next(p for p in member_problems if members[1]["member_name"] in p.reason)
+    assert "超过有效票数" in over.reason and over.value == "99" and over.cell.startswith("C")
+    kind = next(p for p in member_problems if members[2]["member_name"] in p.reason)
+    assert "退休党员" in kind.reason and kind.cell.startswith("B")
+    assert any("损坏.xlsx" in p.file for p in errors)
+    assert any(p.file == "五星.xlsx" and "不是双十星评星表" in p.reason for p in errors)
+    # the branch with the refused star is not rated; its other members still are, the rest goes on
+    assert b.values["org_name"] not in {u.result.org_name for u in c.units}
+    assert sum(1 for u in c.members if u.result.org_name == b.values["org_name"]) == 2
+    assert len(c.units) == 2
+    after = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.rglob("*.xlsx")}
+    assert before == after
+
+
+@pytest.mark.slow
+def test_a_duplicate_file_drops_its_members_with_it(tmp_path):
+    folder, town = _town(tmp_path, n=2, members=3)
+    b = town[0]
+    copy = folder / "副本" / Path(b.rel).name
+    copy.parent.mkdir()
+    copy.write_bytes((folder / b.rel).read_bytes())
+    c = consolidate(Settings(input_dir=folder, scheme_source="double_ten_star"))
+    assert len(c.units) == 2
+    assert sum(1 for u in c.members if u.result.org_name == b.values["org_name"]) == 3
+    assert any("重复" in p.reason for p in c.problems)
+
+
+def test_member_table_headers_are_the_contract():
+    assert MEMBER_HEADERS[:2] == ["党员姓名", "党员类别"] and len(MEMBER_HEADERS) == 61
+
+
+@pytest.mark.slow
+def test_cli_demo_builds_and_consolidates_a_town(tmp_path):
+    out = tmp_path / "demo"
+    run = subprocess.run([sys.executable, "-m", "xlsx_addin", "demo", "--scheme", "double_ten_star", "--units", "5",
+                          "--out", str(out), "--quiet"], capture_output=True, text=True, cwd=ROOT, timeout=600)
+    assert run.returncode == 0, run.stderr
+    assert "评定党组织5个" in run.stdout and "十星级党员" in run.stdout
+    assert len(list((out / "评星表").rglob("*.xlsx"))) == 5
+    summary = out / "双十星汇总表.xlsx"
+    wb = openpyxl.load_workbook(summary)
+    assert len(list(wb["一览表"].values)) == 6
+    again = subprocess.run([sys.executable, "-m", "xlsx_addin", "consolidate", str(out / "评星表"), "--scheme",
+                            "double_ten_star", "--out", str(tmp_path / "x.xlsx")], capture_output=True, text=True,
+                           cwd=ROOT, timeout=600)
+    assert again.returncode == 0, again.stderr
+    assert "党员" in again.stdout
+
+
+@pytest.mark.slow
+def test_altered_workbooks_are_refused_with_a_reason(tmp_path):
+    folder, town = _town(tmp_path, n=3, members=3)
+    a, b, c3 = (folder / x.rel for x in town)
+    wb = openpyxl.load_workbook(a)  # a clerk renamed a column of the member table
+    ws = wb["党员评星表"]
+    head = int(ws.tables["member_table"].ref.split(":")[0][1:])
+    ws.cell(head, 3).value = "赞成票"
+    ws.tables["member_table"].tableColumns[2].name = "赞成票"
+    wb.save(a)
+    wb = openpyxl.load_workbook(b)  # a defined name deleted
+    del wb.defined_names["star_records"]
+    wb.save(b)
+    wb = openpyxl.load_workbook(c3)  # an Excel error value in a vote cell, and a text in a member's vote
+    sheet, ref = list(wb.defined_names["star_votes_for"].destinations)[0]
+    wb[sheet][ref.replace("$", "").split(":")[0]].value = "#N/A"
+    wb["党员评星表"].cell(head + 1, 4).value = "三十"
+    wb.save(c3)
+    c = consolidate(Settings(input_dir=folder, scheme_source="double_ten_star"))
+    by_file = {}
+    for p in c.problems:
+        by_file.setdefault(p.file, []).append(p)
+    ra, rb, rc = (by_file[x.rel] for x in town)
+    assert any("表头被改动" in p.reason for p in ra) and len([u for u in c.members if u.source_file.startswith(town[0].rel)]) == 0
+    assert any("缺少定义名称:star_records" in p.reason for p in rb)
+    assert any("Excel 错误值 #N/A" in p.reason and p.cell == "E13" for p in rc)
+    assert any("“三十”不是数字" in p.reason and p.cell == f"D{head + 1}" for p in rc)
+    assert {u.result.org_name for u in c.units} == {town[0].values["org_name"]}  # the renamed column hurts members only
