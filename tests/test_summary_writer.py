@@ -10,7 +10,6 @@ import random
 import re
 import shutil
 import subprocess
-import time
 import zipfile
 from pathlib import Path
 

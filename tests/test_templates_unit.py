@@ -4,7 +4,6 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import time
 import zipfile
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from xlsx_addin import load_scheme, score_unit
 from xlsx_addin.names import INPUTS, MASS_PREFIX
 from xlsx_addin.scheme import SCORED_SCHEMES as BUILTIN  # 双十星 has its own workbook (test_stars_workbook.py)
 from xlsx_addin.templates import build_unit_workbook, unit_filename
-from xlsx_addin.templates.unit import RESULT_NAMES, SHEET_BALLOT, SHEET_SELF, SHEET_SURVEY
+from xlsx_addin.templates.unit import RESULT_NAMES
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKBOOKS = ROOT / "workbooks"

@@ -109,7 +109,7 @@ def test_a_wrapper_for_every_function_of_udfs(modules):
     assert sorted(names) == sorted(udfs.__all__) and len(names) == len(udfs.__all__)
     for name in udfs.__all__:
         assert f'{name} = XLPy.CallUDF("udfs.star_rating", "{name}", Array(' in wrappers, name
-        assert f"ThisWorkbook, Application.Caller)" in wrappers
+        assert "ThisWorkbook, Application.Caller)" in wrappers
     assert '#Const App = "Microsoft Excel"' in wrappers  # the wrappers' #If App = … needs it
     # nothing else is called: XLPy is the only runtime entry point in the wrappers
     calls = set(re.findall(r"\b(XLPy\.\w+|[A-Z]\w+)\(", wrappers)) - set(udfs.__all__) - {"Array"}

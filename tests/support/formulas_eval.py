@@ -104,7 +104,6 @@ class FormulasBook:
         return out
 
     def values(self, names: Iterable[str], edits: Mapping[str, Any] | None = None) -> dict[str, Any]:
-        import schedula as sh
 
         inputs: dict[str, Any] = {cell: _empty(cell) for cell in self._blank}
         for name, value in (edits or {}).items():
