@@ -12,8 +12,6 @@ import os
 import re
 import time
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -29,6 +27,7 @@ from ..scheme.overrides import SCHEME_KEY, VERSION_KEY, apply_overrides, paramet
 from ..scoring import UnitResult, rectifies, score_unit
 from .ledger import read_previous_levels
 from .model import Consolidation, Problem, SetSummary, Settings, UnitRow
+from .pool import run_isolated
 
 NO_PARENT = "未填写上级党组织"
 ALL_SET = "全部"
@@ -122,19 +121,6 @@ def find_files(input_dir: Path, exclude: Iterable[Path] = ()) -> tuple[list[tupl
 
 
 # --- reading ---------------------------------------------------------------------------------------
-_TASK: Callable[[str, str], Any] | None = None  # a worker process's per-file task (set by _start_worker)
-
-
-def _start_worker(task: Callable[[str, str], Any]) -> None:
-    global _TASK
-    _TASK = task
-
-
-def _run_chunk(items: list[tuple[str, str]]) -> list[Any]:
-    assert _TASK is not None
-    return [_TASK(path, rel) for path, rel in items]
-
-
 def _cpus() -> int:
     if hasattr(os, "sched_getaffinity"):
         return len(os.sched_getaffinity(0)) or 1
@@ -142,7 +128,7 @@ def _cpus() -> int:
 
 
 def choose_workers(n_files: int, workers: int | None) -> int:
-    """The worker processes for n_files: as many as the CPUs allow with enough files for each; 1 = no pool."""
+    """The worker processes for n_files: as many as the CPUs allow with enough files for each; at least 1."""
     if workers is not None:
         return max(1, min(int(workers), max(1, n_files)))
     method = multiprocessing.get_start_method(allow_none=True) or multiprocessing.get_all_start_methods()[0]
@@ -152,39 +138,48 @@ def choose_workers(n_files: int, workers: int | None) -> int:
 
 def map_files(files: list[tuple[str, str]], task: Callable[[str, str], Any], workers: int | None = None,
               progress: Progress | None = None) -> list[Any]:
-    """task(path, rel) for every file, in order: in worker processes, chunk by chunk, when it pays; here otherwise.
+    """task(path, rel) for every file, in order, in isolated worker processes (consolidate/pool.py).
 
-    `task` must pickle (a module-level function or an object of one): each worker gets it once, at start.
+    Even one file is read in a worker: a file that crashes, exhausts memory or hangs gets
+    task.failed(path, rel, reason) and costs nothing else. `task` must pickle (a module-level function
+    or an object of one) and have a `failed` method. Only when no process can be started at all (a
+    sandbox) are the files read here.
     """
     n = len(files)
+    if n == 0:
+        return []
     w = choose_workers(n, workers)
+    size = max(1, min(64, math.ceil(n / (w * 6))))
+    tick = (lambda done: progress(done, n)) if progress is not None else None
+    try:
+        return run_isolated(files, task, w, size, progress=tick)
+    except (OSError, RuntimeError, ImportError):
+        pass  # no processes to be had: read here
     out: list[Any] = []
-
-    def tick() -> None:
+    for path, rel in files:
+        out.append(task(path, rel))
         if progress is not None:
             progress(len(out), n)
-
-    if w > 1:
-        size = max(1, min(64, math.ceil(n / (w * 6))))
-        chunks = [files[i:i + size] for i in range(0, n, size)]
-        try:
-            with ProcessPoolExecutor(max_workers=w, initializer=_start_worker, initargs=(task,)) as pool:
-                for results in pool.map(_run_chunk, chunks):
-                    out.extend(results)
-                    tick()
-            return out
-        except (BrokenProcessPool, OSError, RuntimeError):
-            pass  # no processes to be had (sandbox, frozen app): do the rest here
-    for path, rel in files[len(out):]:
-        out.append(task(path, rel))
-        tick()
     return out
+
+
+class FileReader:
+    """read_unit as an isolated task: a file whose reading crashed becomes a UnitFile with that problem."""
+
+    def __call__(self, path: str, rel: str) -> UnitFile:
+        return read_unit(path, rel)
+
+    @staticmethod
+    def failed(path: str, rel: str, reason: str) -> UnitFile:
+        unit = UnitFile(path=path, rel=rel)
+        unit.problem(reason)
+        return unit
 
 
 def read_files(files: list[tuple[str, str]], workers: int | None = None,
                progress: Progress | None = None) -> list[UnitFile]:
-    """Read every file, in order; process-parallel in chunks when it pays, serial otherwise."""
-    return map_files(files, read_unit, workers, progress)
+    """Read every file, in order, in isolated worker processes."""
+    return map_files(files, FileReader(), workers, progress)
 
 
 # --- one unit --------------------------------------------------------------------------------------
@@ -442,6 +437,11 @@ class UnitScorer:
             self.score(cand)
         _slim(unit)
         return problems, cands
+
+    @staticmethod
+    def failed(path: str, rel: str, reason: str) -> tuple[list[Problem], list[Candidate]]:
+        """What a file whose reading crashed or hung gives: one 问题清单 row, no unit."""
+        return [Problem(file=rel, reason=reason, severity=ERROR)], []
 
     def score(self, cand: Candidate) -> None:
         """Set cand.result (None when refused) and cand.findings."""
