@@ -511,3 +511,40 @@ def _read_raw_sheet(unit: UnitFile, wb) -> None:
         for i, v in enumerate(row[:-1]):
             if v == "scheme" and row[i + 1]:
                 unit.raw_scheme_id = str(row[i + 1]).strip()
+
+
+def sheet_rows(path: str | os.PathLike, sheet: str) -> list[list[Any]] | None:
+    """Every row of one sheet from A1 (an earlier summary's 一览表, 整改台账 …), read with the reader's bounds.
+
+    None when the workbook has no such sheet; Refused (Chinese reason) when it cannot be read safely.
+    """
+    data, _ = package.read_regular(os.fspath(path))
+    if file_format(os.fspath(path), data) != "ooxml":
+        raise Refused(_file_problem(data) or "不是 Excel 工作簿")
+    package.check_members(data)
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = package.check_directory(zf)
+        workbook_xml = _workbook_part(zf, infos)
+        if workbook_xml is None:
+            raise Refused("不是 Excel 工作簿(压缩包中没有工作簿内容)")
+        _, sheets = defined_names(workbook_xml)
+        if sheet not in sheets:
+            return None
+        part = infos.get(sheet_parts(zf, workbook_xml).get(sheet, ""))
+        if part is not None:
+            package.check_extent(package.read_member(zf, part, MAX_SHEET_BYTES), sheet)
+    except Refused:
+        raise
+    except Exception:  # noqa: BLE001 - damaged zip structures
+        raise Refused("文件已损坏(压缩包内容有误),无法读取") from None
+    from python_calamine import CalamineWorkbook
+
+    try:
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        try:
+            return [list(r) for r in wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)]
+        finally:
+            wb.close()
+    except Exception:  # noqa: BLE001 - python_calamine.XmlError and its relatives
+        raise Refused(f"工作表“{sheet}”的内容已损坏,无法读取") from None
