@@ -219,6 +219,9 @@ def _scores(name: str, raw: Any, scheme: Scheme, required: bool) -> list[float] 
         err = excel_error(cell)
         if err:
             raise InputError(f"{label}({name}):{where}为 Excel 错误值 {err},请先修正该单元格", name=name, value=cell)
+        if isinstance(cell, str) and cell.strip().endswith(("%", "％")):
+            raise InputError(f"{label}({name}):{where}的值“{quoted(cell)}”是百分数,得分应填写分值(如9),不是百分比,"
+                             "请改填分值", name=name, value=cell)
         score = parse_number(cell)
         if score is None:
             raise InputError(f"{label}({name}):{where}的值“{quoted(cell)}”不是数字", name=name, value=cell)

@@ -288,7 +288,7 @@ def file_format(path: str, data: bytes) -> str:
 
 def read_by_format(unit: UnitFile, data: bytes) -> None:
     """Pick the reader by the file's format; a format without one gets its reason (_file_problem)."""
-    kind = file_format(unit.path, data)
+    kind = file_format(unit.rel, data)  # rel: a member of a .zip has its own name, not the archive's
     reader = FORMAT_READERS.get(kind)
     if reader is None or (kind == "ole2" and _ENCRYPTED in data):
         unit.problem(_file_problem(data) or "不是有效的 Excel 工作簿(.xlsx/.xlsm),文件可能已损坏或扩展名被改过")

@@ -82,8 +82,16 @@ def shown_path(rel: str) -> str:
         rel.encode("utf-8")
         return rel
     except UnicodeEncodeError:
+        return os.sep.join(_shown_name(part) for part in rel.split(os.sep))
+
+
+def _shown_name(name: str) -> str:
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
         pass
-    raw = os.fsencode(rel)
+    raw = os.fsencode(name)
     for codec in ("gbk", "gb18030"):
         try:
             return raw.decode(codec)
