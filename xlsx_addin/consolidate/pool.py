@@ -24,6 +24,7 @@ WORKER_MEMORY = 2 * 2**30  # address space a worker may add to what it starts wi
 FILE_SECONDS = 30.0  # time limit per file, plus SECONDS_PER_MB of its size
 SECONDS_PER_MB = 1.0
 POLL = 0.5  # how often the parent looks at the clock while the workers are busy
+USE_PDEATHSIG = sys.platform.startswith("linux")  # else (and as well) a thread watches the parent
 
 
 def file_seconds(path: str) -> float:
@@ -51,6 +52,10 @@ def crash_reason(exitcode: int | None) -> str:
             "请在 Excel 中打开检查、删除多余的行列后另存再提交")
 
 
+MEMORY_REASON = ("文件过大或内容异常,读取时内存不足,该单位未参与评定;"
+                 "请在 Excel 中打开检查、删除多余的行列后另存再提交")
+
+
 def timeout_reason(seconds: float) -> str:
     return (f"文件读取超过{seconds:.0f}秒仍未完成(文件内容异常或过大),已停止读取,该单位未参与评定;"
             "请在 Excel 中打开检查后另存再提交")
@@ -59,7 +64,7 @@ def timeout_reason(seconds: float) -> str:
 # --- the worker side ---------------------------------------------------------------------------------
 def _die_with_parent(parent_pid: int) -> None:
     """The kernel kills this process when the parent dies (Linux); elsewhere a thread watches the parent."""
-    if sys.platform.startswith("linux"):
+    if USE_PDEATHSIG:
         try:
             import ctypes
 
@@ -110,6 +115,12 @@ def _quiet_stderr() -> None:
     """A native reader that aborts prints its own message and backtrace: not for the clerk's console."""
     os.environ["RUST_BACKTRACE"] = "0"
     try:
+        import faulthandler
+
+        faulthandler.disable()  # it may hold its own copy of stderr (pytest, PYTHONFAULTHANDLER)
+    except (ImportError, RuntimeError):
+        pass
+    try:
         null = os.open(os.devnull, os.O_WRONLY)
         os.dup2(null, 2)
         os.close(null)
@@ -133,7 +144,13 @@ def _worker_main(conn, task, slot, parent_pid: int, memory: int) -> None:
         for index, path, rel in chunk:
             slot[1] = time.monotonic()
             slot[0] = index
-            out.append(task(path, rel))
+            try:
+                out.append(task(path, rel))
+            except MemoryError:
+                out.append(task.failed(path, rel, MEMORY_REASON))
+            except Exception as exc:  # noqa: BLE001 - a task that raises costs its file alone, like a crash
+                out.append(task.failed(path, rel, f"读取时发生意外错误({type(exc).__name__}),该单位未参与评定;"
+                                                  "请在 Excel 中打开检查后另存再提交"))
         slot[0] = -1
         conn.send(out)
 
