@@ -49,7 +49,7 @@ CASE_NAMES = [
     "bool_in_item", "date_in_count", "error_in_votes", "percent_score_90", "percent_text_score",
     "org_name_50000_chars", "defined_name_twice", "defined_name_twice_other_case", "defined_name_twice_items",
     "defined_names_upper_case", "org_code_zero_width", "org_code_fullwidth_spaces", "duplicate_zip_member",
-    "duplicate_zip_member_case", "too_many_zip_members", "truncated_workbook_xml", "xml_external_entity",
+    "duplicate_zip_member_case", "too_many_zip_members", "duplicate_sheet_name", "duplicate_relationship_id", "truncated_workbook_xml", "xml_external_entity",
     "fifo_named_xlsx", "symlink_to_dev_zero", "symlink_to_dev_urandom", "symlink_dangling", "symlink_to_proc_file",
     "symlink_to_fifo", "socket_named_xlsx", "symlink_to_regular_file", "gbk_file_name", "zip_of_units",
     "zip_with_gbk_names", "zip_with_bad_members", "zip_good_member_beside_bad", "truncated_zip_archive",

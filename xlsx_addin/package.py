@@ -24,7 +24,7 @@ MAX_BYTES = 200 * 2**20  # a unit workbook is tens of KB; a town's summary a few
 MAX_SHEET_BYTES = 64 * 2**20  # one sheet's XML, unpacked (a unit's is under 100 KB)
 MAX_UNPACKED_BYTES = 256 * 2**20  # the whole package, unpacked (zip bombs)
 MAX_MEMBERS = 10_000  # parts in one package (a unit workbook has about 20)
-MAX_SHEET_CELLS = 4_000_000  # the rectangle python-calamine allocates (32 bytes a cell): 128 MB
+MAX_SHEET_CELLS = 8_000_000  # the rectangle python-calamine allocates (32 bytes a cell): 256 MB
 MAX_NAME_CELLS = 100_000  # cells one defined name may cover (a unit's largest, the 规则 table, has ~400)
 MAX_XML_PART = 16 * 2**20  # workbook.xml, relationships, styles: a few KB in any real file
 
@@ -220,7 +220,6 @@ class WorkbookInfo:
     duplicates: tuple[str, ...]  # names defined more than once at workbook level (any case)
 
 
-@functools.lru_cache(maxsize=64)  # one template's files share workbook.xml: parse each distinct text once
 def workbook_info(workbook_xml: bytes) -> WorkbookInfo:
     root = parse_xml(workbook_xml, "工作簿结构(workbook.xml)")
     sheets, names, dups = [], {}, []
@@ -241,10 +240,15 @@ def workbook_info(workbook_xml: bytes) -> WorkbookInfo:
                 dups.append(name)
                 continue
             names[key] = el.text or ""
+    seen: set[str] = set()
+    for name, _ in sheets:
+        if name.lower() in seen:  # Excel compares sheet names ignoring case: which one would a name mean?
+            raise Refused(f"工作簿中有两个同名工作表“{name}”(文件被改动过),无法确定使用哪一个,未读取;"
+                          "请在 Excel 中打开后另存再提交")
+        seen.add(name.lower())
     return WorkbookInfo(tuple(names.items()), tuple(sheets), tuple(dict.fromkeys(dups)))
 
 
-@functools.lru_cache(maxsize=64)
 def relationship_targets(rels_xml: bytes, base: str = "xl/") -> tuple[tuple[str, str], ...]:
     """(relationship id, part name) of a relationships part."""
     root = parse_xml(rels_xml, "工作簿关系(workbook.xml.rels)")
@@ -255,6 +259,8 @@ def relationship_targets(rels_xml: bytes, base: str = "xl/") -> tuple[tuple[str,
         rid, target = attr(el, "Id"), attr(el, "Target")
         if rid and target and attr(el, "TargetMode") != "External":
             out.append((rid, target.lstrip("/") if target.startswith("/") else base + target))
+    if len({rid for rid, _ in out}) != len(out):
+        raise Refused("工作簿关系中有重复的编号(文件被改动过),无法确定工作表的内容,未读取;请在 Excel 中打开后另存再提交")
     return tuple(out)
 
 
@@ -352,7 +358,21 @@ def sheet_extent(xml: bytes) -> tuple[int, int]:
     return rows, cols
 
 
+# The quick look that clears an ordinary sheet without walking its cells: every cell tag starts with its
+# r attribute (as Excel, WPS, XlsxWriter and openpyxl write it), no column of three or more letters
+# (AAA = 703 on) and no row number of five or more digits: at most 702 × 9,999 cells (< MAX_SHEET_CELLS).
+# Any other sheet is measured cell by cell. (What even that misses — tabs inside tags, cells without r —
+# is left to the worker's isolation: a crash costs that file alone.)
+_WIDE_OR_DEEP = re.compile(rb' r="(?:[A-Za-z]{3}|[A-Za-z]{0,2}\d{5})')
+
+
+def _ordinary(xml: bytes) -> bool:
+    return xml.count(b"<c ") == xml.count(b'<c r="') and _WIDE_OR_DEEP.search(xml) is None
+
+
 def check_extent(xml: bytes, sheet: str) -> None:
+    if _ordinary(xml):
+        return
     rows, cols = sheet_extent(xml)
     if rows * cols > MAX_SHEET_CELLS or rows > 1_048_576 or cols > 16_384:
         from xlsxwriter.utility import xl_col_to_name

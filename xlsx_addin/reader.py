@@ -397,12 +397,10 @@ register_format("ooxml", _read_ooxml)
 def _check_values(unit: UnitFile) -> None:
     """Cells no spreadsheet can hold (NaN, ±inf: calamine reads <v>NaN</v> as a float) refuse the file, cell named."""
     for name, value in unit.values.items():
-        if name.startswith(RESULT_PREFIX):
+        if name == RULES_TABLE or name.startswith(RESULT_PREFIX):  # only compared, never written or scored
             continue
-        cells = value if isinstance(value, list) else [value]
-        flat = [v for row in cells for v in (row if isinstance(row, list) else [row])]
-        for i, v in enumerate(flat):
-            if isinstance(v, float) and not math.isfinite(v):
+        for i, v in enumerate(value if isinstance(value, list) else (value,)):
+            if v.__class__ is float and not math.isfinite(v):
                 unit.problem(f"单元格的值“{_float_text(v)}”不是有效数字(非数值或无穷大,Excel 中不可能出现,文件被改动过),"
                              "该单位未参与评定;请在 Excel 中重新填写该单元格后另存再提交",
                              name=name, index=i if isinstance(value, list) else None, value=_float_text(v))
@@ -486,6 +484,11 @@ def _values(grid: tuple[list[list[Any]], int, int], ref: Ref, two_d: bool, error
     return [v for line in out for v in line]
 
 
+def _finite(rows: list[list[Any]]) -> list[list[Any]]:
+    """NaN/INF of a summary's 原始数据 as the texts they are (the engine refuses them for that row, by name)."""
+    return [[_float_text(v) if v.__class__ is float and not math.isfinite(v) else v for v in row] for row in rows]
+
+
 def _read_raw_sheet(unit: UnitFile, wb) -> None:
     """A town's summary workbook among the unit files: its 原始数据 rows are units, re-scored like unit files.
 
@@ -505,7 +508,7 @@ def _read_raw_sheet(unit: UnitFile, wb) -> None:
         if "org_name" in row:
             keys = ["" if v is None else str(v).strip() for v in row]
             data = [list(r) + [None] * (len(keys) - len(r)) for r in full[k + 1:]]
-            unit.raw_units = rawdata.from_rows(keys, data)
+            unit.raw_units = rawdata.from_rows(keys, _finite(data))
             break
     for row in full[:3]:  # the scheme id, when the sheet names it: a cell "scheme" followed by the id
         for i, v in enumerate(row[:-1]):

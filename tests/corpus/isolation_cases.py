@@ -223,6 +223,26 @@ def add_isolation_cases(dest: Path, scheme, values: Callable[[], dict[str, Any]]
     add(Case("truncated_workbook_xml", ["压缩结构/broken_workbook_xml.xlsx"], "workbook.xml cut short", False,
              reasons=(UNREADABLE,)))
 
+    def twin_sheet(parts: dict[str, bytes]) -> None:  # the first sheet renamed like the item sheet, in other case
+        sheet, _ = name_cells(parts, "item_scores")
+        first = re.search(r'<sheet name="([^"]*)"', _text(parts, "xl/workbook.xml")).group(1)
+        assert first != sheet
+        _workbook_xml(parts, lambda x: x.replace(f'<sheet name="{first}"', f'<sheet name="{sheet.upper()}"', 1))
+
+    edit("压缩结构/twin_sheets.xlsx", values(), twin_sheet)
+    add(Case("duplicate_sheet_name", ["压缩结构/twin_sheets.xlsx"], "two sheets of the same name", False,
+             reasons=(("同名工作表",),)))
+
+    def twin_rid(parts: dict[str, bytes]) -> None:
+        rels = _text(parts, "xl/_rels/workbook.xml.rels")
+        first = re.search(r"<Relationship [^>]*/>", rels).group(0)
+        other = re.sub(r'Target="[^"]*"', 'Target="worksheets/sheet1.xml"', first)
+        _put(parts, "xl/_rels/workbook.xml.rels", rels.replace("</Relationships>", other + "</Relationships>"))
+
+    edit("压缩结构/twin_rids.xlsx", values(), twin_rid)
+    add(Case("duplicate_relationship_id", ["压缩结构/twin_rids.xlsx"], "one relationship Id given twice", False,
+             reasons=(("重复的编号",),)))
+
     def external_entity(parts: dict[str, bytes]) -> None:
         xml = _text(parts, "xl/workbook.xml")
         xml = re.sub(r"(<\?xml[^>]*\?>\s*)", r'\1<!DOCTYPE workbook [<!ENTITY x SYSTEM "file:///etc/passwd">]>', xml, 1)
