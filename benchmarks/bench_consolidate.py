@@ -224,6 +224,10 @@ def compare(args) -> int:
                   f"(read+score {ra:.2f} / {rb:.2f} = {ra / rb:.3f}); new runs {_runs(new)}; old runs {_runs(old)}; "
                   f"load {_load(new + old)}", flush=True)
         report["sizes"][n] = entry
+    return _save(report, args)
+
+
+def _save(report: dict, args) -> int:
     if args.json:
         args.json.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0
@@ -287,9 +291,7 @@ def main() -> int:
               f"write {median_of(runs, 'split', 'write'):.2f}; peak RSS {median_of(runs, 'rss_mb'):.0f} MB; "
               f"speed-up {naive / best:.1f}x; load {_load(runs)}", flush=True)
         report["sizes"][n] = entry
-    if args.json:
-        args.json.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
-    return 0
+    return _save(report, args)
 
 
 if __name__ == "__main__":

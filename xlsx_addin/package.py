@@ -364,10 +364,11 @@ def sheet_extent(xml: bytes) -> tuple[int, int]:
 # Any other sheet is measured cell by cell. (What even that misses — tabs inside tags, cells without r —
 # is left to the worker's isolation: a crash costs that file alone.)
 _WIDE_OR_DEEP = re.compile(rb' r="(?:[A-Za-z]{3}|[A-Za-z]{0,2}\d{5})')
+_R_NOT_FIRST = re.compile(rb'<c (?!r=")')
 
 
 def _ordinary(xml: bytes) -> bool:
-    return xml.count(b"<c ") == xml.count(b'<c r="') and _WIDE_OR_DEEP.search(xml) is None
+    return _R_NOT_FIRST.search(xml) is None and _WIDE_OR_DEEP.search(xml) is None
 
 
 def check_extent(xml: bytes, sheet: str) -> None:

@@ -23,7 +23,7 @@ from . import package
 from .consolidate.model import Problem
 from .inputs import shown
 from .names import INPUTS, MASS_PREFIX, VOTE_PREFIX
-from .package import MAX_BYTES, MAX_NAME_CELLS, MAX_SHEET_BYTES, MAX_XML_PART, Refused
+from .package import MAX_BYTES, MAX_NAME_CELLS, MAX_SHEET_BYTES, MAX_XML_PART, Refused  # noqa: F401 (MAX_BYTES re-exported)
 
 RESULT_PREFIX = "result_"
 RULES_TABLE = "rules_table"
