@@ -156,6 +156,9 @@ def _worker_main(conn, task, slot, parent_pid: int, memory: int) -> None:
 
 
 # --- the parent side ---------------------------------------------------------------------------------
+IN_FLIGHT = 2  # chunks given to a worker at once: it starts the next while the parent takes the last one's results
+
+
 class _Worker:
     def __init__(self, ctx, task, memory: int):
         self.slot = ctx.RawArray("d", [-1.0, 0.0])  # index of the file being read, when it started
@@ -164,13 +167,10 @@ class _Worker:
                                 daemon=True, name="xlsx-addin-reader")
         self.proc.start()
         child.close()
-        self.chunk: list[int] | None = None
-        self.given = 0.0
+        self.chunks: collections.deque[list[int]] = collections.deque()  # given, results not yet back, in order
 
     def give(self, chunk: list[int], files: list[tuple[str, str]]) -> None:
-        self.slot[0] = -1.0
-        self.chunk = chunk
-        self.given = time.monotonic()
+        self.chunks.append(chunk)
         self.conn.send([(i, files[i][0], files[i][1]) for i in chunk])
 
     def stop(self) -> None:
@@ -202,31 +202,30 @@ def run_isolated(files: list[tuple[str, str]], task: Callable[[str, str], Any], 
     """
     n = len(files)
     results: list[Any] = [None] * n
-    finished = [False] * n
     queue = collections.deque(list(range(i, min(n, i + chunk_size))) for i in range(0, n, chunk_size))
     ctx = context()
     pool = [_Worker(ctx, task, memory) for _ in range(max(1, min(workers, len(queue) or 1)))]
     count = 0
     try:
-        while queue or any(w.chunk is not None for w in pool):
+        while queue or any(w.chunks for w in pool):
             for k, w in enumerate(pool):
-                if w.chunk is None and queue:
-                    if not w.proc.is_alive():
-                        w.kill()
-                        pool[k] = w = _Worker(ctx, task, memory)
+                if not w.chunks and queue and not w.proc.is_alive():
+                    w.kill()
+                    pool[k] = w = _Worker(ctx, task, memory)
+                while len(w.chunks) < IN_FLIGHT and queue:
                     w.give(queue.popleft(), files)
-            busy = [w for w in pool if w.chunk is not None]
+            busy = [w for w in pool if w.chunks]
             ready = set(wait([w.conn for w in busy] + [w.proc.sentinel for w in busy], timeout=POLL))
-            for k, w in enumerate(pool):
-                if w.chunk is None:
+            for w in pool:
+                if not w.chunks:
                     continue
                 if w.conn in ready or w.proc.sentinel in ready:
                     out = _receive(w)
                     if out is not None:
-                        for i, r in zip(w.chunk, out):
-                            results[i], finished[i] = r, True
-                        count += len(w.chunk)
-                        w.chunk = None
+                        chunk = w.chunks.popleft()
+                        for i, r in zip(chunk, out):
+                            results[i] = r
+                        count += len(chunk)
                         if progress is not None:
                             progress(count)
                         continue
@@ -243,9 +242,9 @@ def run_isolated(files: list[tuple[str, str]], task: Callable[[str, str], Any], 
                     reason = timeout_reason(limit)
                 culprit, rest = _blame(w)
                 w.kill()
+                w.chunks.clear()  # replaced when it is next given a chunk
                 if culprit is not None:
                     results[culprit] = task.failed(*files[culprit], reason)
-                    finished[culprit] = True
                     count += 1
                     if progress is not None:
                         progress(count)
@@ -253,7 +252,6 @@ def run_isolated(files: list[tuple[str, str]], task: Callable[[str, str], Any], 
                         queue.appendleft(rest)
                 else:  # died between files: read each of them alone, so the next death names its file
                     queue.extendleft([i] for i in reversed(rest))
-                w.chunk = None  # replaced when it is next given a chunk
     finally:
         for w in pool:
             if w.proc.is_alive():
@@ -271,11 +269,11 @@ def _receive(w: _Worker) -> list[Any] | None:
 
 
 def _blame(w: _Worker) -> tuple[int | None, list[int]]:
-    """(the file the worker was on, the other files of its chunk to read again)."""
-    chunk = w.chunk or []
+    """(the file the worker was on, the other files given to it, to read again)."""
+    given = [i for chunk in w.chunks for i in chunk]
     at = int(w.slot[0])
-    if at in chunk:
-        return at, [i for i in chunk if i != at]
-    if len(chunk) == 1:
-        return chunk[0], []
-    return None, chunk
+    if at in given:
+        return at, [i for i in given if i != at]
+    if len(given) == 1:
+        return given[0], []
+    return None, given
