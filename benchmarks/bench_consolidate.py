@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
+ROOT = Path(os.environ.get("XLSX_ADDIN_BENCH_SRC") or HERE.parent)  # --baseline-src measures another tree
 CACHE = HERE / ".cache"
 sys.path.insert(0, str(ROOT))
 
@@ -49,7 +49,8 @@ def measure_consolidate(input_dir: Path, scheme: str, workers: int, out: Path) -
     return {"e2e": t2 - t0, "consolidate": t1 - t0, "write": t2 - t1, "import": t_import,
             "split": dict(c.seconds), "files": c.files_seen, "rated": c.files_rated,
             "problems": len(c.problems), "out_bytes": out.stat().st_size,
-            "rss_mb": _maxrss_mb(resource.RUSAGE_SELF), "rss_children_mb": _maxrss_mb(resource.RUSAGE_CHILDREN)}
+            "rss_mb": _maxrss_mb(resource.RUSAGE_SELF), "rss_children_mb": _maxrss_mb(resource.RUSAGE_CHILDREN),
+            "src": str(Path(sys.modules["xlsx_addin"].__file__).parent.parent)}
 
 
 def _naive_read(path: Path, wanted: set[str]) -> dict:
@@ -145,14 +146,15 @@ def county_dir(n: int, scheme: str, seed: int, rebuild: bool = False) -> Path:
 
 
 # --- the driver ----------------------------------------------------------------------------
-def run_child(kind: str, input_dir: Path, scheme: str, workers: int) -> dict:
+def run_child(kind: str, input_dir: Path, scheme: str, workers: int, src: Path | None = None) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "汇总表.xlsx"
         cmd = [sys.executable, str(Path(__file__).resolve()), "--measure", kind, "--dir", str(input_dir),
                "--scheme", scheme, "--workers", str(workers), "--out", str(out)]
+        env = dict(os.environ, XLSX_ADDIN_BENCH_SRC=str(src)) if src is not None else None
         load = os.getloadavg()[0]
         t0 = time.perf_counter()
-        proc = subprocess.run(cmd, capture_output=True, text=True, encoding="utf-8")
+        proc = subprocess.run(cmd, capture_output=True, text=True, encoding="utf-8", env=env)
         wall = time.perf_counter() - t0
     if proc.returncode != 0:
         raise SystemExit(f"measurement failed: {' '.join(cmd)}\n{proc.stderr}")
@@ -203,6 +205,34 @@ def machine_notes() -> dict:
             "cpu": cpu, "python": platform.python_version(), "platform": platform.platform(), "packages": versions}
 
 
+def compare(args) -> int:
+    """New (this tree) against a baseline tree, runs interleaved: new, old, new, old … (fresh process each)."""
+    report = {"machine": machine_notes(), "command": " ".join([Path(sys.executable).name] + sys.argv), "sizes": {}}
+    for n in args.sizes:
+        input_dir = county_dir(n, args.scheme, args.seed, args.rebuild)
+        entry: dict = {}
+        for w in args.workers:
+            new, old = [], []
+            for _ in range(args.runs):
+                new.append(run_child("consolidate", input_dir, args.scheme, w))
+                old.append(run_child("consolidate", input_dir, args.scheme, w, args.baseline_src.resolve()))
+            assert old[0]["src"] != new[0]["src"], "the baseline tree was not the one imported"
+            entry[f"workers={w}"] = {"new": new, "old": old}
+            a, b = median_of(new, "e2e"), median_of(old, "e2e")
+            ra, rb = median_of(new, "split", "read"), median_of(old, "split", "read")
+            print(f"n={n:>5} workers={w}: e2e median new {a:.2f} s / old {b:.2f} s = {a / b:.3f} "
+                  f"(read+score {ra:.2f} / {rb:.2f} = {ra / rb:.3f}); new runs {_runs(new)}; old runs {_runs(old)}; "
+                  f"load {_load(new + old)}", flush=True)
+        report["sizes"][n] = entry
+    return _save(report, args)
+
+
+def _save(report: dict, args) -> int:
+    if args.json:
+        args.json.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--sizes", type=int, nargs="+", default=[1000, 2000, 4000])
@@ -215,6 +245,9 @@ def main() -> int:
     p.add_argument("--seed", type=int, default=2026)
     p.add_argument("--rebuild", action="store_true", help="regenerate the cached counties (after a template change)")
     p.add_argument("--json", type=Path, default=None, help="write every measurement here")
+    p.add_argument("--baseline-src", type=Path, default=None,
+                   help="another source tree (e.g. `git archive <commit> | tar -x -C DIR`): measured interleaved "
+                        "with this one, same files, same minutes; the ratio new/old is printed")
     p.add_argument("--measure", choices=("consolidate", "naive"), help=argparse.SUPPRESS)
     p.add_argument("--dir", type=Path, help=argparse.SUPPRESS)
     p.add_argument("--out", type=Path, help=argparse.SUPPRESS)
@@ -228,6 +261,8 @@ def main() -> int:
         print(json.dumps(result, ensure_ascii=False))
         return 0
 
+    if args.baseline_src:
+        return compare(args)
     notes = machine_notes()
     print(f"# machine: nproc={notes['nproc']} cpu={notes['cpu']!r} python={notes['python']} {notes['packages']}")
     report = {"machine": notes, "command": " ".join([Path(sys.executable).name] + sys.argv), "sizes": {}}
@@ -256,9 +291,7 @@ def main() -> int:
               f"write {median_of(runs, 'split', 'write'):.2f}; peak RSS {median_of(runs, 'rss_mb'):.0f} MB; "
               f"speed-up {naive / best:.1f}x; load {_load(runs)}", flush=True)
         report["sizes"][n] = entry
-    if args.json:
-        args.json.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
-    return 0
+    return _save(report, args)
 
 
 if __name__ == "__main__":

@@ -337,10 +337,14 @@ def test_reader_offsets_quoting_and_broken_names(tmp_path):
 
 
 def test_defined_names_skip_local_and_excel_names():
-    xml = ('<x:workbook><x:sheets><x:sheet name="A&amp;B" sheetId="1"/></x:sheets><x:definedNames>'
+    xml = ('<x:workbook xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheets><x:sheet name="A&amp;B" sheetId="1"/></x:sheets><x:definedNames>'
            '<x:definedName name="_xlnm.Print_Area" localSheetId="0">\'A&amp;B\'!$A$1:$B$2</x:definedName>'
            '<x:definedName localSheetId="0" name="org_code">\'A&amp;B\'!$C$3</x:definedName>'
            '<x:definedName name="org_name" hidden="1">\'A&amp;B\'!$C$2</x:definedName>'
            '<x:definedName name="org_name">\'A&amp;B\'!$Z$9</x:definedName></x:definedNames></x:workbook>')
     names, sheets = defined_names(xml)
     assert sheets == ["A&B"] and names == {"org_name": "'A&B'!$C$2"}
+    # a name given twice is never read first-wins: the reader refuses the file (package.workbook_info)
+    from xlsx_addin.package import workbook_info
+
+    assert workbook_info(xml.encode()).duplicates == ("org_name",)

@@ -21,7 +21,7 @@ SCHEME = load_scheme("five_star")
 
 
 def _workbook_xml(target: str, extra: str = "") -> str:
-    return ('<workbook><sheets><sheet name="自评表" sheetId="1" r:id="rId1"/><sheet name="规则" sheetId="2" r:id="rId2"/>'
+    return ('<workbook xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="自评表" sheetId="1" r:id="rId1"/><sheet name="规则" sheetId="2" r:id="rId2"/>'
             f'</sheets><definedNames><definedName name="org_name">{target}</definedName>{extra}</definedNames></workbook>')
 
 

@@ -114,7 +114,50 @@ def _rules(args) -> int:
     return 0
 
 
+# --- never a traceback for a clerk (issue 12): not from an exception, a destructor or the exit flush ---
+_LOG = "xlsx-addin-error.log"
+
+
+def _log(text: str) -> Path | None:
+    """Append text to the log for the IT person; None when even that cannot be written (disk full)."""
+    log = Path(tempfile.gettempdir()) / _LOG
+    try:
+        with open(log, "a", encoding="utf-8") as f:
+            f.write(text + "\n")
+        return log
+    except OSError:
+        return None
+
+
+def _unraisable(hook_args) -> None:  # "Exception ignored in …" (a destructor, a closing file): logged only
+    _log("".join(traceback.format_exception(hook_args.exc_type, hook_args.exc_value, hook_args.exc_traceback)))
+
+
+def _flush_quietly() -> None:
+    """Flush stdout/stderr now; a full disk or a closed pipe must not print "Exception ignored" at exit."""
+    import os
+
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            try:
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, stream.fileno())
+                os.close(devnull)
+            except (OSError, ValueError):
+                pass
+
+
 def main(argv: list[str] | None = None) -> int:
+    sys.unraisablehook = _unraisable
+    try:
+        return _main(argv)
+    finally:
+        _flush_quietly()
+
+
+def _main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.reconfigure(encoding="utf-8")  # Windows consoles default to a legacy code page
@@ -134,9 +177,9 @@ def main(argv: list[str] | None = None) -> int:
         print("已中断,未写出不完整的文件。", file=sys.stderr)
         return 130
     except Exception:  # never a traceback for a clerk: keep it in a log for the IT person
-        log = Path(tempfile.gettempdir()) / "xlsx-addin-error.log"
-        log.write_text(traceback.format_exc(), encoding="utf-8")
-        print(f"程序内部错误,详细信息已写入 {log},请发给技术支持人员。", file=sys.stderr)
+        log = _log(traceback.format_exc())
+        where = f",详细信息已写入 {log}" if log else ""
+        print(f"程序内部错误{where},请发给技术支持人员。", file=sys.stderr)
         return 1
 
 

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
@@ -13,6 +15,8 @@ from .scheme.overrides import parse_number
 EXCEL_ERRORS = ("#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NUM!", "#NAME?", "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA")
 _TOL = 1e-9
 MAX_MAGNITUDE = 1e7  # no count, month or score of a unit comes near this: a typing slip, not data
+MAX_TEXT = 200  # characters of a name, code or type (the longest real 党组织名称 is under 60)
+_INVISIBLE = re.compile(r"[\u0000-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 
 
 @dataclass
@@ -37,6 +41,15 @@ def is_blank(value: Any) -> bool:
     if isinstance(value, float) and math.isnan(value):
         return True
     return isinstance(value, str) and not value.strip()
+
+
+def key_text(value: Any) -> str:
+    """A name or code as compared for dedupe: NFKC (full-width → half-width), zero-width and control
+    characters removed, runs of spaces made one, ends trimmed. The original text is what is shown."""
+    if is_blank(value):
+        return ""
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", shown(value)))
+    return " ".join(text.split())
 
 
 def excel_error(value: Any) -> str | None:
@@ -128,9 +141,13 @@ def _normalise_one(spec: InputName, value: Any, scheme: Scheme) -> Any:
         raise InputError(f"{describe(name, scheme)}为 Excel 错误值 {excel_error(value)},请先修正该单元格",
                          name=name, value=value)
     if spec.kind == "text":
-        if is_blank(value):
+        if is_blank(value) or not key_text(value):
             return None
-        return shown(value).strip()
+        text = shown(value).strip()
+        if len(text) > MAX_TEXT:
+            raise refuse(name, value, f"过长({len(text):,}个字符,最多{MAX_TEXT}个),不像{INPUTS[name].label},"
+                         "请核对该单元格", scheme)
+        return text
     if spec.kind == "count":
         if is_blank(value):
             return None if name in ("member_count", "members_present", "masses_present") else 0
@@ -202,6 +219,9 @@ def _scores(name: str, raw: Any, scheme: Scheme, required: bool) -> list[float] 
         err = excel_error(cell)
         if err:
             raise InputError(f"{label}({name}):{where}为 Excel 错误值 {err},请先修正该单元格", name=name, value=cell)
+        if isinstance(cell, str) and cell.strip().endswith(("%", "％")):
+            raise InputError(f"{label}({name}):{where}的值“{quoted(cell)}”是百分数,得分应填写分值(如9),不是百分比,"
+                             "请改填分值", name=name, value=cell)
         score = parse_number(cell)
         if score is None:
             raise InputError(f"{label}({name}):{where}的值“{quoted(cell)}”不是数字", name=name, value=cell)

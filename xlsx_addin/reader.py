@@ -7,8 +7,9 @@ or external link is ever run. Every failure becomes a Chinese :class:`Problem`, 
 from __future__ import annotations
 
 import functools
-import html
+import contextvars
 import io
+import math
 import os
 import posixpath
 import re
@@ -18,25 +19,23 @@ import zlib
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from defusedxml import ElementTree as _ET
 from xlsxwriter.utility import xl_col_to_name
 
+from . import package
 from .consolidate.model import Problem
 from .inputs import shown
 from .names import INPUTS, MASS_PREFIX, STAR_INPUTS, VOTE_PREFIX
+from .package import (MAX_BYTES, MAX_NAME_CELLS, MAX_SHEET_BYTES, MAX_UNPACKED_BYTES, MAX_XML_PART,  # noqa: F401
+                      Refused)  # (MAX_BYTES, MAX_UNPACKED_BYTES re-exported)
 
 RESULT_PREFIX = "result_"
 RULES_TABLE = "rules_table"
 SCHEME_ID = "scheme_id"
 TEMPLATE_VERSION = "template_version"
 SPECIAL = (RULES_TABLE, SCHEME_ID, TEMPLATE_VERSION)
-MAX_BYTES = 200 * 2**20  # a unit workbook is tens of KB; a town's summary a few MB
-MAX_SHEET_BYTES = 64 * 2**20  # one sheet's XML, unpacked (a unit's is under 100 KB)
-MAX_UNPACKED_BYTES = 256 * 2**20  # the whole package, unpacked (zip bombs)
 RAW_SHEET = "原始数据"  # a summary workbook's raw-inputs sheet (consolidate/rawdata.py)
 
-_NAME_RE = re.compile(r"<(?:\w+:)?definedName\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?definedName>)", re.S)
-_ATTR_RE = re.compile(r'([\w:]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
-_SHEET_RE = re.compile(r"<(?:\w+:)?sheet\b([^>]*?)/?>")
 _REF_RE = re.compile(
     r"^(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Za-z]{1,3})\$?(\d+)(?::\$?([A-Za-z]{1,3})\$?(\d+))?$")
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
@@ -52,7 +51,6 @@ def wanted(name: str) -> bool:
 # the member table (an Excel table, found by its table name) and the member scheme's 规则 table.
 TWO_D = {RULES_TABLE, "member_table", "member_rules_table"}
 STAR_NAMES = set(STAR_INPUTS) | {"member_table", "member_star_names", "member_rules_table", "member_scheme_id"}
-_TABLE_RE = re.compile(r"<(?:\w+:)?table\b([^>]*)>")
 
 
 def table_names(zf: zipfile.ZipFile, parts: dict[str, str]) -> dict[str, str]:
@@ -66,17 +64,22 @@ def table_names(zf: zipfile.ZipFile, parts: dict[str, str]) -> dict[str, str]:
         rels = f"{folder}/_rels/{leaf}.rels"
         if rels not in files:
             continue
-        text = zf.read(rels).decode("utf-8", "replace")
-        for m in re.finditer(r"<(?:\w+:)?Relationship\b([^>]*?)/?>", text):
-            if not (_attr(m.group(1), "Type") or "").endswith("/table"):
+        try:
+            root = _ET.fromstring(package.read_member(zf, zf.getinfo(rels), MAX_XML_PART))
+        except Exception:  # noqa: BLE001 - a damaged part: the table is simply not a name
+            continue
+        for rel in root:
+            if not rel.get("Type", "").endswith("/table"):
                 continue
-            target = _attr(m.group(1), "Target") or ""
+            target = rel.get("Target", "")
             target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
             if target not in files:
                 continue
-            with zf.open(target) as f:  # the table's attributes open the part: never inflate it whole
-                head = _TABLE_RE.search(f.read(4096).decode("utf-8", "replace"))
-            name, ref = (_attr(head.group(1), "name"), _attr(head.group(1), "ref")) if head else (None, None)
+            try:
+                head = _ET.fromstring(package.read_member(zf, zf.getinfo(target), MAX_XML_PART))
+            except Exception:  # noqa: BLE001
+                continue
+            name, ref = head.get("name"), head.get("ref")
             corners = re.fullmatch(r"([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)", ref or "")
             if name and corners:
                 c1, r1, c2, r2 = corners.groups()
@@ -138,14 +141,18 @@ def parse_ref(text: str) -> Ref | None:
     return Ref(sheet, min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2))
 
 
-def defined_names(workbook_xml: str) -> tuple[dict[str, str], list[str]]:
-    """Workbook-level defined names (name → formula text) and the sheet names, in order.
+def _bytes(text: str | bytes) -> bytes:
+    return text.encode("utf-8") if isinstance(text, str) else text
 
-    Sheet-local names (localSheetId) and Excel's own _xlnm.* names are left out; the first of
-    a name defined twice wins.
+
+def defined_names(workbook_xml: str | bytes) -> tuple[dict[str, str], list[str]]:
+    """Workbook-level defined names (lower-cased name → formula text) and the sheet names, in order.
+
+    Names are matched as Excel matches them, case-insensitively; sheet-local names (localSheetId) and
+    Excel's own _xlnm.* names are left out. Refused for unsafe or damaged XML.
     """
-    names, sheets = _parse_once(_parse_workbook, workbook_xml)
-    return dict(names), list(sheets)
+    info = _parse_once(_parse_workbook, _bytes(workbook_xml))
+    return dict(info.names), [name for name, _ in info.sheets]
 
 
 # Files made from one template carry the same workbook.xml (and relationships): parse each distinct
@@ -153,7 +160,7 @@ def defined_names(workbook_xml: str) -> tuple[dict[str, str], list[str]]:
 CACHED_PART_CHARS = 1 << 18  # larger texts (never a template's) are parsed without being kept
 
 
-def _parse_once(parse, *texts: str):
+def _parse_once(parse, *texts: bytes):
     """parse(*texts) through its cache; texts too large to keep bypass it."""
     if sum(map(len, texts)) > CACHED_PART_CHARS:
         return parse.__wrapped__(*texts)
@@ -161,70 +168,28 @@ def _parse_once(parse, *texts: str):
 
 
 @functools.lru_cache(maxsize=64)
-def _parse_workbook(workbook_xml: str) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
-    sheets = []
-    for m in _SHEET_RE.finditer(workbook_xml):
-        name = _attr(m.group(1), "name")
-        if name is not None:
-            sheets.append(name)
-    names: dict[str, str] = {}
-    for m in _NAME_RE.finditer(workbook_xml):
-        attrs = m.group(1)
-        if "localSheetId" in attrs:
-            continue
-        name = _attr(attrs, "name")
-        if not name or name[:6].lower() == "_xlnm.":
-            continue
-        text = m.group(2) or ""
-        names.setdefault(name, html.unescape(text) if "&" in text else text)
-    return tuple(names.items()), tuple(sheets)
+def _parse_workbook(workbook_xml: bytes) -> package.WorkbookInfo:
+    return package.workbook_info(workbook_xml)
 
 
-def sheet_parts(zf: zipfile.ZipFile, workbook_xml: str) -> dict[str, str]:
+def sheet_parts(zf: zipfile.ZipFile, workbook_xml: str | bytes) -> dict[str, str]:
     """Sheet name → its part in the package (xl/worksheets/sheet1.xml), by the workbook's relationships."""
     try:
-        rels = zf.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+        info = zf.getinfo("xl/_rels/workbook.xml.rels")
     except KeyError:
         return {}
-    return dict(_parse_once(_parse_sheet_parts, rels, workbook_xml))
+    rels = package.read_member(zf, info, MAX_XML_PART)
+    return dict(_parse_once(_parse_sheet_parts, rels, _bytes(workbook_xml)))
 
 
 @functools.lru_cache(maxsize=64)  # keyed by both whole texts, like _parse_workbook
-def _parse_sheet_parts(rels: str, workbook_xml: str) -> tuple[tuple[str, str], ...]:
-    targets = {}
-    for m in re.finditer(r"<(?:\w+:)?Relationship\b([^>]*?)/?>", rels):
-        rid, target = _attr(m.group(1), "Id"), _attr(m.group(1), "Target")
-        if rid and target:
-            targets[rid] = target.lstrip("/") if target.startswith("/") else "xl/" + target
-    out = {}
-    for m in _SHEET_RE.finditer(workbook_xml):
-        name, rid = _attr(m.group(1), "name"), _attr(m.group(1), "id")
-        if name is not None and rid in targets:
-            out[name] = targets[rid]
-    return tuple(out.items())
+def _parse_sheet_parts(rels: bytes, workbook_xml: bytes) -> tuple[tuple[str, str], ...]:
+    targets = dict(package.relationship_targets(rels))
+    info = _parse_once(_parse_workbook, workbook_xml)
+    return tuple((name, targets[rid]) for name, rid in info.sheets if rid in targets)
 
 
-_ERROR_CELL_RE = re.compile(rb'<(?:\w+:)?c\b(?=[^>]*\bt="e")[^>]*\br="([A-Z]+\d+)"[^>]*>(.*?)</(?:\w+:)?c>', re.S)
-_V_RE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
-
-
-def error_cells(xml: bytes) -> dict[str, str]:
-    """A1 → Excel error value (#N/A …) of the cells of a sheet part that hold one (calamine shows them blank)."""
-    if b't="e"' not in xml:
-        return {}
-    out = {}
-    for m in _ERROR_CELL_RE.finditer(xml):
-        v = _V_RE.search(m.group(2))
-        out[m.group(1).decode()] = html.unescape(v.group(1).decode("utf-8", "replace")) if v else "#VALUE!"
-    return out
-
-
-def _attr(attrs: str, key: str) -> str | None:
-    for k, a, b in _ATTR_RE.findall(attrs):
-        if k == key or k.endswith(":" + key):
-            value = a or b
-            return html.unescape(value) if "&" in value else value
-    return None
+error_cells = package.error_cells
 
 
 @dataclass
@@ -301,83 +266,112 @@ def _file_problem(data: bytes) -> str | None:
     return "不是有效的 Excel 工作簿(.xlsx/.xlsm),文件可能已损坏或扩展名被改过"
 
 
-def _workbook_part(zf: zipfile.ZipFile) -> str | None:
-    try:
-        return zf.read("xl/workbook.xml").decode("utf-8", "replace")
-    except KeyError:
-        pass
-    try:  # a package whose workbook part has another name: follow the root relationship
-        rels = zf.read("_rels/.rels").decode("utf-8", "replace")
-    except KeyError:
-        return None
-    m = re.search(r'Target="/?([^"]*)"[^>]*Type="[^"]*/officeDocument"', rels) or \
-        re.search(r'Type="[^"]*/officeDocument"[^>]*Target="/?([^"]*)"', rels)
-    if not m:
-        return None
-    try:
-        return zf.read(m.group(1)).decode("utf-8", "replace")
-    except KeyError:
-        return None
+def _workbook_part(zf: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo]) -> bytes | None:
+    info = infos.get("xl/workbook.xml")
+    if info is None:  # a package whose workbook part has another name: follow the root relationship
+        rels = infos.get("_rels/.rels")
+        if rels is None:
+            return None
+        target = package.office_document(package.read_member(zf, rels, MAX_XML_PART))
+        info = infos.get(target) if target else None
+        if info is None:
+            return None
+    return package.read_member(zf, info, MAX_XML_PART)
 
 
 def read_unit(path: str | os.PathLike, rel: str | None = None, *, want: Callable[[str], bool] = wanted,
               tables: frozenset[str] = frozenset({RULES_TABLE})) -> UnitFile:
-    """Read one workbook; never raises (an unexpected failure becomes a Problem too).
+    """Read one workbook file; never raises (an unexpected failure becomes a Problem too).
 
     `want` picks the defined names to read (default: a unit workbook's); `tables` are read as rows (2-D)."""
     path = os.fspath(path)
     unit = UnitFile(path=path, rel=rel if rel is not None else path)
     try:
-        _read(unit, want, tables)
+        data, unit.mtime = package.read_regular(path)
+    except Refused as why:
+        unit.problem(str(why))
+        return unit
+    return read_unit_data(unit, data, want=want, tables=tables)
+
+
+def read_unit_data(unit: UnitFile, data: bytes, *, want: Callable[[str], bool] = wanted,
+                   tables: frozenset[str] = frozenset({RULES_TABLE})) -> UnitFile:
+    """Read a workbook from its bytes (a file, or a member of a .zip archive) into `unit`; never raises."""
+    try:
+        _WANT.set((want, tables))
+        read_by_format(unit, data)
+    except Refused as why:
+        unit.values.clear()
+        unit.problem(str(why))
+        unit.problems[-1].sheet, unit.problems[-1].cell = why.sheet, why.cell
+    except MemoryError:
+        unit.values.clear()
+        unit.problem("文件过大或内容异常,读取时内存不足,未读取;请在 Excel 中打开检查、删除多余的行列后另存再提交")
     except (zipfile.BadZipFile, zlib.error, EOFError, zipfile.LargeZipFile, NotImplementedError, ValueError, OSError,
             struct.error):  # what zipfile raises on damaged headers, offsets and streams
         unit.values.clear()
         unit.problem("文件已损坏(压缩包内容有误,可能未传输完整),无法读取;请重新提交")
     except Exception as exc:  # noqa: BLE001 - a bad file must never stop a county's consolidation
         unit.values.clear()
-        unit.problem(f"读取文件时发生意外错误({type(exc).__name__}:{exc}),请在 Excel 中打开检查后另存再提交")
+        unit.problem(f"读取文件时发生意外错误({type(exc).__name__}),请在 Excel 中打开检查后另存再提交")
     return unit
 
 
-def _read(unit: UnitFile, want: Callable[[str], bool] = wanted, tables: frozenset[str] = frozenset({RULES_TABLE})) -> None:
-    try:
-        with open(unit.path, "rb") as f:
-            st = os.fstat(f.fileno())
-            unit.mtime = st.st_mtime
-            if st.st_size > MAX_BYTES:
-                unit.problem(f"文件过大({st.st_size / 2**20:.0f} MB),不像单位填报表(通常不到1 MB),未读取;"
-                             "请删除其中的图片等内容后重新提交")
-                return
-            data = f.read()
-    except PermissionError:
-        unit.problem("文件无法打开(没有读取权限,或正被其他程序独占打开);请关闭该文件后重新汇总")
-        return
-    except OSError as exc:
-        unit.problem(f"文件无法打开:{exc.strerror or exc}")
-        return
-    from . import legacy_reader  # .xls/.ods/.et: read by legacy_reader.py
+# --- one dispatch point: the reader for a file's format ----------------------------------------------
+# format id → reader(unit, data). The Office Open XML reader is built in; other formats (.xls, .ods, .et)
+# register theirs with register_format(). file_format() decides from the bytes first, then the name.
+FORMAT_READERS: dict[str, Callable[["UnitFile", bytes], None]] = {}
 
-    if legacy_reader.handles(unit.path) or legacy_reader.is_xls_inside(data):
-        legacy_reader.read(unit, data)
+
+def register_format(kind: str, reader: Callable[["UnitFile", bytes], None]) -> None:
+    FORMAT_READERS[kind] = reader
+
+
+def file_format(path: str, data: bytes) -> str:
+    """'ooxml' for a zip package; 'ole2' for a compound file (.xls, encrypted .xlsx); else the extension."""
+    if data[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
+        return "ods" if path.lower().endswith(".ods") else "ooxml"
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        return "ole2"
+    return os.path.splitext(path)[1].lower().lstrip(".")
+
+
+def read_by_format(unit: UnitFile, data: bytes) -> None:
+    """Pick the reader by the file's format; a format without one gets its reason (_file_problem)."""
+    kind = file_format(unit.rel, data)  # rel: a member of a .zip has its own name, not the archive's
+    reader = FORMAT_READERS.get(kind)
+    if reader is None or (kind == "ole2" and _ENCRYPTED in data):
+        unit.problem(_file_problem(data) or "不是有效的 Excel 工作簿(.xlsx/.xlsm),文件可能已损坏或扩展名被改过")
         return
-    why = _file_problem(data)
-    if why:
-        unit.problem(why)
-        return
+    reader(unit, data)
+
+
+def _read_ooxml(unit: UnitFile, data: bytes) -> None:
+    want, tables = _WANT.get()
+    package.check_members(data)
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
-        workbook_xml = _workbook_part(zf)
+        infos = package.check_directory(zf)
+        workbook_xml = _workbook_part(zf, infos)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, RuntimeError, NotImplementedError):
         unit.problem("文件已损坏(不是完整的 xlsx 压缩包),可能未传输完整;请重新提交")
         return
-    except (ValueError, zipfile.error):
+    except (ValueError, zipfile.error, zlib.error):
         unit.problem("文件已损坏(压缩包内容无法解压);请重新提交")
         return
     if workbook_xml is None:
         unit.problem("不是 Excel 工作簿(压缩包中没有工作簿内容),可能是其他 Office 文件改了扩展名")
         return
-    names, unit.sheets = defined_names(workbook_xml)
+    info = _parse_once(_parse_workbook, workbook_xml)
+    names = dict(info.names)
+    unit.sheets = [name for name, _ in info.sheets]
     unit.names = list(names)
+    dups = [n for n in info.duplicates if wanted(n.lower())]
+    if dups:
+        unit.problem(f"定义名称 {dups[0]} 在文件中定义了两次(名称不区分大小写),无法确定使用哪一个,未读取;"
+                     "请使用下发的模板重新填报", value=dups[0])
+        unit.problems[-1].cell = dups[0]
+        return
 
     parts = sheet_parts(zf, workbook_xml)
     for name, text in table_names(zf, parts).items():  # Excel tables are workbook-level names too
@@ -391,38 +385,31 @@ def _read(unit: UnitFile, want: Callable[[str], bool] = wanted, tables: frozense
             unit.problem(_bad_ref_reason(name, text), value=text)
             unit.problems[-1].cell = name
             continue
+        if ref.size > MAX_NAME_CELLS:
+            unit.problem(f"定义名称 {name} 指向的区域过大({ref.a1},共{ref.size:,}个单元格),模板被改动过,未读取该名称;"
+                         "请使用下发的模板重新填报", value=ref.a1)
+            unit.problems[-1].cell = name
+            continue
         refs[name] = ref
     unit.refs = refs
 
     needed = {ref.sheet for ref in refs.values()} or ({RAW_SHEET} & set(unit.sheets))
-    try:
-        infos = {i.filename: i for i in zf.infolist()}
-    except Exception:  # noqa: BLE001
-        infos = {}
-    total = sum(i.file_size for i in infos.values())
-    big = [(name, infos[parts[name]].file_size) for name in needed if parts.get(name) in infos
-           and infos[parts[name]].file_size > MAX_SHEET_BYTES]
-    if big or total > MAX_UNPACKED_BYTES:
-        what = f"工作表“{big[0][0]}”解压后{big[0][1] / 2**20:.0f} MB" if big else f"解压后共{total / 2**20:.0f} MB"
-        unit.problem(f"文件过大({what}),不像单位填报表,未读取(可能是异常的压缩文件)")
-        return
     errors: dict[str, dict[str, str]] = {}
-    # Unpack here first what calamine will unpack: zipfile stops at the size the package declares and
-    # checks the CRC, so a forged size (a zip bomb in disguise) is refused before calamine inflates it.
-    forged = [i.filename for i in infos.values() if i.compress_size > i.file_size + 4096]
-    if forged:  # deflate never grows data like this: the declared size is a lie
-        unit.problem(f"文件已损坏(“{forged[0]}”解压后大小与记录不符,可能是异常的压缩文件),无法读取;请重新提交")
-        return
+    xmls: dict[str, bytes] = {}
     for name in sorted(needed):
-        part = parts.get(name)
-        if part not in infos:
+        part = infos.get(parts.get(name, ""))
+        if part is None:
             continue
         try:
-            xml = _read_part(zf, part)
+            xml = package.read_member(zf, part, MAX_SHEET_BYTES)
+        except Refused:
+            raise
         except Exception:  # noqa: BLE001 - bad CRC, forged sizes …
             unit.problem(f"文件已损坏(“{name}”的压缩内容有误,或解压后大小与记录不符),无法读取;请重新提交")
             return
-        errors[name] = error_cells(xml)
+        package.check_extent(xml, name)  # before python-calamine allocates the sheet's rectangle
+        errors[name] = package.error_cells(xml)
+        xmls[name] = xml
 
     from python_calamine import CalamineWorkbook
 
@@ -451,19 +438,59 @@ def _read(unit: UnitFile, want: Callable[[str], bool] = wanted, tables: frozense
                 del unit.refs[name]
                 continue
             unit.values[name] = _values(grid, ref, name in tables or name in TWO_D, errors.get(ref.sheet))
+        _check_values(unit)
+        _check_percent_scores(unit, zf, infos, xmls)
     finally:
         wb.close()
 
 
-def _read_part(zf: zipfile.ZipFile, part: str, chunk: int = 1 << 20) -> bytes:
-    """A part unpacked 1 MB at a time (zf.read would inflate a forged member whole before checking it)."""
-    out = []
-    with zf.open(part) as f:
-        while True:
-            data = f.read(chunk)
-            if not data:
-                return b"".join(out)
-            out.append(data)
+register_format("ooxml", _read_ooxml)
+
+# The names this read wants and which of them are tables (read_unit's keywords), for the format readers.
+_WANT: contextvars.ContextVar[tuple[Callable[[str], bool], frozenset[str]]] = contextvars.ContextVar(
+    "reader_want", default=(wanted, frozenset({RULES_TABLE})))
+
+
+def _check_values(unit: UnitFile) -> None:
+    """Cells no spreadsheet can hold (NaN, ±inf: calamine reads <v>NaN</v> as a float) refuse the file, cell named."""
+    for name, value in unit.values.items():
+        if name == RULES_TABLE or name.startswith(RESULT_PREFIX):  # only compared, never written or scored
+            continue
+        for i, v in enumerate(value if isinstance(value, list) else (value,)):
+            if v.__class__ is float and not math.isfinite(v):
+                unit.problem(f"单元格的值“{_float_text(v)}”不是有效数字(非数值或无穷大,Excel 中不可能出现,文件被改动过),"
+                             "该单位未参与评定;请在 Excel 中重新填写该单元格后另存再提交",
+                             name=name, index=i if isinstance(value, list) else None, value=_float_text(v))
+                return
+
+
+def _float_text(v: float) -> str:
+    return "NaN" if v != v else ("INF" if v > 0 else "-INF")
+
+
+PERCENT_SCORE_NAMES = ("item_scores", "item_scores_reviewed")
+
+
+def _check_percent_scores(unit: UnitFile, zf: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo],
+                          xmls: dict[str, bytes]) -> None:
+    """A score typed as a percentage (90% → 0.9, in a cell Excel formats as 0%): refused, with the reason."""
+    suspicious = []
+    for name in PERCENT_SCORE_NAMES:
+        cells = unit.values.get(name)
+        if isinstance(cells, list):
+            suspicious += [(name, i, v) for i, v in enumerate(cells)
+                           if isinstance(v, float) and 0 < v <= 1 and not isinstance(v, bool)]
+    if not suspicious or "xl/styles.xml" not in infos:
+        return
+    styles = package.percent_styles(package.read_member(zf, infos["xl/styles.xml"], package.MAX_XML_PART))
+    if not styles:
+        return
+    for name, i, v in suspicious:
+        sheet, cell = unit.where(name, i)
+        if package.cell_style(xmls.get(sheet, b""), cell) in styles:
+            unit.problem(f"得分填成了百分数(单元格显示为“{v * 100:g}%”,实际数值为{v:g}分),得分应填写分值而不是百分比,"
+                         "该单位未参与评定;请把该单元格改为常规格式后填写分值", name=name, index=i, value=f"{v * 100:g}%")
+            return
 
 
 def _bad_ref_reason(name: str, text: str) -> str:
@@ -514,6 +541,11 @@ def _values(grid: tuple[list[list[Any]], int, int], ref: Ref, two_d: bool, error
     return [v for line in out for v in line]
 
 
+def _finite(rows: list[list[Any]]) -> list[list[Any]]:
+    """NaN/INF of a summary's 原始数据 as the texts they are (the engine refuses them for that row, by name)."""
+    return [[_float_text(v) if v.__class__ is float and not math.isfinite(v) else v for v in row] for row in rows]
+
+
 def _read_raw_sheet(unit: UnitFile, wb) -> None:
     """A town's summary workbook among the unit files: its 原始数据 rows are units, re-scored like unit files.
 
@@ -533,9 +565,53 @@ def _read_raw_sheet(unit: UnitFile, wb) -> None:
         if "org_name" in row:
             keys = ["" if v is None else str(v).strip() for v in row]
             data = [list(r) + [None] * (len(keys) - len(r)) for r in full[k + 1:]]
-            unit.raw_units = rawdata.from_rows(keys, data)
+            unit.raw_units = rawdata.from_rows(keys, _finite(data))
             break
     for row in full[:3]:  # the scheme id, when the sheet names it: a cell "scheme" followed by the id
         for i, v in enumerate(row[:-1]):
             if v == "scheme" and row[i + 1]:
                 unit.raw_scheme_id = str(row[i + 1]).strip()
+
+
+def sheet_rows(path: str | os.PathLike, sheet: str) -> list[list[Any]] | None:
+    """Every row of one sheet from A1 (an earlier summary's 一览表, 整改台账 …), read with the reader's bounds.
+
+    None when the workbook has no such sheet; Refused (Chinese reason) when it cannot be read safely.
+    """
+    data, _ = package.read_regular(os.fspath(path))
+    if file_format(os.fspath(path), data) != "ooxml":
+        raise Refused(_file_problem(data) or "不是 Excel 工作簿")
+    package.check_members(data)
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = package.check_directory(zf)
+        workbook_xml = _workbook_part(zf, infos)
+        if workbook_xml is None:
+            raise Refused("不是 Excel 工作簿(压缩包中没有工作簿内容)")
+        _, sheets = defined_names(workbook_xml)
+        if sheet not in sheets:
+            return None
+        part = infos.get(sheet_parts(zf, workbook_xml).get(sheet, ""))
+        if part is not None:
+            package.check_extent(package.read_member(zf, part, MAX_SHEET_BYTES), sheet)
+    except Refused:
+        raise
+    except Exception:  # noqa: BLE001 - damaged zip structures
+        raise Refused("文件已损坏(压缩包内容有误),无法读取") from None
+    from python_calamine import CalamineWorkbook
+
+    try:
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        try:
+            return [list(r) for r in wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)]
+        finally:
+            wb.close()
+    except Exception:  # noqa: BLE001 - python_calamine.XmlError and its relatives
+        raise Refused(f"工作表“{sheet}”的内容已损坏,无法读取") from None
+
+
+# .xls/.et (OLE2, BIFF inside) and .ods: legacy_reader.py (by their names, else the template's cell map)
+from . import legacy_reader as _legacy  # noqa: E402 - it reads with this module's helpers
+
+for _kind in ("ole2", "ods", "xls", "et"):
+    register_format(_kind, _legacy.read)

@@ -140,6 +140,8 @@ def cell_xml(ref: str, value: Any, style: str | None, kind: str | None = None) -
     """A <c> element: number, inline string, bool, error ('#N/A' with kind='e'), blank (None),
     or a formula with a cached value (kind='f': value = (formula, cached number))."""
     s = f' s="{style}"' if style else ""
+    if kind == "raw":  # a number literal written as is (NaN, INF, 1e308 …)
+        return f'<c r="{ref}"{s}><v>{value}</v></c>'
     if kind == "e":
         return f'<c r="{ref}"{s} t="e"><v>{escape(value)}</v></c>'
     if kind == "f":
@@ -440,7 +442,7 @@ def make_corpus(dest: Path, *, good: int = 4, bomb_mb: int = 300) -> list[Case]:
     dest = Path(dest)
     dest.mkdir(parents=True, exist_ok=True)
     scheme = load_scheme("five_star")
-    pool = iter(_good_units(good + 60))
+    pool = iter(_good_units(good + 120))
     cases: list[Case] = []
 
     def values() -> dict[str, Any]:
@@ -927,6 +929,9 @@ def make_corpus(dest: Path, *, good: int = 4, bomb_mb: int = 300) -> list[Case]:
     add(Case("openpyxl_saved", ["其他软件/openpyxl_saved.xlsx"], "re-saved by openpyxl: no cached formula values",
              True, "may", inputs=[v], org_names=[v["org_name"]]))
 
+    from isolation_cases import add_isolation_cases  # issue 12: crash isolation, bounds, values, archives
+
+    add_isolation_cases(dest, scheme, values, build, edit, add, cell_case)
     return cases
 
 

@@ -39,6 +39,8 @@ def command(args) -> int:
     """`xlsx-addin consolidate DIR --out FILE …`: 0 when the run finished (problem files included), 2 on a bad argument."""
     from .job import check_settings
 
+    from .outpath import check_output
+
     input_dir = Path(args.input_dir)
     out = Path(args.out)
     previous = getattr(args, "previous", None)
@@ -53,6 +55,7 @@ def command(args) -> int:
                         overrides=overrides, exclude=(out,) if _is_inside(out, input_dir) else (),
                         ledgers=getattr(args, "ledgers", None))
     check_settings(settings)
+    check_output(out, input_dir, settings.previous)  # before anything is read
     if out.suffix.lower() not in (".xlsx", ".xlsm"):
         raise RatingError(f"输出文件 {out} 的扩展名须为 .xlsx 或 .xlsm")
     if out.exists() and out.is_dir():
@@ -81,8 +84,11 @@ def command(args) -> int:
 
     from .writer import write_summary
 
+    from .outpath import writing
+
     t = time.perf_counter()
-    written = write_summary(c, out, keep_from=out if out.exists() else None)
+    with writing(out):  # an OS error on writing: one Chinese message, exit code 2, nothing at `out` changed
+        written = write_summary(c, out, keep_from=out if out.exists() else None)
     c.seconds["write"] = time.perf_counter() - t
     out_file = Path(written) if written else out
     for line in summary_lines(c, out_file, time.perf_counter() - started):

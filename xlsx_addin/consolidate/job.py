@@ -12,24 +12,25 @@ import os
 import re
 import time
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from ..archives import ARCHIVES, UNPACK_FIRST, is_archive, members, unpack_reason
 from ..errors import InputError, RatingError, SchemeError
-from ..inputs import excel_error, is_blank, shown
+from ..inputs import excel_error, is_blank, key_text, shown
 from ..legacy_reader import EXTENSIONS as LEGACY_EXTENSIONS, source_label
 from ..names import INPUTS, MASS_PREFIX
 from ..quotas import apply_quotas, check_mode
-from ..reader import RAW_SHEET, RULES_TABLE, SCHEME_ID, UnitFile, read_unit
+from ..package import Refused
+from ..reader import RAW_SHEET, RULES_TABLE, SCHEME_ID, UnitFile, read_unit, read_unit_data
 from ..scheme.loader import load_scheme
 from ..scheme.models import Scheme
 from ..scheme.overrides import SCHEME_KEY, VERSION_KEY, apply_overrides, parameters, parse_number, rows_to_table
 from ..scoring import UnitResult, rectifies, score_unit
 from .ledger import read_previous_levels
 from .model import Consolidation, Problem, SetSummary, Settings, UnitRow
+from .pool import run_isolated
 
 NO_PARENT = "未填写上级党组织"
 ALL_SET = "全部"
@@ -74,10 +75,46 @@ def check_settings(settings: Settings) -> None:
 
 
 # --- finding the files -----------------------------------------------------------------------------
-def find_files(input_dir: Path, exclude: Iterable[Path] = ()) -> tuple[list[tuple[str, str]], list[Problem]]:
-    """(absolute path, relative path) of every .xlsx/.xlsm under input_dir, sorted; skipped files as 提示.
+def shown_path(rel: str) -> str:
+    """A path as the clerk should read it: names in GBK bytes (a Windows zip unpacked on UOS/Kylin) decoded,
+    anything else undecodable replaced, so every text written to the summary is valid Unicode."""
+    try:
+        rel.encode("utf-8")
+        return rel
+    except UnicodeEncodeError:
+        return os.sep.join(_shown_name(part) for part in rel.split(os.sep))
 
-    Symbolic links to folders are not followed (no loops); a file reached twice is read once.
+
+def _shown_name(name: str) -> str:
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        pass
+    raw = os.fsencode(name)
+    for codec in ("gbk", "gb18030"):
+        try:
+            return raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("utf-8", "replace")
+
+
+def is_backup_of(path: str, out: str) -> bool:
+    """A backup the writer keeps beside `out` (汇总表.bak.xlsx, 汇总表.bak-2026….xlsx, 汇总表.2026….bak.xlsx)."""
+    folder, name = os.path.split(path)
+    out_folder, out_name = os.path.split(out)
+    stem, ext = os.path.splitext(out_name)
+    return (os.path.normcase(folder) == os.path.normcase(out_folder) and name.lower().endswith(ext.lower())
+            and name.startswith(stem + ".") and ".bak" in name[len(stem):].lower())
+
+
+def find_files(input_dir: Path, exclude: Iterable[Path] = ()) -> tuple[list[tuple[str, str]], list[Problem]]:
+    """(absolute path, relative path) of every .xlsx/.xlsm (and .zip of them) under input_dir, sorted;
+    skipped files as 提示, archives that must be unpacked as 错误.
+
+    Symbolic links to folders are not followed (no loops); a file reached twice is read once. The files
+    in `exclude` (the summary being written) and their backups are never read.
     """
     root = os.path.abspath(input_dir)
     skip = {os.path.realpath(p) for p in exclude}
@@ -86,7 +123,7 @@ def find_files(input_dir: Path, exclude: Iterable[Path] = ()) -> tuple[list[tupl
     problems: list[Problem] = []
 
     def unreadable(err: OSError) -> None:
-        rel = os.path.relpath(err.filename, root) if err.filename else "."
+        rel = shown_path(os.path.relpath(err.filename, root)) if err.filename else "."
         problems.append(Problem(file=rel, reason=f"文件夹无法读取:{err.strerror or err}", severity=ERROR))
 
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=unreadable):
@@ -94,24 +131,26 @@ def find_files(input_dir: Path, exclude: Iterable[Path] = ()) -> tuple[list[tupl
         for name in sorted(filenames):
             lower = name.lower()
             full = os.path.join(dirpath, name)
-            rel = os.path.relpath(full, root)
-            if lower.endswith(tuple(OTHER_FORMATS)) and not name.startswith(("~$", "._")):
-                problems.append(Problem(file=rel, reason=OTHER_FORMATS[os.path.splitext(lower)[1]], severity=ERROR))
+            rel = shown_path(os.path.relpath(full, root))
+            ext = os.path.splitext(lower)[1]
+            if name.startswith(("~$", "._")) and lower.endswith(EXTENSIONS + tuple(OTHER_FORMATS) + ARCHIVES):
+                problems.append(Problem(file=rel, reason="Excel 临时锁定文件(该文件正被打开或上次未正常关闭),已跳过"
+                                        if name.startswith("~$") else "苹果电脑生成的附带文件(不是填报表),已跳过",
+                                        severity=HINT))
                 continue
-            if not lower.endswith(EXTENSIONS):
+            if ext in OTHER_FORMATS:
+                problems.append(Problem(file=rel, reason=OTHER_FORMATS[ext], severity=ERROR))
+                continue
+            if ext in UNPACK_FIRST:
+                problems.append(Problem(file=rel, reason=unpack_reason(ext), severity=ERROR))
+                continue
+            if not lower.endswith(EXTENSIONS + ARCHIVES):
                 continue
             if name.startswith(".~"):
                 problems.append(Problem(file=rel, reason="汇总程序写出汇总表时留下的临时文件,已跳过", severity=HINT))
                 continue
-            if name.startswith("~$"):
-                problems.append(Problem(file=rel, reason="Excel 临时锁定文件(该文件正被打开或上次未正常关闭),已跳过",
-                                        severity=HINT))
-                continue
-            if name.startswith("._"):
-                problems.append(Problem(file=rel, reason="苹果电脑生成的附带文件(不是填报表),已跳过", severity=HINT))
-                continue
             real = os.path.realpath(full)
-            if real in skip:
+            if real in skip or any(is_backup_of(os.path.abspath(full), os.path.abspath(p)) for p in exclude):
                 continue
             if real in seen:
                 problems.append(Problem(file=rel, reason="与另一个文件是同一文件(快捷方式/链接),已跳过", severity=HINT))
@@ -122,19 +161,6 @@ def find_files(input_dir: Path, exclude: Iterable[Path] = ()) -> tuple[list[tupl
 
 
 # --- reading ---------------------------------------------------------------------------------------
-_TASK: Callable[[str, str], Any] | None = None  # a worker process's per-file task (set by _start_worker)
-
-
-def _start_worker(task: Callable[[str, str], Any]) -> None:
-    global _TASK
-    _TASK = task
-
-
-def _run_chunk(items: list[tuple[str, str]]) -> list[Any]:
-    assert _TASK is not None
-    return [_TASK(path, rel) for path, rel in items]
-
-
 def _cpus() -> int:
     if hasattr(os, "sched_getaffinity"):
         return len(os.sched_getaffinity(0)) or 1
@@ -142,7 +168,7 @@ def _cpus() -> int:
 
 
 def choose_workers(n_files: int, workers: int | None) -> int:
-    """The worker processes for n_files: as many as the CPUs allow with enough files for each; 1 = no pool."""
+    """The worker processes for n_files: as many as the CPUs allow with enough files for each; at least 1."""
     if workers is not None:
         return max(1, min(int(workers), max(1, n_files)))
     method = multiprocessing.get_start_method(allow_none=True) or multiprocessing.get_all_start_methods()[0]
@@ -152,39 +178,66 @@ def choose_workers(n_files: int, workers: int | None) -> int:
 
 def map_files(files: list[tuple[str, str]], task: Callable[[str, str], Any], workers: int | None = None,
               progress: Progress | None = None) -> list[Any]:
-    """task(path, rel) for every file, in order: in worker processes, chunk by chunk, when it pays; here otherwise.
+    """task(path, rel) for every file, in order, in isolated worker processes (consolidate/pool.py).
 
-    `task` must pickle (a module-level function or an object of one): each worker gets it once, at start.
+    Even one file is read in a worker: a file that crashes, exhausts memory or hangs gets
+    task.failed(path, rel, reason) and costs nothing else. `task` must pickle (a module-level function
+    or an object of one) and have a `failed` method. Only when no process can be started at all (a
+    sandbox) are the files read here.
     """
     n = len(files)
+    if n == 0:
+        return []
     w = choose_workers(n, workers)
+    size = max(1, min(64, math.ceil(n / (w * 6))))
+    tick = (lambda done: progress(done, n)) if progress is not None else None
+    try:
+        return run_isolated(files, task, w, size, progress=tick)
+    except (OSError, RuntimeError, ImportError):
+        pass  # no processes to be had: read here
     out: list[Any] = []
-
-    def tick() -> None:
+    for path, rel in files:
+        out.append(task(path, rel))
         if progress is not None:
             progress(len(out), n)
-
-    if w > 1:
-        size = max(1, min(64, math.ceil(n / (w * 6))))
-        chunks = [files[i:i + size] for i in range(0, n, size)]
-        try:
-            with ProcessPoolExecutor(max_workers=w, initializer=_start_worker, initargs=(task,)) as pool:
-                for results in pool.map(_run_chunk, chunks):
-                    out.extend(results)
-                    tick()
-            return out
-        except (BrokenProcessPool, OSError, RuntimeError):
-            pass  # no processes to be had (sandbox, frozen app): do the rest here
-    for path, rel in files[len(out):]:
-        out.append(task(path, rel))
-        tick()
     return out
+
+
+def units_of(path: str, rel: str, problems: list[Problem]) -> Iterable[UnitFile]:
+    """The workbooks a file holds: itself, or each unit workbook of a .zip archive (read in memory)."""
+    if not is_archive(path):
+        yield read_unit(path, rel)
+        return
+    try:
+        for m in members(path, OTHER_FORMATS):
+            unit = UnitFile(path=path, rel=f"{rel}/{m.name}", mtime=m.mtime)
+            if m.data is None:
+                problems.append(Problem(file=unit.rel, reason=m.refused, severity=m.severity))
+                continue
+            yield read_unit_data(unit, m.data)
+    except Refused as why:
+        problems.append(Problem(file=rel, reason=str(why), severity=ERROR))
+
+
+class FileReader:
+    """read_unit as an isolated task: a file whose reading crashed becomes a UnitFile with that problem."""
+
+    def __call__(self, path: str, rel: str) -> UnitFile:
+        if is_archive(path):
+            return self.failed(path, rel, "这是压缩包,请用一键汇总读取其中的单位填报表")
+        return read_unit(path, rel)
+
+    @staticmethod
+    def failed(path: str, rel: str, reason: str) -> UnitFile:
+        unit = UnitFile(path=path, rel=rel)
+        unit.problem(reason)
+        return unit
 
 
 def read_files(files: list[tuple[str, str]], workers: int | None = None,
                progress: Progress | None = None) -> list[UnitFile]:
-    """Read every file, in order; process-parallel in chunks when it pays, serial otherwise."""
-    return map_files(files, read_unit, workers, progress)
+    """Read every file, in order, in isolated worker processes."""
+    return map_files(files, FileReader(), workers, progress)
 
 
 # --- one unit --------------------------------------------------------------------------------------
@@ -201,10 +254,11 @@ class Candidate:
 
     @property
     def key(self) -> tuple:
-        code = _text(self.inputs.get("org_code"))
+        """The unit's identity for dedupe: org_code, else upper level + name, each normalised (key_text)."""
+        code = key_text(self.inputs.get("org_code"))
         if code:
             return ("code", code)
-        return ("name", _text(self.inputs.get("parent_org")), _text(self.inputs.get("org_name")))
+        return ("name", key_text(self.inputs.get("parent_org")), key_text(self.inputs.get("org_name")))
 
     def problem(self, reason: str, *, name: str | None = None, index: int | None = None, value: Any = "",
                 severity: str = ERROR, cell: str | None = None) -> Problem:
@@ -439,13 +493,20 @@ class UnitScorer:
         self.rules = RulesComparer(scheme)
 
     def __call__(self, path: str, rel: str) -> tuple[list[Problem], list[Candidate]]:
-        unit = read_unit(path, rel)
         problems: list[Problem] = []
-        cands = candidates_of(unit, self.scheme, problems)
-        for cand in cands:
-            self.score(cand)
-        _slim(unit)
+        cands: list[Candidate] = []
+        for unit in units_of(path, rel, problems):
+            found = candidates_of(unit, self.scheme, problems)
+            for cand in found:
+                self.score(cand)
+            _slim(unit)
+            cands.extend(found)
         return problems, cands
+
+    @staticmethod
+    def failed(path: str, rel: str, reason: str) -> tuple[list[Problem], list[Candidate]]:
+        """What a file whose reading crashed or hung gives: one 问题清单 row, no unit."""
+        return [Problem(file=rel, reason=reason, severity=ERROR)], []
 
     def score(self, cand: Candidate) -> None:
         """Set cand.result (None when refused) and cand.findings."""

@@ -15,22 +15,38 @@ FINAL_HEADERS = ("最终星级", "最终等次")
 
 
 def read_sheet_rows(path: Path | str, sheet: str) -> list[list[Any]] | None:
-    """All rows of one sheet (None when the workbook has no such sheet). RatingError when unreadable."""
-    from python_calamine import CalamineWorkbook
+    """All rows of one sheet (None when the workbook has no such sheet). RatingError when unreadable.
+
+    Read with the reader's bounds in an isolated worker process (consolidate/pool.py): a damaged or
+    oversized summary is a message, never a crash of the run."""
+    from .pool import run_isolated
 
     path = Path(path)
-    try:
-        wb = CalamineWorkbook.from_path(str(path))
-    except Exception:  # noqa: BLE001 - calamine raises its own error types
-        raise RatingError(f"无法读取汇总表 {path}:文件已损坏或不是 Excel 工作簿") from None
-    try:
-        if sheet not in wb.sheet_names:
-            return None
-        return [list(r) for r in wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)]
-    finally:
-        close = getattr(wb, "close", None)
-        if close:
-            close()
+    kind, value = run_isolated([(str(path), sheet)], SheetReader(), 1, 1)[0]
+    if kind == "rows":
+        return value
+    raise RatingError(f"无法读取汇总表 {path}:{value}")
+
+
+class SheetReader:
+    """reader.sheet_rows as an isolated task: ("rows", rows or None) or ("refused", Chinese reason)."""
+
+    def __call__(self, path: str, sheet: str) -> tuple[str, Any]:
+        from ..package import Refused
+        from ..reader import sheet_rows
+
+        try:
+            return "rows", sheet_rows(path, sheet)
+        except Refused as why:
+            return "refused", str(why)
+        except MemoryError:
+            return "refused", "文件过大,读取时内存不足"
+        except Exception as exc:  # noqa: BLE001
+            return "refused", f"读取时发生意外错误({type(exc).__name__})"
+
+    @staticmethod
+    def failed(path: str, sheet: str, reason: str) -> tuple[str, Any]:
+        return "refused", f"工作表“{sheet}”{reason}"
 
 
 def _records(path: Path | str, sheet: str) -> Records:

@@ -112,7 +112,7 @@ def atomic_write(out: Path, build: Callable[[Path], Any]) -> Path:
         build(tmp)
         os.chmod(tmp, _mode_for(out))  # mkstemp makes 0600 files; give the usual permissions
         if out.exists():
-            shutil.copy2(out, backup_path(out))
+            _copy_whole(out, backup_path(out))
         os.replace(tmp, out)
     except PermissionError as exc:
         tmp.unlink(missing_ok=True)
@@ -121,6 +121,18 @@ def atomic_write(out: Path, build: Callable[[Path], Any]) -> Path:
         tmp.unlink(missing_ok=True)
         raise
     return out
+
+
+def _copy_whole(src: Path, dest: Path) -> None:
+    """Copy src to dest whole or not at all (a disk that fills up mid-copy leaves no truncated backup)."""
+    fd, name = tempfile.mkstemp(prefix=f".~{dest.stem}.", suffix=dest.suffix, dir=dest.parent)
+    os.close(fd)
+    try:
+        shutil.copy2(src, name)
+        os.replace(name, dest)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
 
 
 def _mode_for(out: Path) -> int:
