@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from test_bad_input_corpus import read_sheet, tree_state  # noqa: E402 (tests/ is on sys.path)
+from tests.test_bad_input_corpus import read_sheet, tree_state  # noqa: E402 (tests/ is on sys.path)
 from xlsx_addin import load_scheme, score_unit
 from xlsx_addin.consolidate import pool
 from xlsx_addin.demo import generate_county

@@ -21,7 +21,7 @@ UNPACK_FIRST = {  # archives not read: the clerk unpacks them
     ".rar": "RAR", ".7z": "7z", ".tar": "tar", ".gz": "gzip", ".tgz": "tar.gz", ".bz2": "bzip2", ".xz": "xz",
     ".cab": "CAB", ".arj": "ARJ",
 }
-WORKBOOKS = (".xlsx", ".xlsm")
+WORKBOOKS = (".xlsx", ".xlsm", ".xls", ".ods", ".et")  # the last three: legacy_reader.py
 
 
 def unpack_reason(ext: str) -> str:

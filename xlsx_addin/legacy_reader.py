@@ -94,9 +94,9 @@ class _XlsBook(_Book):
         self.sheets = list(self.book.sheet_names())
         self.names = {}
         for n in self.book.name_obj_list:
-            if n.scope != -1 or n.builtin or n.name in self.names:
+            if n.scope != -1 or n.builtin or n.name in self.names or n.name.lower().startswith("_xlfn."):
                 continue
-            self.names[n.name] = self._ref(n) or (n.formula_text or "")
+            self.names[n.name] = self._ref(n) or (getattr(n, "formula_text", "") or "")
         self._grids: dict[str, Any] = {}
 
     def _ref(self, n) -> Ref | None:
@@ -312,7 +312,7 @@ def layout_mismatches(book: _Book, refs: dict[str, Ref], tmap: TemplateMap) -> l
 # --- reading -----------------------------------------------------------------------------------------
 def read(unit: UnitFile, data: bytes) -> None:
     """Fill `unit` from a .xls/.ods/.et file's bytes (read_unit's dispatch calls this)."""
-    ext = os.path.splitext(unit.path)[1].lower()
+    ext = os.path.splitext(unit.rel)[1].lower()
     kind, why = _format_problem(data, ext)
     if why:
         unit.problem(why)

@@ -330,7 +330,8 @@ def register_format(kind: str, reader: Callable[["UnitFile", bytes], None]) -> N
 def file_format(path: str, data: bytes) -> str:
     """'ooxml' for a zip package; 'ole2' for a compound file (.xls, encrypted .xlsx); else the extension."""
     if data[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
-        return "ods" if path.lower().endswith(".ods") else "ooxml"
+        ext = os.path.splitext(path)[1].lower().lstrip(".")
+        return ext if ext in ("ods", "xls", "et") else "ooxml"  # a zip named .xls/.et: legacy_reader says what it is
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         return "ole2"
     return os.path.splitext(path)[1].lower().lstrip(".")
@@ -611,7 +612,11 @@ def sheet_rows(path: str | os.PathLike, sheet: str) -> list[list[Any]] | None:
 
 
 # .xls/.et (OLE2, BIFF inside) and .ods: legacy_reader.py (by their names, else the template's cell map)
-from . import legacy_reader as _legacy  # noqa: E402 - it reads with this module's helpers
+def _read_legacy(unit: UnitFile, data: bytes) -> None:
+    from . import legacy_reader  # it reads with this module's helpers: imported on first use
+
+    legacy_reader.read(unit, data)
+
 
 for _kind in ("ole2", "ods", "xls", "et"):
-    register_format(_kind, _legacy.read)
+    register_format(_kind, _read_legacy)
