@@ -82,7 +82,7 @@ def _sheet_xml(path: Path, sheet: str) -> str:
     with zipfile.ZipFile(path) as z:
         wb = z.read("xl/workbook.xml").decode()
         rels = z.read("xl/_rels/workbook.xml.rels").decode()
-        rid = re.search(rf'<sheet name="{re.escape(sheet)}" sheetId="\d+" r:id="(rId\d+)"', wb).group(1)
+        rid = re.search(rf'<sheet name="{re.escape(sheet)}"[^>]*? r:id="(rId\d+)"', wb).group(1)
         target = re.search(rf'Id="{rid}"[^>]*Target="([^"]+)"', rels) or re.search(rf'Target="([^"]+)"[^>]*Id="{rid}"', rels)
         return z.read("xl/" + target.group(1).lstrip("/").removeprefix("xl/")).decode()
 

@@ -146,6 +146,7 @@ class _Formats:
         self.input = add({**base, "bg_color": INPUT_FILL, "locked": False, "border": 1})
         self.plain = add(base)
         self.note = add({**base, "font_color": "#595959", "text_wrap": True})
+        self.note_box = add({**base, "text_wrap": True, "valign": "top", "border": 1, "border_color": "#BFBFBF"})
         self.red = add({"font_color": "#C00000", "bold": True})
         self.green = add({"font_color": "#00804A", "bold": True})
 
@@ -201,12 +202,14 @@ def _write_table(ws, t: Table, f: _Formats) -> None:
     ncol = len(t.header)
     # 统计 holds two tables one above the other: its cells carry their own formats, not the columns'
     per_cell = t.name == STATS
-    for i, (width, kind) in enumerate(zip(t.widths, t.kinds)):
+    for i, width in enumerate(t.widths):
+        kind = t.kinds[i] if i < len(t.kinds) else "text"
         ws.set_column(i, i, width, None if kind == "clerk" or per_cell else f.columns.get(kind))
     ws.set_row(0, 30)
-    ws.write_row(0, 0, t.header, f.header)
+    # 原始数据's first row is a marker and a note, not column titles: unwrapped, so the note reads across
+    ws.write_row(0, 0, t.header, f.title if t.name == RAW else f.header)
     ws.freeze_panes(t.meta.get("freeze", 1), 0)
-    titles, subs = set(t.titles), set(t.subheaders)
+    titles, subs, notes = set(t.titles), set(t.subheaders), set(t.meta.get("note_rows", ()))
     clerk = {i for i, k in enumerate(t.kinds) if k == "clerk"}
     wrapped = [i for i, k in enumerate(t.kinds) if k in ("text", "clerk")]
     # XlsxWriter's own per-type writers (the public write_* minus the A1-notation wrapper): about
@@ -222,12 +225,22 @@ def _write_table(ws, t: Table, f: _Formats) -> None:
                 else:
                     ws.write_string(x, 0, str(row[0]), f.title)
             continue
-        if r in subs:
-            ws.set_row(x, 30)
+        if r in subs:  # a header-like row: at least two lines, more when a title wraps further
+            ws.set_row(x, 15 * max([2] + [_wrapped_lines(v, t.widths[c]) for c, v in enumerate(row) if c < len(t.widths)]))
             ws.write_row(x, 0, row, f.sub)
+            continue
+        if r in notes:  # a long note: one merged row across the table, as tall as its wrapped text
+            span = min(t.meta.get("note_span", ncol), len(t.widths))
+            ws.merge_range(x, 0, x, span - 1, str(row[0]), f.note_box)
+            ws.set_row(x, 15 * _wrapped_lines(row[0], sum(t.widths[:span])))
             continue
         if per_cell:
             kinds = t.kinds if not subs or r < min(subs) else t.meta.get("quota_kinds", [])
+            wrapped_cells = [(value, t.widths[col]) for col, value in enumerate(row)
+                             if col < len(t.widths) and isinstance(value, str) and (kinds[col:col + 1] or ["text"])[0] == "text"]
+            lines = max((_wrapped_lines(v, w) for v, w in wrapped_cells), default=1)
+            if lines > 1:
+                ws.set_row(x, 15 * lines)
             for col, value in enumerate(row):
                 kind = kinds[col] if col < len(kinds) else "text"
                 if value is not None and value != "":
@@ -298,7 +311,10 @@ def _page_setup(ws, t: Table, scheme: Scheme) -> None:
         ws.set_landscape()
     else:
         ws.set_portrait()
-    ws.fit_to_pages(1, 0)
+    if t.name == RAW:  # 47+ columns: printed at full size in column groups, the unit's name on every page
+        ws.repeat_columns(0)
+    else:
+        ws.fit_to_pages(1, 0)
     printed = t.meta.get("print_columns")
     if printed:
         ws.print_area(0, 0, max(len(t.rows), 1), printed - 1)
@@ -393,6 +409,8 @@ def _write_settings(ws, t: Table, f: _Formats, *, buttons: bool) -> None:
             ws.set_row(x, 42)
         else:
             ws.write_row(x, 0, row)
+            if len(row) > 2 and _wrapped_lines(row[2], 56) > 1:
+                ws.set_row(x, 15 * _wrapped_lines(row[2], 56))
     ws.data_validation(2, 1, 2, 1, {"validate": "list", "source": list(SET_BY_LABELS.values()),
                                     "input_title": "评定组", "input_message": "同一评定组的单位一起排名并执行配额"})
     ws.data_validation(3, 1, 3, 1, {"validate": "list", "source": list(QUOTA_MODE_LABELS.values()),
@@ -433,6 +451,8 @@ def _write_conf(ws, f: _Formats) -> None:
     ws.write_string(len(_CONF) + 1, 3, "本表为 xlwings 的设置(由县里的信息化人员维护);A 列设置名须从 A1 起连续填写。"
                     "可另加 PYTHONPATH、Conda Path、Conda Env 等行。", f.note)
     ws.set_paper(9)
+    ws.print_area(0, 0, len(_CONF) + 1, 3)
+    ws.hide()  # xlwings reads it hidden as well; it is not for print (设置 says which sheets are)
 
 
 __all__ = ["atomic_write", "backup_path", "read_kept", "read_ledger", "read_previous_levels", "render",
