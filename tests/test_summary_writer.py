@@ -101,7 +101,8 @@ def test_sheet_names_and_verbatim_headers(written):
     import openpyxl
 
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == DATA_SHEETS + ["原始数据", "设置", "规则"]
+    assert wb.sheetnames == DATA_SHEETS + ["原始数据", "设置", "规则", "汇总记录"]
+    assert wb["汇总记录"].sheet_state == "hidden"
     for ws in wb:
         assert ws.freeze_panes in ("A2", "A3"), ws.title
     header = [cell.value for cell in wb["一览表"][1]]

@@ -38,6 +38,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--previous", type=Path, default=None, help="上年度汇总表(比较晋星/减星)")
     c.add_argument("--workers", type=int, default=None, help="读取文件的进程数(默认按CPU核数)")
     c.add_argument("--quiet", action="store_true", help="不显示进度")
+    # summary (issue 13): dated backups of the previous output
+    c.add_argument("--keep-backups", type=int, default=10,
+                   help="保留上次汇总表的备份份数(默认10,旧的先删除;0 为不备份)")
 
     d = sub.add_parser("demo", help="生成一个模拟县的填报表并一键汇总(无需准备任何文件)")
     d.add_argument("--units", type=int, default=300, help="单位数(默认300)")

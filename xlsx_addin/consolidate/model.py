@@ -51,6 +51,7 @@ class Settings:
     previous: Path | None = None
     overrides: dict[str, Any] | None = None  # a 规则 table (key → value) applied over scheme_source
     exclude: tuple[Path, ...] = ()  # files never read as units (e.g. the summary being written)
+    keep_backups: int = 10  # dated backups of the previous summary kept beside it (consolidate/backups.py)
 
 
 @dataclass
@@ -62,4 +63,5 @@ class Consolidation:
     problems: list[Problem] = field(default_factory=list)
     files_seen: int = 0
     files_rated: int = 0
+    backup: Path | None = None  # where the writer put the previous summary (None when there was none)
     seconds: dict[str, float] = field(default_factory=dict)  # read (+ score, in the workers) / score (dedupe, quotas) / write

@@ -332,8 +332,13 @@ def ledger_table(c: Consolidation, kept: Records | None = None) -> Table:
         rows.append([r.org_name, r.org_code or "", u.set_name, r.level_name, problem]
                     + [_kept(rec, col) for col in LEDGER_CLERK])
     # earlier entries of units no longer flagged stay on the ledger while the clerk has written in them
+    # (units that left the set altogether go to the 已移出单位 block: consolidate/carryover.py)
+    present = Records((unit_key(u.result.org_code, u.result.org_name),
+                       {NAME: u.result.org_name, CODE: u.result.org_code}) for u in c.units)
     for rec in kept.values():
         if id(rec) in used or not any(has_content(rec.get(col)) for col in LEDGER_CLERK):
+            continue
+        if present.find(rec.get(CODE), rec.get(NAME)) is None:
             continue
         old = text_key(rec.get("问题"))
         note = "【本次汇总未标记整改,保留原记录】"

@@ -13,7 +13,6 @@ import gc
 import io
 import math
 import os
-import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -23,7 +22,7 @@ import xlsxwriter
 
 from ..errors import RatingError
 from ..scheme.models import Scheme
-from . import vba
+from . import backups, carryover, vba
 from .ledger import read_kept, read_previous_levels, read_ledger
 from .model import Consolidation
 from .sheets import (CHANGES, DATA_SHEETS, LEDGER, OVERVIEW, PROBLEMS, PUBLICITY, QUOTA_CHART_COLUMNS,
@@ -55,16 +54,19 @@ def write_summary(c: Consolidation, out: Path | str, *, keep_from: Path | str | 
     The clerk's columns (整改台账: 整改措施 … 销号日期; 晋星减星: 审批意见) are carried over from
     `keep_from` — by default `out` itself when it exists — keyed by org_code, else org_name.
     The file is written to a temporary file beside `out` and moved into place; the previous `out`
-    is kept as `<name>.bak<ext>`. On any error nothing at `out` changes.
+    is kept as a dated backup (backups.py; `c.backup` says where). On any error nothing at `out` changes.
     """
     start = time.perf_counter()
     out = Path(out)
     source = Path(keep_from) if keep_from is not None else (out if out.exists() else None)
-    kept = read_kept(source) if source is not None and source.exists() else Kept()
-    tables = summary_tables(c, kept)
+    prev = carryover.read_previous(source) if source is not None and source.exists() else None
+    tables = summary_tables(c, carryover.kept_from(prev))
+    carried = carryover.carry(c, tables, prev)
     is_xlsm = out.suffix.lower() == ".xlsm"
     with gc_paused():
-        atomic_write(out, lambda tmp: render(tmp, c.scheme, tables, vba_project=is_xlsm, active=OVERVIEW))
+        c.backup = atomic_write(out, lambda tmp: render(tmp, c.scheme, tables, vba_project=is_xlsm, active=OVERVIEW,
+                                                        carried=carried),
+                                keep_backups=c.settings.keep_backups)
     c.seconds["write"] = round(time.perf_counter() - start, 3)
     return out
 
@@ -72,9 +74,11 @@ def write_summary(c: Consolidation, out: Path | str, *, keep_from: Path | str | 
 def render_template(path: Path | str, scheme: Scheme) -> Path:
     """The empty summary workbook huizong.xlsm: headers, 设置 with buttons, 规则, xlwings.conf. Deterministic."""
     path = Path(path)
-    tables = summary_tables(empty_consolidation(scheme))
+    c = empty_consolidation(scheme)
+    tables = summary_tables(c)
+    carried = carryover.carry(c, tables, None)
     tables[SETTINGS] = _template_settings(tables[SETTINGS])
-    render(path, scheme, tables, vba_project=True, active=SETTINGS, created=FIXED_DATE)
+    render(path, scheme, tables, vba_project=True, active=SETTINGS, created=FIXED_DATE, carried=carried)
     return path
 
 
@@ -92,12 +96,15 @@ def gc_paused():
             gc.enable()
 
 
-def backup_path(out: Path) -> Path:
-    return out.with_name(f"{out.stem}.bak{out.suffix}")
+def backup_path(out: Path | str) -> Path | None:
+    """The newest dated backup of `out`: where the last run put the previous output."""
+    return backups.latest(out)
 
 
-def atomic_write(out: Path, build: Callable[[Path], Any]) -> Path:
-    """Run build(tmp) on a temporary file in out's folder, back up the old `out`, then os.replace."""
+def atomic_write(out: Path, build: Callable[[Path], Any], *, keep_backups: int = backups.DEFAULT_KEEP) -> Path | None:
+    """Run build(tmp) on a temporary file in out's folder, back up the old `out` (backups.py), then os.replace.
+
+    Returns the dated backup of the previous `out` (None when there was none)."""
     out = Path(out)
     folder = out.parent if str(out.parent) else Path(".")
     folder.mkdir(parents=True, exist_ok=True)
@@ -107,8 +114,7 @@ def atomic_write(out: Path, build: Callable[[Path], Any]) -> Path:
     try:
         build(tmp)
         os.chmod(tmp, _mode_for(out))  # mkstemp makes 0600 files; give the usual permissions
-        if out.exists():
-            shutil.copy2(out, backup_path(out))
+        backup = backups.keep(out, keep_backups)
         os.replace(tmp, out)
     except PermissionError as exc:
         tmp.unlink(missing_ok=True)
@@ -116,7 +122,7 @@ def atomic_write(out: Path, build: Callable[[Path], Any]) -> Path:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    return out
+    return backup
 
 
 def _mode_for(out: Path) -> int:
@@ -149,10 +155,25 @@ class _Formats:
         self.note_box = add({**base, "text_wrap": True, "valign": "top", "border": 1, "border_color": "#BFBFBF"})
         self.red = add({"font_color": "#C00000", "bold": True})
         self.green = add({"font_color": "#00804A", "bold": True})
+        self._add, self._base, self._clerk_as = add, base, {}
+
+    def clerk_as(self, num_format: str):
+        """The clerk's cell style with the number format the clerk gave the cell."""
+        if num_format not in self._clerk_as:
+            self._clerk_as[num_format] = self._add({**self._base, "bg_color": INPUT_FILL, "locked": False, "border": 1,
+                                                    "border_color": "#BFBFBF", "text_wrap": True,
+                                                    "num_format": num_format})
+        return self._clerk_as[num_format]
+
+    def plain_as(self, num_format: str | None):
+        key = "plain:" + (num_format or "")
+        if key not in self._clerk_as:
+            self._clerk_as[key] = self._add({**self._base, "num_format": num_format or "General"})
+        return self._clerk_as[key]
 
 
 def render(path: Path, scheme: Scheme, tables: dict[str, Table], *, vba_project: bool, active: str,
-           created: dt.datetime | None = None) -> None:
+           created: dt.datetime | None = None, carried: carryover.Carried | None = None) -> None:
     """Lay the tables out into one workbook at `path` (no atomicity here: see write_summary)."""
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
                                           "strings_to_numbers": False})
@@ -168,13 +189,24 @@ def render(path: Path, scheme: Scheme, tables: dict[str, Table], *, vba_project:
         f = _Formats(wb)
         data = list(DATA_SHEETS) + ([RAW] if RAW in tables else [])
         order = ([SETTINGS] if vba_project else []) + data + ([] if vba_project else [SETTINGS]) + [RULES]
+        clerk_sheets = {}
+        for after, sheet in (carried.sheets if carried else []):  # the clerk's own sheets, where they stood
+            order.insert(order.index(after) + 1 if after in order else len(order), sheet.name)
+            clerk_sheets[sheet.name] = sheet
         sheets = {}
         for name in order:
             sheets[name] = wb.add_worksheet(name)
         if vba_project:
             sheets[XLWINGS_CONF] = wb.add_worksheet(XLWINGS_CONF)
+        if carried is not None and carried.record is not None:
+            sheets[carryover.RECORD] = wb.add_worksheet(carryover.RECORD)
+            _write_record(sheets[carryover.RECORD], carried.record)
         for name in order:
-            ws, t = sheets[name], tables[name]
+            ws = sheets[name]
+            if name in clerk_sheets:
+                _write_clerk_sheet(ws, clerk_sheets[name], f)
+                continue
+            t = tables[name]
             if name == SETTINGS:
                 _write_settings(ws, t, f, buttons=vba_project)
             else:
@@ -186,7 +218,7 @@ def render(path: Path, scheme: Scheme, tables: dict[str, Table], *, vba_project:
             _write_conf(sheets[XLWINGS_CONF], f)
             codes = {SETTINGS: vba.SETTINGS_CODENAME, XLWINGS_CONF: vba.CONF_CODENAME}
             n = 3
-            for name in order:
+            for name in order + [carryover.RECORD]:
                 if name not in codes:
                     codes[name] = f"Sheet{n}"
                     n += 1
@@ -210,6 +242,7 @@ def _write_table(ws, t: Table, f: _Formats) -> None:
     ws.write_row(0, 0, t.header, f.title if t.name == RAW else f.header)
     ws.freeze_panes(t.meta.get("freeze", 1), 0)
     titles, subs, notes = set(t.titles), set(t.subheaders), set(t.meta.get("note_rows", ()))
+    formats = t.meta.get("cell_formats", {})  # the clerk's number formats (进度 as 50%), carried over
     clerk = {i for i, k in enumerate(t.kinds) if k == "clerk"}
     wrapped = [i for i, k in enumerate(t.kinds) if k in ("text", "clerk")]
     # XlsxWriter's own per-type writers (the public write_* minus the A1-notation wrapper): about
@@ -251,7 +284,8 @@ def _write_table(ws, t: Table, f: _Formats) -> None:
             ws.set_row(x, 15 * lines)
         for col, value in enumerate(row):
             if col in clerk:
-                _write_any(ws, x, col, value, f.clerk, f.clerk_date)
+                fmt = formats.get((r, col))
+                _write_any(ws, x, col, value, f.clerk_as(fmt) if fmt else f.clerk, f.clerk_as(fmt) if fmt else f.clerk_date)
             elif value is None or value == "":
                 continue
             elif isinstance(value, str):
@@ -260,6 +294,8 @@ def _write_table(ws, t: Table, f: _Formats) -> None:
                 put_num(x, col, value, None)
             else:
                 _write_any(ws, x, col, value, None, f.date)
+    for (i, col), (text, author) in t.meta.get("comments", {}).items():  # the clerk's notes, carried over
+        ws.write_comment(i + 1, col, text, {"author": author, "x_scale": 1.5, "y_scale": 1.5})
     if t.name in _FILTERED:
         ws.autofilter(0, 0, max(len(t.rows), 1), ncol - 1)
     if not t.rows and clerk:  # the empty template: tint the clerk's columns for the rows the button writes
@@ -279,8 +315,12 @@ def _wrapped_lines(value: Any, width: float) -> int:
 
 
 def _write_any(ws, row: int, col: int, value: Any, fmt, date_fmt) -> None:
-    """One cell of any type; text is always text (never a formula), dates get a date format."""
-    if isinstance(value, (dt.date, dt.datetime, dt.time, dt.timedelta)):
+    """One cell of any type; text is always text (only a formula the clerk typed is a formula), dates get a
+    date format."""
+    if isinstance(value, carryover.Formula):
+        cached = value.cached if isinstance(value.cached, (int, float, str)) and value.cached != "" else 0
+        ws.write_formula(row, col, str(value), fmt, cached)
+    elif isinstance(value, (dt.date, dt.datetime, dt.time, dt.timedelta)):
         ws.write_datetime(row, col, value, date_fmt)
     elif value is None or value == "":
         if fmt is not None:
@@ -366,6 +406,36 @@ def _stats_charts(wb, ws, t: Table, scheme: Scheme) -> None:
         quota.set_legend({"position": "bottom"})
         quota.set_size({"width": 560, "height": 320})
         ws.insert_chart(anchor + 18 * (1 + k // 2), 0, quota, {"object_position": 1, "x_offset": 580 * (k % 2)})
+
+
+def _write_clerk_sheet(ws, sheet: carryover.PrevSheet, f: _Formats) -> None:
+    """A sheet the clerk added to the previous summary: values, formulas, number formats and notes back."""
+    for r, row in enumerate(sheet.rows):
+        for col, value in enumerate(row):
+            fmt = sheet.formats.get((r, col))
+            if value is None or value == "":
+                if fmt:
+                    ws.write_blank(r, col, None, f.plain_as(fmt))
+                continue
+            if isinstance(value, (dt.date, dt.datetime, dt.time, dt.timedelta)) and not fmt:
+                fmt = "yyyy-mm-dd" if isinstance(value, dt.date) else "hh:mm:ss"
+            _write_any(ws, r, col, value, f.plain_as(fmt), f.plain_as(fmt or "yyyy-mm-dd"))
+    for col, width in sheet.widths.items():
+        ws.set_column(col, col, width)
+    for (r, col), (text, author) in sheet.comments.items():
+        ws.write_comment(r, col, text, {"author": author, "x_scale": 1.5, "y_scale": 1.5})
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+
+
+def _write_record(ws, t: Table) -> None:
+    """The program's hidden record of the rows it wrote (carryover.py): text only, never printed."""
+    ws.write_row(0, 0, t.header)
+    ws.freeze_panes(1, 0)
+    for r, row in enumerate(t.rows, 1):
+        for col, value in enumerate(row):
+            ws.write_string(r, col, str(value))
+    ws.hide()
 
 
 # --- 设置 / xlwings.conf -------------------------------------------------------------------
