@@ -193,3 +193,43 @@ def test_backups_are_pruned_oldest_first(tmp_path):
     kept = backups.existing(out)
     assert [p.read_bytes() for p in kept] == [b"v2", b"v3", b"v4"]
     assert backups.keep(out, 0) is None and len(backups.existing(out)) == 3  # 0: no new backup
+
+
+def test_button_keeps_the_same_promises(tmp_path):
+    from test_summary_writer import _Book, make_consolidation
+
+    from xlsx_addin.consolidate.excel import run_in_book
+
+    shutil.copy(ROOT / "workbooks" / "huizong.xlsm", tmp_path / "huizong.xlsm")
+    book = _Book(tmp_path / "huizong.xlsm")
+    book.sheets["设置"].range("B2").value = [["单位"]]
+    c = make_consolidation(n=20, towns=2)
+
+    def fake_consolidate(s, progress=None):
+        c.settings = s
+        c.problems = [p for p in c.problems if not p.reason.startswith(EDIT_PREFIX)]
+        return c
+
+    messages = []
+    run_in_book(book, consolidate=fake_consolidate, message_box=lambda b, t, m: messages.append(m))
+    sheet = book.sheets["一览表"]
+    grid = sheet.used_range.value
+    header = grid[0]
+    level = header.index("最终星级") + 1
+    noted, edited = grid[1][0], grid[2][0]
+    was = grid[2][level - 1]
+    sheet.range((1, len(header) + 1)).value = [["备注"]]
+    sheet.range((2, len(header) + 1)).value = [[NOTE]]
+    sheet.range((3, level)).value = [["五星级" if was != "五星级" else "三星级"]]
+    c.units.reverse()  # the next click lists the units in another order
+    run_in_book(book, consolidate=fake_consolidate, message_box=lambda b, t, m: messages.append(m))
+    grid = sheet.used_range.value
+    by_name = {r[0]: dict(zip(grid[0], r)) for r in grid[1:] if r[0]}
+    assert by_name[noted]["备注"] == NOTE and by_name[edited]["最终星级"] == was
+    assert grid[0][-1] == "来源文件" and "备注" in grid[0]
+    problems = book.sheets["问题清单"].used_range.value
+    listed = [p for p in problems if str(p[4]).startswith(EDIT_PREFIX)]
+    assert len(listed) == 1 and listed[0][1] == "一览表" and f"现为“{was}”" in listed[0][4]
+    assert "1处计算结果被手工改动" in messages[-1]
+    assert "上次保存的汇总表已备份为" in messages[-1] and len(backups.existing(tmp_path / "huizong.xlsm")) == 2
+    assert book.sheets["汇总记录"].visible is False

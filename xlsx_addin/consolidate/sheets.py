@@ -484,11 +484,19 @@ def settings_table(scheme: Scheme, settings: Settings | None, c: Consolidation |
     titles = [len(rows) - len(RESULT_KEYS) - 1]
     rows.append([])
     titles.append(len(rows))
+    rows.append([BACKUP_TITLE])
+    rows.append([S_KEEP, settings.keep_backups if settings else 10,
+                 "每次汇总前,把上次的汇总表另存为“汇总表.备份-日期-时间”文件(在汇总表旁边),保留的份数;"
+                 "超过时删除最早的;0 为不备份"])
+    rows.append([])
+    titles.append(len(rows))
     rows.append([PRINT_TITLE])
     rows += [list(r) for r in PRINT_NOTES]
     return Table(SETTINGS, SETTINGS_HEADER, rows, ["text", "text", "text"], [18, 44, 70], titles=titles)
 
 
+BACKUP_TITLE = "备份"
+S_KEEP = "保留备份份数"
 PRINT_TITLE = "打印说明"
 PRINT_NOTES = (
     ("用于打印", "、".join(DATA_SHEETS), "A4纸,每页重复表头,页脚有页码;一览表不打印“来源文件”列;公示名单为纵向,其余为横向"),
@@ -523,7 +531,7 @@ def settings_from_rows(rows: Sequence[Sequence[Any]], base_dir: Path | None = No
     for row in rows:
         row = list(row) + [None, None]
         key = text_key(row[0])
-        if key in SETTINGS_KEYS and key not in values:
+        if key in (*SETTINGS_KEYS, S_KEEP) and key not in values:
             values[key] = row[1]
     folder = text_key(values.get(S_INPUT))
     if not folder:
@@ -533,7 +541,22 @@ def settings_from_rows(rows: Sequence[Sequence[Any]], base_dir: Path | None = No
     mode = _choice(values.get(S_MODE), QUOTA_MODE_LABELS, "enforce", S_MODE)
     prev = text_key(values.get(S_PREVIOUS))
     return Settings(input_dir=_resolve(folder, base_dir), scheme_source=scheme_source_of(values.get(S_SCHEME)),
-                    quota_mode=mode, set_by=set_by, previous=_resolve(prev, base_dir) if prev else None)
+                    quota_mode=mode, set_by=set_by, previous=_resolve(prev, base_dir) if prev else None,
+                    keep_backups=_keep(values.get(S_KEEP)))
+
+
+def _keep(value: Any) -> int:
+    """保留备份份数: a whole number ≥ 0; blank is the default 10."""
+    text = text_key(value)
+    if not text:
+        return 10
+    try:
+        n = float(text)
+    except ValueError:
+        n = -1.0
+    if n < 0 or not n.is_integer():
+        raise ValueError(f"“设置”工作表中“{S_KEEP}”的值“{text}”无效,应为0或正整数(默认10)")
+    return int(n)
 
 
 def _choice(value: Any, labels: Mapping[str, str], default: str, what: str, extra: Mapping[str, str] = {}) -> str:

@@ -26,7 +26,7 @@ from . import backups, carryover, vba
 from .ledger import read_kept, read_previous_levels, read_ledger
 from .model import Consolidation
 from .sheets import (CHANGES, DATA_SHEETS, LEDGER, OVERVIEW, PROBLEMS, PUBLICITY, QUOTA_CHART_COLUMNS,
-                     QUOTA_MODE_LABELS, RAW, RULES, SET_BY_LABELS, SETTINGS, STATS, XLWINGS_CONF, Kept, Table,
+                     QUOTA_MODE_LABELS, RAW, RULES, S_KEEP, SET_BY_LABELS, SETTINGS, STATS, XLWINGS_CONF, Kept, Table,
                      empty_consolidation, scheme_choices, summary_tables)
 
 FIXED_DATE = dt.datetime(2025, 1, 1, 0, 0, 0)  # the template's created date: byte-identical builds
@@ -472,7 +472,7 @@ def _write_settings(ws, t: Table, f: _Formats, *, buttons: bool) -> None:
             continue
         if not row:
             continue
-        if r < 5:  # the five settings: the clerk's input cells
+        if r < 5 or row[0] == S_KEEP:  # the five settings and the backups kept: the clerk's input cells
             ws.write_string(x, 0, str(row[0]), f.plain)
             ws.write(x, 1, row[1], f.input)
             ws.write_string(x, 2, str(row[2]), f.note)
