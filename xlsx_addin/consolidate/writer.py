@@ -521,7 +521,6 @@ def _write_conf(ws, f: _Formats) -> None:
     ws.write_string(len(_CONF) + 1, 3, "本表为 xlwings 的设置(由县里的信息化人员维护);A 列设置名须从 A1 起连续填写。"
                     "可另加 PYTHONPATH、Conda Path、Conda Env 等行。", f.note)
     ws.set_paper(9)
-    ws.print_area(0, 0, len(_CONF) + 1, 3)
     ws.hide()  # xlwings reads it hidden as well; it is not for print (设置 says which sheets are)
 
 
