@@ -128,6 +128,22 @@ def _read_styles(path: Path, prev: Previous, known: dict[str, set[str]], clerk: 
         reader.archive.close()
 
 
+def _needs_styles(prev: Previous, known: dict[str, set[str]], clerk: dict[str, tuple[str, ...]]) -> bool:
+    """Whether openpyxl must read the file: comments, or cells of the clerk's with anything in them."""
+    import zipfile
+
+    with zipfile.ZipFile(prev.path) as z:
+        if any("comments" in n.lower() for n in z.namelist()):
+            return True
+    for name, cols in _owned_columns(prev, known, clerk).items():
+        sheet = prev.sheets[name]
+        start = _header_row(name) + 1 if name in PROGRAM_SHEETS else 0
+        if any(has_content(sheet.cell(r, c)) for r in range(start, len(sheet.rows))
+               for c in (cols if cols is not None else range(len(sheet.rows[r])))):
+            return True
+    return False
+
+
 def _rowcol(ref: str) -> tuple[int, int]:
     from openpyxl.utils.cell import coordinate_to_tuple
 
@@ -315,9 +331,10 @@ def carry(c: Consolidation, tables: dict[str, Table], prev: Previous | None) -> 
     known = _known(tables)
     out = Carried()
     if prev is not None and prev.path is not None:
+        clerk = {n: tuple(h for h, k in zip(t.header, t.kinds) if k == "clerk") for n, t in tables.items()}
         try:
-            _read_styles(prev.path, prev, known, {n: tuple(h for h, k in zip(t.header, t.kinds) if k == "clerk")
-                                                  for n, t in tables.items()})
+            if _needs_styles(prev, known, clerk):
+                _read_styles(prev.path, prev, known, clerk)
         except Exception:  # noqa: BLE001 - formats, formulas and notes are carried when they can be read
             pass
     if prev is not None:

@@ -140,7 +140,7 @@ def read_settings(book) -> Settings:
     if table and str(table.get(SCHEME_KEY, scheme.id)).strip() == scheme.id and hasattr(settings, "overrides"):
         settings.overrides = table
     if path is not None and hasattr(settings, "exclude"):
-        settings.exclude = (path,)
+        settings.exclude = (path, *backups.existing(path))  # the book and its backups are not unit files
     return settings
 
 
