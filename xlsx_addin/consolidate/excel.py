@@ -215,6 +215,7 @@ def write_into_book(book, c: Consolidation, kept: Kept | None = None,
                 record.visible = False
             except Exception:
                 pass
+        _print_area(book.sheets[OVERVIEW], tables[OVERVIEW])
         _formats(book, tables)
         _settings_results(book.sheets[SETTINGS], tables[SETTINGS])
         _charts(book.sheets[STATS], tables[STATS])
@@ -242,6 +243,17 @@ def _replace(sheet, block: list[list[Any]]) -> None:
     sheet.range((1, 1), (rows + 1, cols)).clear_contents()
     if block:
         sheet.range((1, 1)).value = block
+
+
+def _print_area(sheet, t: Table) -> None:
+    """一览表 prints every row just written, without 来源文件 (the template's area covers its header only)."""
+    cols = t.meta.get("print_columns")
+    if not cols:
+        return
+    try:
+        sheet.page_setup.print_area = f"$A$1:${xl_col_to_name(cols - 1)}${max(len(t.rows), 1) + 1}"
+    except Exception:  # best effort: an old xlwings without page_setup
+        pass
 
 
 def _formats(book, tables: dict[str, Table]) -> None:

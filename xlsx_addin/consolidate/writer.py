@@ -26,7 +26,7 @@ from . import backups, carryover, vba
 from .ledger import read_kept, read_previous_levels, read_ledger
 from .model import Consolidation
 from .sheets import (CHANGES, DATA_SHEETS, LEDGER, OVERVIEW, PROBLEMS, PUBLICITY, QUOTA_CHART_COLUMNS,
-                     QUOTA_MODE_LABELS, RAW, RULES, S_KEEP, SET_BY_LABELS, SETTINGS, STATS, XLWINGS_CONF, Kept, Table,
+                     QUOTA_MODE_LABELS, RAW, RULES, S_KEEP, SET_BY_LABELS, SETTINGS, STATS, XLWINGS_CONF, Table,
                      empty_consolidation, scheme_choices, summary_tables)
 
 FIXED_DATE = dt.datetime(2025, 1, 1, 0, 0, 0)  # the template's created date: byte-identical builds
