@@ -172,3 +172,16 @@ def test_quota_limits_are_decimal_exact(n):
     assert _count(0.1, n, "ceil") == -(-n // 10)
     assert _count(0.2, n, "floor") == n // 5
     assert math.isclose(_count(0.1, n, "floor"), math.floor(n / 10))
+
+
+@FEW
+@given(data=st.data())
+def test_quotas_never_put_a_unit_below_one_that_stood_below_it(data):
+    # RULES.md: rank by the level after vetoes and caps first; a quota never reverses that order
+    name = data.draw(st.sampled_from(["five_star", "four_grade", "six_good"]))
+    scheme = SCHEMES[name]
+    rs = rate_set(scheme, data.draw(unit_sets(name)), quota_mode="enforce")
+    for a in rs:
+        for b in rs:
+            if a.rule_level > b.rule_level:
+                assert a.level >= b.level, (a.org_name, a.rule_level, a.level, b.org_name, b.rule_level, b.level)

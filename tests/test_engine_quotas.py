@@ -189,3 +189,91 @@ def test_rate_set_accepts_scored_results():
 def test_empty_set():
     rs = rate_set(S, [])
     assert list(rs) == [] and all(q.limit == 0 for q in rs.quotas)
+
+
+# --- the level after vetoes and caps ranks first (RULES.md "Quota enforcement") ------------------
+def town(**overrides) -> list[dict]:
+    """The town of 6 of issue 13: cap floor(0.6) = 0, floor ceil(0.6) = 1."""
+    units = {"第一村": unit("第一村", 95), "第二村": unit("第二村", 92), "第三村": unit("第三村", 86),
+             "第四村": unit("第四村", 88), "第五村": unit("第五村", 90),
+             "机关": unit("机关", 93, election_overdue_months=13)}  # overdue > 1 year: at most 三星级
+    for name, d in overrides.items():
+        units[name] = d
+    return [dict(d, org_name=f"城关镇{name}") for name, d in units.items()]
+
+
+def by_name(rs) -> dict[str, str]:
+    return {r.org_name: r.level_name for r in rs}
+
+
+def test_floor_lowers_the_capped_unit_not_a_higher_level_one():
+    rs = rate_set(S, town())
+    assert rs[5].rule_level == 3 and rs[2].rule_level == 4  # 机关 93 → 三星级 (cap); 第三村 86 → 四星级
+    assert by_name(rs) == {"城关镇第一村": "四星级", "城关镇第二村": "四星级", "城关镇第三村": "四星级",
+                           "城关镇第四村": "四星级", "城关镇第五村": "四星级", "城关镇机关": "一星级"}
+    assert rs[5].reasons[-1] == "一星级及以下比例下限未达到(至少1个),按排名由三星级调整为一星级"
+    floor = next(q for q in rs.quotas if q.id == "bottom_floor")
+    assert [(m.org_name, m.from_level, m.to_level) for m in floor.moves] == [("城关镇机关", 3, 1)]
+    cap = next(q for q in rs.quotas if q.id == "top_cap")  # 95, 92 and 90 were 五星级: cap 0 → 四星级
+    assert [m.org_name for m in cap.moves] == ["城关镇第一村", "城关镇第二村", "城关镇第五村"]
+    assert all((m.from_level, m.to_level) == (5, 4) for m in cap.moves)
+
+
+def test_floor_among_capped_units_takes_the_lowest_score():
+    # two units capped at 三星级 (93 and 87): the floor takes the 87 one; 第三村 (86, 四星级) stays
+    rs = rate_set(S, town(第四村=unit("第四村", 87, election_overdue_months=14)))
+    assert by_name(rs)["城关镇第四村"] == "一星级"
+    assert by_name(rs)["城关镇机关"] == "三星级" and by_name(rs)["城关镇第三村"] == "四星级"
+
+
+def test_floor_tie_among_capped_units_moves_both():
+    # both capped at 三星级 with the same final, satisfaction and base score: treated alike
+    rs = rate_set(S, town(第四村=unit("第四村", 93, election_overdue_months=14)))
+    assert by_name(rs)["城关镇第四村"] == by_name(rs)["城关镇机关"] == "一星级"
+    floor = next(q for q in rs.quotas if q.id == "bottom_floor")
+    assert floor.limit == 1 and floor.count_after == 2 and floor.moved == 2
+    assert sum(r.level_name == "一星级" for r in rs) == 2
+
+
+def test_floor_tie_broken_by_satisfaction_among_capped_units():
+    # same level (capped) and same final score: the lower satisfaction (70 % < 80 %) goes
+    rs = rate_set(S, town(第四村=unit("第四村", 93, sat=7, election_overdue_months=14),
+                          机关=unit("机关", 93, sat=8, election_overdue_months=13)))
+    assert by_name(rs)["城关镇第四村"] == "一星级" and by_name(rs)["城关镇机关"] == "三星级"
+
+
+def test_every_candidate_capped():
+    # all six capped at 三星级 (elections overdue > 1 year): the level ties, so the final score decides:
+    # the lowest (86) goes to 一星级; nobody is 五星级, so the cap of 0 holds without moving anyone
+    units = [unit(f"U{i}", t, election_overdue_months=13) for i, t in enumerate([95, 93, 91, 90, 88, 86])]
+    rs = rate_set(S, units)
+    assert [r.rule_level for r in rs] == [3] * 6
+    assert [r.level_name for r in rs] == ["三星级"] * 5 + ["一星级"]
+    cap, floor = rs.quotas
+    assert cap.holds_before and cap.moves == [] and floor.moved == 1
+
+
+def test_every_candidate_capped_at_different_levels():
+    # caps at 四星级 (overdue, unexcused, ≤ 1 year) and 三星级 (> 1 year): every 三星级 ranks below
+    # every 四星级 whatever the score, so the floor (2 of 11) takes the two lowest 三星级 ones
+    units = ([unit(f"F{i}", 98 - i, election_overdue_months=6) for i in range(6)]
+             + [unit(f"T{i}", 99 - i, election_overdue_months=13) for i in range(5)])
+    rs = rate_set(S, units)
+    assert [r.rule_level for r in rs] == [4] * 6 + [3] * 5
+    assert [r.level_name for r in rs] == ["四星级"] * 6 + ["三星级"] * 3 + ["一星级"] * 2
+    assert [m.org_name for m in rs.quotas[1].moves] == ["T3", "T4"]
+
+
+def test_flag_mode_lists_the_capped_unit_for_the_floor():
+    rs = rate_set(S, town(), quota_mode="flag")
+    assert by_name(rs)["城关镇机关"] == "三星级" and rs[5].quota_level == 1
+    assert rs[2].quota_level == 4  # 第三村 would not move
+    floor = next(q for q in rs.quotas if q.id == "bottom_floor")
+    assert [m.org_name for m in floor.moves] == ["城关镇机关"]
+
+
+def test_vetoed_unit_ranks_below_a_higher_level_for_the_cap_boundary():
+    # distinct ranks inside the cap are unchanged: only units at the top level compete for it
+    rs = rate_set(S, [unit("A", 99), unit("B", 91), unit("C", 95, sat=4)] + [unit(f"R{i}", 85) for i in range(7)])
+    assert rs[2].level_name == "不定星级"  # vetoed: counts for the floor, not for the cap
+    assert (rs[0].level_name, rs[1].level_name) == ("五星级", "四星级")

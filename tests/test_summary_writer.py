@@ -81,7 +81,7 @@ def _sheet_xml(path: Path, sheet: str) -> str:
     with zipfile.ZipFile(path) as z:
         wb = z.read("xl/workbook.xml").decode()
         rels = z.read("xl/_rels/workbook.xml.rels").decode()
-        rid = re.search(rf'<sheet name="{re.escape(sheet)}" sheetId="\d+" r:id="(rId\d+)"', wb).group(1)
+        rid = re.search(rf'<sheet name="{re.escape(sheet)}"[^>]*? r:id="(rId\d+)"', wb).group(1)
         target = re.search(rf'Id="{rid}"[^>]*Target="([^"]+)"', rels) or re.search(rf'Target="([^"]+)"[^>]*Id="{rid}"', rels)
         return z.read("xl/" + target.group(1).lstrip("/").removeprefix("xl/")).decode()
 
@@ -100,7 +100,8 @@ def test_sheet_names_and_verbatim_headers(written):
     import openpyxl
 
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == DATA_SHEETS + ["原始数据", "设置", "规则"]
+    assert wb.sheetnames == DATA_SHEETS + ["原始数据", "设置", "规则", "汇总记录"]
+    assert wb["汇总记录"].sheet_state == "hidden"
     for ws in wb:
         assert ws.freeze_panes in ("A2", "A3"), ws.title
     header = [cell.value for cell in wb["一览表"][1]]

@@ -48,6 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--quiet", action="store_true", help="不显示进度")
     c.add_argument("--ledgers", type=Path, default=None,  # issue 15
                    help="下半年台账汇总(台账汇总.xlsx):一览表中列出承诺完成率、整改销号率(不影响评定)")
+    # summary (issue 13): dated backups of the previous output
+    c.add_argument("--keep-backups", type=int, default=10,
+                   help="保留上次汇总表的备份份数(默认10,旧的先删除;0 为不备份)")
 
     d = sub.add_parser("demo", help="生成一个模拟县的填报表并一键汇总(无需准备任何文件)")
     d.add_argument("--units", type=int, default=None, help="单位数(默认300;双十星为一个镇的党支部数,默认24)")

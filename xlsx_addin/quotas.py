@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Iterable, Literal, Mapping
 
 from .errors import RatingError
@@ -12,6 +12,16 @@ from .scoring import UnitResult, rectifies, score_unit
 
 QuotaMode = Literal["enforce", "flag"]
 MODES = ("enforce", "flag")
+
+
+@dataclass
+class QuotaMove:
+    """One unit a quota moved (or, in flag mode, would move): from → to level rank."""
+
+    org_name: str
+    org_code: str | None
+    from_level: int
+    to_level: int
 
 
 @dataclass
@@ -27,6 +37,7 @@ class QuotaStatus:
     holds_before: bool
     holds_after: bool
     note: str = ""
+    moves: list[QuotaMove] = field(default_factory=list)  # the units this quota moved, best-ranked first
 
 
 class RatedSet(list):
@@ -44,14 +55,16 @@ def _count(share: float, n: int, rounding: str) -> int:
 
 
 def rank_key(r: UnitResult, scheme: Scheme) -> tuple:
-    """Higher is better: the scheme's ranking keys, missing values last.
+    """Higher is better: the level after vetoes and caps first, then the scheme's ranking keys, missing last.
 
+    A unit held at a lower level by a veto or cap ranks below every unit of a higher level, so no quota
+    ever puts a unit below one that stood below it before the quotas (RULES.md "Quota enforcement").
     An invalid survey (participation below the minimum) ranks as having no satisfaction rate:
     it must not be used silently, not even as a tie-breaker.
     """
     values = {"final_score": r.final_score, "base_score": r.base_score,
               "satisfaction_rate": r.survey.rule_satisfaction_rate}
-    return tuple(-math.inf if values[k] is None else round(values[k], 9) for k in scheme.ranking)
+    return (r.rule_level,) + tuple(-math.inf if values[k] is None else round(values[k], 9) for k in scheme.ranking)
 
 
 def check_mode(mode: str) -> None:
@@ -72,7 +85,8 @@ def apply_quotas(scheme: Scheme, results: list[UnitResult], mode: str = "enforce
         if q.kind == "distribution":
             limit, note = _distribute(scheme, q, keys, levels, why)
             statuses.append(QuotaStatus(q.id, q.label, q.kind, [scheme.level_name(r) for r in q.shares], limit,
-                                        n, n, sum(a != b for a, b in zip(before, levels)), True, True, note))
+                                        n, n, sum(a != b for a, b in zip(before, levels)), True, True, note,
+                                        _moves(results, keys, before, levels)))
             continue
         limit = _count(q.share, n, q.rounding)
         inside = [i for i in range(n) if levels[i] in q.levels]
@@ -96,7 +110,7 @@ def apply_quotas(scheme: Scheme, results: list[UnitResult], mode: str = "enforce
                     f"如需保留,请上级党组织改用“仅标记”模式")
         statuses.append(QuotaStatus(q.id, q.label, q.kind, [scheme.level_name(r) for r in q.levels], limit,
                                     count_before, count_after, sum(a != b for a, b in zip(before, levels)),
-                                    ok(count_before), ok(count_after), note))
+                                    ok(count_before), ok(count_after), note, _moves(results, keys, before, levels)))
 
     for i, r in enumerate(results):
         r.quota_level = levels[i]
@@ -115,6 +129,12 @@ def apply_quotas(scheme: Scheme, results: list[UnitResult], mode: str = "enforce
             s.count_after = s.count_before
             s.holds_after = s.holds_before
     return statuses
+
+
+def _moves(results: list[UnitResult], keys: list[tuple], before: list[int], after: list[int]) -> list[QuotaMove]:
+    """The units one quota moved, best-ranked first (input order among equals)."""
+    moved = sorted((i for i in range(len(results)) if before[i] != after[i]), key=lambda i: keys[i], reverse=True)
+    return [QuotaMove(results[i].org_name, results[i].org_code, before[i], after[i]) for i in moved]
 
 
 def _group_ties(order: list[int], keys: list[tuple], cut: int) -> int:

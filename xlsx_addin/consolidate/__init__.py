@@ -50,11 +50,18 @@ def command(args) -> int:
         from ..rules_file import read_rules_table
 
         overrides = read_rules_table(rules)
+    from . import backups
+
+    keep = getattr(args, "keep_backups", backups.DEFAULT_KEEP)
     settings = Settings(input_dir=input_dir, scheme_source=str(args.scheme), quota_mode=args.quota_mode,
                         set_by=args.set_by, previous=Path(previous) if previous is not None else None,
-                        overrides=overrides, exclude=(out,) if _is_inside(out, input_dir) else (),
-                        ledgers=getattr(args, "ledgers", None))
+                        overrides=overrides,
+                        exclude=(out, *backups.existing(out)) if _is_inside(out, input_dir) else (),
+                        ledgers=getattr(args, "ledgers", None),
+                        keep_backups=backups.DEFAULT_KEEP if keep is None else keep)
     check_settings(settings)
+    if settings.keep_backups < 0:
+        raise RatingError("备份份数(--keep-backups)不能为负数")
     check_output(out, input_dir, settings.previous)  # before anything is read
     if out.suffix.lower() not in (".xlsx", ".xlsm"):
         raise RatingError(f"输出文件 {out} 的扩展名须为 .xlsx 或 .xlsm")
@@ -91,9 +98,22 @@ def command(args) -> int:
         written = write_summary(c, out, keep_from=out if out.exists() else None)
     c.seconds["write"] = time.perf_counter() - t
     out_file = Path(written) if written else out
-    for line in summary_lines(c, out_file, time.perf_counter() - started):
+    for line in summary_lines(c, out_file, time.perf_counter() - started) + backup_lines(c):
         print(line)
     return 0
+
+
+def backup_lines(c: Consolidation) -> list[str]:
+    """Where the previous summary went, and the overwritten edits (the run must say both)."""
+    lines = []
+    if c.backup is not None:
+        lines.append(f"上次的汇总表已备份为:{Path(c.backup).resolve()}")
+    from .carryover import count_edits
+
+    edits = count_edits(c)
+    if edits:
+        lines.append(f"汇总表中有{edits}处计算结果被手工改动,已按规则重新计算,原值列在“问题清单”中。")
+    return lines
 
 
 def summary_lines(c: Consolidation, out_file: Path, seconds: float | None = None) -> list[str]:

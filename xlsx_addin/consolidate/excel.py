@@ -17,6 +17,7 @@ from xlsxwriter.utility import xl_col_to_name
 from ..errors import RatingError
 from ..scheme.loader import load_scheme
 from ..scheme.overrides import SCHEME_KEY, rows_to_table
+from . import backups, carryover
 from .model import Consolidation, Settings
 from .sheets import (CLERK_COLUMNS, DATA_SHEETS, PROBLEMS, RAW, QUOTA_CHART_COLUMNS, RESULT_KEYS, RESULT_TITLE, RULES, SETTINGS,
                      STATS, OVERVIEW, Kept, Table, records_from_rows, settings_from_rows, summary_tables)
@@ -45,14 +46,17 @@ def run_in_book(book, *, message_box: MessageBox | None = None,
     try:
         status("一键汇总:正在读取设置……")
         settings = read_settings(book)
-        kept = read_kept_from_book(book)
+        prev = read_previous_from_book(book)
         if consolidate is None:
             from . import consolidate as job  # the job module of this package
 
             consolidate = job
         c = consolidate(settings, progress=_progress(status))
         status("一键汇总:正在写入汇总表……")
-        write_into_book(book, c, kept)
+        path = book_path(book)
+        if path is not None and path.is_file():  # the book as last saved, before this run changes it
+            c.backup = backups.keep(path, getattr(settings, "keep_backups", backups.DEFAULT_KEEP))
+        write_into_book(book, c, prev=prev)
     except (RatingError, ValueError, OSError) as exc:
         status(False)
         tell(f"汇总未完成:{exc}")
@@ -69,8 +73,13 @@ def summary_message(c: Consolidation, seconds: float) -> str:
     rectify = sum(1 for u in c.units if u.result.rectify)
     text = (f"汇总完成:读取文件 {c.files_seen} 个,评定单位 {len(c.units)} 个,"
             f"需整改 {rectify} 个,问题 {len(c.problems)} 条,用时 {seconds:.1f} 秒。")
+    edits = carryover.count_edits(c)
+    if edits:
+        text += f"\n汇总表中有{edits}处计算结果被手工改动,已按规则重新计算,原值列在“问题清单”中。"
     if c.problems:
         text += "\n请查看“问题清单”工作表。"
+    if c.backup is not None:
+        text += f"\n上次保存的汇总表已备份为:{c.backup}"
     return text
 
 
@@ -120,7 +129,7 @@ def book_path(book) -> Path | None:
 
 def read_settings(book) -> Settings:
     path = book_path(book)
-    rows = _rows(book.sheets[SETTINGS].range("A1:C8").value)
+    rows = _used(book.sheets[SETTINGS])
     settings = settings_from_rows(rows, path.parent if path else None)
     scheme = load_scheme(settings.scheme_source)
     try:
@@ -131,8 +140,26 @@ def read_settings(book) -> Settings:
     if table and str(table.get(SCHEME_KEY, scheme.id)).strip() == scheme.id and hasattr(settings, "overrides"):
         settings.overrides = table
     if path is not None and hasattr(settings, "exclude"):
-        settings.exclude = (path,)
+        settings.exclude = (path, *backups.existing(path))  # the book and its backups are not unit files
     return settings
+
+
+def read_previous_from_book(book) -> carryover.Previous:
+    """Every sheet of the open book as it stands (the previous run's rows and whatever the clerk typed)."""
+    sheets: dict[str, list[list[Any]]] = {}
+    try:
+        every = list(book.sheets)
+    except Exception:
+        every = []
+    for sheet in every:
+        try:
+            if isinstance(sheet, str):  # a mapping of sheets by name
+                sheet = book.sheets[sheet]
+            sheets[sheet.name] = _used(sheet)
+        except Exception:  # a chart sheet or the like: nothing to carry by rows
+            continue
+    path = book_path(book)
+    return carryover.from_rows(sheets, file=path.name if path else "")
 
 
 def read_kept_from_book(book) -> Kept:
@@ -147,7 +174,10 @@ def read_kept_from_book(book) -> Kept:
 
 # --- writing the book ----------------------------------------------------------------------
 def cell_value(value: Any) -> Any:
-    """What to assign through COM: text that Excel would turn into a formula, number or date gets a ' prefix."""
+    """What to assign through COM: text that Excel would turn into a formula, number or date gets a ' prefix
+    (a formula the clerk typed in a column of their own stays a formula)."""
+    if isinstance(value, carryover.Formula):
+        return str(value)
     if isinstance(value, str) and value and (value[0] in "=+-@" or _NUMBER_LIKE.match(value)):
         return "'" + value
     return value
@@ -162,8 +192,13 @@ def table_block(t: Table) -> list[list[Any]]:
     return out
 
 
-def write_into_book(book, c: Consolidation, kept: Kept | None = None) -> dict[str, Table]:
-    tables = summary_tables(c, kept)
+def write_into_book(book, c: Consolidation, kept: Kept | None = None,
+                    prev: carryover.Previous | None = None) -> dict[str, Table]:
+    """Write every sheet's rows into the open book. With `prev` (the book as it stood), the clerk's columns,
+    rows of units that left and the edits of computed cells are handled as by write_summary (carryover.py);
+    the clerk's own sheets, notes and formats stay where Excel keeps them."""
+    tables = summary_tables(c, carryover.kept_from(prev) if prev is not None else kept)
+    carried = carryover.carry(c, tables, prev)
     try:
         book.app.screen_updating = False
     except Exception:
@@ -173,6 +208,14 @@ def write_into_book(book, c: Consolidation, kept: Kept | None = None) -> dict[st
             _replace(book.sheets[name], table_block(tables[name]))
         if RAW in tables:
             _replace(_sheet(book, RAW, after=PROBLEMS), table_block(tables[RAW]))
+        if carried.record is not None:
+            record = _sheet(book, carryover.RECORD, after=RULES)
+            _replace(record, table_block(carried.record))
+            try:
+                record.visible = False
+            except Exception:
+                pass
+        _print_area(book.sheets[OVERVIEW], tables[OVERVIEW])
         _formats(book, tables)
         _settings_results(book.sheets[SETTINGS], tables[SETTINGS])
         _charts(book.sheets[STATS], tables[STATS])
@@ -200,6 +243,17 @@ def _replace(sheet, block: list[list[Any]]) -> None:
     sheet.range((1, 1), (rows + 1, cols)).clear_contents()
     if block:
         sheet.range((1, 1)).value = block
+
+
+def _print_area(sheet, t: Table) -> None:
+    """一览表 prints every row just written, without 来源文件 (the template's area covers its header only)."""
+    cols = t.meta.get("print_columns")
+    if not cols:
+        return
+    try:
+        sheet.page_setup.print_area = f"$A$1:${xl_col_to_name(cols - 1)}${max(len(t.rows), 1) + 1}"
+    except Exception:  # best effort: an old xlwings without page_setup
+        pass
 
 
 def _formats(book, tables: dict[str, Table]) -> None:

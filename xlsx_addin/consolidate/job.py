@@ -101,12 +101,13 @@ def _shown_name(name: str) -> str:
 
 
 def is_backup_of(path: str, out: str) -> bool:
-    """A backup the writer keeps beside `out` (汇总表.bak.xlsx, 汇总表.bak-2026….xlsx, 汇总表.2026….bak.xlsx)."""
+    """A backup kept beside `out` (汇总表.备份-20261201-101500.xlsx; older runs: 汇总表.bak.xlsx …)."""
     folder, name = os.path.split(path)
     out_folder, out_name = os.path.split(out)
     stem, ext = os.path.splitext(out_name)
     return (os.path.normcase(folder) == os.path.normcase(out_folder) and name.lower().endswith(ext.lower())
-            and name.startswith(stem + ".") and ".bak" in name[len(stem):].lower())
+            and name.startswith(stem + ".") and (".bak" in name[len(stem):].lower() or
+                                                 name[len(stem):].startswith(".备份-")))  # backups.py's names
 
 
 def find_files(input_dir: Path, exclude: Iterable[Path] = ()) -> tuple[list[tuple[str, str]], list[Problem]]:

@@ -69,6 +69,7 @@ class Settings:
     overrides: dict[str, Any] | None = None  # a 规则 table (key → value) applied over scheme_source
     exclude: tuple[Path, ...] = ()  # files never read as units (e.g. the summary being written)
     ledgers: Path | None = None  # a 台账汇总 (issue 15): 承诺完成率 / 整改销号率 shown in 一览表, no score changed
+    keep_backups: int = 10  # dated backups of the previous summary kept beside it (consolidate/backups.py)
 
 
 @dataclass
@@ -80,6 +81,7 @@ class Consolidation:
     problems: list[Problem] = field(default_factory=list)
     files_seen: int = 0
     files_rated: int = 0
+    backup: Path | None = None  # where the writer put the previous summary (None when there was none)
     seconds: dict[str, float] = field(default_factory=dict)  # read (+ score, in the workers) / score (dedupe, quotas) / write
     evidence: Any = None  # Records of the 台账汇总 given as settings.ledgers (ledgers/evidence.py), else None
     members: list[UnitRow] = field(default_factory=list)  # 双十星: every member rated (consolidate/star_job.py)

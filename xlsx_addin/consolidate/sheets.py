@@ -26,6 +26,7 @@ PROBLEMS = "问题清单"
 SETTINGS = "设置"
 RULES = "规则"
 XLWINGS_CONF = "xlwings.conf"
+RAW = "原始数据"
 DATA_SHEETS = (OVERVIEW, STATS, LEDGER, CHANGES, PUBLICITY, PROBLEMS)
 
 # --- verbatim headers ----------------------------------------------------------------------
@@ -206,18 +207,30 @@ def overview_table(c: Consolidation) -> Table:
 
 
 # the quota table below the level counts; 评定组 and 配额 side by side make the chart's two-level axis
-QUOTA_HEADER = (SET, "配额", "单位数", "涉及等次", "类型", "名额", "调整前个数", "调整前是否符合",
+QUOTA_HEADER = (SET, "配额", "参评单位数", "涉及等次", "类型", "名额", "调整前个数", "调整前是否符合",
                 "调整后个数", "调整后是否符合", "调整单位数", "说明")
+QUOTA_KINDS = ("text", "text", "int", "text", "center", "int", "int", "center", "int", "center", "int", "text")
+QUOTA_WIDTHS = (16, 18, 8, 15, 10, 6, 8, 8, 8, 8, 8, 30)
 QUOTA_CHART_COLUMNS = ("名额", "调整前个数", "调整后个数")
+MOVES_PER_NOTE = 30  # moved units per 提示 row: a row stays a few printed lines high
+
+
+def quota_header(scheme: Scheme) -> list[str]:
+    """The quota table's header: the levels column says 涉及星级 or 涉及等次."""
+    return [f"涉及{scheme.level_term}" if h == "涉及等次" else h for h in QUOTA_HEADER]
 
 
 def stats_table(c: Consolidation) -> Table:
-    """Counts and shares per level per set; below, each quota's limit and whether it holds."""
+    """Counts and shares per level per set; below, each quota's limit and whether it holds; then the
+    提示 rows (a cap of 0 in a small set, the units each quota moved), each one wide merged row."""
     s = c.scheme
     levels = s.levels
     header = [SET, "单位数"] + [f"{lv.name}(个)" for lv in levels] + [f"{lv.name}占比" for lv in levels] + ["配额调整单位数"]
     kinds = ["text", "int"] + ["int"] * len(levels) + ["pct"] * len(levels) + ["int"]
-    widths = [16, 16, 8, 15] + [9] * (len(levels) * 2 - 2) + [12]
+    first = [16, 8] + [9] * (len(levels) * 2) + [12]
+    # one set of column widths serves both tables: each column as wide as the wider of the two needs
+    widths = [max(first[i] if i < len(first) else 0, QUOTA_WIDTHS[i] if i < len(QUOTA_WIDTHS) else 0)
+              for i in range(max(len(first), len(QUOTA_WIDTHS)))]
     rows: list[list[Any]] = []
     moved_by_set: dict[str, int] = {}
     for u in c.units:
@@ -237,10 +250,11 @@ def stats_table(c: Consolidation) -> Table:
 
     rows.append([])
     titles = [len(rows)]
+    flag = c.settings.quota_mode == "flag"
     mode_text = QUOTA_MODE_LABELS.get(c.settings.quota_mode, c.settings.quota_mode)
     rows.append([f"配额执行情况(配额模式:{mode_text};评定组:{SET_BY_LABELS.get(c.settings.set_by, c.settings.set_by)})"])
     subheaders = [len(rows)]
-    rows.append(list(QUOTA_HEADER[:2]) + [f"涉及{s.level_term}"] + list(QUOTA_HEADER[3:]))
+    rows.append(quota_header(s))
     first_quota = len(rows)
     notes: list[str] = []
     # quota by quota (the scheme's order), each over every set: one chart per cap/floor quota
@@ -251,9 +265,15 @@ def stats_table(c: Consolidation) -> Table:
     for _, _, st, q in pairs:
         kind = {"cap": "上限(至多)", "floor": "下限(至少)"}.get(q.kind, "比例分布")
         dist = q.kind == "distribution"
-        note = q.note
-        if c.settings.quota_mode == "flag" and not dist and not q.holds_before:
-            note = "；".join(x for x in (note, "仅标记模式:未调整,见一览表“配额调整”列") if x)
+        short = []  # the 说明 cell stays short; the whole text is a 提示 row below
+        if q.note:
+            short.append("名额为0,见下方提示" if q.kind == "cap" and q.limit == 0 else "见下方提示")
+            notes.append(f"{st.name}:{q.note}")
+        if flag and not dist and not q.holds_before:
+            short.append("仅标记:未调整")
+        if q.moves:
+            short.append("调整单位见下方提示" if not flag else "应调整单位见下方提示")
+            notes.extend(_moves_notes(s, st.name, q, flag))
         if not dist and (not groups or groups[-1]["id"] != q.id):
             groups.append({"id": q.id, "label": q.label, "rows": [len(rows), len(rows)]})
         if not dist:
@@ -262,22 +282,34 @@ def stats_table(c: Consolidation) -> Table:
                      "" if dist else q.limit, "" if dist else q.count_before,
                      "" if dist else ("符合" if q.holds_before else "不符合"),
                      "" if dist else q.count_after,
-                     "" if dist else ("符合" if q.holds_after else "不符合"), q.moved, note])
-        if q.note:
-            notes.append(f"{st.name}:{q.note}")
+                     "" if dist else ("符合" if q.holds_after else "不符合"), q.moved, ";".join(short)])
     if not c.sets:  # the empty template: one chart per cap/floor quota of the scheme, over an empty row
         groups = [{"id": q.id, "label": q.label, "rows": [first_quota, first_quota]}
                   for q in c.scheme.quotas if q.kind != "distribution"]
     quota_rows = (first_quota, len(rows) - 1) if len(rows) > first_quota else None
+    note_rows: list[int] = []
     if notes:
         rows.append([])
         titles.append(len(rows))
         rows.append(["提示"])
+        note_rows = list(range(len(rows), len(rows) + len(notes)))
         rows.extend([[n] for n in notes])
     meta = {"set_rows": set_rows, "quota_rows": quota_rows, "quota_groups": groups, "level_cols": (2, 1 + len(levels)),
-            "quota_kinds": ["text", "text", "int", "text", "center", "int", "int", "center", "int", "center", "int", "text"],
-            "levels": [lv.name for lv in levels], "notes": notes}
+            "quota_kinds": list(QUOTA_KINDS), "levels": [lv.name for lv in levels], "notes": notes,
+            "note_rows": note_rows, "note_span": len(QUOTA_HEADER)}
     return Table(STATS, header, rows, kinds, widths, titles=titles, subheaders=subheaders, meta=meta)
+
+
+def _moves_notes(s: Scheme, set_name: str, q, flag: bool) -> list[str]:
+    """The units one quota moved in one set, as 提示 lines of at most MOVES_PER_NOTE units each."""
+    what = "应调整(仅标记,未调整)" if flag else "调整"
+    items = [f"{m.org_name}({_level_name(s, m.from_level)}→{_level_name(s, m.to_level)})" for m in q.moves]
+    out = []
+    for k in range(0, len(items), MOVES_PER_NOTE):
+        part = "、".join(items[k:k + MOVES_PER_NOTE])
+        more = f"(续{k // MOVES_PER_NOTE + 1})" if k else ""
+        out.append(f"{set_name}:{q.label}{what}{len(items)}个单位{more}:{part}")
+    return out
 
 
 def _share(k: int, n: int) -> float | None:
@@ -306,8 +338,13 @@ def ledger_table(c: Consolidation, kept: Records | None = None) -> Table:
         rows.append([r.org_name, r.org_code or "", u.set_name, r.level_name, problem]
                     + [_kept(rec, col) for col in LEDGER_CLERK])
     # earlier entries of units no longer flagged stay on the ledger while the clerk has written in them
+    # (units that left the set altogether go to the 已移出单位 block: consolidate/carryover.py)
+    present = Records((unit_key(u.result.org_code, u.result.org_name),
+                       {NAME: u.result.org_name, CODE: u.result.org_code}) for u in c.units)
     for rec in kept.values():
         if id(rec) in used or not any(has_content(rec.get(col)) for col in LEDGER_CLERK):
+            continue
+        if present.find(rec.get(CODE), rec.get(NAME)) is None:
             continue
         old = text_key(rec.get("问题"))
         note = "【本次汇总未标记整改,保留原记录】"
@@ -380,9 +417,6 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-RAW = "原始数据"
-
-
 def raw_table(c: Consolidation) -> Table | None:
     """Every rated unit's raw inputs (rawdata.py layout), so a town's summary can be consolidated again
     at county level. Row 1: the marker and the scheme id; row 2: the keys (names contract); data from row 3,
@@ -453,8 +487,29 @@ def settings_table(scheme: Scheme, settings: Settings | None, c: Consolidation |
     ]
     values = _result_values(c)
     rows += [[k, values.get(k, "")] for k in RESULT_KEYS]
-    return Table(SETTINGS, SETTINGS_HEADER, rows, ["text", "text", "text"], [18, 44, 70],
-                 titles=[len(rows) - len(RESULT_KEYS) - 1])
+    titles = [len(rows) - len(RESULT_KEYS) - 1]
+    rows.append([])
+    titles.append(len(rows))
+    rows.append([BACKUP_TITLE])
+    rows.append([S_KEEP, settings.keep_backups if settings else 10,
+                 "每次汇总前,把上次的汇总表另存为“汇总表.备份-日期-时间”文件(在汇总表旁边),保留的份数;"
+                 "超过时删除最早的;0 为不备份"])
+    rows.append([])
+    titles.append(len(rows))
+    rows.append([PRINT_TITLE])
+    rows += [list(r) for r in PRINT_NOTES]
+    return Table(SETTINGS, SETTINGS_HEADER, rows, ["text", "text", "text"], [18, 44, 70], titles=titles)
+
+
+BACKUP_TITLE = "备份"
+S_KEEP = "保留备份份数"
+PRINT_TITLE = "打印说明"
+PRINT_NOTES = (
+    ("用于打印", "、".join(DATA_SHEETS), "A4纸,每页重复表头,页脚有页码;一览表不打印“来源文件”列;公示名单为纵向,其余为横向"),
+    ("参考", f"{SETTINGS}、{RULES}", "本次汇总的设置和使用的规则数值,需要时可打印"),
+    ("一般不打印", RAW, "各单位的原始填报数据,供上级党组织再次汇总;如需打印,按原尺寸分页,每页重复表头和党组织名称"),
+    ("不打印(已隐藏)", XLWINGS_CONF, "仅 huizong.xlsm 有:程序设置,由信息化人员维护;右键工作表标签选“取消隐藏”可查看"),
+)
 
 
 def _result_values(c: Consolidation | None) -> dict[str, Any]:
@@ -482,7 +537,7 @@ def settings_from_rows(rows: Sequence[Sequence[Any]], base_dir: Path | None = No
     for row in rows:
         row = list(row) + [None, None]
         key = text_key(row[0])
-        if key in SETTINGS_KEYS and key not in values:
+        if key in (*SETTINGS_KEYS, S_KEEP) and key not in values:
             values[key] = row[1]
     folder = text_key(values.get(S_INPUT))
     if not folder:
@@ -492,7 +547,22 @@ def settings_from_rows(rows: Sequence[Sequence[Any]], base_dir: Path | None = No
     mode = _choice(values.get(S_MODE), QUOTA_MODE_LABELS, "enforce", S_MODE)
     prev = text_key(values.get(S_PREVIOUS))
     return Settings(input_dir=_resolve(folder, base_dir), scheme_source=scheme_source_of(values.get(S_SCHEME)),
-                    quota_mode=mode, set_by=set_by, previous=_resolve(prev, base_dir) if prev else None)
+                    quota_mode=mode, set_by=set_by, previous=_resolve(prev, base_dir) if prev else None,
+                    keep_backups=_keep(values.get(S_KEEP)))
+
+
+def _keep(value: Any) -> int:
+    """保留备份份数: a whole number ≥ 0; blank is the default 10."""
+    text = text_key(value)
+    if not text:
+        return 10
+    try:
+        n = float(text)
+    except ValueError:
+        n = -1.0
+    if n < 0 or not n.is_integer():
+        raise ValueError(f"“设置”工作表中“{S_KEEP}”的值“{text}”无效,应为0或正整数(默认10)")
+    return int(n)
 
 
 def _choice(value: Any, labels: Mapping[str, str], default: str, what: str, extra: Mapping[str, str] = {}) -> str:

@@ -13,7 +13,6 @@ import gc
 import io
 import math
 import os
-import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -23,11 +22,11 @@ import xlsxwriter
 
 from ..errors import RatingError
 from ..scheme.models import Scheme
-from . import vba
+from . import backups, carryover, vba
 from .ledger import read_kept, read_previous_levels, read_ledger
 from .model import Consolidation
 from .sheets import (CHANGES, DATA_SHEETS, LEDGER, OVERVIEW, PROBLEMS, PUBLICITY, QUOTA_CHART_COLUMNS,
-                     QUOTA_MODE_LABELS, RAW, RULES, SET_BY_LABELS, SETTINGS, STATS, XLWINGS_CONF, Kept, Table,
+                     QUOTA_MODE_LABELS, RAW, RULES, S_KEEP, SET_BY_LABELS, SETTINGS, STATS, XLWINGS_CONF, Table,
                      empty_consolidation, scheme_choices, summary_tables)
 
 FIXED_DATE = dt.datetime(2025, 1, 1, 0, 0, 0)  # the template's created date: byte-identical builds
@@ -55,7 +54,7 @@ def write_summary(c: Consolidation, out: Path | str, *, keep_from: Path | str | 
     The clerk's columns (整改台账: 整改措施 … 销号日期; 晋星减星: 审批意见) are carried over from
     `keep_from` — by default `out` itself when it exists — keyed by org_code, else org_name.
     The file is written to a temporary file beside `out` and moved into place; the previous `out`
-    is kept as `<name>.bak<ext>`. On any error nothing at `out` changes.
+    is kept as a dated backup (backups.py; `c.backup` says where). On any error nothing at `out` changes.
     """
     if c.scheme.stars is not None:  # 双十星: its own sheets (consolidate/star_sheets.py)
         from .star_sheets import write_star_summary
@@ -64,11 +63,14 @@ def write_summary(c: Consolidation, out: Path | str, *, keep_from: Path | str | 
     start = time.perf_counter()
     out = Path(out)
     source = Path(keep_from) if keep_from is not None else (out if out.exists() else None)
-    kept = read_kept(source) if source is not None and source.exists() else Kept()
-    tables = summary_tables(c, kept)
+    prev = carryover.read_previous(source) if source is not None and source.exists() else None
+    tables = summary_tables(c, carryover.kept_from(prev))
+    carried = carryover.carry(c, tables, prev)
     is_xlsm = out.suffix.lower() == ".xlsm"
     with gc_paused():
-        atomic_write(out, lambda tmp: render(tmp, c.scheme, tables, vba_project=is_xlsm, active=OVERVIEW))
+        c.backup = atomic_write(out, lambda tmp: render(tmp, c.scheme, tables, vba_project=is_xlsm, active=OVERVIEW,
+                                                        carried=carried),
+                                keep_backups=c.settings.keep_backups)
     c.seconds["write"] = round(time.perf_counter() - start, 3)
     return out
 
@@ -76,9 +78,11 @@ def write_summary(c: Consolidation, out: Path | str, *, keep_from: Path | str | 
 def render_template(path: Path | str, scheme: Scheme) -> Path:
     """The empty summary workbook huizong.xlsm: headers, 设置 with buttons, 规则, xlwings.conf. Deterministic."""
     path = Path(path)
-    tables = summary_tables(empty_consolidation(scheme))
+    c = empty_consolidation(scheme)
+    tables = summary_tables(c)
+    carried = carryover.carry(c, tables, None)
     tables[SETTINGS] = _template_settings(tables[SETTINGS])
-    render(path, scheme, tables, vba_project=True, active=SETTINGS, created=FIXED_DATE)
+    render(path, scheme, tables, vba_project=True, active=SETTINGS, created=FIXED_DATE, carried=carried)
     return path
 
 
@@ -96,12 +100,15 @@ def gc_paused():
             gc.enable()
 
 
-def backup_path(out: Path) -> Path:
-    return out.with_name(f"{out.stem}.bak{out.suffix}")
+def backup_path(out: Path | str) -> Path | None:
+    """The newest dated backup of `out`: where the last run put the previous output."""
+    return backups.latest(out)
 
 
-def atomic_write(out: Path, build: Callable[[Path], Any]) -> Path:
-    """Run build(tmp) on a temporary file in out's folder, back up the old `out`, then os.replace."""
+def atomic_write(out: Path, build: Callable[[Path], Any], *, keep_backups: int = backups.DEFAULT_KEEP) -> Path | None:
+    """Run build(tmp) on a temporary file in out's folder, back up the old `out` (backups.py), then os.replace.
+
+    Returns the dated backup of the previous `out` (None when there was none)."""
     out = Path(out)
     folder = out.parent if str(out.parent) else Path(".")
     folder.mkdir(parents=True, exist_ok=True)
@@ -111,8 +118,7 @@ def atomic_write(out: Path, build: Callable[[Path], Any]) -> Path:
     try:
         build(tmp)
         os.chmod(tmp, _mode_for(out))  # mkstemp makes 0600 files; give the usual permissions
-        if out.exists():
-            _copy_whole(out, backup_path(out))
+        backup = backups.keep(out, keep_backups)
         os.replace(tmp, out)
     except PermissionError as exc:
         tmp.unlink(missing_ok=True)
@@ -120,19 +126,7 @@ def atomic_write(out: Path, build: Callable[[Path], Any]) -> Path:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    return out
-
-
-def _copy_whole(src: Path, dest: Path) -> None:
-    """Copy src to dest whole or not at all (a disk that fills up mid-copy leaves no truncated backup)."""
-    fd, name = tempfile.mkstemp(prefix=f".~{dest.stem}.", suffix=dest.suffix, dir=dest.parent)
-    os.close(fd)
-    try:
-        shutil.copy2(src, name)
-        os.replace(name, dest)
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
+    return backup
 
 
 def _mode_for(out: Path) -> int:
@@ -162,12 +156,28 @@ class _Formats:
         self.input = add({**base, "bg_color": INPUT_FILL, "locked": False, "border": 1})
         self.plain = add(base)
         self.note = add({**base, "font_color": "#595959", "text_wrap": True})
+        self.note_box = add({**base, "text_wrap": True, "valign": "top", "border": 1, "border_color": "#BFBFBF"})
         self.red = add({"font_color": "#C00000", "bold": True})
         self.green = add({"font_color": "#00804A", "bold": True})
+        self._add, self._base, self._clerk_as = add, base, {}
+
+    def clerk_as(self, num_format: str):
+        """The clerk's cell style with the number format the clerk gave the cell."""
+        if num_format not in self._clerk_as:
+            self._clerk_as[num_format] = self._add({**self._base, "bg_color": INPUT_FILL, "locked": False, "border": 1,
+                                                    "border_color": "#BFBFBF", "text_wrap": True,
+                                                    "num_format": num_format})
+        return self._clerk_as[num_format]
+
+    def plain_as(self, num_format: str | None):
+        key = "plain:" + (num_format or "")
+        if key not in self._clerk_as:
+            self._clerk_as[key] = self._add({**self._base, "num_format": num_format or "General"})
+        return self._clerk_as[key]
 
 
 def render(path: Path, scheme: Scheme, tables: dict[str, Table], *, vba_project: bool, active: str,
-           created: dt.datetime | None = None) -> None:
+           created: dt.datetime | None = None, carried: carryover.Carried | None = None) -> None:
     """Lay the tables out into one workbook at `path` (no atomicity here: see write_summary)."""
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
                                           "strings_to_numbers": False})
@@ -183,13 +193,24 @@ def render(path: Path, scheme: Scheme, tables: dict[str, Table], *, vba_project:
         f = _Formats(wb)
         data = list(DATA_SHEETS) + ([RAW] if RAW in tables else [])
         order = ([SETTINGS] if vba_project else []) + data + ([] if vba_project else [SETTINGS]) + [RULES]
+        clerk_sheets = {}
+        for after, sheet in (carried.sheets if carried else []):  # the clerk's own sheets, where they stood
+            order.insert(order.index(after) + 1 if after in order else len(order), sheet.name)
+            clerk_sheets[sheet.name] = sheet
         sheets = {}
         for name in order:
             sheets[name] = wb.add_worksheet(name)
         if vba_project:
             sheets[XLWINGS_CONF] = wb.add_worksheet(XLWINGS_CONF)
+        if carried is not None and carried.record is not None:
+            sheets[carryover.RECORD] = wb.add_worksheet(carryover.RECORD)
+            _write_record(sheets[carryover.RECORD], carried.record)
         for name in order:
-            ws, t = sheets[name], tables[name]
+            ws = sheets[name]
+            if name in clerk_sheets:
+                _write_clerk_sheet(ws, clerk_sheets[name], f)
+                continue
+            t = tables[name]
             if name == SETTINGS:
                 _write_settings(ws, t, f, buttons=vba_project)
             else:
@@ -201,7 +222,7 @@ def render(path: Path, scheme: Scheme, tables: dict[str, Table], *, vba_project:
             _write_conf(sheets[XLWINGS_CONF], f)
             codes = {SETTINGS: vba.SETTINGS_CODENAME, XLWINGS_CONF: vba.CONF_CODENAME}
             n = 3
-            for name in order:
+            for name in order + [carryover.RECORD]:
                 if name not in codes:
                     codes[name] = f"Sheet{n}"
                     n += 1
@@ -217,12 +238,15 @@ def _write_table(ws, t: Table, f: _Formats) -> None:
     ncol = len(t.header)
     # 统计 holds two tables one above the other: its cells carry their own formats, not the columns'
     per_cell = t.name == STATS
-    for i, (width, kind) in enumerate(zip(t.widths, t.kinds)):
+    for i, width in enumerate(t.widths):
+        kind = t.kinds[i] if i < len(t.kinds) else "text"
         ws.set_column(i, i, width, None if kind == "clerk" or per_cell else f.columns.get(kind))
     ws.set_row(0, 30)
-    ws.write_row(0, 0, t.header, f.header)
+    # 原始数据's first row is a marker and a note, not column titles: unwrapped, so the note reads across
+    ws.write_row(0, 0, t.header, f.title if t.name == RAW else f.header)
     ws.freeze_panes(t.meta.get("freeze", 1), 0)
-    titles, subs = set(t.titles), set(t.subheaders)
+    titles, subs, notes = set(t.titles), set(t.subheaders), set(t.meta.get("note_rows", ()))
+    formats = t.meta.get("cell_formats", {})  # the clerk's number formats (进度 as 50%), carried over
     clerk = {i for i, k in enumerate(t.kinds) if k == "clerk"}
     wrapped = [i for i, k in enumerate(t.kinds) if k in ("text", "clerk")]
     # XlsxWriter's own per-type writers (the public write_* minus the A1-notation wrapper): about
@@ -238,12 +262,22 @@ def _write_table(ws, t: Table, f: _Formats) -> None:
                 else:
                     ws.write_string(x, 0, str(row[0]), f.title)
             continue
-        if r in subs:
-            ws.set_row(x, 30)
+        if r in subs:  # a header-like row: at least two lines, more when a title wraps further
+            ws.set_row(x, 15 * max([2] + [_wrapped_lines(v, t.widths[c]) for c, v in enumerate(row) if c < len(t.widths)]))
             ws.write_row(x, 0, row, f.sub)
+            continue
+        if r in notes:  # a long note: one merged row across the table, as tall as its wrapped text
+            span = min(t.meta.get("note_span", ncol), len(t.widths))
+            ws.merge_range(x, 0, x, span - 1, str(row[0]), f.note_box)
+            ws.set_row(x, 15 * _wrapped_lines(row[0], sum(t.widths[:span])))
             continue
         if per_cell:
             kinds = t.kinds if not subs or r < min(subs) else t.meta.get("quota_kinds", [])
+            wrapped_cells = [(value, t.widths[col]) for col, value in enumerate(row)
+                             if col < len(t.widths) and isinstance(value, str) and (kinds[col:col + 1] or ["text"])[0] == "text"]
+            lines = max((_wrapped_lines(v, w) for v, w in wrapped_cells), default=1)
+            if lines > 1:
+                ws.set_row(x, 15 * lines)
             for col, value in enumerate(row):
                 kind = kinds[col] if col < len(kinds) else "text"
                 if value is not None and value != "":
@@ -254,7 +288,8 @@ def _write_table(ws, t: Table, f: _Formats) -> None:
             ws.set_row(x, 15 * lines)
         for col, value in enumerate(row):
             if col in clerk:
-                _write_any(ws, x, col, value, f.clerk, f.clerk_date)
+                fmt = formats.get((r, col))
+                _write_any(ws, x, col, value, f.clerk_as(fmt) if fmt else f.clerk, f.clerk_as(fmt) if fmt else f.clerk_date)
             elif value is None or value == "":
                 continue
             elif isinstance(value, str):
@@ -263,6 +298,8 @@ def _write_table(ws, t: Table, f: _Formats) -> None:
                 put_num(x, col, value, None)
             else:
                 _write_any(ws, x, col, value, None, f.date)
+    for (i, col), (text, author) in t.meta.get("comments", {}).items():  # the clerk's notes, carried over
+        ws.write_comment(i + 1, col, text, {"author": author, "x_scale": 1.5, "y_scale": 1.5})
     if t.name in _FILTERED:
         ws.autofilter(0, 0, max(len(t.rows), 1), ncol - 1)
     if not t.rows and clerk:  # the empty template: tint the clerk's columns for the rows the button writes
@@ -282,8 +319,12 @@ def _wrapped_lines(value: Any, width: float) -> int:
 
 
 def _write_any(ws, row: int, col: int, value: Any, fmt, date_fmt) -> None:
-    """One cell of any type; text is always text (never a formula), dates get a date format."""
-    if isinstance(value, (dt.date, dt.datetime, dt.time, dt.timedelta)):
+    """One cell of any type; text is always text (only a formula the clerk typed is a formula), dates get a
+    date format."""
+    if isinstance(value, carryover.Formula):
+        cached = value.cached if isinstance(value.cached, (int, float, str)) and value.cached != "" else 0
+        ws.write_formula(row, col, str(value), fmt, cached)
+    elif isinstance(value, (dt.date, dt.datetime, dt.time, dt.timedelta)):
         ws.write_datetime(row, col, value, date_fmt)
     elif value is None or value == "":
         if fmt is not None:
@@ -314,7 +355,10 @@ def _page_setup(ws, t: Table, scheme: Scheme) -> None:
         ws.set_landscape()
     else:
         ws.set_portrait()
-    ws.fit_to_pages(1, 0)
+    if t.name == RAW:  # 47+ columns: printed at full size in column groups, the unit's name on every page
+        ws.repeat_columns(0)
+    else:
+        ws.fit_to_pages(1, 0)
     printed = t.meta.get("print_columns")
     if printed:
         ws.print_area(0, 0, max(len(t.rows), 1), printed - 1)
@@ -368,6 +412,36 @@ def _stats_charts(wb, ws, t: Table, scheme: Scheme) -> None:
         ws.insert_chart(anchor + 18 * (1 + k // 2), 0, quota, {"object_position": 1, "x_offset": 580 * (k % 2)})
 
 
+def _write_clerk_sheet(ws, sheet: carryover.PrevSheet, f: _Formats) -> None:
+    """A sheet the clerk added to the previous summary: values, formulas, number formats and notes back."""
+    for r, row in enumerate(sheet.rows):
+        for col, value in enumerate(row):
+            fmt = sheet.formats.get((r, col))
+            if value is None or value == "":
+                if fmt:
+                    ws.write_blank(r, col, None, f.plain_as(fmt))
+                continue
+            if isinstance(value, (dt.date, dt.datetime, dt.time, dt.timedelta)) and not fmt:
+                fmt = "yyyy-mm-dd" if isinstance(value, dt.date) else "hh:mm:ss"
+            _write_any(ws, r, col, value, f.plain_as(fmt), f.plain_as(fmt or "yyyy-mm-dd"))
+    for col, width in sheet.widths.items():
+        ws.set_column(col, col, width)
+    for (r, col), (text, author) in sheet.comments.items():
+        ws.write_comment(r, col, text, {"author": author, "x_scale": 1.5, "y_scale": 1.5})
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+
+
+def _write_record(ws, t: Table) -> None:
+    """The program's hidden record of the rows it wrote (carryover.py): text only, never printed."""
+    ws.write_row(0, 0, t.header)
+    ws.freeze_panes(1, 0)
+    for r, row in enumerate(t.rows, 1):
+        for col, value in enumerate(row):
+            ws.write_string(r, col, str(value))
+    ws.hide()
+
+
 # --- 设置 / xlwings.conf -------------------------------------------------------------------
 _HELP = [
     "使用说明",
@@ -402,13 +476,15 @@ def _write_settings(ws, t: Table, f: _Formats, *, buttons: bool) -> None:
             continue
         if not row:
             continue
-        if r < 5:  # the five settings: the clerk's input cells
+        if r < 5 or row[0] == S_KEEP:  # the five settings and the backups kept: the clerk's input cells
             ws.write_string(x, 0, str(row[0]), f.plain)
             ws.write(x, 1, row[1], f.input)
             ws.write_string(x, 2, str(row[2]), f.note)
             ws.set_row(x, 42)
         else:
             ws.write_row(x, 0, row)
+            if len(row) > 2 and _wrapped_lines(row[2], 56) > 1:
+                ws.set_row(x, 15 * _wrapped_lines(row[2], 56))
     ws.data_validation(2, 1, 2, 1, {"validate": "list", "source": list(SET_BY_LABELS.values()),
                                     "input_title": "评定组", "input_message": "同一评定组的单位一起排名并执行配额"})
     ws.data_validation(3, 1, 3, 1, {"validate": "list", "source": list(QUOTA_MODE_LABELS.values()),
@@ -449,6 +525,7 @@ def _write_conf(ws, f: _Formats) -> None:
     ws.write_string(len(_CONF) + 1, 3, "本表为 xlwings 的设置(由县里的信息化人员维护);A 列设置名须从 A1 起连续填写。"
                     "可另加 PYTHONPATH、Conda Path、Conda Env 等行。", f.note)
     ws.set_paper(9)
+    ws.hide()  # xlwings reads it hidden as well; it is not for print (设置 says which sheets are)
 
 
 __all__ = ["atomic_write", "backup_path", "read_kept", "read_ledger", "read_previous_levels", "render",
