@@ -196,7 +196,7 @@ def test_backups_are_pruned_oldest_first(tmp_path):
 
 
 def test_button_keeps_the_same_promises(tmp_path):
-    from test_summary_writer import _Book, make_consolidation
+    from tests.test_summary_writer import _Book, make_consolidation
 
     from xlsx_addin.consolidate.excel import run_in_book
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from support import pdf_layout
-from test_summary_writer import make_consolidation
+from tests.support import pdf_layout
+from tests.test_summary_writer import make_consolidation
 from xlsx_addin.consolidate.writer import write_summary
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -17,7 +17,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from ..consolidate.ledger import _from_header, read_sheet_rows
 from ..consolidate.sheets import CODE, NAME, PARENT, Table, has_content, problems_table, text_key, unit_key
 from ..consolidate.model import Problem
-from ..consolidate.writer import _Formats, _write_table, atomic_write, backup_path, gc_paused
+from ..consolidate.writer import _Formats, _write_table, atomic_write, gc_paused
 from .model import Branch, LedgerRun
 
 SUMMARY, OVERDUE, LATE, PROBLEMS, ABOUT = "汇总", "逾期事项", "未按时报送", "问题清单", "说明"
@@ -75,8 +75,8 @@ def write_ledger_summary(run: LedgerRun, out: Path | str, *, keep_from: Path | s
     if kept and earlier is not None and earlier != run.settings.period.code:  # last half year's file: a new start
         kept = {}
         run.problems.append(Problem(source.name, ABOUT, "B2", earlier, f"上次的台账汇总为{earlier},本次为"
-                                    f"{run.settings.period.code}:上次填写的督查、督办、催报等列未带入本次(原文件已备份为"
-                                    f"{backup_path(out).name})", "提示"))
+                                    f"{run.settings.period.code}:上次填写的督查、督办、催报等列未带入本次(原文件已在同一文件夹中"
+                                    f"按日期备份,如“{out.stem}.备份-…{out.suffix}”)", "提示"))
     tables = [summary_table(run, kept.get(SUMMARY)), overdue_table(run, kept.get(OVERDUE)),
               late_table(run, kept.get(LATE)), _problems(run), about_table(run)]
     with gc_paused():
