@@ -258,8 +258,8 @@ def test_consolidation_reads_recalculated_workbooks_of_both_flavours(libreoffice
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(stale / "u0.xlsx", "w", zipfile.ZIP_DEFLATED) as zout:
         for item in zin.infolist():
             data = zin.read(item)
-            if item.filename == "xl/sharedStrings.xml":
-                data = data.replace(f"<t>{level}</t>".encode(), f"<t>{other}</t>".encode(), 1)
+            if item.filename.startswith("xl/worksheets/sheet"):  # formula text results are saved in the cell
+                data = data.replace(f"<v>{level}</v>".encode(), f"<v>{other}</v>".encode())
             zout.writestr(item, data)
     c = consolidate(Settings(input_dir=stale, scheme_source="five_star"))
     assert [p for p in c.problems if "表内保存的评定结果" in p.reason], c.problems

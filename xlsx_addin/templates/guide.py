@@ -44,13 +44,13 @@ def rule_text(rule, scheme: Scheme) -> Txt:
     term = scheme.level_term
     key = f"adjustments.{rule.id}"
     if rule.kind == "bonus_by_level":
-        pts = join((t(w, _verb(p), P(f"{key}.points.{w}"), "分") for w, p in rule.points.items()), "、")
+        pts = join((t(w, _verb(p), P(f"{key}.points.{w}", "abs"), "分") for w, p in rule.points.items()), "、")
         return t(rule.label, ":", pts, ",只按最高级别计一次")
     when = condition_text(rule.when, f"{key}.when") if hasattr(rule, "when") else ()
     if rule.kind == "points_per_count":
-        return t(rule.label, ":每次(人次)", _verb(rule.points), P(f"{key}.points"), "分")
+        return t(rule.label, ":每次(人次)", _verb(rule.points), P(f"{key}.points", "abs"), "分")
     if rule.kind == "threshold":
-        return t(rule.label, ":", when, "时", _verb(rule.points), P(f"{key}.points"), "分")
+        return t(rule.label, ":", when, "时", _verb(rule.points), P(f"{key}.points", "abs"), "分")
     if rule.kind == "cap_level":
         return t(rule.label, ":", when, "时,最高定为", P(f"{key}.max_level", "level"))
     if rule.kind == "set_level":

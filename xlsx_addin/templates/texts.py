@@ -20,7 +20,7 @@ from .formulas import cat, choose_name, lit, num_text, percent_text
 @dataclass(frozen=True)
 class P:
     key: str
-    style: str = "num"  # num | pct | level
+    style: str = "num"  # num | abs (points shown without their sign: 扣3分) | pct | level
 
 
 Part = Union[str, P]
@@ -67,6 +67,8 @@ def render(text: Txt, scheme: Scheme, values: dict[str, object] | None = None) -
             out.append(percent(float(value)))
         elif part.style == "level":
             out.append(scheme.level_name(int(value)))
+        elif part.style == "abs":
+            out.append(num(abs(float(value))))
         else:
             out.append(num(float(value)))
     return "".join(out)
@@ -87,6 +89,8 @@ def formula(text: Txt, scheme: Scheme, cell_of: Callable[[str], str]) -> str:
             parts.append(f"({percent_text(value)})")
         elif part.style == "level":
             parts.append(choose_name(value, [scheme.level_name(r) for r in range(len(scheme.levels))]))
+        elif part.style == "abs":
+            parts.append(f"({num_text(f'ABS({value})')})")
         else:
             parts.append(f"({num_text(value)})")
     return cat(*parts)
