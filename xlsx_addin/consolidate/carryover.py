@@ -76,16 +76,13 @@ class Previous:
 
 # --- reading ---------------------------------------------------------------------------------------
 def read_previous(path: Path | str) -> Previous | None:
-    """The earlier summary at `path`, or None when it cannot be read (then nothing is carried over)."""
-    from python_calamine import CalamineWorkbook
+    """The earlier summary at `path`, read bounded in an isolated worker (ledger.read_all_sheets).
+
+    RatingError when it cannot be read: the run stops with a message rather than lose what was typed."""
+    from .ledger import read_all_sheets
 
     path = Path(path)
-    try:
-        wb = CalamineWorkbook.from_path(str(path))
-        sheets = {name: PrevSheet(name, [list(r) for r in wb.get_sheet_by_name(name).to_python(skip_empty_area=False)])
-                  for name in wb.sheet_names}
-    except Exception:  # noqa: BLE001 - an unreadable file carries nothing (the job reports files itself)
-        return None
+    sheets = {name: PrevSheet(name, [list(r) for r in rows]) for name, rows in read_all_sheets(path).items()}
     prev = Previous(sheets, file=path.name, path=path)
     prev.record = _parse_record(sheets.get(RECORD))
     return prev

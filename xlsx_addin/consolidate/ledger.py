@@ -49,6 +49,39 @@ class SheetReader:
         return "refused", f"工作表“{sheet}”{reason}"
 
 
+def read_all_sheets(path: Path | str) -> dict[str, list[list[Any]]]:
+    """Every sheet's rows of an earlier summary (the carry-over's source), bounded and isolated as
+    read_sheet_rows: RatingError when it cannot be read safely."""
+    from .pool import run_isolated
+
+    path = Path(path)
+    kind, value = run_isolated([(str(path), "")], AllSheetsReader(), 1, 1)[0]
+    if kind == "sheets":
+        return value
+    raise RatingError(f"无法读取汇总表 {path}:{value}")
+
+
+class AllSheetsReader(SheetReader):
+    """Every sheet of a workbook through reader.sheet_rows: ("sheets", {name: rows}) or ("refused", reason)."""
+
+    def __call__(self, path: str, _unused: str) -> tuple[str, Any]:
+        from ..package import Refused
+        from ..reader import sheet_names, sheet_rows
+
+        try:
+            return "sheets", {name: sheet_rows(path, name) or [] for name in sheet_names(path)}
+        except Refused as why:
+            return "refused", str(why)
+        except MemoryError:
+            return "refused", "文件过大,读取时内存不足"
+        except Exception as exc:  # noqa: BLE001
+            return "refused", f"读取时发生意外错误({type(exc).__name__})"
+
+    @staticmethod
+    def failed(path: str, sheet: str, reason: str) -> tuple[str, Any]:
+        return "refused", f"文件{reason}"
+
+
 def _records(path: Path | str, sheet: str) -> Records:
     rows = read_sheet_rows(path, sheet)
     return records_from_rows(_from_header(rows or []))
