@@ -85,7 +85,9 @@ def test_consolidation_rates_organisations_and_members_like_the_engine(tmp_path)
     assert town_row[3 + 11] == pytest.approx(tens / len(c.members)) and town_row[3 + 12] == 0.9
     assert wb["统计"]._charts  # native charts
     write_summary(c, out)
-    assert out.with_name("汇总.bak.xlsx").exists()  # the previous output kept
+    from xlsx_addin.consolidate.backups import existing
+
+    assert existing(out)  # the previous output kept as a dated backup
 
 
 @pytest.mark.slow

@@ -272,7 +272,7 @@ def _charts(wb, ws, t: Table, c: Consolidation) -> None:
 
 
 def write_star_summary(c: Consolidation, out: Path | str, *, keep_from: Path | str | None = None) -> Path:
-    """Write the 双十星 summary to `out`, whole or not at all (the previous file kept as <name>.bak)."""
+    """Write the 双十星 summary to `out`, whole or not at all (the previous file kept as a dated backup, backups.py)."""
     del keep_from  # no clerk columns here to carry over: the lists are recomputed each run
     start = time.perf_counter()
     out = Path(out)
