@@ -576,26 +576,14 @@ def _read_raw_sheet(unit: UnitFile, wb) -> None:
 
 def sheet_names(path: str | os.PathLike) -> list[str]:
     """The sheets of a workbook, in order, read with the reader's bounds (Refused when it cannot be)."""
-    data, _ = package.read_regular(os.fspath(path))
-    if file_format(os.fspath(path), data) != "ooxml":
-        raise Refused(_file_problem(data) or "不是 Excel 工作簿")
-    package.check_members(data)
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-        workbook_xml = _workbook_part(zf, package.check_directory(zf))
-    except Refused:
-        raise
-    except Exception:  # noqa: BLE001 - damaged zip structures
-        raise Refused("文件已损坏(压缩包内容有误),无法读取") from None
-    if workbook_xml is None:
-        raise Refused("不是 Excel 工作簿(压缩包中没有工作簿内容)")
-    return list(defined_names(workbook_xml)[1])
+    return sheet_rows(path, None)
 
 
-def sheet_rows(path: str | os.PathLike, sheet: str) -> list[list[Any]] | None:
+def sheet_rows(path: str | os.PathLike, sheet: str | None) -> Any:
     """Every row of one sheet from A1 (an earlier summary's 一览表, 整改台账 …), read with the reader's bounds.
 
     None when the workbook has no such sheet; Refused (Chinese reason) when it cannot be read safely.
+    sheet=None gives the workbook's sheet names instead (sheet_names).
     """
     data, _ = package.read_regular(os.fspath(path))
     if file_format(os.fspath(path), data) != "ooxml":
@@ -608,6 +596,8 @@ def sheet_rows(path: str | os.PathLike, sheet: str) -> list[list[Any]] | None:
         if workbook_xml is None:
             raise Refused("不是 Excel 工作簿(压缩包中没有工作簿内容)")
         _, sheets = defined_names(workbook_xml)
+        if sheet is None:
+            return list(sheets)
         if sheet not in sheets:
             return None
         part = infos.get(sheet_parts(zf, workbook_xml).get(sheet, ""))

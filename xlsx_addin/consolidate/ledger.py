@@ -32,11 +32,17 @@ class SheetReader:
     """reader.sheet_rows as an isolated task: ("rows", rows or None) or ("refused", Chinese reason)."""
 
     def __call__(self, path: str, sheet: str) -> tuple[str, Any]:
-        from ..package import Refused
         from ..reader import sheet_rows
 
+        return self.guarded("rows", lambda: sheet_rows(path, sheet))
+
+    @staticmethod
+    def guarded(kind: str, read) -> tuple[str, Any]:
+        """(kind, read()) or ("refused", the Chinese reason): a refusal never escapes the worker."""
+        from ..package import Refused
+
         try:
-            return "rows", sheet_rows(path, sheet)
+            return kind, read()
         except Refused as why:
             return "refused", str(why)
         except MemoryError:
@@ -65,17 +71,9 @@ class AllSheetsReader(SheetReader):
     """Every sheet of a workbook through reader.sheet_rows: ("sheets", {name: rows}) or ("refused", reason)."""
 
     def __call__(self, path: str, _unused: str) -> tuple[str, Any]:
-        from ..package import Refused
         from ..reader import sheet_names, sheet_rows
 
-        try:
-            return "sheets", {name: sheet_rows(path, name) or [] for name in sheet_names(path)}
-        except Refused as why:
-            return "refused", str(why)
-        except MemoryError:
-            return "refused", "文件过大,读取时内存不足"
-        except Exception as exc:  # noqa: BLE001
-            return "refused", f"读取时发生意外错误({type(exc).__name__})"
+        return self.guarded("sheets", lambda: {name: sheet_rows(path, name) or [] for name in sheet_names(path)})
 
     @staticmethod
     def failed(path: str, sheet: str, reason: str) -> tuple[str, Any]:
