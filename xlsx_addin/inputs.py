@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import math
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
@@ -11,12 +9,11 @@ from .errors import InputError, MissingInputError
 from .names import INPUTS, MASS_PREFIX, STAR_INPUTS, InputName
 from .scheme.models import Scheme
 from .scheme.overrides import parse_number
+from .values import EXCEL_ERRORS, excel_error, is_blank, key_text, quoted, shown  # noqa: F401 - the input primitives
 
-EXCEL_ERRORS = ("#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NUM!", "#NAME?", "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA")
 _TOL = 1e-9
 MAX_MAGNITUDE = 1e7  # no count, month or score of a unit comes near this: a typing slip, not data
 MAX_TEXT = 200  # characters of a name, code or type (the longest real 党组织名称 is under 60)
-_INVISIBLE = re.compile(r"[\u0000-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 
 
 @dataclass
@@ -35,29 +32,6 @@ class UnitInputs:
         return self.values.get(name, default)
 
 
-def is_blank(value: Any) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    return isinstance(value, str) and not value.strip()
-
-
-def key_text(value: Any) -> str:
-    """A name or code as compared for dedupe: NFKC (full-width → half-width), zero-width and control
-    characters removed, runs of spaces made one, ends trimmed. The original text is what is shown."""
-    if is_blank(value):
-        return ""
-    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", shown(value)))
-    return " ".join(text.split())
-
-
-def excel_error(value: Any) -> str | None:
-    if isinstance(value, str) and value.strip().upper() in EXCEL_ERRORS:
-        return value.strip().upper()
-    return None
-
-
 def describe(name: str, scheme: Scheme | None = None) -> str:
     spec = INPUTS.get(name) or STAR_INPUTS.get(name)
     if spec is not None:
@@ -71,25 +45,6 @@ def describe(name: str, scheme: Scheme | None = None) -> str:
             who = "群众" if name.startswith(MASS_PREFIX) else ""
             return f"{who}测评{scheme.survey.invalid_label}数({name})"
     return name
-
-
-def shown(value: Any) -> str:
-    """A cell value as the clerk sees it (TRUE/FALSE like Excel, 85 not 85.0, lists joined)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-    if isinstance(value, (list, tuple)):
-        return "、".join(shown(v) for v in value)
-    return str(value)
-
-
-def quoted(value: Any, limit: int = 40) -> str:
-    """A value as a clerk sees it in a message: TRUE/FALSE like Excel, long text cut short."""
-    text = shown(value)
-    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def refuse(name: str, value: Any, why: str, scheme: Scheme | None = None) -> InputError:

@@ -23,7 +23,7 @@ from defusedxml import ElementTree as _ET
 from xlsxwriter.utility import xl_col_to_name
 
 from . import package
-from .consolidate.model import Problem
+from .problems import Problem
 from .inputs import shown
 from .names import INPUTS, MASS_PREFIX, STAR_INPUTS, VOTE_PREFIX
 from .package import (MAX_BYTES, MAX_NAME_CELLS, MAX_SHEET_BYTES, MAX_UNPACKED_BYTES, MAX_XML_PART,  # noqa: F401

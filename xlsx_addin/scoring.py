@@ -2,181 +2,24 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from .errors import InputError
+from .adjust import _TOL, _fmt, _reason, _score_delta, apply_level_rules, band, passed_items, rectifies
+from .adjust import above_level, first_condition, holds, level_of, rule_fields  # noqa: F401 - engine API
 from .inputs import normalise
 from .itemsets import scheme_for_type
+from .result import UnitResult
 from .scheme.loader import load_scheme
-from .scheme.models import LEVEL_KINDS, TEMPLATE_FIELDS, Condition, Scheme
-from .survey import SurveyResult, survey
-from .textfmt import cn_count, num, percent
+from .scheme.models import Scheme
+from .stars import score_stars
+from .survey import survey
 
-_TOL = 1e-9
-
-
-@dataclass
-class UnitResult:
-    org_name: str
-    org_code: str | None
-    parent_org: str | None
-    org_type: str | None
-    base_score: float
-    bonus: float
-    penalty: float
-    final_score: float
-    level: int
-    level_name: str
-    reasons: list[str]
-    rectify: bool
-    band_level: int  # level from the score alone, before vetoes, caps and quotas
-    rule_level: int  # level after vetoes and caps, before quotas
-    item_scores: list[float]
-    item_source: str  # "reviewed" or "self"
-    items_passed: int | None  # items at or above the pass share (ten_star: stars earned)
-    survey: SurveyResult
-    notes: list[str] = field(default_factory=list)  # remarks that did not change the outcome
-    quota_level: int | None = None  # the level the quotas give (differs from level in flag mode)
-    quota_reason: str | None = None
-    prev_level: int | None = None
-    stars: list[str] = field(default_factory=list)  # names of the stars earned, in order (ten_star, 双十星)
-    privileged: bool = False  # 双十星: at the privileged level or higher (八星级以上)
-    star_detail: Any = None  # 双十星: stars.StarDetail (who, type, each star's outcome)
-
-    @property
-    def satisfaction_rate(self) -> float | None:
-        return self.survey.satisfaction_rate
-
-    @property
-    def participation_rate(self) -> float | None:
-        return self.survey.participation_rate
-
-    @property
-    def quota_moved(self) -> bool:
-        return self.quota_level is not None and self.quota_level != self.rule_level
-
-    @property
-    def change(self) -> int | None:
-        """Levels gained (+) or lost (−) against last year; None without last year's level."""
-        return None if self.prev_level is None else self.level - self.prev_level
-
-
-_fmt = num
-
-
-def _value_text(name: str, value: Any) -> str:
-    if name.endswith("_rate") and isinstance(value, (int, float)) and not isinstance(value, bool):
-        return percent(value)
-    if isinstance(value, float):
-        return _fmt(value)
-    return str(value)
-
-
-def first_condition(cond: Condition) -> Condition:
-    """The first simple {input, op, value} of a condition: the one its reason quotes."""
-    while cond.input is None:
-        cond = (cond.all or cond.any)[0]
-    return cond
-
-
-def rule_fields(rule, scheme: Scheme) -> dict[str, str]:
-    """The reason fields that come from the rule itself (its numbers as in force)."""
-    fields: dict[str, str] = {}
-    when = getattr(rule, "when", None)
-    if when is not None:
-        first = first_condition(when)
-        fields["threshold"] = _value_text(first.input, first.value)
-    max_level = getattr(rule, "max_level", None)
-    if max_level is not None:
-        fields["max_level"] = scheme.level_name(max_level)
-        fields["above_max"] = above_level(scheme, max_level)
-    if getattr(rule, "by", None) is not None:
-        fields["by"] = cn_count(rule.by)
-    return fields
-
-
-def above_level(scheme: Scheme, rank: int) -> str:
-    """The levels above `rank` in words: 五星级, or 四星级及以上 when there are more."""
-    higher = [lv for lv in scheme.levels if lv.rank > rank]
-    if not higher:
-        return ""
-    nearest = higher[-1].name
-    return nearest if len(higher) == 1 else f"{nearest}及以上"
-
-
-def holds(cond: Condition, ctx: Mapping[str, Any]) -> bool:
-    if cond.all is not None:
-        return all(holds(c, ctx) for c in cond.all)
-    if cond.any is not None:
-        return any(holds(c, ctx) for c in cond.any)
-    value = ctx.get(cond.input)
-    if value is None:
-        return False
-    if isinstance(cond.value, str) or isinstance(value, str):  # words: == and != only (the model checks)
-        return (str(value) == str(cond.value)) == (cond.op == "==")
-    return _compare(cond.op, float(value), float(cond.value))
-
-
-def _compare(op: str, a: float, b: float) -> bool:
-    """Comparisons that float noise cannot flip: 0.6 is not < 0.6 even as 0.59999999999."""
-    if op == "<":
-        return a < b - _TOL
-    if op == "<=":
-        return a <= b + _TOL
-    if op == ">":
-        return a > b + _TOL
-    if op == ">=":
-        return a >= b - _TOL
-    return (abs(a - b) <= _TOL) == (op == "==")
-
-
-def _first_value(cond: Condition, ctx: Mapping[str, Any]) -> tuple[str, Any]:
-    name = first_condition(cond).input
-    return name, ctx.get(name)
-
-
-def band(scheme: Scheme, score: float, items_passed: int | None) -> int:
-    if scheme.level_rule == "items_passed":
-        return int(items_passed or 0)
-    for lv in scheme.levels:
-        if lv.min_score is not None and score >= lv.min_score - _TOL:
-            return lv.rank
-    return scheme.bottom_rank
-
-
-def passed_items(scheme: Scheme, item_scores: list[float]) -> list[int]:
-    """Indices of the items scored at or above the scheme's pass share (ten_star: the stars earned)."""
-    if scheme.item_pass_share is None:
-        return []
-    return [i for i, (s, it) in enumerate(zip(item_scores, scheme.items))
-            if s >= scheme.item_pass_share * it.points - _TOL]
-
-
-def level_of(scheme: Scheme, value: float) -> int:
-    """The level a final score alone gives, before vetoes, caps and quotas.
-
-    For a scheme rated by items passed (ten_star) the value is the number of items passed.
-    """
-    if scheme.level_rule == "items_passed":
-        n = len(scheme.items)
-        if abs(value - round(value)) > _TOL or not 0 <= round(value) <= n:
-            raise InputError(f"{scheme.item_term}达标数{_fmt(value)}无效,应为0到{n}的整数", name="items_passed",
-                             value=value)
-        return band(scheme, 0.0, int(round(value)))
-    return band(scheme, value, None)
-
-
-def rectifies(scheme: Scheme, level: int) -> bool:
-    """Whether a unit at this level is flagged for rectification (集中整顿)."""
-    return level <= scheme.rectify_max_rank
+__all__ = ["UnitResult", "apply_level_rules", "rectifies", "score_unit"]
 
 
 def score_unit(scheme: Scheme | str, inputs: Mapping[str, Any]) -> UnitResult:
     scheme = load_scheme(scheme)
     if scheme.stars is not None:  # 双十星: stars earned by vote share or record (xlsx_addin/stars.py)
-        from .stars import score_stars
-
         return score_stars(scheme, inputs)
     if scheme.items_by_type is not None:
         scheme = scheme_for_type(scheme, inputs)
@@ -229,51 +72,3 @@ def score_unit(scheme: Scheme | str, inputs: Mapping[str, Any]) -> UnitResult:
         stars=[scheme.items[i].label for i in passed_idx],
     )
 
-
-def apply_level_rules(scheme: Scheme, level: int, ctx: Mapping[str, Any], reasons: list[str]) -> int:
-    """The level after the vetoes and caps (set_level, cap_level, demote) that hold, each with its reason."""
-    for rule in scheme.adjustments:
-        if rule.kind in LEVEL_KINDS and holds(rule.when, ctx):
-            new = _level_after(rule, level, scheme)
-            if new != level:
-                value = _value_text(*_first_value(rule.when, ctx))
-                reasons.append(_reason(rule, scheme, value=value, count=value, level=scheme.level_name(new),
-                                       from_level=scheme.level_name(level), to_level=scheme.level_name(new)))
-                level = new
-    return level
-
-
-def _reason(rule, scheme: Scheme, **fields: str) -> str:
-    """The rule's reason template filled in; fields a kind does not provide are blank."""
-    return rule.reason.format(**{**dict.fromkeys(TEMPLATE_FIELDS, ""), "label": rule.label,
-                                 **rule_fields(rule, scheme), **fields})
-
-
-def _score_delta(rule, ctx) -> tuple[float, dict[str, str]]:
-    """Points a score rule adds (+) or takes (−), with the fields of its reason."""
-    if rule.kind == "bonus_by_level":
-        given = ctx.get(rule.input)
-        words = given if isinstance(given, tuple) else (given,)
-        best = max(((rule.points.get(w, 0.0), w) for w in words), default=(0.0, ""))
-        return best[0], {"word": best[1], "points": _fmt(abs(best[0]))}
-    if rule.kind == "points_per_count":
-        count = ctx.get(rule.input) or 0
-        delta = rule.points * count
-        return delta, {"count": str(count), "value": _fmt(abs(rule.points)), "points": _fmt(abs(delta))}
-    if rule.kind == "threshold" and holds(rule.when, ctx):
-        value = _value_text(*_first_value(rule.when, ctx))
-        return rule.points, {"value": value, "count": value, "points": _fmt(abs(rule.points))}
-    return 0.0, {}
-
-
-def _level_after(rule, level: int, scheme: Scheme) -> int:
-    if rule.kind == "cap_level":
-        return min(level, rule.max_level)
-    if rule.kind == "set_level":
-        return rule.level
-    new = level
-    for _ in range(rule.by):
-        new = scheme.next_lower(new)
-    if rule.max_level is not None:
-        new = min(new, rule.max_level)
-    return new

@@ -20,7 +20,8 @@ from .itemsets import item_labels, type_value
 from .names import INPUTS, STAR_INPUTS
 from .scheme.models import Scheme
 from .scheme.star_models import STAR_FIELDS
-from .scoring import UnitResult, apply_level_rules, rectifies
+from .adjust import apply_level_rules, rectifies
+from .result import UnitResult
 from .survey import SurveyResult, Tally, percent
 
 _SCALARS = ("org_name", "org_code", "parent_org", "org_type", "member_count", "members_present", "masses_present",

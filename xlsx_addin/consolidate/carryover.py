@@ -24,7 +24,8 @@ from typing import Any, Callable
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from .model import Consolidation, Problem
+from ..problems import Problem
+from .model import Consolidation
 from .sheets import (CHANGES, CODE, DATA_SHEETS, LEDGER, NAME, OVERVIEW, PROBLEMS, PUBLICITY, RAW, RULES, SETTINGS,
                      SOURCE, STATS, XLWINGS_CONF, Kept, Table, has_content, problems_table, records_from_rows,
                      text_key, unit_key)

@@ -29,7 +29,8 @@ from ..scheme.models import Scheme
 from ..scheme.overrides import SCHEME_KEY, VERSION_KEY, apply_overrides, parameters, parse_number, rows_to_table
 from ..scoring import UnitResult, rectifies, score_unit
 from .ledger import read_previous_levels
-from .model import Consolidation, Problem, SetSummary, Settings, UnitRow
+from ..problems import Problem
+from .model import Consolidation, SetSummary, Settings, UnitRow
 from .pool import run_isolated
 
 NO_PARENT = "未填写上级党组织"

@@ -5,38 +5,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..problems import Problem
 from ..quotas import QuotaStatus
 from ..scheme.models import Scheme
 from ..scoring import UnitResult
-
-
-@dataclass
-class Problem:
-    """One row of 问题清单: a file or cell that could not be used, or a finding to check."""
-
-    file: str  # path relative to the input folder
-    sheet: str = ""
-    cell: str = ""  # A1 reference or defined name
-    value: str = ""
-    reason: str = ""  # Chinese
-    severity: str = "错误"  # 错误 (unit not rated / value refused) or 提示 (rated; worth a look)
-
-    def __post_init__(self) -> None:  # every text valid Unicode, a typed value never longer than a cell shows
-        self.file, self.sheet, self.cell, self.reason = map(_valid, (self.file, self.sheet, self.cell, self.reason))
-        value = _valid(self.value)
-        self.value = value if len(value) <= MAX_VALUE else f"{value[:MAX_VALUE]}…(共{len(value):,}个字符)"
-
-
-MAX_VALUE = 200
-
-
-def _valid(text: str) -> str:
-    text = text if isinstance(text, str) else str(text)
-    try:
-        text.encode("utf-8")
-        return text
-    except UnicodeEncodeError:
-        return text.encode("utf-8", "replace").decode("utf-8")
 
 
 @dataclass

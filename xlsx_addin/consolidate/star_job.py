@@ -22,7 +22,8 @@ from ..scoring import UnitResult, score_unit
 from ..templates import stars_book as book
 from .job import (ERROR, HINT, Candidate, Progress, UnitScorer, _dedupe, _rate_sets, _slim, _text, check_settings,
                   find_files, map_files, previous_levels, summary_scheme)
-from .model import Consolidation, Problem, Settings, UnitRow
+from ..problems import Problem
+from .model import Consolidation, Settings, UnitRow
 
 ORG_NAMES = tuple(book.ORG_INFO) + ("star_names", "star_votes_for", "star_votes_valid", "star_records")
 REQUIRED = ORG_NAMES + (book.MEMBER_TABLE, "member_star_names")

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..consolidate.ledger import _from_header, read_sheet_rows
-from ..consolidate.model import Problem
+from ..problems import Problem
 from ..consolidate.sheets import Records, records_from_rows, text_key
 from ..errors import RatingError
 from .forms import parse_period

@@ -14,7 +14,7 @@ from typing import Callable
 
 from ..consolidate.job import _dedupe, find_files, map_files
 from ..consolidate.ledger import read_sheet_rows
-from ..consolidate.model import Problem
+from ..problems import Problem
 from ..consolidate.sheets import CODE, NAME, PARENT, text_key
 from ..errors import RatingError
 from .forms import Period

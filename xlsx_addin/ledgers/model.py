@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..consolidate.model import Problem
+from ..problems import Problem
 from ..inputs import shown
 from ..reader import UnitFile
 from .forms import Period

@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from typing import Any, Sequence
 
-from ..consolidate.model import Problem
+from ..problems import Problem
 from ..inputs import excel_error, is_blank, quoted, shown
 from ..reader import UnitFile, read_unit
 from ..scheme import BUILTIN, Scheme, load_scheme

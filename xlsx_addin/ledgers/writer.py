@@ -16,7 +16,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from ..consolidate.ledger import _from_header, read_sheet_rows
 from ..consolidate.sheets import CODE, NAME, PARENT, Table, has_content, problems_table, text_key, unit_key
-from ..consolidate.model import Problem
+from ..problems import Problem
 from ..consolidate.writer import _Formats, _write_table, atomic_write, gc_paused
 from .model import Branch, LedgerRun
 

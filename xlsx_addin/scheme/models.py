@@ -6,6 +6,7 @@ from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from .checks import check_scheme
 from .star_models import ItemsByType, Stars
 
 Number = Union[int, float]
@@ -226,8 +227,6 @@ class Scheme(Strict):
 
     @model_validator(mode="after")
     def _consistent(self):
-        from .checks import check_scheme
-
         check_scheme(self)
         return self
 
