@@ -292,8 +292,8 @@ def test_parse_ref_forms():
 
 
 def test_town_summary_raw_rows_are_rescored(tmp_path):
-    """A town's summary among the files: its 原始数据 rows (consolidate/rawdata.py layout) are units."""
-    from xlsx_addin.consolidate import rawdata
+    """A town's summary among the files: its 原始数据 rows (rawdata.py layout) are units."""
+    from xlsx_addin import rawdata
 
     folder = tmp_path / "in"
     folder.mkdir()

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from xlsx_addin import load_scheme
-from xlsx_addin.consolidate import Settings, consolidate, rawdata
+from xlsx_addin import rawdata
+from xlsx_addin.consolidate import Settings, consolidate
 from xlsx_addin.consolidate.job import FILES_PER_WORKER, choose_workers
 from xlsx_addin.consolidate.writer import _wrapped_lines
 from xlsx_addin.reader import CACHED_PART_CHARS, _parse_workbook, defined_names, read_unit, sheet_parts

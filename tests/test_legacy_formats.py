@@ -225,6 +225,16 @@ def test_template_map_has_every_input_and_row_labels():
     assert template_map("no_such_scheme") is None
 
 
+@pytest.mark.parametrize("name", ["five_star", "four_grade", "ten_star", "six_good"])
+def test_committed_cell_maps_equal_a_fresh_build(name):
+    """The package's cell maps (read without building a workbook) are the current builder's: regenerate
+    them with `python -m xlsx_addin.templates.cellmap` after a template change."""
+    from xlsx_addin.scheme import load_scheme
+    from xlsx_addin.templates.cellmap import FOLDER, map_text
+
+    assert (FOLDER / f"{name}.json").read_text(encoding="utf-8") == map_text(load_scheme(name))
+
+
 @needs_lo
 @pytest.mark.slow
 def test_damaged_copies_get_a_row(county, tmp_path):

@@ -12,15 +12,18 @@ from __future__ import annotations
 
 import functools
 import io
+import json
 import os
 import re
-import tempfile
 import zipfile
 from dataclasses import dataclass
+from importlib import resources
 from typing import Any
 
-from .reader import (_ENCRYPTED, MAX_UNPACKED_BYTES, RAW_SHEET, RULES_TABLE, SCHEME_ID, TEMPLATE_VERSION, Ref,
-                     UnitFile, _read_raw_sheet, _values, col_index, wanted)
+from .package import MAX_UNPACKED_BYTES
+from .scheme import BUILTIN
+from .unitfile import (_ENCRYPTED, RAW_SHEET, RULES_TABLE, SCHEME_ID, TEMPLATE_VERSION, Ref, UnitFile, _read_raw_sheet,
+                       _values, col_index, wanted)
 
 EXTENSIONS = (".xls", ".ods", ".et")
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -217,42 +220,15 @@ class TemplateMap:
 
 @functools.lru_cache(maxsize=None)
 def template_map(scheme_id: str) -> TemplateMap | None:
-    """The cell map of the current built-in template of scheme_id; None when there is none."""
-    import openpyxl
-
-    from .reader import read_unit
-    from .scheme import BUILTIN, load_scheme
-    from .templates import build_unit_workbook
-
-    if scheme_id not in BUILTIN:
+    """The cell map of the current built-in template of scheme_id (templates/cellmap.py); None when there is none."""
+    try:
+        text = resources.files("xlsx_addin").joinpath("cellmaps", f"{scheme_id}.json").read_text(encoding="utf-8")
+    except (FileNotFoundError, OSError, ValueError):
         return None
-    scheme = load_scheme(scheme_id)
-    with tempfile.TemporaryDirectory() as tmp:
-        path = os.path.join(tmp, "template.xlsx")
-        try:
-            build_unit_workbook(path, scheme)
-        except Exception:  # noqa: BLE001 - a scheme whose workbook has another builder: no map
-            return None
-        blank = read_unit(path)
-        wb = openpyxl.load_workbook(path)
-        refs = {k: v for k, v in blank.refs.items()}
-        cells = {(ref.sheet, r, c) for name, ref in refs.items() if name != RULES_TABLE
-                 for r in range(ref.row1, ref.row2 + 1) for c in range(ref.col1, ref.col2 + 1)}
-        labels: dict[tuple[str, int], dict[int, str]] = {}
-        for name, ref in refs.items():
-            if name == RULES_TABLE:
-                continue
-            ws = wb[ref.sheet]
-            for r in range(ref.row1, ref.row2 + 1):
-                row = {}
-                for cell in ws[r + 1]:
-                    c = cell.column - 1
-                    if cell.data_type == "s" and _norm(cell.value) and (ref.sheet, r, c) not in cells:
-                        row[c] = _norm(cell.value)
-                if row:
-                    labels[(ref.sheet, r)] = row
-        wb.close()
-    return TemplateMap(scheme.id, str(scheme.version), refs, labels)
+    data = json.loads(text)
+    refs = {k: Ref(v[0], v[1], v[2], v[3], v[4]) for k, v in data["refs"].items()}
+    labels = {(s, r): {int(c): t for c, t in row.items()} for s, r, row in data["labels"]}
+    return TemplateMap(data["scheme_id"], data["version"], refs, labels)
 
 
 def _norm(value: Any) -> str:
@@ -427,8 +403,6 @@ def _check_layout(unit: UnitFile, book: _Book, refs: dict[str, Ref], tmap: Templ
 
 def _identify(unit: UnitFile, book: _Book) -> TemplateMap | None:
     """The built-in template this file (without defined names) was made from, its layout checked."""
-    from .scheme import BUILTIN
-
     maps = [m for m in (template_map(s) for s in BUILTIN) if m is not None]
     found = [m for m in maps if _text(_single(book, m.refs.get(SCHEME_ID))) == m.scheme_id]
     if not found:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
+from .. import rawdata
 from ..scheme.loader import BUILTIN, SCORED_SCHEMES, load_scheme
 from ..scheme.models import Scheme
 from ..scheme.overrides import parameters
@@ -424,8 +425,6 @@ def raw_table(c: Consolidation) -> Table | None:
     units = [u for u in c.units if u.inputs is not None]
     if not units:
         return None
-    from . import rawdata
-
     keys = rawdata.columns(c.scheme)
     header = [rawdata.MARKER, "scheme", c.scheme.id, "本表是各单位的原始填报数据,供上级党组织再次汇总使用,请勿修改"]
     header += [""] * (len(keys) - len(header))

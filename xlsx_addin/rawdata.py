@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Mapping, Sequence
 
-from ..inputs import is_blank
-from ..names import INPUTS, MASS_PREFIX
-from ..scheme.models import Scheme
+from .inputs import describe, is_blank
+from .names import INPUTS, MASS_PREFIX
+from .scheme.models import Scheme
 
 SHEET = "原始数据"
 MARKER = "xlsx-addin 原始数据 v1"  # cell A1: tells the reader this sheet holds units' raw inputs
@@ -25,8 +25,6 @@ def columns(scheme: Scheme) -> list[str]:
 
 
 def header_labels(scheme: Scheme) -> list[str]:
-    from ..inputs import describe
-
     labels = []
     for key in columns(scheme):
         base, _, idx = key.partition(".")
