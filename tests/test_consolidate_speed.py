@@ -13,8 +13,8 @@ import pytest
 from xlsx_addin import load_scheme
 from xlsx_addin import rawdata
 from xlsx_addin.consolidate import Settings, consolidate
-from xlsx_addin.consolidate.job import FILES_PER_WORKER, choose_workers
-from xlsx_addin.consolidate.writer import _wrapped_lines
+from xlsx_addin.files.pool import FILES_PER_WORKER, choose_workers
+from xlsx_addin.tables.xlsx import wrapped_lines
 from xlsx_addin.reader import CACHED_PART_CHARS, _parse_workbook, defined_names, read_unit, sheet_parts
 from xlsx_addin.templates import build_unit_workbook
 
@@ -145,4 +145,4 @@ def test_wrapped_lines_short_cut_agrees_with_counting():
     for _ in range(2000):
         text = "".join(rng.choice("ab1 。星级评定\n") for _ in range(rng.randint(1, 40)))
         width = rng.choice([5, 8.5, 13, 24, 40, 56])
-        assert _wrapped_lines(text, width) == counted(text, width), (text, width)
+        assert wrapped_lines(text, width) == counted(text, width), (text, width)

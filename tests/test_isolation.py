@@ -27,7 +27,7 @@ import pytest
 
 from tests.test_bad_input_corpus import read_sheet, tree_state  # noqa: E402 (tests/ is on sys.path)
 from xlsx_addin import load_scheme, score_unit
-from xlsx_addin.consolidate import pool
+from xlsx_addin.files import pool
 from xlsx_addin.demo import generate_county
 from xlsx_addin.templates import build_unit_workbook
 
@@ -153,7 +153,7 @@ _SLOW_READ = textwrap.dedent("""
     import os, sys, time
     from pathlib import Path
     import xlsx_addin.consolidate.job as job
-    import xlsx_addin.consolidate.pool as pool
+    import xlsx_addin.files.pool as pool
 
     pool.USE_PDEATHSIG = sys.argv[1] == "pdeathsig"
     marker = Path(os.environ["XLSX_ADDIN_TEST_MARKER"])

@@ -277,7 +277,7 @@ def test_rerun_keeps_what_the_upper_level_typed(county, tmp_path):
     assert rows[first_name]["联系人"] == "小李"
     kept = {x["事项"]: x for x in records(out, "逾期事项")}
     assert kept[key_item]["督办情况"] == "已电话督办"
-    from xlsx_addin.consolidate.backups import existing
+    from xlsx_addin.files.backups import existing
 
     assert existing(out)  # the previous summary kept as a dated backup
     # the branch's ledger goes away: its row stays while the upper level has written in it
@@ -515,7 +515,7 @@ def test_next_half_year_into_the_same_file_starts_afresh(county, tmp_path):
     assert run_cli("ledgers", h2, "--out", out, "--period", "2026H2", "--as-of", "2027-01-20").returncode == 0
     assert all(not x["督查情况"] for x in records(out, "汇总"))
     assert any("上次的台账汇总为2026H1" in p["原因"] for p in records(out, "问题清单"))
-    from xlsx_addin.consolidate.backups import existing
+    from xlsx_addin.files.backups import existing
 
     assert "上半年抽查" in str(sheet_rows(existing(out)[-1], "汇总"))
     # last half year's branches are this half year's expected list: 第二村 sent nothing

@@ -85,7 +85,7 @@ def test_consolidation_rates_organisations_and_members_like_the_engine(tmp_path)
     assert town_row[3 + 11] == pytest.approx(tens / len(c.members)) and town_row[3 + 12] == 0.9
     assert wb["统计"]._charts  # native charts
     write_summary(c, out)
-    from xlsx_addin.consolidate.backups import existing
+    from xlsx_addin.files.backups import existing
 
     assert existing(out)  # the previous output kept as a dated backup
 

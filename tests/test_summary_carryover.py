@@ -16,7 +16,7 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from xlsx_addin.consolidate import backups
+from xlsx_addin.files import backups
 from xlsx_addin.consolidate.carryover import EDIT_PREFIX, LEFT_TITLE
 from xlsx_addin.demo import build_workbooks, generate_county
 

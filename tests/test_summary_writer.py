@@ -18,9 +18,11 @@ import pytest
 from xlsx_addin import load_scheme, rate_set
 from xlsx_addin.consolidate import writer
 from xlsx_addin.consolidate.excel import run_in_book
-from xlsx_addin.consolidate.ledger import read_kept, read_ledger, read_previous_levels
+from xlsx_addin.consolidate.previous import read_kept, read_previous_levels
+from xlsx_addin.tables.previous import read_ledger
 from xlsx_addin.consolidate.model import Consolidation, Problem, SetSummary, Settings, UnitRow
-from xlsx_addin.consolidate.sheets import (LEDGER_CLERK, settings_from_rows, settings_table, summary_tables)
+from xlsx_addin.consolidate.sheets import settings_from_rows, settings_table, summary_tables
+from xlsx_addin.tables.titles import LEDGER_CLERK
 from xlsx_addin.consolidate.writer import backup_path, write_summary
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -259,7 +261,7 @@ def test_ledger_keeps_rows_of_units_no_longer_flagged(tmp_path):
 
 
 def test_keys_fall_back_to_the_name(tmp_path):
-    from xlsx_addin.consolidate.sheets import Records
+    from xlsx_addin.tables.table import Records
 
     recs = Records([("C1", {"党组织名称": "甲", "党组织代码": "C1"}), ("乙", {"党组织名称": "乙", "党组织代码": ""})])
     assert recs.find("C1", "whatever")["党组织名称"] == "甲"

@@ -119,14 +119,14 @@ def settings_of(ch: Choices):
     out = Path(ch.out or default_out(ch.input_dir))
     if out.suffix.lower() not in (".xlsx", ".xlsm"):
         raise RatingError(f"汇总表 {out.name} 的扩展名须为 .xlsx")
-    inside = _is_inside(out, input_dir)
+    inside = is_inside(out, input_dir)
     settings = Settings(input_dir=input_dir, scheme_source=source, quota_mode=ch.quota_mode, set_by=ch.set_by,
                         previous=Path(ch.previous) if ch.previous else None, overrides=overrides,
                         exclude=(out,) if inside else ())
     return settings, out
 
 
-def _is_inside(path: Path, folder: Path) -> bool:
+def is_inside(path: Path, folder: Path) -> bool:
     try:
         path.resolve().relative_to(folder.resolve())
         return True

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..errors import RatingError
 from .model import Consolidation, Problem, SetSummary, Settings, UnitRow
+from ..files.outpath import is_inside
 
 __all__ = ["Consolidation", "Problem", "SetSummary", "Settings", "UnitRow", "command", "consolidate", "find_files",
            "read_files", "summary_scheme"]
@@ -27,19 +28,11 @@ def __getattr__(name: str):  # job.py imports the reader, which imports model.py
     raise AttributeError(name)
 
 
-def _is_inside(path: Path, folder: Path) -> bool:
-    try:
-        path.resolve().relative_to(folder.resolve())
-        return True
-    except ValueError:
-        return False
-
-
 def command(args) -> int:
     """`xlsx-addin consolidate DIR --out FILE …`: 0 when the run finished (problem files included), 2 on a bad argument."""
     from .job import check_settings
 
-    from .outpath import check_output
+    from ..files.outpath import check_output
 
     input_dir = Path(args.input_dir)
     out = Path(args.out)
@@ -50,13 +43,13 @@ def command(args) -> int:
         from ..rules_file import read_rules_table
 
         overrides = read_rules_table(rules)
-    from . import backups
+    from ..files import backups
 
     keep = getattr(args, "keep_backups", backups.DEFAULT_KEEP)
     settings = Settings(input_dir=input_dir, scheme_source=str(args.scheme), quota_mode=args.quota_mode,
                         set_by=args.set_by, previous=Path(previous) if previous is not None else None,
                         overrides=overrides,
-                        exclude=(out, *backups.existing(out)) if _is_inside(out, input_dir) else (),
+                        exclude=(out, *backups.existing(out)) if is_inside(out, input_dir) else (),
                         ledgers=getattr(args, "ledgers", None),
                         keep_backups=backups.DEFAULT_KEEP if keep is None else keep)
     check_settings(settings)
@@ -91,7 +84,7 @@ def command(args) -> int:
 
     from .writer import write_summary
 
-    from .outpath import writing
+    from ..files.outpath import writing
 
     t = time.perf_counter()
     with writing(out):  # an OS error on writing: one Chinese message, exit code 2, nothing at `out` changed

@@ -26,9 +26,11 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from ..problems import Problem
 from .model import Consolidation
-from .sheets import (CHANGES, CODE, DATA_SHEETS, LEDGER, NAME, OVERVIEW, PROBLEMS, PUBLICITY, RAW, RULES, SETTINGS,
-                     SOURCE, STATS, XLWINGS_CONF, Kept, Table, has_content, problems_table, records_from_rows,
-                     text_key, unit_key)
+from .sheets import Kept, problems_table
+from ..tables.titles import CHANGES, CODE, DATA_SHEETS, LEDGER, NAME, OVERVIEW, PROBLEMS, PUBLICITY, RAW, RULES, SETTINGS, SOURCE, STATS, XLWINGS_CONF
+from ..tables.table import Table, has_content, records_from_rows
+from ..identity import text_key, unit_key
+from ..tables.table import Formula
 
 RECORD = "汇总记录"  # hidden: the program's record of the rows it wrote (row key → digest), per sheet
 RECORD_NOTE = "本表由汇总程序使用(记录上次写入的计算结果,用于发现手工改动),请勿修改"
@@ -40,12 +42,6 @@ OTHER_TITLE = "上次汇总表中保留的内容(本次汇总中没有对应的�
 EDIT_PREFIX = "手工改动的计算结果已按规则重新计算"
 ADDED_WIDTH = 14
 _PER_CELL = 1500  # record entries per cell (each "key:digest;" is 21 characters; a cell holds 32,767)
-
-
-class Formula(str):
-    """A formula the clerk typed (in an added column or sheet): written back as a formula, with its value."""
-
-    cached: Any = None
 
 
 @dataclass
@@ -80,7 +76,7 @@ def read_previous(path: Path | str) -> Previous | None:
     """The earlier summary at `path`, read bounded in an isolated worker (ledger.read_all_sheets).
 
     RatingError when it cannot be read: the run stops with a message rather than lose what was typed."""
-    from .ledger import read_all_sheets
+    from ..tables.previous import read_all_sheets
 
     path = Path(path)
     sheets = {name: PrevSheet(name, [list(r) for r in rows]) for name, rows in read_all_sheets(path).items()}
@@ -299,14 +295,14 @@ def _data_rows(t: Table) -> list[int]:
 # --- the plan --------------------------------------------------------------------------------------
 def kept_from(prev: Previous | None) -> Kept:
     """The clerk's columns of 整改台账 and 晋星减星 (sheets.Kept) from an earlier summary's rows."""
-    from .ledger import _from_header
+    from ..tables.previous import from_header
 
     kept = Kept()
     if prev is None:
         return kept
     for name in (LEDGER, CHANGES):
         if name in prev.sheets:
-            kept.sheets[name] = records_from_rows(_from_header(prev.sheets[name].rows))
+            kept.sheets[name] = records_from_rows(from_header(prev.sheets[name].rows))
     return kept
 
 

@@ -6,20 +6,17 @@ ever written. A bad file or value becomes a row of 问题清单; everything else
 """
 from __future__ import annotations
 
-import math
-import multiprocessing
-import os
 import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable
 
-from ..archives import ARCHIVES, UNPACK_FIRST, is_archive, members, unpack_reason
+from ..archives import is_archive, members
 from ..errors import InputError, RatingError, SchemeError
 from ..inputs import excel_error, is_blank, key_text, shown
-from ..legacy_reader import EXTENSIONS as LEGACY_EXTENSIONS, source_label
+from ..legacy_reader import source_label
 from ..names import INPUTS, MASS_PREFIX
 from ..quotas import apply_quotas, check_mode
 from ..package import Refused
@@ -28,26 +25,18 @@ from ..scheme.loader import load_scheme
 from ..scheme.models import Scheme
 from ..scheme.overrides import SCHEME_KEY, VERSION_KEY, apply_overrides, parameters, parse_number, rows_to_table
 from ..scoring import UnitResult, rectifies, score_unit
-from .ledger import read_previous_levels
+from .previous import read_previous_levels
 from ..problems import Problem
 from .model import Consolidation, SetSummary, Settings, UnitRow
-from .pool import run_isolated
+from ..files.dedupe import dedupe
+from ..files.discover import OTHER_FORMATS, find_files
+from ..files.pool import map_files
+from ..progress import Progress
 
 NO_PARENT = "未填写上级党组织"
 ALL_SET = "全部"
-EXTENSIONS = (".xlsx", ".xlsm") + LEGACY_EXTENSIONS
-_SAVE_AS = "请在 Excel 中“另存为”Excel 工作簿(.xlsx)后重新提交"
-OTHER_FORMATS = {  # spreadsheets a clerk may hand in that are not read: each gets a clear reason
-    ".xlsb": "这是 Excel 二进制工作簿(.xlsb),无法读取;" + _SAVE_AS,
-}
 HINT, ERROR = "提示", "错误"
-# Files per worker process below which one more process costs more than it saves. Measured on a 2-vCPU VM
-# (benchmarks/RESULTS.md): one file takes ≈ 1.3 ms to read and score; a forked worker (Linux) starts in
-# ≈ 0.02 s, a spawned one (Windows, macOS) first imports the package, ≈ 0.3 s.
-FILES_PER_WORKER = {"fork": 50, "forkserver": 250, "spawn": 250}
-MAX_WORKERS = 8
 
-Progress = Callable[[int, int], Any]
 
 
 # --- settings --------------------------------------------------------------------------------------
@@ -73,136 +62,6 @@ def check_settings(settings: Settings) -> None:
         raise RatingError(f"上年度汇总表 {settings.previous} 不存在")
     if settings.ledgers is not None and not Path(settings.ledgers).is_file():
         raise RatingError(f"台账汇总 {settings.ledgers} 不存在")
-
-
-# --- finding the files -----------------------------------------------------------------------------
-def shown_path(rel: str) -> str:
-    """A path as the clerk should read it: names in GBK bytes (a Windows zip unpacked on UOS/Kylin) decoded,
-    anything else undecodable replaced, so every text written to the summary is valid Unicode."""
-    try:
-        rel.encode("utf-8")
-        return rel
-    except UnicodeEncodeError:
-        return os.sep.join(_shown_name(part) for part in rel.split(os.sep))
-
-
-def _shown_name(name: str) -> str:
-    try:
-        name.encode("utf-8")
-        return name
-    except UnicodeEncodeError:
-        pass
-    raw = os.fsencode(name)
-    for codec in ("gbk", "gb18030"):
-        try:
-            return raw.decode(codec)
-        except UnicodeDecodeError:
-            continue
-    return raw.decode("utf-8", "replace")
-
-
-def is_backup_of(path: str, out: str) -> bool:
-    """A backup kept beside `out` (汇总表.备份-20261201-101500.xlsx; older runs: 汇总表.bak.xlsx …)."""
-    folder, name = os.path.split(path)
-    out_folder, out_name = os.path.split(out)
-    stem, ext = os.path.splitext(out_name)
-    return (os.path.normcase(folder) == os.path.normcase(out_folder) and name.lower().endswith(ext.lower())
-            and name.startswith(stem + ".") and (".bak" in name[len(stem):].lower() or
-                                                 name[len(stem):].startswith(".备份-")))  # backups.py's names
-
-
-def find_files(input_dir: Path, exclude: Iterable[Path] = ()) -> tuple[list[tuple[str, str]], list[Problem]]:
-    """(absolute path, relative path) of every .xlsx/.xlsm (and .zip of them) under input_dir, sorted;
-    skipped files as 提示, archives that must be unpacked as 错误.
-
-    Symbolic links to folders are not followed (no loops); a file reached twice is read once. The files
-    in `exclude` (the summary being written) and their backups are never read.
-    """
-    root = os.path.abspath(input_dir)
-    skip = {os.path.realpath(p) for p in exclude}
-    seen: set[str] = set()
-    files: list[tuple[str, str]] = []
-    problems: list[Problem] = []
-
-    def unreadable(err: OSError) -> None:
-        rel = shown_path(os.path.relpath(err.filename, root)) if err.filename else "."
-        problems.append(Problem(file=rel, reason=f"文件夹无法读取:{err.strerror or err}", severity=ERROR))
-
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=unreadable):
-        dirnames.sort()
-        for name in sorted(filenames):
-            lower = name.lower()
-            full = os.path.join(dirpath, name)
-            rel = shown_path(os.path.relpath(full, root))
-            ext = os.path.splitext(lower)[1]
-            if name.startswith(("~$", "._")) and lower.endswith(EXTENSIONS + tuple(OTHER_FORMATS) + ARCHIVES):
-                problems.append(Problem(file=rel, reason="Excel 临时锁定文件(该文件正被打开或上次未正常关闭),已跳过"
-                                        if name.startswith("~$") else "苹果电脑生成的附带文件(不是填报表),已跳过",
-                                        severity=HINT))
-                continue
-            if ext in OTHER_FORMATS:
-                problems.append(Problem(file=rel, reason=OTHER_FORMATS[ext], severity=ERROR))
-                continue
-            if ext in UNPACK_FIRST:
-                problems.append(Problem(file=rel, reason=unpack_reason(ext), severity=ERROR))
-                continue
-            if not lower.endswith(EXTENSIONS + ARCHIVES):
-                continue
-            if name.startswith(".~"):
-                problems.append(Problem(file=rel, reason="汇总程序写出汇总表时留下的临时文件,已跳过", severity=HINT))
-                continue
-            real = os.path.realpath(full)
-            if real in skip or any(is_backup_of(os.path.abspath(full), os.path.abspath(p)) for p in exclude):
-                continue
-            if real in seen:
-                problems.append(Problem(file=rel, reason="与另一个文件是同一文件(快捷方式/链接),已跳过", severity=HINT))
-                continue
-            seen.add(real)
-            files.append((full, rel))
-    return files, problems
-
-
-# --- reading ---------------------------------------------------------------------------------------
-def _cpus() -> int:
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0)) or 1
-    return os.cpu_count() or 1
-
-
-def choose_workers(n_files: int, workers: int | None) -> int:
-    """The worker processes for n_files: as many as the CPUs allow with enough files for each; at least 1."""
-    if workers is not None:
-        return max(1, min(int(workers), max(1, n_files)))
-    method = multiprocessing.get_start_method(allow_none=True) or multiprocessing.get_all_start_methods()[0]
-    per_worker = FILES_PER_WORKER.get(method, FILES_PER_WORKER["spawn"])
-    return max(1, min(_cpus(), MAX_WORKERS, n_files // per_worker))
-
-
-def map_files(files: list[tuple[str, str]], task: Callable[[str, str], Any], workers: int | None = None,
-              progress: Progress | None = None) -> list[Any]:
-    """task(path, rel) for every file, in order, in isolated worker processes (consolidate/pool.py).
-
-    Even one file is read in a worker: a file that crashes, exhausts memory or hangs gets
-    task.failed(path, rel, reason) and costs nothing else. `task` must pickle (a module-level function
-    or an object of one) and have a `failed` method. Only when no process can be started at all (a
-    sandbox) are the files read here.
-    """
-    n = len(files)
-    if n == 0:
-        return []
-    w = choose_workers(n, workers)
-    size = max(1, min(64, math.ceil(n / (w * 6))))
-    tick = (lambda done: progress(done, n)) if progress is not None else None
-    try:
-        return run_isolated(files, task, w, size, progress=tick)
-    except (OSError, RuntimeError, ImportError):
-        pass  # no processes to be had: read here
-    out: list[Any] = []
-    for path, rel in files:
-        out.append(task(path, rel))
-        if progress is not None:
-            progress(len(out), n)
-    return out
 
 
 def units_of(path: str, rel: str, problems: list[Problem]) -> Iterable[UnitFile]:
@@ -593,7 +452,7 @@ def consolidate(settings: Settings, progress: Progress | None = None, workers: i
         problems.extend(file_problems)
         cands.extend(file_cands)
     rated: list[tuple[Candidate, UnitResult]] = []
-    for cand in _dedupe(cands, problems):
+    for cand in dedupe(cands, problems):
         problems.extend(cand.findings)
         if cand.result is not None:
             rated.append((cand, cand.result))
@@ -608,40 +467,6 @@ def consolidate(settings: Settings, progress: Progress | None = None, workers: i
     c.problems = problems
     c.seconds["score"] = time.perf_counter() - t1  # dedupe, quotas per set, last year's levels
     return c
-
-
-def _dedupe(cands: list[Candidate], problems: list[Problem]) -> list[Candidate]:
-    """One candidate per key (org_code, else upper level + name): the newest file wins (mtime, then path)."""
-    groups: dict[tuple, list[Candidate]] = {}
-    for cand in cands:
-        groups.setdefault(cand.key, []).append(cand)
-    keep = set()
-    for key, group in groups.items():
-        if len(group) == 1:
-            keep.add(id(group[0]))
-            continue
-        # a unit file beats a summary's 原始数据 row of the same unit; then the newest file, then the path
-        group.sort(key=lambda x: (x.raw_row is not None, -x.file.mtime, x.source))
-        winner, losers = group[0], group[1:]
-        keep.add(id(winner))
-        what = f"党组织代码“{key[1]}”" if key[0] == "code" else f"党组织“{key[2]}”(上级党组织“{key[1] or '未填写'}”)"
-        files = [x for x in losers if x.raw_row is None]  # summary rows repeating a unit file are no conflict
-        others = "、".join(x.source for x in files)
-        if files:
-            problems.append(winner.problem(f"{what}在{len(files) + 1}个文件中重复(另见:{others});采用最新的本文件评定",
-                                           name="org_code" if key[0] == "code" else "org_name",
-                                           value=key[1] if key[0] == "code" else key[2], severity=HINT))
-        for x in losers:
-            if x.raw_row is not None:
-                why = (f"汇总表中的{what}与“{winner.source}”重复(同一单位),以{'单位填报表' if winner.raw_row is None else '该处'}"
-                       "为准,这一行未重复计入")
-                severity = HINT
-            else:
-                why = f"{what}与文件“{winner.source}”重复;采用较新的“{winner.source}”,本文件未参与评定"
-                severity = ERROR
-            problems.append(x.problem(why, name="org_code" if key[0] == "code" else "org_name",
-                                      value=key[1] if key[0] == "code" else key[2], severity=severity))
-    return [x for x in cands if id(x) in keep]
 
 
 def _rate_sets(rated: list[tuple[Candidate, UnitResult]], scheme: Scheme, settings: Settings,

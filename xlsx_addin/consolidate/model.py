@@ -41,7 +41,7 @@ class Settings:
     overrides: dict[str, Any] | None = None  # a 规则 table (key → value) applied over scheme_source
     exclude: tuple[Path, ...] = ()  # files never read as units (e.g. the summary being written)
     ledgers: Path | None = None  # a 台账汇总 (issue 15): 承诺完成率 / 整改销号率 shown in 一览表, no score changed
-    keep_backups: int = 10  # dated backups of the previous summary kept beside it (consolidate/backups.py)
+    keep_backups: int = 10  # dated backups of the previous summary kept beside it (files/backups.py)
 
 
 @dataclass

@@ -9,124 +9,25 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 from .. import rawdata
 from ..scheme.loader import BUILTIN, SCORED_SCHEMES, load_scheme
 from ..scheme.models import Scheme
 from ..scheme.overrides import parameters
 from .model import Consolidation, Settings, UnitRow
+from ..identity import text_key, unit_key
+from ..tables.table import Records, Table, has_content
+from ..tables.titles import CHANGE, CHANGES, CODE, DATA_SHEETS, LEDGER, LEDGER_CLERK, NAME, NO, OVERVIEW, PARENT, PREVIOUS, PROBLEMS, PUBLICITY, RAW, RECTIFY, RULES, SET, SETTINGS, SOURCE, STATS, XLWINGS_CONF, YES
 
-# --- sheet names ---------------------------------------------------------------------------
-OVERVIEW = "一览表"
-STATS = "统计"
-LEDGER = "整改台账"
-CHANGES = "晋星减星"
-PUBLICITY = "公示名单"
-PROBLEMS = "问题清单"
-SETTINGS = "设置"
-RULES = "规则"
-XLWINGS_CONF = "xlwings.conf"
-RAW = "原始数据"
-DATA_SHEETS = (OVERVIEW, STATS, LEDGER, CHANGES, PUBLICITY, PROBLEMS)
-
-# --- verbatim headers ----------------------------------------------------------------------
-NAME = "党组织名称"
-CODE = "党组织代码"
-SET = "评定组"
-PARENT = "上级党组织"
-RECTIFY = "整改标记"
-SOURCE = "来源文件"
-PREVIOUS = "上年度"
-CHANGE = "晋星/减星"
-# the clerk's columns: kept across re-runs (keyed by org_code, else org_name)
-LEDGER_CLERK = ("整改措施", "责任人", "时限", "进度", "销号日期")
-CHANGES_CLERK = ("审批意见",)
-CLERK_COLUMNS = {LEDGER: LEDGER_CLERK, CHANGES: CHANGES_CLERK}
 
 SET_BY_LABELS = {"parent_org": "按上级党组织", "all": "全县统一"}
 QUOTA_MODE_LABELS = {"enforce": "强制调整", "flag": "仅标记"}
-YES, NO = "是", "否"
 
 
 def final_header(scheme: Scheme) -> str:
     """最终星级 (星级 schemes) or 最终等次 (等次 schemes)."""
     return f"最终{scheme.level_term}"
-
-
-@dataclass
-class Table:
-    """One sheet as plain values. Column kinds tell the writer how to format (never what to compute).
-
-    kinds: text, int, score, pct, date, clerk (the clerk's own column: unlocked, tinted).
-    titles: indices into rows of block-title rows (公示名单 levels, 统计 sections);
-    subheaders: indices into rows of rows laid out like the header (统计's second table).
-    """
-
-    name: str
-    header: list[str]
-    rows: list[list[Any]]
-    kinds: list[str]
-    widths: list[float]
-    titles: list[int] = field(default_factory=list)
-    subheaders: list[int] = field(default_factory=list)
-    meta: dict[str, Any] = field(default_factory=dict)
-
-    def column(self, header: str) -> int:
-        return self.header.index(header)
-
-
-# --- keys ----------------------------------------------------------------------------------
-def text_key(value: Any) -> str:
-    """A code or name as text: 1001.0 (a number cell) → '1001', None → ''."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def unit_key(code: Any, name: Any) -> str:
-    """The key of a unit across runs and years: org_code when present, else org_name."""
-    return text_key(code) or text_key(name)
-
-
-class Records(dict):
-    """Rows of an earlier sheet keyed by unit_key; `find` falls back from the code to the name."""
-
-    def __init__(self, items: Iterable[tuple[str, dict[str, Any]]] = ()):
-        super().__init__(items)
-        self.by_name: dict[str, dict[str, Any]] = {}
-        for rec in self.values():
-            self.by_name.setdefault(text_key(rec.get(NAME)), rec)
-
-    def find(self, code: Any, name: Any) -> dict[str, Any] | None:
-        code, name = text_key(code), text_key(name)
-        if code and code in self:
-            return self[code]
-        rec = self.by_name.get(name) if name else None
-        if rec is not None and code and text_key(rec.get(CODE)) not in ("", code):
-            return None  # same name, another code: a different unit
-        return rec
-
-
-def records_from_rows(rows: Sequence[Sequence[Any]]) -> Records:
-    """Data rows of a sheet (first row = header) as records keyed by unit_key; robust to column order."""
-    rows = [list(r) for r in rows]
-    if not rows:
-        return Records()
-    header = [text_key(h) for h in rows[0]]
-    out: list[tuple[str, dict[str, Any]]] = []
-    for row in rows[1:]:
-        rec = {h: (row[i] if i < len(row) else None) for i, h in enumerate(header) if h}
-        if not isinstance(rec.get(NAME), (str, int, float)) or not text_key(rec.get(NAME)):
-            continue  # blank rows and block titles
-        out.append((unit_key(rec.get(CODE), rec.get(NAME)), rec))
-    return Records(out)
-
-
-def has_content(value: Any) -> bool:
-    return value is not None and not (isinstance(value, str) and not value.strip())
 
 
 # --- formatting helpers (text only) --------------------------------------------------------
@@ -619,7 +520,5 @@ def empty_consolidation(scheme: Scheme, settings: Settings | None = None) -> Con
 
 
 __all__ = [
-    "CHANGES", "CLERK_COLUMNS", "DATA_SHEETS", "Kept", "LEDGER", "OVERVIEW", "PROBLEMS", "PUBLICITY",
-    "Records", "RULES", "SETTINGS", "STATS", "Table", "final_header", "records_from_rows", "settings_from_rows",
-    "settings_table", "summary_tables", "unit_key",
+    "Kept", "final_header", "settings_from_rows", "settings_table", "summary_tables",
 ]

@@ -1,7 +1,7 @@
 """一键汇总 of 双十星 workbooks (templates/stars_book.py): each file holds a branch and its members.
 
 The job of job.py, reused: find_files, map_files (worker processes), read_unit, the organisation's
-checks and scoring (UnitScorer.score: refused inputs, 规则 differences, stale stored results), _dedupe
+checks and scoring (UnitScorer.score: refused inputs, 规则 differences, stale stored results), dedupe
 and _rate_sets. Added here: the members of member_table, each scored by the member scheme, with
 every refusal a 问题清单 row naming the table's cell; members of a file that lost a duplicate are
 dropped with it.
@@ -20,8 +20,10 @@ from ..scheme.loader import load_scheme
 from ..scheme.models import Scheme
 from ..scoring import UnitResult, score_unit
 from ..templates import stars_book as book
-from .job import (ERROR, HINT, Candidate, Progress, UnitScorer, _dedupe, _rate_sets, _slim, _text, check_settings,
-                  find_files, map_files, previous_levels, summary_scheme)
+from .job import ERROR, HINT, Candidate, Progress, UnitScorer, _rate_sets, _slim, _text, check_settings, previous_levels, summary_scheme
+from ..files.dedupe import dedupe
+from ..files.discover import find_files
+from ..files.pool import map_files
 from ..problems import Problem
 from .model import Consolidation, Settings, UnitRow
 
@@ -212,7 +214,7 @@ def consolidate_stars(settings: Settings, progress: Progress | None = None, work
             members_of[file_orgs[0].file.rel] = file_members
     rated: list[tuple[Candidate, UnitResult]] = []
     kept_files = []
-    for cand in _dedupe(orgs, problems):
+    for cand in dedupe(orgs, problems):
         problems.extend(cand.findings)
         kept_files.append(cand.file.rel)
         if cand.result is not None:

@@ -17,9 +17,11 @@ import xlsxwriter
 from ..scheme.models import Scheme
 from ..stars import goal_status
 from .model import Consolidation, UnitRow
-from .sheets import (CHANGE, CODE, NAME, OVERVIEW, PREVIOUS, PROBLEMS, RULES, SET, SETTINGS, SOURCE, STATS, Table,
-                     change_text, final_header, previous_name, problems_table, rules_table, settings_table)
-from .writer import TITLE_FONT, _Formats, _page_setup, _write_settings, _write_table, atomic_write, gc_paused
+from .sheets import change_text, final_header, previous_name, problems_table, rules_table, settings_table
+from ..tables.titles import CHANGE, CODE, NAME, OVERVIEW, PREVIOUS, PROBLEMS, RULES, SET, SETTINGS, SOURCE, STATS
+from ..tables.table import Table
+from .writer import _page_setup, _write_settings
+from ..tables.xlsx import TITLE_FONT, Formats, write_table, atomic_write, gc_paused
 
 MEMBERS = "党员星级"
 RECTIFY_LIST = "整顿处置名单"
@@ -202,7 +204,7 @@ def render_stars(path: Path, c: Consolidation, tables: dict[str, Table]) -> None
     try:
         wb.set_properties({"title": f"{c.scheme.name}汇总表", "subject": "双十星评定汇总(一键汇总)", "author": "xlsx-addin",
                            "comments": f"评定方案 {c.scheme.id} 第{c.scheme.version}版"})
-        f = _Formats(wb)
+        f = Formats(wb)
         sheets = {}
         for name in ORDER:
             if name in tables:
@@ -212,7 +214,7 @@ def render_stars(path: Path, c: Consolidation, tables: dict[str, Table]) -> None
             if name == SETTINGS:
                 _write_settings(ws, t, f, buttons=False)
             else:
-                _write_table(ws, t, f)
+                write_table(ws, t, f)
                 if name in _WIDE:
                     ws.autofilter(0, 0, max(len(t.rows), 1), len(t.header) - 1)
             _page_setup(ws, t, c.scheme)

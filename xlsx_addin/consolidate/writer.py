@@ -7,44 +7,30 @@ same layout without units (`render_template`, called by xlsx_addin.templates.sum
 """
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
 import io
-import math
-import os
-import tempfile
 import time
 from pathlib import Path
-from typing import Any, Callable
 
 import xlsxwriter
 
-from ..errors import RatingError
 from ..scheme.models import Scheme
-from . import backups, carryover, vba
-from .ledger import read_kept, read_previous_levels, read_ledger
+from . import carryover
+from ..files import backups
+from .. import summary_vba as vba
+from .previous import read_kept, read_previous_levels
+from ..tables.previous import read_ledger
 from .model import Consolidation
-from .sheets import (CHANGES, DATA_SHEETS, LEDGER, OVERVIEW, PROBLEMS, PUBLICITY, QUOTA_CHART_COLUMNS,
-                     QUOTA_MODE_LABELS, RAW, RULES, S_KEEP, SET_BY_LABELS, SETTINGS, STATS, XLWINGS_CONF, Table,
-                     empty_consolidation, scheme_choices, summary_tables)
+from .sheets import QUOTA_CHART_COLUMNS, QUOTA_MODE_LABELS, S_KEEP, SET_BY_LABELS, empty_consolidation, scheme_choices, summary_tables
+from ..tables.titles import CHANGES, DATA_SHEETS, LEDGER, OVERVIEW, PROBLEMS, PUBLICITY, RAW, RULES, SETTINGS, STATS, XLWINGS_CONF
+from ..tables.table import Table
+from ..tables.xlsx import Formats, TITLE_FONT, atomic_write, gc_paused, wrapped_lines, write_any, write_table
 
 FIXED_DATE = dt.datetime(2025, 1, 1, 0, 0, 0)  # the template's created date: byte-identical builds
 UDF_MODULES = "udfs.star_rating"
 
-BODY_FONT = "宋体"
-TITLE_FONT = "黑体"
-HEADER_FILL = "#C00000"  # dark red header row, white bold text
-INPUT_FILL = "#FFF2CC"  # light yellow: the clerk types here (same as the unit workbook)
-TITLE_FILL = "#FCE4D6"
-SUB_FILL = "#D9E1F2"
 
-_NUM = {"text": "@", "center": "@", "int": "0", "score": "General", "pct": "0.0%", "num": "General", "date": "yyyy-mm-dd",
-        "clerk": "General"}
-_ALIGN = {"text": {"text_wrap": True}, "center": {"align": "center"}, "int": {"align": "center"},
-          "pct": {"align": "center"}}
 _LANDSCAPE = {OVERVIEW, STATS, LEDGER, CHANGES, PROBLEMS, RAW}
-_FILTERED = {OVERVIEW, LEDGER, CHANGES, PROBLEMS}
 
 
 # --- public API ----------------------------------------------------------------------------
@@ -86,94 +72,9 @@ def render_template(path: Path | str, scheme: Scheme) -> Path:
     return path
 
 
-@contextlib.contextmanager
-def gc_paused():
-    """No cyclic garbage collection while XlsxWriter builds its cell table: those are a few hundred
-    thousand small objects without cycles (freed as usual when the workbook closes), and each collection
-    would walk them and the whole consolidation again. ≈ 15 % of the write at 2,000 units."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def backup_path(out: Path | str) -> Path | None:
     """The newest dated backup of `out`: where the last run put the previous output."""
     return backups.latest(out)
-
-
-def atomic_write(out: Path, build: Callable[[Path], Any], *, keep_backups: int = backups.DEFAULT_KEEP) -> Path | None:
-    """Run build(tmp) on a temporary file in out's folder, back up the old `out` (backups.py), then os.replace.
-
-    Returns the dated backup of the previous `out` (None when there was none)."""
-    out = Path(out)
-    folder = out.parent if str(out.parent) else Path(".")
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".~{out.stem}.", suffix=out.suffix, dir=folder)
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        build(tmp)
-        os.chmod(tmp, _mode_for(out))  # mkstemp makes 0600 files; give the usual permissions
-        backup = backups.keep(out, keep_backups)
-        os.replace(tmp, out)
-    except PermissionError as exc:
-        tmp.unlink(missing_ok=True)
-        raise RatingError(f"无法写入 {out}:文件可能正在被 Excel 打开,请关闭后重试({exc.strerror or exc})") from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return backup
-
-
-def _mode_for(out: Path) -> int:
-    try:
-        return out.stat().st_mode & 0o777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
-# --- layout --------------------------------------------------------------------------------
-class _Formats:
-    def __init__(self, wb):
-        base = {"font_name": BODY_FONT, "font_size": 10, "valign": "vcenter"}
-        add = wb.add_format
-        self.header = add({**base, "bold": True, "font_color": "#FFFFFF", "bg_color": HEADER_FILL, "border": 1,
-                           "align": "center", "text_wrap": True})
-        self.sub = add({**base, "bold": True, "bg_color": SUB_FILL, "border": 1, "align": "center", "text_wrap": True})
-        self.title = add({**base, "font_name": TITLE_FONT, "font_size": 12, "bold": True, "bg_color": TITLE_FILL})
-        self.columns = {k: add({**base, "num_format": v, **_ALIGN.get(k, {})}) for k, v in _NUM.items()}
-        self.clerk = add({**base, "bg_color": INPUT_FILL, "locked": False, "border": 1, "border_color": "#BFBFBF",
-                          "text_wrap": True})
-        self.clerk_date = add({**base, "bg_color": INPUT_FILL, "locked": False, "border": 1,
-                               "border_color": "#BFBFBF", "num_format": "yyyy-mm-dd"})
-        self.date = add({**base, "num_format": "yyyy-mm-dd"})
-        self.input = add({**base, "bg_color": INPUT_FILL, "locked": False, "border": 1})
-        self.plain = add(base)
-        self.note = add({**base, "font_color": "#595959", "text_wrap": True})
-        self.note_box = add({**base, "text_wrap": True, "valign": "top", "border": 1, "border_color": "#BFBFBF"})
-        self.red = add({"font_color": "#C00000", "bold": True})
-        self.green = add({"font_color": "#00804A", "bold": True})
-        self._add, self._base, self._clerk_as = add, base, {}
-
-    def clerk_as(self, num_format: str):
-        """The clerk's cell style with the number format the clerk gave the cell."""
-        if num_format not in self._clerk_as:
-            self._clerk_as[num_format] = self._add({**self._base, "bg_color": INPUT_FILL, "locked": False, "border": 1,
-                                                    "border_color": "#BFBFBF", "text_wrap": True,
-                                                    "num_format": num_format})
-        return self._clerk_as[num_format]
-
-    def plain_as(self, num_format: str | None):
-        key = "plain:" + (num_format or "")
-        if key not in self._clerk_as:
-            self._clerk_as[key] = self._add({**self._base, "num_format": num_format or "General"})
-        return self._clerk_as[key]
 
 
 def render(path: Path, scheme: Scheme, tables: dict[str, Table], *, vba_project: bool, active: str,
@@ -188,9 +89,9 @@ def render(path: Path, scheme: Scheme, tables: dict[str, Table], *, vba_project:
             props["created"] = created
         wb.set_properties(props)
         if vba_project:
-            wb.add_vba_project(io.BytesIO(vba.xlwings_vba_project()), is_stream=True)
+            wb.add_vba_project(io.BytesIO(vba.summary_vba_project()), is_stream=True)
             wb.set_vba_name(vba.WORKBOOK_CODENAME)
-        f = _Formats(wb)
+        f = Formats(wb)
         data = list(DATA_SHEETS) + ([RAW] if RAW in tables else [])
         order = ([SETTINGS] if vba_project else []) + data + ([] if vba_project else [SETTINGS]) + [RULES]
         clerk_sheets = {}
@@ -214,7 +115,7 @@ def render(path: Path, scheme: Scheme, tables: dict[str, Table], *, vba_project:
             if name == SETTINGS:
                 _write_settings(ws, t, f, buttons=vba_project)
             else:
-                _write_table(ws, t, f)
+                write_table(ws, t, f)
             _page_setup(ws, t, scheme)
         _highlight_overview(sheets[OVERVIEW], tables[OVERVIEW], f)
         _stats_charts(wb, sheets[STATS], tables[STATS], scheme)
@@ -234,110 +135,7 @@ def render(path: Path, scheme: Scheme, tables: dict[str, Table], *, vba_project:
         wb.close()
 
 
-def _write_table(ws, t: Table, f: _Formats) -> None:
-    ncol = len(t.header)
-    # 统计 holds two tables one above the other: its cells carry their own formats, not the columns'
-    per_cell = t.name == STATS
-    for i, width in enumerate(t.widths):
-        kind = t.kinds[i] if i < len(t.kinds) else "text"
-        ws.set_column(i, i, width, None if kind == "clerk" or per_cell else f.columns.get(kind))
-    ws.set_row(0, 30)
-    # 原始数据's first row is a marker and a note, not column titles: unwrapped, so the note reads across
-    ws.write_row(0, 0, t.header, f.title if t.name == RAW else f.header)
-    ws.freeze_panes(t.meta.get("freeze", 1), 0)
-    titles, subs, notes = set(t.titles), set(t.subheaders), set(t.meta.get("note_rows", ()))
-    formats = t.meta.get("cell_formats", {})  # the clerk's number formats (进度 as 50%), carried over
-    clerk = {i for i, k in enumerate(t.kinds) if k == "clerk"}
-    wrapped = [i for i, k in enumerate(t.kinds) if k in ("text", "clerk")]
-    # XlsxWriter's own per-type writers (the public write_* minus the A1-notation wrapper): about
-    # twice as fast as write_row's type dispatch for thousands of rows; same signatures as the public ones.
-    put_str = getattr(ws, "_write_string", ws.write_string)
-    put_num = getattr(ws, "_write_number", ws.write_number)
-    for r, row in enumerate(t.rows):
-        x = r + 1
-        if r in titles:
-            if row:
-                if ncol > 1 and t.name == PUBLICITY:
-                    ws.merge_range(x, 0, x, ncol - 1, row[0], f.title)
-                else:
-                    ws.write_string(x, 0, str(row[0]), f.title)
-            continue
-        if r in subs:  # a header-like row: at least two lines, more when a title wraps further
-            ws.set_row(x, 15 * max([2] + [_wrapped_lines(v, t.widths[c]) for c, v in enumerate(row) if c < len(t.widths)]))
-            ws.write_row(x, 0, row, f.sub)
-            continue
-        if r in notes:  # a long note: one merged row across the table, as tall as its wrapped text
-            span = min(t.meta.get("note_span", ncol), len(t.widths))
-            ws.merge_range(x, 0, x, span - 1, str(row[0]), f.note_box)
-            ws.set_row(x, 15 * _wrapped_lines(row[0], sum(t.widths[:span])))
-            continue
-        if per_cell:
-            kinds = t.kinds if not subs or r < min(subs) else t.meta.get("quota_kinds", [])
-            wrapped_cells = [(value, t.widths[col]) for col, value in enumerate(row)
-                             if col < len(t.widths) and isinstance(value, str) and (kinds[col:col + 1] or ["text"])[0] == "text"]
-            lines = max((_wrapped_lines(v, w) for v, w in wrapped_cells), default=1)
-            if lines > 1:
-                ws.set_row(x, 15 * lines)
-            for col, value in enumerate(row):
-                kind = kinds[col] if col < len(kinds) else "text"
-                if value is not None and value != "":
-                    _write_any(ws, x, col, value, f.columns.get(kind), f.date)
-            continue
-        lines = max((_wrapped_lines(row[c], t.widths[c]) for c in wrapped if c < len(row)), default=1)
-        if lines > 1:  # wrapped text needs its height, or it spills over the next rows in print
-            ws.set_row(x, 15 * lines)
-        for col, value in enumerate(row):
-            if col in clerk:
-                fmt = formats.get((r, col))
-                _write_any(ws, x, col, value, f.clerk_as(fmt) if fmt else f.clerk, f.clerk_as(fmt) if fmt else f.clerk_date)
-            elif value is None or value == "":
-                continue
-            elif isinstance(value, str):
-                put_str(x, col, value, None)
-            elif isinstance(value, (int, float)) and not isinstance(value, bool):
-                put_num(x, col, value, None)
-            else:
-                _write_any(ws, x, col, value, None, f.date)
-    for (i, col), (text, author) in t.meta.get("comments", {}).items():  # the clerk's notes, carried over
-        ws.write_comment(i + 1, col, text, {"author": author, "x_scale": 1.5, "y_scale": 1.5})
-    if t.name in _FILTERED:
-        ws.autofilter(0, 0, max(len(t.rows), 1), ncol - 1)
-    if not t.rows and clerk:  # the empty template: tint the clerk's columns for the rows the button writes
-        for col in clerk:
-            ws.set_column(col, col, t.widths[col], f.clerk)
-
-
-def _wrapped_lines(value: Any, width: float) -> int:
-    """Lines a wrapped text cell needs at a column width (Excel units: a CJK character is about 2)."""
-    if not isinstance(value, str) or not value:
-        return 1
-    per_line = max(width - 1, 1)
-    if 2 * len(value) <= per_line:  # even all CJK, every line fits: one line per line break
-        return value.count("\n") + 1
-    return sum(max(1, math.ceil(sum(2 if ord(ch) > 0x2E7F else 1 for ch in part) / per_line))
-               for part in value.split("\n"))
-
-
-def _write_any(ws, row: int, col: int, value: Any, fmt, date_fmt) -> None:
-    """One cell of any type; text is always text (only a formula the clerk typed is a formula), dates get a
-    date format."""
-    if isinstance(value, carryover.Formula):
-        cached = value.cached if isinstance(value.cached, (int, float, str)) and value.cached != "" else 0
-        ws.write_formula(row, col, str(value), fmt, cached)
-    elif isinstance(value, (dt.date, dt.datetime, dt.time, dt.timedelta)):
-        ws.write_datetime(row, col, value, date_fmt)
-    elif value is None or value == "":
-        if fmt is not None:
-            ws.write_blank(row, col, None, fmt)
-    elif isinstance(value, bool):
-        ws.write_boolean(row, col, value, fmt)
-    elif isinstance(value, (int, float)):
-        ws.write_number(row, col, value, fmt)
-    else:
-        ws.write_string(row, col, str(value), fmt)
-
-
-def _highlight_overview(ws, t: Table, f: _Formats) -> None:
+def _highlight_overview(ws, t: Table, f: Formats) -> None:
     """Rises green, falls red, rectification red: conditional formats, so the button's rows get them too."""
     last = max(len(t.rows), 1) + 2000
     change = t.column("晋星/减星")
@@ -412,7 +210,7 @@ def _stats_charts(wb, ws, t: Table, scheme: Scheme) -> None:
         ws.insert_chart(anchor + 18 * (1 + k // 2), 0, quota, {"object_position": 1, "x_offset": 580 * (k % 2)})
 
 
-def _write_clerk_sheet(ws, sheet: carryover.PrevSheet, f: _Formats) -> None:
+def _write_clerk_sheet(ws, sheet: carryover.PrevSheet, f: Formats) -> None:
     """A sheet the clerk added to the previous summary: values, formulas, number formats and notes back."""
     for r, row in enumerate(sheet.rows):
         for col, value in enumerate(row):
@@ -423,7 +221,7 @@ def _write_clerk_sheet(ws, sheet: carryover.PrevSheet, f: _Formats) -> None:
                 continue
             if isinstance(value, (dt.date, dt.datetime, dt.time, dt.timedelta)) and not fmt:
                 fmt = "yyyy-mm-dd" if isinstance(value, dt.date) else "hh:mm:ss"
-            _write_any(ws, r, col, value, f.plain_as(fmt), f.plain_as(fmt or "yyyy-mm-dd"))
+            write_any(ws, r, col, value, f.plain_as(fmt), f.plain_as(fmt or "yyyy-mm-dd"))
     for col, width in sheet.widths.items():
         ws.set_column(col, col, width)
     for (r, col), (text, author) in sheet.comments.items():
@@ -460,7 +258,7 @@ def _template_settings(t: Table) -> Table:
     return Table(t.name, t.header, rows, t.kinds, t.widths, titles=titles, subheaders=t.subheaders, meta=t.meta)
 
 
-def _write_settings(ws, t: Table, f: _Formats, *, buttons: bool) -> None:
+def _write_settings(ws, t: Table, f: Formats, *, buttons: bool) -> None:
     ws.set_column(0, 0, 18, f.plain)
     ws.set_column(1, 1, 46, f.plain)
     ws.set_column(2, 2, 56, f.note)
@@ -483,8 +281,8 @@ def _write_settings(ws, t: Table, f: _Formats, *, buttons: bool) -> None:
             ws.set_row(x, 42)
         else:
             ws.write_row(x, 0, row)
-            if len(row) > 2 and _wrapped_lines(row[2], 56) > 1:
-                ws.set_row(x, 15 * _wrapped_lines(row[2], 56))
+            if len(row) > 2 and wrapped_lines(row[2], 56) > 1:
+                ws.set_row(x, 15 * wrapped_lines(row[2], 56))
     ws.data_validation(2, 1, 2, 1, {"validate": "list", "source": list(SET_BY_LABELS.values()),
                                     "input_title": "评定组", "input_message": "同一评定组的单位一起排名并执行配额"})
     ws.data_validation(3, 1, 3, 1, {"validate": "list", "source": list(QUOTA_MODE_LABELS.values()),
@@ -509,7 +307,7 @@ _CONF = [
 ]
 
 
-def _write_conf(ws, f: _Formats) -> None:
+def _write_conf(ws, f: Formats) -> None:
     """xlwings reads its settings from A1 down (key in A, value in B), so there is no header row here."""
     ws.set_column(0, 0, 18)
     ws.set_column(1, 1, 36)

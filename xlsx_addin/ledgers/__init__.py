@@ -59,13 +59,13 @@ def command(args) -> int:
         raise RatingError(f"输出文件 {out} 的扩展名须为 .xlsx")
     if out.exists() and out.is_dir():
         raise RatingError(f"输出文件 {out} 是一个文件夹,请给出文件名(如 台账汇总.xlsx)")
-    from ..consolidate import _is_inside
+    from ..files.outpath import is_inside
     from .job import run_ledgers, settings_for
     from .writer import write_ledger_summary
 
     input_dir = Path(args.input_dir)
     settings = settings_for(input_dir, period, _date(args.as_of, "统计截止日期"), _date(args.due, "应报送日期"),
-                            args.expect, exclude=(out,) if _is_inside(out, input_dir) else (),
+                            args.expect, exclude=(out,) if is_inside(out, input_dir) else (),
                             previous=out if out.is_file() else None)
     quiet = bool(args.quiet) or not sys.stderr.isatty()
     from tqdm import tqdm

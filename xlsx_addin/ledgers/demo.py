@@ -13,7 +13,7 @@ import random
 from pathlib import Path
 from typing import Any
 
-from ..consolidate.ledger import read_ledger
+from ..tables.previous import read_ledger
 from .forms import ASPECTS, MEMBER_PREFIX, REVIEW_WAYS, Period
 from .seed import branches_of, default_period, open_items, safe_name
 
@@ -145,7 +145,7 @@ class _Build:
 def build_half_year(summary: Path, out: Path, seed: int, period: Period | None = None,
                     progress=None) -> tuple[Path, Period, dt.date]:
     """Write the demo county's ledgers under out/半年台账 (cleared only when the demo made it). (folder, period, as-of)."""
-    from ..consolidate.job import map_files
+    from ..files.pool import map_files
     from ..demo import _prepare_dir
 
     period = period or default_period(dt.date.today())

@@ -8,9 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..consolidate.ledger import _from_header, read_sheet_rows
+from ..tables.previous import from_header, read_sheet_rows
 from ..problems import Problem
-from ..consolidate.sheets import Records, records_from_rows, text_key
+from ..tables.table import Records, records_from_rows
+from ..identity import text_key
 from ..errors import RatingError
 from .forms import parse_period
 from .writer import ABOUT, CLOSED_RATE, DONE_RATE, SUMMARY, TOTAL, summary_period
@@ -24,7 +25,7 @@ def read_evidence(path: Path | str) -> tuple[Records, list[Problem]]:
     if not path.is_file():
         raise RatingError(f"台账汇总 {path} 不存在")
     rows = read_sheet_rows(path, SUMMARY)
-    rows = _from_header(rows or [])
+    rows = from_header(rows or [])
     if not rows or not all(c in [text_key(h) for h in rows[0]] for c in COLUMNS):
         raise RatingError(f"{path} 不是台账汇总(没有“{SUMMARY}”工作表或其中没有{'、'.join(COLUMNS)}列)")
     recs = records_from_rows(rows)

@@ -1,7 +1,7 @@
 """The half-year ledgers job: read every ledger workbook under a folder, tally each branch, list what is late.
 
 File discovery, the worker pool and duplicate handling are the rating consolidation's own
-(consolidate/job.py: find_files, map_files, _dedupe); only the per-file task (read.LedgerTask) differs.
+(consolidate/job.py: find_files, map_files, dedupe); only the per-file task (read.LedgerTask) differs.
 Nothing in the input folder is ever written.
 """
 from __future__ import annotations
@@ -12,10 +12,13 @@ import io
 from pathlib import Path
 from typing import Callable
 
-from ..consolidate.job import _dedupe, find_files, map_files
-from ..consolidate.ledger import read_sheet_rows
+from ..files.dedupe import dedupe
+from ..files.discover import find_files
+from ..files.pool import map_files
+from ..tables.previous import read_sheet_rows
 from ..problems import Problem
-from ..consolidate.sheets import CODE, NAME, PARENT, text_key
+from ..tables.titles import CODE, NAME, PARENT
+from ..identity import text_key
 from ..errors import RatingError
 from .forms import Period
 from .model import Branch, Expected, LedgerRun, LedgerSettings, NotOnTime
@@ -55,7 +58,7 @@ def run_ledgers(settings: LedgerSettings, progress: Callable[[int, int], object]
         problems.extend(file_problems)
         if branch is not None:
             (refused if branch.period != settings.period.code else branches).append(branch)
-    branches = _dedupe(branches, problems)
+    branches = dedupe(branches, problems)
     for b in branches:
         problems.extend(b.findings)
     branches.sort(key=lambda b: (b.parent_org, b.org_name, b.source))

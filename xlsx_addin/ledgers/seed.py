@@ -11,8 +11,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..consolidate.ledger import _from_header, read_ledger, read_sheet_rows
-from ..consolidate.sheets import CODE, NAME, OVERVIEW, PARENT, SET, has_content, text_key
+from ..tables.previous import from_header, read_ledger, read_sheet_rows
+from ..tables.titles import CODE, NAME, OVERVIEW, PARENT, SET
+from ..tables.table import has_content
+from ..identity import text_key
 from ..errors import RatingError
 from .forms import RECT_FROM_RATING, Period, period_arg, period_of
 from .read import to_date
@@ -31,7 +33,7 @@ def branches_of(summary: Path) -> list[dict[str, str]]:
     rows = read_sheet_rows(summary, OVERVIEW)
     if rows is None:
         raise RatingError(f"{summary} 不是星级评定汇总表:没有“{OVERVIEW}”工作表")
-    rows = _from_header(rows)
+    rows = from_header(rows)
     if not rows:
         raise RatingError(f"{summary} 的“{OVERVIEW}”工作表没有“{NAME}”列")
     header = [text_key(h) for h in rows[0]]

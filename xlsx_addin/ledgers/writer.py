@@ -14,10 +14,13 @@ from typing import Any, Callable
 import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from ..consolidate.ledger import _from_header, read_sheet_rows
-from ..consolidate.sheets import CODE, NAME, PARENT, Table, has_content, problems_table, text_key, unit_key
+from ..tables.previous import from_header, read_sheet_rows
+from ..consolidate.sheets import problems_table
+from ..tables.titles import CODE, NAME, PARENT
+from ..tables.table import Table, has_content
+from ..identity import text_key, unit_key
 from ..problems import Problem
-from ..consolidate.writer import _Formats, _write_table, atomic_write, gc_paused
+from ..tables.xlsx import Formats, write_table, atomic_write, gc_paused
 from .model import Branch, LedgerRun
 
 SUMMARY, OVERDUE, LATE, PROBLEMS, ABOUT = "汇总", "逾期事项", "未按时报送", "问题清单", "说明"
@@ -119,7 +122,7 @@ def _key(rec: dict[str, Any], sheet: str) -> tuple:
 
 def _read_kept(path: Path, sheet: str) -> _Kept | None:
     try:
-        rows = _from_header(read_sheet_rows(path, sheet) or [])
+        rows = from_header(read_sheet_rows(path, sheet) or [])
     except Exception:  # noqa: BLE001 - an unreadable previous output keeps nothing, and is backed up anyway
         return None
     if not rows:
@@ -251,7 +254,7 @@ def _render(path: Path, run: LedgerRun, tables: list[Table]) -> None:
                                           "strings_to_numbers": False})
     try:
         wb.set_properties({"title": f"创先争优台账汇总 {run.settings.period.code}", "author": "xlsx-addin"})
-        f = _Formats(wb)
+        f = Formats(wb)
         f.pct_total = wb.add_format({"font_name": "宋体", "font_size": 10, "bold": True, "bg_color": "#D9E1F2",
                                      "border": 1, "align": "center", "num_format": "0.0%"})
         for t in tables:
@@ -259,7 +262,7 @@ def _render(path: Path, run: LedgerRun, tables: list[Table]) -> None:
             if t.name == ABOUT:
                 _write_about(ws, t, f)
             else:
-                _write_table(ws, t, f)
+                write_table(ws, t, f)
                 if t.name != PROBLEMS or t.rows:
                     ws.autofilter(0, 0, max(len(t.rows), 1), len(t.header) - 1)
             if t.name == SUMMARY:
@@ -270,7 +273,7 @@ def _render(path: Path, run: LedgerRun, tables: list[Table]) -> None:
         wb.close()
 
 
-def _totals(ws, t: Table, f: _Formats, run: LedgerRun) -> None:
+def _totals(ws, t: Table, f: Formats, run: LedgerRun) -> None:
     """The 合计 row: native SUM formulas (cached with the job's sums), rates from the sums."""
     n = t.meta["branches"]
     r = len(t.rows) + 1
@@ -287,7 +290,7 @@ def _totals(ws, t: Table, f: _Formats, run: LedgerRun) -> None:
         ws.write_formula(r, c, f'=IF({b}=0,"",{a}/{b})', f.pct_total, value)
 
 
-def _write_about(ws, t: Table, f: _Formats) -> None:
+def _write_about(ws, t: Table, f: Formats) -> None:
     ws.set_column(0, 0, 18)
     ws.set_column(1, 1, 40, f.plain)
     ws.set_column(2, 2, 70, f.note)

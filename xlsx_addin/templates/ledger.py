@@ -19,7 +19,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from ..ledgers.forms import (ASPECTS, CELLS, DONE, MEMBER_PREFIX, ORG_PREFIX, PRESENT, ROWS, SUMMARY_FILENAME,
                              Column, TableSpec, table_specs)
-from ..consolidate.writer import _write_any
+from ..tables.xlsx import write_any
 from ..scheme import Scheme, load_scheme
 from .styles import STYLES, Styles
 
@@ -268,7 +268,7 @@ def _info(wb, ws, st, values, lay: _Layout) -> None:
 
 def _put(ws, r: int, c: int, value: Any, fmt) -> None:
     """One input cell, styled even when blank; text stays text, dates are dates."""
-    _write_any(ws, r, c, value, fmt, fmt)
+    write_any(ws, r, c, value, fmt, fmt)
 
 
 def _date_rule(what: str) -> dict:

@@ -30,7 +30,7 @@ import tempfile
 import uuid
 from pathlib import Path
 
-from ..consolidate.vba import xlwings_dir
+from ..summary_vba import xlwings_dir
 from ..errors import RatingError
 from ..versions import XLWINGS_VERSION
 from . import vba_ole, vba_wrappers

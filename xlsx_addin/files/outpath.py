@@ -145,3 +145,11 @@ def _clean(out: Path, before: set[str]) -> None:
 
 
 __all__ = ["check_output", "workbook_kind", "write_error", "writing"]
+
+
+def is_inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+        return True
+    except ValueError:
+        return False

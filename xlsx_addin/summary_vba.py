@@ -12,7 +12,7 @@ import importlib.util
 import zipfile
 from pathlib import Path
 
-from ..errors import RatingError
+from .errors import RatingError
 
 SOURCE_WORKBOOK = "quickstart_standalone.xlsm"
 VBA_PART = "xl/vbaProject.bin"
@@ -31,7 +31,7 @@ def xlwings_dir() -> Path:
 
 
 @functools.lru_cache(maxsize=None)
-def xlwings_vba_project() -> bytes:
+def summary_vba_project() -> bytes:
     """xl/vbaProject.bin of the installed xlwings' quickstart_standalone.xlsm."""
     path = xlwings_dir() / SOURCE_WORKBOOK
     try:

@@ -1,0 +1,49 @@
+"""Reading an earlier rating summary: last year's levels (--previous) and the clerk's columns."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import RatingError
+from ..identity import text_key, unit_key
+from ..tables.previous import from_header, read_sheet_rows, records
+from ..tables.titles import CLERK_COLUMNS, CODE, NAME, OVERVIEW
+from .sheets import Kept
+
+FINAL_HEADERS = ("最终星级", "最终等次")
+
+
+def read_kept(path: Path | str) -> Kept:
+    """The clerk's columns of every sheet that has them (整改台账, 晋星减星)."""
+    return Kept({sheet: records(path, sheet) for sheet in CLERK_COLUMNS})
+
+
+def read_previous_levels(path: Path | str) -> dict[str, str]:
+    """Last year's final levels from the 一览表 of an earlier summary: {key: level name}.
+
+    Keys are the units' keys (org_code, else org_name); every org_name is a key as well unless
+    it is already taken, so a unit that gained a code this year is still found by its name."""
+    rows = read_sheet_rows(path, OVERVIEW)
+    if rows is None:
+        raise RatingError(f"{path} 不是汇总表:没有“{OVERVIEW}”工作表")
+    rows = from_header(rows)
+    if not rows:
+        raise RatingError(f"{path} 的“{OVERVIEW}”工作表没有“{NAME}”列")
+    header = [text_key(h) for h in rows[0]]
+    col = next((header.index(h) for h in FINAL_HEADERS if h in header), None)
+    if col is None:
+        raise RatingError(f"{path} 的“{OVERVIEW}”工作表没有“最终星级”或“最终等次”列")
+    name_at = header.index(NAME)
+    code_at = header.index(CODE) if CODE in header else None
+    out: dict[str, str] = {}
+    names: dict[str, str] = {}
+    for row in rows[1:]:
+        name = text_key(row[name_at]) if name_at < len(row) else ""
+        level = text_key(row[col]) if col < len(row) else ""
+        if not name or not level:
+            continue
+        code = text_key(row[code_at]) if code_at is not None and code_at < len(row) else ""
+        out[unit_key(code, name)] = level
+        names.setdefault(name, level)
+    for name, level in names.items():
+        out.setdefault(name, level)
+    return out
