@@ -158,15 +158,13 @@ def test_window_shows_errors_as_messages(display, env):
 
 
 def test_unexpected_errors_are_logged_not_shown(env, monkeypatch):
-    import xlsx_addin.consolidate as consolidate
-
     folder = env / "units"
     folder.mkdir()
 
     def boom(*args, **kwargs):
         raise ZeroDivisionError("boom")
 
-    monkeypatch.setattr(consolidate, "consolidate", boom)
+    monkeypatch.setattr(gui, "consolidate_to", boom)
     outcome = gui.run_job(gui.Choices(input_dir=str(folder)), lambda *a: None)
     assert not outcome.ok and "程序内部错误" in outcome.error and "Traceback" not in outcome.error
 

@@ -10,7 +10,7 @@ import pytest
 
 from xlsx_addin import load_scheme, score_unit
 from xlsx_addin.consolidate import Settings, consolidate
-from xlsx_addin.consolidate.job import UnitScorer
+from xlsx_addin.consolidate.scorer import UnitScorer
 from xlsx_addin.demo import generate_county
 from xlsx_addin.legacy_reader import ods_ref, template_map
 from xlsx_addin.reader import Ref, read_unit

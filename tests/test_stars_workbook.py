@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 
 from xlsx_addin import InputError, MissingInputError, apply_overrides, load_scheme, score_unit
-from xlsx_addin.templates import build_templates
+from xlsx_addin.templates.catalog import build_templates
 from xlsx_addin.templates.stars_book import (M_COUNT, M_LEVEL, M_MARK, M_REASONS, M_STARS, MEMBER_TABLE,
                                             build_star_workbook, member_inputs, star_filename)
 

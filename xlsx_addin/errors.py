@@ -11,12 +11,15 @@ class SchemeError(RatingError):
 
 
 class InputError(RatingError):
-    """A unit input is refused: names the input (name and label), the value and why."""
+    """A unit input is refused: names the input (name and label), the value and why.
 
-    def __init__(self, message: str, *, name: str | None = None, value: object = None):
+    `index`: for an input of several cells (item_scores …), the position of the refused cell in it."""
+
+    def __init__(self, message: str, *, name: str | None = None, value: object = None, index: int | None = None):
         super().__init__(message)
         self.name = name
         self.value = value
+        self.index = index
 
 
 class MissingInputError(InputError):

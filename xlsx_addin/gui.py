@@ -15,13 +15,14 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
+from .consolidate.run import consolidate_to
+from .consolidate.settings import settings_for
 from .errors import RatingError, SchemeError
+from .rules_file import read_rules_table
 
 APP = "xlsx-addin"
 TITLE = "一键汇总 — 星级评定"
@@ -87,23 +88,12 @@ def default_out(input_dir: str) -> str:
 
 
 # --- the job, off the UI thread ----------------------------------------------------------------------
-def read_rules_table(path: Path) -> dict[str, Any]:
-    """A 规则 table file (.csv, or the 规则 sheet / first sheet of a workbook) → key → value: the
-    same reader as `consolidate --rules`."""
-    from .rules_file import read_rules_table as read
-
-    return read(path)
-
-
 def settings_of(ch: Choices):
     """Choices → (consolidation Settings, output path); RatingError/SchemeError with a Chinese message."""
-    from .consolidate import Settings
-    from .scheme import BUILTIN
-
     if not ch.input_dir:
         raise RatingError("请先选择单位填报表所在的文件夹")
-    input_dir = Path(ch.input_dir)
-    overrides = None
+    rules = None
+    source = ch.scheme
     if ch.rules_kind == "scheme_file":
         if not ch.scheme_file or not Path(ch.scheme_file).is_file():
             raise RatingError("请选择评定方案文件(.yaml)")
@@ -111,27 +101,13 @@ def settings_of(ch: Choices):
     elif ch.rules_kind == "rules_table":
         if not ch.rules_table or not Path(ch.rules_table).is_file():
             raise RatingError("请选择规则表文件(.xlsx 或 .csv)")
-        overrides = read_rules_table(Path(ch.rules_table))
-        named = str(overrides.get("scheme") or "").strip()
-        source = named if named in BUILTIN else ch.scheme
-    else:
-        source = ch.scheme
+        rules = read_rules_table(Path(ch.rules_table))
     out = Path(ch.out or default_out(ch.input_dir))
     if out.suffix.lower() not in (".xlsx", ".xlsm"):
         raise RatingError(f"汇总表 {out.name} 的扩展名须为 .xlsx")
-    inside = is_inside(out, input_dir)
-    settings = Settings(input_dir=input_dir, scheme_source=source, quota_mode=ch.quota_mode, set_by=ch.set_by,
-                        previous=Path(ch.previous) if ch.previous else None, overrides=overrides,
-                        exclude=(out,) if inside else ())
+    settings = settings_for(ch.input_dir, source, rules=rules, rules_pick_scheme=True, quota_mode=ch.quota_mode,
+                            set_by=ch.set_by, previous=ch.previous or None, out=out)
     return settings, out
-
-
-def is_inside(path: Path, folder: Path) -> bool:
-    try:
-        path.resolve().relative_to(folder.resolve())
-        return True
-    except (ValueError, OSError):
-        return False
 
 
 @dataclass
@@ -143,23 +119,11 @@ class Outcome:
 
 
 def run_job(ch: Choices, progress) -> Outcome:
-    """Consolidate and write the summary (the same job and report as `xlsx-addin consolidate`); never raises."""
+    """Consolidate and write the summary (the same run and report as `xlsx-addin consolidate`); never raises."""
     try:
-        from .consolidate import consolidate, summary_lines
-        from .consolidate.job import check_settings
-        from .consolidate.writer import write_summary
-
-        started = time.perf_counter()
         settings, out = settings_of(ch)
-        check_settings(settings)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        c = consolidate(settings, progress=progress)
-        progress(-1, -1)  # reading done: writing
-        t = time.perf_counter()
-        written = write_summary(c, out, keep_from=out if out.exists() else None)
-        c.seconds["write"] = time.perf_counter() - t
-        out_file = Path(written) if written else out
-        return Outcome(True, summary_lines(c, out_file, time.perf_counter() - started), out_file)
+        done = consolidate_to(settings, out, progress=progress)
+        return Outcome(True, done.lines, done.out)
     except (RatingError, SchemeError) as exc:
         return Outcome(False, error=str(exc))
     except PermissionError as exc:
@@ -413,11 +377,11 @@ class App:
         self.root.after(self.POLL_MS, self._poll)
 
     def _progress(self, done: int, total: int) -> None:
-        if done < 0:
-            self.status.set("正在写出汇总表……")
-            return
         self.progress.configure(maximum=max(total, 1), value=done)
-        self.status.set(f"正在读取并评分:{done}/{total}个文件")
+        if done >= total:  # every file read and scored: the summary is being written
+            self.status.set("正在写出汇总表……")
+        else:
+            self.status.set(f"正在读取并评分:{done}/{total}个文件")
 
     def _finish(self, outcome: Outcome) -> None:
         from tkinter import messagebox
@@ -478,8 +442,3 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     app.root.mainloop()
     return 0
-
-
-def command(args) -> int:
-    """`xlsx-addin gui`."""
-    return main([])

@@ -163,35 +163,36 @@ def _scores(name: str, raw: Any, scheme: Scheme, required: bool) -> list[float] 
         want = f"{n_items}项" + (f"或{n_subs}个细项" if n_subs else "")
         raise InputError(f"{label}({name})有{len(cells)}个值,本方案应为{want}", name=name, value=raw)
     slots = _slots(scheme, per_sub=len(cells) == n_subs and n_subs != n_items)
-    blanks = [where for where, c in zip(slots, cells) if is_blank(c)]
+    blanks = [(k, where) for k, (where, c) in enumerate(zip(slots, cells)) if is_blank(c)]
     if blanks:
         if not required:
             return None
-        raise MissingInputError(f"{label}({name}):{blanks[0][0]}未填写", name=name, value=raw)
+        k, where = blanks[0]
+        raise MissingInputError(f"{label}({name}):{where[0]}未填写", name=name, value=raw, index=k)
     per_item = [0.0] * n_items
     per_item_entry = not (len(slots) == n_subs and n_subs != n_items)
-    for (where, points, item_index), cell in zip(slots, cells):
+    for k, ((where, points, item_index), cell) in enumerate(zip(slots, cells)):
         err = excel_error(cell)
         if err:
-            raise InputError(f"{label}({name}):{where}为 Excel 错误值 {err},请先修正该单元格", name=name, value=cell)
+            raise InputError(f"{label}({name}):{where}为 Excel 错误值 {err},请先修正该单元格", name=name, value=cell, index=k)
         if isinstance(cell, str) and cell.strip().endswith(("%", "％")):
             raise InputError(f"{label}({name}):{where}的值“{quoted(cell)}”是百分数,得分应填写分值(如9),不是百分比,"
-                             "请改填分值", name=name, value=cell)
+                             "请改填分值", name=name, value=cell, index=k)
         score = parse_number(cell)
         if score is None:
-            raise InputError(f"{label}({name}):{where}的值“{quoted(cell)}”不是数字", name=name, value=cell)
+            raise InputError(f"{label}({name}):{where}的值“{quoted(cell)}”不是数字", name=name, value=cell, index=k)
         if score < 0:
-            raise InputError(f"{label}({name}):{where}得分{shown(score)}不能为负数", name=name, value=cell)
+            raise InputError(f"{label}({name}):{where}得分{shown(score)}不能为负数", name=name, value=cell, index=k)
         if score > points + _TOL:
-            raise InputError(f"{label}({name}):{where}得分{shown(score)}超过标准分值{shown(points)}", name=name, value=cell)
+            raise InputError(f"{label}({name}):{where}得分{shown(score)}超过标准分值{shown(points)}", name=name, value=cell, index=k)
         if not per_item_entry and scheme.sub_item_all_or_nothing and 0 < score < points - _TOL:
             raise InputError(f"{label}({name}):{where}得分{shown(score)}无效,该标准达成得{shown(points)}分、不达成得0分",
-                             name=name, value=cell)
+                             name=name, value=cell, index=k)
         if per_item_entry and scheme.sub_item_all_or_nothing and scheme.items[item_index].sub_items:
             sums = _subset_sums([s.points for s in scheme.items[item_index].sub_items])
             if not any(abs(score - s) <= _TOL for s in sums):
                 raise InputError(f"{label}({name}):{where}得分{shown(score)}无效,该项各标准达成得分、不达成不得分,"
-                                 f"可能的得分为:{'/'.join(shown(s) for s in sums)}", name=name, value=cell)
+                                 f"可能的得分为:{'/'.join(shown(s) for s in sums)}", name=name, value=cell, index=k)
         per_item[item_index] += score
     return [math.fsum([s]) for s in per_item]
 

@@ -1,23 +1,21 @@
 """One row of 问题清单 (a file or cell that could not be used, or a finding) and its severity.
 
-Model layer: the reader, the jobs and the writers all speak in these; it imports nothing of the package.
+Model layer: the reader, the jobs and the writers all speak in these.
 """
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
+
+from .choices import TextEnum
 
 MAX_VALUE = 200  # characters of a typed value shown in a row
 
 
-class Severity(str, enum.Enum):
+class Severity(TextEnum):
     """错误: the unit is not rated or the value refused; 提示: rated, worth a look."""
 
     ERROR = "错误"
     HINT = "提示"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 ERROR, HINT = Severity.ERROR, Severity.HINT

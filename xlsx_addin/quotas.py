@@ -3,15 +3,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Literal, Mapping
+from typing import Any, Iterable, Mapping
 
+from .choices import QuotaMode
 from .errors import RatingError
 from .scheme.loader import load_scheme
 from .scheme.models import Scheme
 from .scoring import UnitResult, rectifies, score_unit
 
-QuotaMode = Literal["enforce", "flag"]
-MODES = ("enforce", "flag")
+MODES = tuple(m.value for m in QuotaMode)
 
 
 @dataclass
@@ -67,9 +67,11 @@ def rank_key(r: UnitResult, scheme: Scheme) -> tuple:
     return (r.rule_level,) + tuple(-math.inf if values[k] is None else round(values[k], 9) for k in scheme.ranking)
 
 
-def check_mode(mode: str) -> None:
+def check_mode(mode: str) -> QuotaMode:
+    """The QuotaMode of a text; RatingError (Chinese) for any other word."""
     if mode not in MODES:
         raise RatingError(f"配额模式“{mode}”无效,应为 enforce(强制调整)或 flag(仅标记)")
+    return QuotaMode(mode)
 
 
 def apply_quotas(scheme: Scheme, results: list[UnitResult], mode: str = "enforce") -> list[QuotaStatus]:

@@ -6,19 +6,23 @@ the workbooks with the real builder, runs the real consolidation and prints a sh
 from __future__ import annotations
 
 import random
-import sys
 import time
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .demo import (_COUNTIES, _PLACE_2, _bar, _branch_name, _clip, _pick, _place, _prepare_dir, _progress_callback,
-                   _table, tail_lines)
+from .consolidate.job import consolidate
+from .consolidate.report import outcome_lines
+from .consolidate.settings import settings_for
+from .consolidate.writer import write_summary
+from .demo_common import (COUNTIES, PLACE_2, Stage, branch_name, build_all, clip, no_stage, partial, pick, place,
+                          prepare_dir)
+from .itemsets import item_labels
+from .progress import Progress
+from .templates.stars_book import build_star_workbook
 from .errors import RatingError
 from .scheme.loader import load_scheme
 from .scheme.models import Scheme
-from .stars import goal_status
 
 UNITS_DIR = "评星表"  # OUT/评星表/<town>/<branch>.xlsx
 SUMMARY_FILE = "双十星汇总表.xlsx"
@@ -69,18 +73,16 @@ def _name(rng: random.Random, used: set[str]) -> str:
 
 def _votes(rng: random.Random, valid: int, q: float) -> int:
     """Votes for of a star: most stars well above 90 %, a weaker branch or member often not."""
-    share = _clip(rng.gauss(q, 0.025), 0.5, 1.0)
+    share = clip(rng.gauss(q, 0.025), 0.5, 1.0)
     return min(valid, max(0, round(share * valid)))
 
 
 def _records(rng: random.Random, scheme: Scheme, names: list[str]) -> list[str]:
     record = scheme.stars.record_stars()
-    return [_pick(rng, [("是", 0.75), ("否", 0.04), ("", 0.21)]) if n in record else "" for n in names]
+    return [pick(rng, [("是", 0.75), ("否", 0.04), ("", 0.21)]) if n in record else "" for n in names]
 
 
 def _star_names(scheme: Scheme, type_word: str, typed: list[str]) -> list[str]:
-    from .itemsets import item_labels
-
     return item_labels(scheme, type_word, typed)
 
 
@@ -98,11 +100,11 @@ def generate_town(n_branches: int = DEFAULT_BRANCHES, scheme: Scheme | str = "do
     org = load_scheme(scheme)
     member = load_scheme(member_scheme or f"{org.id}_member")
     rng = random.Random(f"xlsx-addin-star-demo/{org.id}/{seed}")
-    county = rng.choice(_COUNTIES)
-    town = _place(rng, set()) + "镇"
+    county = rng.choice(COUNTIES)
+    town = place(rng, set()) + "镇"
     parent = f"{town}党委"
     short = town.removesuffix("镇")
-    kinds = ["committee"] + [_pick(rng, [(k, w) for k, (_, _, w) in _KINDS.items()]) for _ in range(n_branches - 1)]
+    kinds = ["committee"] + [pick(rng, [(k, w) for k, (_, _, w) in _KINDS.items()]) for _ in range(n_branches - 1)]
     if n_branches >= 8:  # a town has one of each
         for i, k in enumerate(_KINDS, 1):
             if k not in kinds[1:] and i < n_branches:
@@ -118,31 +120,31 @@ def generate_town(n_branches: int = DEFAULT_BRANCHES, scheme: Scheme | str = "do
         elif kind == "institution":
             name, type_word = f"{town}{rng.choice(['卫生院', '农业农村服务中心', '文化站', '便民服务中心'])}党支部", "事业单位"
             if name in used:
-                name = _branch_name(rng, "organ", town, taken, used)
+                name = branch_name(rng, "organ", town, taken, used)
             used.add(name)
         elif kind == "social":
             name, type_word = f"{short}{rng.choice(_SOCIAL)}党支部", "社会组织"
             if name in used:
-                name = f"{short}{_place(rng, taken, _PLACE_2)}{rng.choice(_SOCIAL)}党支部"
+                name = f"{short}{place(rng, taken, PLACE_2)}{rng.choice(_SOCIAL)}党支部"
             used.add(name)
         elif coop:
-            name, type_word = f"{_place(rng, taken)}{rng.choice(_COOPS)}党支部", "农民专业合作社"
+            name, type_word = f"{place(rng, taken)}{rng.choice(_COOPS)}党支部", "农民专业合作社"
             used.add(name)
         else:
             base = {"school": "school", "enterprise": "enterprise"}.get(kind, kind)
-            name = _branch_name(rng, base, town, taken, used)
+            name = branch_name(rng, base, town, taken, used)
             type_word = _KINDS[kind][0]
         members_n = rng.randint(10, 60) if kind in ("village", "committee") else rng.randint(10, 35)
         masses = rng.randint(3, 9)
         weak = rng.random() < 0.2  # a weaker branch: several stars not earned, 整顿 likely
-        q = _clip(rng.gauss(0.9 if weak else 0.965, 0.025), 0.8, 1.0)
+        q = clip(rng.gauss(0.9 if weak else 0.965, 0.025), 0.8, 1.0)
         own_org, own_member = _OWN_STARS[kind]
         common = ["学习星", "法纪星", "组织生活星", "合作星", "诚信星", "惠农星"] if coop else _common(org, type_word)
         own = rng.sample([x for x in own_org if x not in common], 4)
         names_typed = (common if coop else [""] * 6) + own  # a type of no set names its six common stars itself
         names = _star_names(org, type_word, names_typed)
         present = members_n - rng.randint(0, min(3, members_n // 5)) + masses
-        valid = [present - _pick(rng, [(0, 0.8), (1, 0.15), (2, 0.05)]) for _ in names]
+        valid = [present - pick(rng, [(0, 0.8), (1, 0.15), (2, 0.05)]) for _ in names]
         votes = [_votes(rng, v, q) for v in valid]
         values = {"org_name": name, "org_code": f"{area:06d}001{u + 1:04d}", "parent_org": parent, "org_type": type_word,
                   "member_count": members_n, "masses_present": masses, "star_names": names_typed,
@@ -155,7 +157,7 @@ def generate_town(n_branches: int = DEFAULT_BRANCHES, scheme: Scheme | str = "do
         people: set[str] = set()
         for _ in range(members_n):
             this_type = mtype if not (kind == "village" and rng.random() < 0.05) else "社区党员"
-            member_q = _clip(rng.gauss(max(q, 0.95) + 0.01, 0.02), 0.75, 1.0)
+            member_q = clip(rng.gauss(max(q, 0.95) + 0.01, 0.02), 0.75, 1.0)
             m_valid = present
             m_names = _star_names(member, this_type, [""] * 6 + branch.member_star_names)
             branch.members.append({"member_name": _name(rng, people), "member_type": this_type,
@@ -170,71 +172,32 @@ def generate_town(n_branches: int = DEFAULT_BRANCHES, scheme: Scheme | str = "do
     return out
 
 
-def build_town(branches: list[Branch], units_dir: Path, scheme: str, progress=None) -> None:
-    from .templates.stars_book import build_star_workbook
-
-    for b in branches:
-        path = units_dir / b.rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        build_star_workbook(path, scheme, b.values, b.members, b.member_star_names)
-        if progress is not None:
-            progress.update(1)
+def _build_branch(scheme: str, path: str, b: Branch) -> None:
+    build_star_workbook(path, scheme, b.values, b.members, b.member_star_names)
 
 
-def summary_lines(c, out_file: Path, seconds: float | None = None) -> list[str]:
-    """The short Chinese report of a 双十星 consolidation."""
-    org, member = c.scheme, c.member_scheme
-    lines = [f"评定方案:{org.name}({org.id});读取文件{c.files_seen}个,评定党组织{len(c.units)}个、党员{len(c.members)}名。", ""]
-    ranks = [lv.rank for lv in org.levels]
-    orgs = Counter(u.result.level for u in c.units)
-    mems = Counter(u.result.level for u in c.members)
-    header = ["", *[org.level_name(r) for r in ranks], "合计"]
-    rows = [["党组织", *[orgs.get(r, 0) for r in ranks], len(c.units)],
-            ["党员", *[mems.get(r, 0) for r in ranks], len(c.members)]]
-    lines.append("星级分布:")
-    lines += ["  " + s for s in _table(header, rows)]
-    if member is not None:
-        towns = sorted({u.set_name for u in c.members})
-        for town in towns:
-            g = goal_status(member, [u.result for u in c.members if u.set_name == town])
-            if g is not None:
-                lines.append(f"  {town}:{g.text}")
-    rect = [u for u in c.units if u.result.rectify]
-    disposed = [u for u in c.members if u.result.rectify]
-    priv_o = sum(u.result.privileged for u in c.units)
-    priv_m = sum(u.result.privileged for u in c.members)
-    lines += ["", f"{org.stars.rectify_label}的党组织{len(rect)}个、{member.stars.rectify_label if member else '处置'}的党员"
-              f"{len(disposed)}名(见“整顿处置名单”);{org.stars.privileged_label}:党组织{priv_o}个、党员{priv_m}名(见“优先名单”)。"]
-    for u in rect[:5]:
-        lines.append(f"  · {u.result.org_name}:{u.result.level_name}")
-    return lines + tail_lines(c, out_file, seconds)
+def build_town(branches: list[Branch], units_dir: Path, scheme: str, progress: Progress | None = None) -> None:
+    build_all(units_dir, {b.rel: b for b in branches}, partial(_build_branch, scheme), progress)
 
 
-def command(args) -> int:
-    from .consolidate import consolidate
-    from .consolidate.model import Settings
-    from .consolidate.writer import write_summary
-
+def run_town(out: Path, scheme_source: str = "double_ten_star", units: int | None = None, seed: int = 2026, *,
+             stage: Stage = no_stage) -> list[str]:
+    """The demo town's 评星表 under out, consolidated into out/双十星汇总表.xlsx; the report lines."""
     started = time.perf_counter()
-    quiet = bool(getattr(args, "quiet", False))
-    scheme = load_scheme(str(args.scheme))
-    n = args.units if args.units is not None else DEFAULT_BRANCHES
+    scheme = load_scheme(scheme_source)
+    n = units if units is not None else DEFAULT_BRANCHES
     if n < 1:
         raise RatingError("党支部数(--units)须至少为1")
-    out = Path(args.out)
+    out = Path(out)
     units_dir = out / UNITS_DIR
     out_file = out / SUMMARY_FILE
-    branches = generate_town(n, scheme, args.seed)
-    _prepare_dir(units_dir)
-    with _bar(len(branches), "生成评星表", quiet) as bar:
-        build_town(branches, units_dir, str(args.scheme), progress=bar)
-    settings = Settings(input_dir=units_dir, scheme_source=str(args.scheme))
-    with _bar(len(branches), "一键汇总", quiet) as bar:
-        c = consolidate(settings, progress=_progress_callback(bar))
+    branches = generate_town(n, scheme, seed)
+    prepare_dir(units_dir)
+    with stage("生成评星表", len(branches)) as progress:
+        build_town(branches, units_dir, scheme_source, progress=progress)
+    with stage("一键汇总", len(branches)) as progress:
+        c = consolidate(settings_for(units_dir, scheme_source), progress=progress)
     write_summary(c, out_file)
     town = branches[0].rel.split("/")[1]
-    print(f"演示:{town},{len(branches)}个党支部(含镇党委机关),党员{sum(len(b.members) for b in branches)}名;"
-          f"评星表在 {units_dir.resolve()}")
-    print("\n".join(summary_lines(c, out_file, time.perf_counter() - started)))
-    sys.stdout.flush()
-    return 0
+    return [f"演示:{town},{len(branches)}个党支部(含镇党委机关),党员{sum(len(b.members) for b in branches)}名;"
+            f"评星表在 {units_dir.resolve()}"] + outcome_lines(c, out_file, time.perf_counter() - started)

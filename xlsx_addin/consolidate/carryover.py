@@ -24,13 +24,27 @@ from typing import Any, Callable
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
+from ..identity import text_key, unit_key
 from ..problems import Problem
+from ..tables.table import Formula, Table, has_content, records_from_rows
+from ..tables.titles import (
+    CHANGES,
+    CODE,
+    DATA_SHEETS,
+    LEDGER,
+    NAME,
+    OVERVIEW,
+    PROBLEMS,
+    PUBLICITY,
+    RAW,
+    RULES,
+    SETTINGS,
+    SOURCE,
+    STATS,
+    XLWINGS_CONF,
+)
 from .model import Consolidation
 from .sheets import Kept, problems_table
-from ..tables.titles import CHANGES, CODE, DATA_SHEETS, LEDGER, NAME, OVERVIEW, PROBLEMS, PUBLICITY, RAW, RULES, SETTINGS, SOURCE, STATS, XLWINGS_CONF
-from ..tables.table import Table, has_content, records_from_rows
-from ..identity import text_key, unit_key
-from ..tables.table import Formula
 
 RECORD = "汇总记录"  # hidden: the program's record of the rows it wrote (row key → digest), per sheet
 RECORD_NOTE = "本表由汇总程序使用(记录上次写入的计算结果,用于发现手工改动),请勿修改"
@@ -337,7 +351,7 @@ def carry(c: Consolidation, tables: dict[str, Table], prev: Previous | None) -> 
                 out.edits += _edits(tables[name], prev.sheets[name], prev, known.get(name, set()))
         if out.edits:
             c.problems.extend(out.edits)
-            tables[PROBLEMS] = problems_table(c)
+            tables[PROBLEMS] = problems_table(c.problems)
     digests = {name: _digests(tables[name]) for name in GENERATED if name in tables}
     if prev is not None:
         for name in GENERATED:

@@ -15,14 +15,30 @@ from typing import Any, Callable
 from xlsxwriter.utility import xl_col_to_name
 
 from ..errors import RatingError
+from ..files import backups
 from ..scheme.loader import load_scheme
 from ..scheme.overrides import SCHEME_KEY, rows_to_table
-from . import carryover
-from ..files import backups
-from .model import Consolidation, Settings
-from .sheets import QUOTA_CHART_COLUMNS, RESULT_KEYS, RESULT_TITLE, Kept, settings_from_rows, summary_tables
-from ..tables.titles import CLERK_COLUMNS, DATA_SHEETS, PROBLEMS, RAW, RULES, SETTINGS, STATS, OVERVIEW
 from ..tables.table import Table, records_from_rows
+from ..tables.titles import (
+    CLERK_COLUMNS,
+    DATA_SHEETS,
+    OVERVIEW,
+    PROBLEMS,
+    RAW,
+    RULES,
+    SETTINGS,
+    STATS,
+)
+from . import carryover
+from .model import Consolidation, Settings
+from .sheets import (
+    QUOTA_CHART_COLUMNS,
+    RESULT_KEYS,
+    RESULT_TITLE,
+    Kept,
+    settings_from_rows,
+    summary_tables,
+)
 
 MessageBox = Callable[[Any, str, str], Any]
 TITLE = "一键汇总"

@@ -9,6 +9,7 @@ from ..problems import Problem
 from ..quotas import QuotaStatus
 from ..scheme.models import Scheme
 from ..scoring import UnitResult
+from .settings import Settings
 
 
 @dataclass
@@ -29,19 +30,6 @@ class SetSummary:
     quotas: list[QuotaStatus]
     counts_before: dict[int, int]  # level rank → units before quotas
     counts_after: dict[int, int]  # level rank → units after quotas (= before in flag mode)
-
-
-@dataclass
-class Settings:
-    input_dir: Path
-    scheme_source: str  # built-in name or path
-    quota_mode: str = "enforce"
-    set_by: str = "parent_org"
-    previous: Path | None = None
-    overrides: dict[str, Any] | None = None  # a 规则 table (key → value) applied over scheme_source
-    exclude: tuple[Path, ...] = ()  # files never read as units (e.g. the summary being written)
-    ledgers: Path | None = None  # a 台账汇总 (issue 15): 承诺完成率 / 整改销号率 shown in 一览表, no score changed
-    keep_backups: int = 10  # dated backups of the previous summary kept beside it (files/backups.py)
 
 
 @dataclass

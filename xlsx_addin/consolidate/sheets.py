@@ -12,14 +12,35 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from .. import rawdata
+from ..identity import text_key, unit_key
 from ..scheme.loader import BUILTIN, SCORED_SCHEMES, load_scheme
 from ..scheme.models import Scheme
 from ..scheme.overrides import parameters
+from ..tables.table import Records, Table, has_content, problems_table
+from ..tables.titles import (
+    CHANGE,
+    CHANGES,
+    CODE,
+    DATA_SHEETS,
+    LEDGER,
+    LEDGER_CLERK,
+    NAME,
+    NO,
+    OVERVIEW,
+    PARENT,
+    PREVIOUS,
+    PUBLICITY,
+    RAW,
+    RECTIFY,
+    RULES,
+    SET,
+    SETTINGS,
+    SOURCE,
+    STATS,
+    XLWINGS_CONF,
+    YES,
+)
 from .model import Consolidation, Settings, UnitRow
-from ..identity import text_key, unit_key
-from ..tables.table import Records, Table, has_content
-from ..tables.titles import CHANGE, CHANGES, CODE, DATA_SHEETS, LEDGER, LEDGER_CLERK, NAME, NO, OVERVIEW, PARENT, PREVIOUS, PROBLEMS, PUBLICITY, RAW, RECTIFY, RULES, SET, SETTINGS, SOURCE, STATS, XLWINGS_CONF, YES
-
 
 SET_BY_LABELS = {"parent_org": "按上级党组织", "all": "全县统一"}
 QUOTA_MODE_LABELS = {"enforce": "强制调整", "flag": "仅标记"}
@@ -309,16 +330,6 @@ def publicity_table(c: Consolidation) -> Table:
     return Table(PUBLICITY, header, rows, kinds, widths, titles=titles)
 
 
-def problems_table(c: Consolidation) -> Table:
-    header = ["文件", "工作表", "单元格", "值", "原因", "严重程度"]
-    rows = [[p.file, p.sheet, p.cell, _text(p.value), p.reason, p.severity] for p in c.problems]
-    return Table(PROBLEMS, header, rows, ["text", "text", "text", "text", "text", "center"], [36, 12, 14, 18, 56, 8])
-
-
-def _text(value: Any) -> str:
-    return "" if value is None else str(value)
-
-
 def raw_table(c: Consolidation) -> Table | None:
     """Every rated unit's raw inputs (rawdata.py layout), so a town's summary can be consolidated again
     at county level. Row 1: the marker and the scheme id; row 2: the keys (names contract); data from row 3,
@@ -507,7 +518,7 @@ def summary_tables(c: Consolidation, kept: Kept | None = None) -> dict[str, Tabl
     kept = kept or Kept()
     tables = [
         overview_table(c), stats_table(c), ledger_table(c, kept.get(LEDGER)), changes_table(c, kept.get(CHANGES)),
-        publicity_table(c), problems_table(c), settings_table(c.scheme, c.settings, c), rules_table(c.scheme),
+        publicity_table(c), problems_table(c.problems), settings_table(c.scheme, c.settings, c), rules_table(c.scheme),
     ]
     raw = raw_table(c)
     if raw is not None:

@@ -14,18 +14,22 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, RatingError
+from ..files.dedupe import dedupe
+from ..files.discover import find_files
+from ..files.pool import map_files
 from ..inputs import is_blank, shown
+from ..problems import Problem
 from ..reader import SCHEME_ID, read_unit
 from ..scheme.loader import load_scheme
 from ..scheme.models import Scheme
 from ..scoring import UnitResult, score_unit
 from ..templates import stars_book as book
-from .job import ERROR, HINT, Candidate, Progress, UnitScorer, _rate_sets, _slim, _text, check_settings, previous_levels, summary_scheme
-from ..files.dedupe import dedupe
-from ..files.discover import find_files
-from ..files.pool import map_files
-from ..problems import Problem
+from .candidates import Candidate, _text
+from ..problems import ERROR, HINT
+from ..progress import Progress
 from .model import Consolidation, Settings, UnitRow
+from .scorer import UnitScorer, _slim
+from .sets import _rate_sets, check_settings, previous_levels, summary_scheme
 
 ORG_NAMES = tuple(book.ORG_INFO) + ("star_names", "star_votes_for", "star_votes_valid", "star_records")
 REQUIRED = ORG_NAMES + (book.MEMBER_TABLE, "member_star_names")

@@ -16,12 +16,31 @@ import xlsxwriter
 
 from ..scheme.models import Scheme
 from ..stars import goal_status
-from .model import Consolidation, UnitRow
-from .sheets import change_text, final_header, previous_name, problems_table, rules_table, settings_table
-from ..tables.titles import CHANGE, CODE, NAME, OVERVIEW, PREVIOUS, PROBLEMS, RULES, SET, SETTINGS, SOURCE, STATS
 from ..tables.table import Table
-from .writer import _page_setup, _write_settings
-from ..tables.xlsx import TITLE_FONT, Formats, write_table, atomic_write, gc_paused
+from ..tables.titles import (
+    CHANGE,
+    CODE,
+    NAME,
+    OVERVIEW,
+    PREVIOUS,
+    PROBLEMS,
+    RULES,
+    SET,
+    SETTINGS,
+    SOURCE,
+    STATS,
+)
+from ..tables.xlsx import TITLE_FONT, Formats, atomic_write, gc_paused, write_table
+from .model import Consolidation, UnitRow
+from .sheet_layout import _page_setup, _write_settings
+from .sheets import (
+    change_text,
+    final_header,
+    previous_name,
+    problems_table,
+    rules_table,
+    settings_table,
+)
 
 MEMBERS = "党员星级"
 RECTIFY_LIST = "整顿处置名单"
@@ -190,7 +209,7 @@ def _pct(x: float) -> str:
 
 def star_tables(c: Consolidation) -> dict[str, Table]:
     tables = [overview_table(c), members_table(c), rectify_table(c), privilege_table(c), stats_table(c),
-              problems_table(c), settings_table(c.scheme, c.settings, c), rules_table(c.scheme)]
+              problems_table(c.problems), settings_table(c.scheme, c.settings, c), rules_table(c.scheme)]
     member_rules = rules_table(c.member_scheme) if c.member_scheme else None
     if member_rules is not None:
         member_rules.name = MEMBER_RULES

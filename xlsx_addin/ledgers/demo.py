@@ -13,13 +13,19 @@ import random
 from pathlib import Path
 from typing import Any
 
+from ..demo_common import Stage, build_all, no_stage, prepare_dir
+from ..progress import Progress
 from ..tables.previous import read_ledger
+from ..templates.ledger import build_ledger_workbook
+from .job import run_ledgers, settings_for
+from .report import summary_lines
+from .writer import write_ledger_summary
 from .forms import ASPECTS, MEMBER_PREFIX, REVIEW_WAYS, Period
 from .seed import branches_of, default_period, open_items, safe_name
 
 LEDGERS_DIR = "半年台账"
 SUMMARY_FILE = "台账汇总.xlsx"
-_MARKER = ".xlsx-addin-demo"
+MARKER = ".xlsx-addin-demo"
 
 _SURNAMES = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程魏苏吕丁任沈")
 _GIVEN = list("伟芳娜敏静丽强磊军洋勇艳杰涛明超秀霞平刚桂英华玉兰凤建国红文斌辉海波宁鹏飞浩然雪梅春生志成永德")
@@ -129,30 +135,14 @@ def half_year(branch: dict[str, str], open_rect: list[dict[str, Any]], period: P
             "mass_review": mass, "rectification": rect}
 
 
-class _Build:
-    """A worker's task: build the ledger of `rel` from the values made in the parent (pickled once per worker)."""
-
-    def __init__(self, values: dict[str, dict[str, Any]]):
-        self.values = values
-
-    def __call__(self, path: str, rel: str) -> str:
-        from ..templates.ledger import build_ledger_workbook
-
-        build_ledger_workbook(path, self.values[rel])
-        return rel
-
-
 def build_half_year(summary: Path, out: Path, seed: int, period: Period | None = None,
-                    progress=None) -> tuple[Path, Period, dt.date]:
+                    progress: Progress | None = None) -> tuple[Path, Period, dt.date]:
     """Write the demo county's ledgers under out/半年台账 (cleared only when the demo made it). (folder, period, as-of)."""
-    from ..files.pool import map_files
-    from ..demo import _prepare_dir
-
     period = period or default_period(dt.date.today())
     as_of = period.due() + dt.timedelta(days=5)
     rng = random.Random(f"xlsx-addin-demo-ledgers/{seed}/{period.code}")
     folder = out / LEDGERS_DIR
-    _prepare_dir(folder)
+    prepare_dir(folder)
     ledger = read_ledger(summary)
     values: dict[str, dict[str, Any]] = {}
     branches = branches_of(summary)
@@ -166,20 +156,14 @@ def build_half_year(summary: Path, out: Path, seed: int, period: Period | None =
         if i == stale:
             v["period"] = Period(period.year - 1, 2).code if period.half == 1 else Period(period.year, 1).code
         values[f"{safe_name(b['parent_org'] or '未填写上级党组织')}/{safe_name(b['org_name'])}.xlsx"] = v
-    files = [(str(folder / rel), rel) for rel in values]
-    for path, _ in files:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-    map_files(files, _Build(values), progress=progress)
+    build_all(folder, values, build_ledger_workbook, progress)
     return folder, period, as_of
 
 
-def run_demo(out: Path, summary: Path, seed: int, quiet: bool) -> list[str]:
+def run_demo(out: Path, summary: Path, seed: int, *, stage: Stage = no_stage) -> list[str]:
     """Build the half year, run the ledgers job (the rating summary as the expected list); the report lines."""
-    from . import summary_lines
-    from .job import run_ledgers, settings_for
-    from .writer import write_ledger_summary
-
-    folder, period, as_of = build_half_year(summary, out, seed)
+    with stage("生成半年台账", 0) as progress:
+        folder, period, as_of = build_half_year(summary, out, seed, progress=progress)
     run = run_ledgers(settings_for(folder, period, as_of, expect=summary))
     target = out / SUMMARY_FILE
     write_ledger_summary(run, target)

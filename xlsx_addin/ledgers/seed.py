@@ -16,7 +16,7 @@ from ..tables.titles import CODE, NAME, OVERVIEW, PARENT, SET
 from ..tables.table import has_content
 from ..identity import text_key
 from ..errors import RatingError
-from .forms import RECT_FROM_RATING, Period, period_arg, period_of
+from .forms import RECT_FROM_RATING, Period, period_of
 from .read import to_date
 
 KEPT_PREFIX = "【本次汇总未标记整改,保留原记录】"  # consolidate/sheets.py ledger_table's note on old entries
@@ -97,17 +97,4 @@ def seed_ledgers(summary: Path, out_dir: Path, period: Period) -> tuple[list[Pat
     return written, skipped, items
 
 
-def seed_command(args) -> int:
-    summary, out_dir = Path(args.seed_from), Path(args.out)
-    if out_dir.suffix.lower() in (".xlsx", ".xlsm"):
-        raise RatingError(f"与 --seed-from 同用时,--out 应为输出文件夹,而不是文件 {out_dir}")
-    period = period_arg(args.period) if args.period else default_period(dt.date.today())
-    written, skipped, items = seed_ledgers(summary, out_dir, period)
-    print(f"已为{len(written)}个党组织生成{period.label}({period.code})的半年台账,带入未销号整改事项{items}项:"
-          f"{out_dir.resolve()}")
-    if skipped:
-        print(f"{len(skipped)}个台账文件已存在,未覆盖(如需重新生成,请先移走):{skipped[0]}" + (" 等" if len(skipped) > 1 else ""))
-    return 0
-
-
-__all__ = ["default_period", "open_items", "seed_command", "seed_ledgers"]
+__all__ = ["default_period", "open_items", "seed_ledgers"]

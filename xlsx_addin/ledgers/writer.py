@@ -3,7 +3,7 @@
 Sheets: 汇总 (one row per branch, a 合计 row of native formulas) · 逾期事项 · 未按时报送 · 问题清单 · 说明.
 The upper level's own columns (tinted yellow) and any column it added are carried over from the
 previous output, keyed by org_code, else org_name (逾期事项: plus the kind and the item).
-Layout and atomic writing are the rating summary's (consolidate/writer.py).
+Layout and atomic writing are the rating summary's (tables/xlsx.py).
 """
 from __future__ import annotations
 
@@ -15,9 +15,8 @@ import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from ..tables.previous import from_header, read_sheet_rows
-from ..consolidate.sheets import problems_table
 from ..tables.titles import CODE, NAME, PARENT
-from ..tables.table import Table, has_content
+from ..tables.table import Table, has_content, problems_table
 from ..identity import text_key, unit_key
 from ..problems import Problem
 from ..tables.xlsx import Formats, write_table, atomic_write, gc_paused
@@ -221,10 +220,7 @@ def late_table(run: LedgerRun, kept: _Kept | None = None) -> Table:
 
 
 def _problems(run: LedgerRun) -> Table:
-    class _C:  # problems_table reads .problems only
-        problems = run.problems
-
-    return problems_table(_C)  # type: ignore[arg-type]
+    return problems_table(run.problems)
 
 
 def about_table(run: LedgerRun) -> Table:

@@ -5,7 +5,8 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
 from ..identity import text_key, unit_key
-from .titles import CODE, NAME
+from ..problems import Problem
+from .titles import CODE, NAME, PROBLEMS
 
 
 @dataclass
@@ -72,3 +73,14 @@ class Formula(str):
     """A formula the clerk typed (in an added column or sheet): written back as a formula, with its value."""
 
     cached: Any = None
+
+
+def problems_table(problems: "Sequence[Problem]") -> Table:
+    """问题清单: every file or cell that could not be used (the rating's and the ledgers' summaries)."""
+    header = ["文件", "工作表", "单元格", "值", "原因", "严重程度"]
+    rows = [[p.file, p.sheet, p.cell, _text(p.value), p.reason, p.severity] for p in problems]
+    return Table(PROBLEMS, header, rows, ["text", "text", "text", "text", "text", "center"], [36, 12, 14, 18, 56, 8])
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)

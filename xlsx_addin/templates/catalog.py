@@ -1,0 +1,62 @@
+"""All the templates of a folder: per scheme the universal and the Python unit workbooks (and the
+双十星 评星表), the summary workbook huizong.xlsm and the half-year ledger workbook (`xlsx-addin templates`)."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Mapping
+
+from ..scheme import DEFAULT_SCHEME, SCORED_SCHEMES, Scheme, apply_overrides, load_scheme
+from ..ledgers.forms import FILENAME as LEDGER_FILENAME
+from ..scheme import STAR_SCHEMES
+from .ledger import build_ledger_workbook
+from .stars_book import build_star_workbook, star_filename
+from .summary import build_summary_workbook
+from .unit import build_unit_workbook, unit_filename
+
+SUMMARY_FILENAME = "huizong.xlsm"
+
+__all__ = ["SUMMARY_FILENAME", "build_templates"]
+
+
+def _schemes(scheme_source: str | None, rules: Mapping[str, Any] | None) -> list[Scheme]:
+    schemes = [load_scheme(scheme_source)] if scheme_source else [load_scheme(n) for n in SCORED_SCHEMES]
+    if rules:
+        if scheme_source is None:  # a table names its scheme: apply it to that one only
+            wanted = str(rules.get("scheme") or DEFAULT_SCHEME).strip()
+            schemes = [s for s in schemes if s.id == wanted] or [load_scheme(wanted)]
+        schemes = [apply_overrides(s, rules, "规则表文件") for s in schemes]
+    return schemes
+
+
+def build_templates(out: Path, scheme_name: str | None = None, rules: Mapping[str, Any] | None = None) -> list[Path]:
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    stars = _star_templates(out, scheme_name)
+    if scheme_name and stars:
+        return stars
+    schemes = _schemes(scheme_name, rules)
+    written = []
+    for s in schemes:
+        written.append(build_unit_workbook(out / unit_filename(s), s))
+        written.append(build_unit_workbook(out / unit_filename(s, python=True), s, python=True))
+    written += stars
+    summary_scheme = schemes[0] if (scheme_name or rules) else load_scheme(DEFAULT_SCHEME)
+    written.append(Path(build_summary_workbook(out / SUMMARY_FILENAME, summary_scheme)))
+    # --- the half-year ledger workbook (issue 15): one per folder, beside the rating workbooks ---
+    written.append(build_ledger_workbook(out / LEDGER_FILENAME, scheme=schemes[0] if (scheme_name or rules)
+                                         else DEFAULT_SCHEME))
+    return written
+
+
+# --- 双十星: the branch's 评星表 (stars_book.py), one workbook for the organisation and its members ---------
+def _star_templates(out: Path, scheme_name: str | None) -> list[Path]:
+    """评星表_<scheme>.xlsx for a star scheme (its member scheme named <id>_member), or for every built-in one."""
+    if scheme_name:
+        scheme = load_scheme(scheme_name)
+        if scheme.stars is None:
+            return []
+        if scheme.stars.subject == "member":  # the member scheme's workbook is its organisation scheme's
+            scheme = load_scheme(scheme.id.removesuffix("_member"))
+        return [build_star_workbook(out / star_filename(scheme), scheme)]
+    orgs = [load_scheme(n) for n in STAR_SCHEMES if load_scheme(n).stars.subject == "organisation"]
+    return [build_star_workbook(out / star_filename(s), s) for s in orgs]
