@@ -182,8 +182,20 @@ def test_unknown_quota_mode_refused():
 def test_rate_set_accepts_scored_results():
     results = [score_unit(S, unit(f"U{i}", 100 - i)) for i in range(5)]
     rs = rate_set(S, results)
-    assert rs.mode == "enforce" and len(rs) == 5 and rs[0] is results[0]
+    assert rs.mode == "enforce" and len(rs) == 5 and rs[0].result is results[0]
     assert rs[0].level_name == "四星级"  # cap 0 for N = 5
+    assert results[0].level_name == "五星级" and rs[0].base_score == results[0].base_score  # the result is not changed
+
+
+def test_a_result_is_immutable():
+    import dataclasses
+
+    r = score_unit(S, unit("A", 90))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        r.level = 0  # type: ignore[misc]
+    rated = rate_set(S, [r])[0]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        rated.level = 0  # type: ignore[misc]
 
 
 def test_empty_set():

@@ -252,9 +252,11 @@ def test_ledger_keeps_rows_of_units_no_longer_flagged(tmp_path):
     code = ws.cell(2, 2).value
     ws.cell(2, 10).value = "2026-07-01"
     wb.save(out)
+    import dataclasses
+
     for u in c.units:
         if u.result.org_code == code:
-            u.result.rectify = False
+            u.result = dataclasses.replace(u.result, rectify=False)
     write_summary(c, out)  # keep_from defaults to the output itself
     rec = read_ledger(out)[code]
     assert rec["销号日期"] == "2026-07-01" and rec["问题"].startswith("【本次汇总未标记整改")

@@ -15,6 +15,8 @@ from typing import Iterator
 
 from . import package
 from .package import MAX_BYTES, Refused
+from .problems import ERROR
+from .problems import Severity
 
 ARCHIVES = (".zip",)
 UNPACK_FIRST = {  # archives not read: the clerk unpacks them
@@ -39,7 +41,7 @@ class Member:
     data: bytes | None  # the workbook's bytes; None when refused
     mtime: float
     refused: str = ""  # Chinese reason when data is None
-    severity: str = "错误"
+    severity: Severity = ERROR
 
 
 def member_name(info: zipfile.ZipInfo) -> str:

@@ -24,6 +24,7 @@ from .package import MAX_UNPACKED_BYTES
 from .scheme import BUILTIN
 from .unitfile import (_ENCRYPTED, RAW_SHEET, RULES_TABLE, SCHEME_ID, TEMPLATE_VERSION, Ref, UnitFile, _read_raw_sheet,
                        _values, col_index, wanted)
+from .problems import HINT
 
 EXTENSIONS = (".xls", ".ods", ".et")
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -345,7 +346,7 @@ def _read_book(unit: UnitFile, book: _Book, ext: str, kind: str) -> None:
                 return
         else:
             unit.problem(f"本文件按定义名称读取;其方案“{sid or '空白'}”版本“{version or '空白'}”没有内置模板可以核对"
-                         "版式(非内置方案或模板版本不同),请核实各项数值", severity="提示")
+                         "版式(非内置方案或模板版本不同),请核实各项数值", severity=HINT)
         unit.source_format = f"{label},按定义名称读取"
     elif RAW_SHEET in unit.sheets:  # a town's summary saved in another format
         unit.source_format = label

@@ -9,6 +9,7 @@ from .choices import QuotaMode
 from .errors import RatingError
 from .scheme.loader import load_scheme
 from .scheme.models import Scheme
+from .result import RatedUnit
 from .scoring import UnitResult, rectifies, score_unit
 
 MODES = tuple(m.value for m in QuotaMode)
@@ -41,9 +42,9 @@ class QuotaStatus:
 
 
 class RatedSet(list):
-    """The units' results in input order, with the quota status of the set."""
+    """The units rated (RatedUnit) in input order, with the quota status of the set."""
 
-    def __init__(self, results: Iterable[UnitResult], quotas: list[QuotaStatus], mode: str):
+    def __init__(self, results: Iterable[RatedUnit], quotas: list[QuotaStatus], mode: str):
         super().__init__(results)
         self.quotas = quotas
         self.mode = mode
@@ -74,9 +75,10 @@ def check_mode(mode: str) -> QuotaMode:
     return QuotaMode(mode)
 
 
-def apply_quotas(scheme: Scheme, results: list[UnitResult], mode: str = "enforce") -> list[QuotaStatus]:
-    """Set quota_level on every result; in enforce mode move level too. Returns each quota's status."""
-    check_mode(mode)
+def apply_quotas(scheme: Scheme, results: list[UnitResult], mode: str = "enforce") -> RatedSet:
+    """The set rated: each unit's RatedUnit (in enforce mode the quotas move its level; in flag mode they
+    are only reasons) and each quota's status (`.quotas`). The results themselves are not changed."""
+    mode = check_mode(mode)
     n = len(results)
     keys = [rank_key(r, scheme) for r in results]
     levels = [r.rule_level for r in results]
@@ -114,23 +116,20 @@ def apply_quotas(scheme: Scheme, results: list[UnitResult], mode: str = "enforce
                                     count_before, count_after, sum(a != b for a, b in zip(before, levels)),
                                     ok(count_before), ok(count_after), note, _moves(results, keys, before, levels)))
 
-    for i, r in enumerate(results):
-        r.quota_level = levels[i]
-        r.quota_reason = "；".join(why[i]) if levels[i] != r.rule_level else None
-        if levels[i] == r.rule_level:
-            continue
-        if mode == "enforce":
-            r.level = levels[i]
-            r.level_name = scheme.level_name(levels[i])
-            r.rectify = rectifies(scheme, r.level)
-            r.reasons.extend(why[i])
-        else:
-            r.reasons.extend(f"配额提示(未调整):{w}" for w in why[i])
     if mode == "flag":
         for s in statuses:
             s.count_after = s.count_before
             s.holds_after = s.holds_before
-    return statuses
+    rated = []
+    for i, r in enumerate(results):
+        moved = levels[i] != r.rule_level
+        if moved and mode == "enforce":
+            level, reasons = levels[i], [*r.reasons, *why[i]]
+        else:
+            level, reasons = r.level, [*r.reasons, *(f"配额提示(未调整):{w}" for w in why[i])] if moved else list(r.reasons)
+        rated.append(RatedUnit(r, level, scheme.level_name(level), rectifies(scheme, level), reasons, levels[i],
+                               "；".join(why[i]) if moved else None, r.prev_level))
+    return RatedSet(rated, statuses, mode)
 
 
 def _moves(results: list[UnitResult], keys: list[tuple], before: list[int], after: list[int]) -> list[QuotaMove]:
@@ -195,6 +194,6 @@ def rate_set(scheme: Scheme | str, units: Iterable[Mapping[str, Any] | UnitResul
     """Score every unit of one rating set and apply the scheme's quotas across it."""
     scheme = load_scheme(scheme)
     check_mode(quota_mode)  # before scoring: a wrong mode is refused at once
-    results = [u if isinstance(u, UnitResult) else score_unit(scheme, u) for u in units]
-    statuses = apply_quotas(scheme, results, quota_mode)
-    return RatedSet(results, statuses, quota_mode)
+    results = [u.result if isinstance(u, RatedUnit) else u if isinstance(u, UnitResult) else score_unit(scheme, u)
+               for u in units]
+    return apply_quotas(scheme, results, quota_mode)

@@ -10,6 +10,7 @@ from ..archives import is_archive, members
 from ..errors import InputError
 from ..files.discover import OTHER_FORMATS
 from ..files.pool import map_files
+from ..identity import dedupe_key
 from ..legacy_reader import source_label
 from ..names import INPUTS, MASS_PREFIX
 from ..package import Refused
@@ -19,7 +20,7 @@ from ..reader import read_unit, read_unit_data
 from ..scheme.models import Scheme
 from ..scoring import UnitResult
 from ..unitfile import RAW_SHEET, SCHEME_ID, UnitFile
-from ..values import is_blank, key_text, shown
+from ..values import is_blank, shown
 
 
 def units_of(path: str, rel: str, problems: list[Problem]) -> Iterable[UnitFile]:
@@ -73,11 +74,8 @@ class Candidate:
 
     @property
     def key(self) -> tuple:
-        """The unit's identity for dedupe: org_code, else upper level + name, each normalised (key_text)."""
-        code = key_text(self.inputs.get("org_code"))
-        if code:
-            return ("code", code)
-        return ("name", key_text(self.inputs.get("parent_org")), key_text(self.inputs.get("org_name")))
+        """The unit's identity for dedupe (identity.dedupe_key)."""
+        return dedupe_key(self.inputs.get("org_code"), self.inputs.get("parent_org"), self.inputs.get("org_name"))
 
     def problem(self, reason: str, *, name: str | None = None, index: int | None = None, value: Any = "",
                 severity: str = ERROR, cell: str | None = None) -> Problem:

@@ -45,6 +45,7 @@ from ..tables.titles import (
 )
 from .model import Consolidation
 from .sheets import Kept, problems_table
+from ..problems import HINT
 
 RECORD = "汇总记录"  # hidden: the program's record of the rows it wrote (row key → digest), per sheet
 RECORD_NOTE = "本表由汇总程序使用(记录上次写入的计算结果,用于发现手工改动),请勿修改"
@@ -448,7 +449,7 @@ def _edits(t: Table, sheet: PrevSheet, prev: Previous, known: set[str]) -> list[
             moved = "" if i is None or (i + 1, j) == (r, mapping.get(j)) else f"(上次在{xl_rowcol_to_cell(r, mapping[j])})"
             tail = f"现为“{_shown(now)}”" if new is not None else "该行本次已不存在"
             found.append(Problem(prev.file, t.name, where, _shown(was),
-                                 f"{EDIT_PREFIX}:{label}原为“{_shown(was)}”,{tail}{moved}", "提示"))
+                                 f"{EDIT_PREFIX}:{label}原为“{_shown(was)}”,{tail}{moved}", HINT))
     return found
 
 

@@ -16,8 +16,7 @@ from xlsxwriter.utility import xl_col_to_name
 
 from ..errors import RatingError
 from ..files import backups
-from ..scheme.loader import load_scheme
-from ..scheme.overrides import SCHEME_KEY, rows_to_table
+from ..scheme.overrides import rows_to_table
 from ..tables.table import Table, records_from_rows
 from ..tables.titles import (
     CLERK_COLUMNS,
@@ -73,7 +72,7 @@ def run_in_book(book, *, message_box: MessageBox | None = None,
         status("一键汇总:正在写入汇总表……")
         path = book_path(book)
         if path is not None and path.is_file():  # the book as last saved, before this run changes it
-            c.backup = backups.keep(path, getattr(settings, "keep_backups", backups.DEFAULT_KEEP))
+            c.backup = backups.keep(path, settings.keep_backups)
         write_into_book(book, c, prev=prev)
     except (RatingError, ValueError, OSError) as exc:
         status(False)
@@ -146,20 +145,14 @@ def book_path(book) -> Path | None:
 
 
 def read_settings(book) -> Settings:
+    """The 设置 sheet and the summary's own 规则 sheet, by the precedence of consolidate/settings.py."""
     path = book_path(book)
-    rows = _used(book.sheets[SETTINGS])
-    settings = settings_from_rows(rows, path.parent if path else None)
-    scheme = load_scheme(settings.scheme_source)
     try:
         table = rows_to_table(_used(book.sheets[RULES]), "汇总表“规则”工作表")
     except Exception:  # no 规则 sheet, or an unreadable one: the scheme's own numbers apply
         table = {}
-    # a 规则 table written for another scheme (the clerk switched schemes) is not applied; it is rewritten
-    if table and str(table.get(SCHEME_KEY, scheme.id)).strip() == scheme.id and hasattr(settings, "overrides"):
-        settings.overrides = table
-    if path is not None and hasattr(settings, "exclude"):
-        settings.exclude = (path, *backups.existing(path))  # the book and its backups are not unit files
-    return settings
+    return settings_from_rows(_used(book.sheets[SETTINGS]), path.parent if path else None, rules=table or None,
+                              out=path)
 
 
 def read_previous_from_book(book) -> carryover.Previous:

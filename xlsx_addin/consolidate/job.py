@@ -20,7 +20,6 @@ from .scorer import UnitScorer
 from .sets import _rate_sets, check_settings, previous_levels, summary_scheme
 from .star_job import consolidate_stars
 
-HINT, ERROR = "提示", "错误"
 
 
 def consolidate(settings: Settings, progress: Progress | None = None, workers: int | None = None) -> Consolidation:

@@ -8,7 +8,7 @@ from typing import Any
 from ..problems import Problem
 from ..quotas import QuotaStatus
 from ..scheme.models import Scheme
-from ..scoring import UnitResult
+from ..result import RatedUnit
 from .settings import Settings
 
 
@@ -16,7 +16,7 @@ from .settings import Settings
 class UnitRow:
     """A rated unit of the summary (一览表 row)."""
 
-    result: UnitResult
+    result: RatedUnit  # the unit's result after its set's quotas (the UnitResult itself: result.result)
     set_name: str  # rating set (上级党组织, or 全部 when set_by == "all")
     source_file: str  # relative to the input folder
     key: str  # org_code when present, else org_name: the key of 整改台账 and of the previous year

@@ -15,6 +15,7 @@ from ..scheme.overrides import (
 )
 from ..scoring import UnitResult
 from .candidates import Candidate
+from ..identity import unit_key
 from .model import SetSummary, UnitRow
 from .previous import read_previous_levels
 from .settings import Settings
@@ -81,16 +82,17 @@ def _rate_sets(rated: list[tuple[Candidate, UnitResult]], scheme: Scheme, settin
         members = sorted(groups[name], key=lambda x: x[0].source)
         results = [r for _, r in members]
         before = Counter(r.rule_level for r in results)
-        statuses = apply_quotas(scheme, results, settings.quota_mode)
-        after = Counter(r.level for r in results)
+        rated = apply_quotas(scheme, results, settings.quota_mode)
+        statuses = rated.quotas
+        after = Counter(r.level for r in rated)
         sets.append(SetSummary(name=name, size=len(results), quotas=statuses,
                                counts_before={k: before.get(k, 0) for k in ranks},
                                counts_after={k: after.get(k, 0) for k in ranks}))
-        for cand, r in members:
-            key = r.org_code or r.org_name
+        for (cand, _), r in zip(members, rated):
+            key = unit_key(r.org_code, r.org_name)
             if prev is not None:  # --previous wins over the unit's own prev_level input
                 found = prev.get(r.org_code) if r.org_code in prev else prev.get(r.org_name)
                 if found is not None:
-                    r.prev_level = found
+                    r = r.with_previous(found)
             rows.append(UnitRow(result=r, set_name=name, source_file=cand.source, key=key, inputs=cand.inputs))
     return rows, sets

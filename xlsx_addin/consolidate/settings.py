@@ -9,7 +9,7 @@ Where a setting can come from more than one place, `settings_for` decides, and o
    sheet applies only while its ``scheme`` row names the scheme in force: after the clerk switches schemes
    it is rewritten, not applied. A table given by the clerk that names another scheme is refused.
 3. **Backups.** ``--keep-backups`` or 设置's 保留备份份数, else 10; never negative.
-4. **Files never read as units**: the output and its dated backups, when they lie inside the input folder.
+4. **Files never read as units**: the output and its dated backups (wherever they lie).
 5. **Quota mode and sets**: enforce and parent_org unless given.
 """
 from __future__ import annotations
@@ -22,7 +22,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from ..choices import QuotaMode, SetBy
 from ..errors import RatingError
 from ..files import backups
-from ..files.outpath import is_inside
 from ..scheme import BUILTIN, DEFAULT_SCHEME, load_scheme
 from ..scheme.overrides import SCHEME_KEY
 
@@ -82,9 +81,7 @@ def settings_for(input_dir: Path | str, scheme: str | None = None, *, rules: Map
             source = named
         if rules_from_summary and named and named != _scheme_id(source):
             table = None
-    exclude: tuple[Path, ...] = ()
-    if out is not None and is_inside(Path(out), input_dir):
-        exclude = (Path(out), *backups.existing(Path(out)))
+    exclude = (Path(out), *backups.existing(Path(out))) if out is not None else ()
     try:
         return Settings(input_dir=input_dir, scheme_source=source, quota_mode=quota_mode, set_by=set_by,
                         previous=Path(previous) if previous is not None else None, overrides=table,

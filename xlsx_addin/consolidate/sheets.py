@@ -41,6 +41,7 @@ from ..tables.titles import (
     YES,
 )
 from .model import Consolidation, Settings, UnitRow
+from .settings import settings_for
 
 SET_BY_LABELS = {"parent_org": "按上级党组织", "all": "全县统一"}
 QUOTA_MODE_LABELS = {"enforce": "强制调整", "flag": "仅标记"}
@@ -442,8 +443,10 @@ def _path_text(p: Path | str | None) -> str:
     return "" if text in ("", ".") else text
 
 
-def settings_from_rows(rows: Sequence[Sequence[Any]], base_dir: Path | None = None) -> Settings:
-    """Read the 设置 sheet's (项目, 内容) rows into Settings. Raises ValueError with a Chinese message."""
+def settings_from_rows(rows: Sequence[Sequence[Any]], base_dir: Path | None = None, *,
+                       rules: Mapping[str, Any] | None = None, out: Path | None = None) -> Settings:
+    """Read the 设置 sheet's (项目, 内容) rows into Settings (with the summary's own 规则 table `rules` and the
+    summary's path `out`, by settings.py's precedence). Raises ValueError with a Chinese message."""
     values: dict[str, Any] = {}
     for row in rows:
         row = list(row) + [None, None]
@@ -457,9 +460,10 @@ def settings_from_rows(rows: Sequence[Sequence[Any]], base_dir: Path | None = No
                      extra={"全部": "all", "全部单位": "all", "全镇统一": "all", "全市统一": "all", "统一": "all"})
     mode = _choice(values.get(S_MODE), QUOTA_MODE_LABELS, "enforce", S_MODE)
     prev = text_key(values.get(S_PREVIOUS))
-    return Settings(input_dir=_resolve(folder, base_dir), scheme_source=scheme_source_of(values.get(S_SCHEME)),
-                    quota_mode=mode, set_by=set_by, previous=_resolve(prev, base_dir) if prev else None,
-                    keep_backups=_keep(values.get(S_KEEP)))
+    return settings_for(_resolve(folder, base_dir), scheme_source_of(values.get(S_SCHEME)), rules=rules,
+                        rules_from_summary=True, quota_mode=mode, set_by=set_by,
+                        previous=_resolve(prev, base_dir) if prev else None, keep_backups=_keep(values.get(S_KEEP)),
+                        out=out)
 
 
 def _keep(value: Any) -> int:

@@ -29,6 +29,7 @@ from ..problems import ERROR, HINT
 from ..progress import Progress
 from .model import Consolidation, Settings, UnitRow
 from .scorer import UnitScorer, _slim
+from ..result import unrated
 from .sets import _rate_sets, check_settings, previous_levels, summary_scheme
 
 ORG_NAMES = tuple(book.ORG_INFO) + ("star_names", "star_votes_for", "star_votes_valid", "star_records")
@@ -237,7 +238,7 @@ def consolidate_stars(settings: Settings, progress: Progress | None = None, work
                 problems.append(Problem(rel, book.SHEET_MEMBERS, "", name, f"党员“{name}”在本支部出现不止一次,"
                                         "均已评定;如为重复填写请删除多余的行", HINT))
             key = f"{_text(cand.inputs.get('org_code')) or _text(cand.inputs.get('org_name'))}/{name}"
-            c.members.append(UnitRow(result=cand.result, set_name=set_of.get(rel, _text(cand.inputs.get("org_name"))),
+            c.members.append(UnitRow(result=unrated(cand.result), set_name=set_of.get(rel, _text(cand.inputs.get("org_name"))),
                                      source_file=cand.source, key=key, inputs=cand.inputs))
     c.files_rated = len({cand.file.rel for cand, _ in rated})
     c.problems = problems

@@ -15,6 +15,7 @@ from ..identity import text_key
 from ..errors import RatingError
 from .forms import parse_period
 from .writer import ABOUT, CLOSED_RATE, DONE_RATE, SUMMARY, TOTAL, summary_period
+from ..problems import HINT
 
 COLUMNS = (DONE_RATE, CLOSED_RATE)
 
@@ -36,7 +37,7 @@ def read_evidence(path: Path | str) -> tuple[Records, list[Problem]]:
         what = f"为{period.label}" if period else "未注明台账期间"
         notes.append(Problem(path.name, ABOUT, "", period.code if period else "",
                              f"台账汇总{what},年度评定一般参考下半年(H2)的台账汇总;承诺完成率、整改销号率仅供参考,不影响评定",
-                             "提示"))
+                             HINT))
     return recs, notes
 
 

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..problems import Problem
+from ..identity import dedupe_key
+from ..problems import ERROR, Problem, Severity
 from ..inputs import shown
 from ..reader import UnitFile
 from .forms import Period
@@ -66,12 +67,10 @@ class Branch:
 
     @property
     def key(self) -> tuple:
-        if self.org_code:
-            return ("code", self.org_code)
-        return ("name", self.parent_org, self.org_name)
+        return dedupe_key(self.org_code, self.parent_org, self.org_name)
 
     def problem(self, reason: str, *, name: str | None = None, index: int | None = None, value: Any = "",
-                severity: str = "错误", cell: str | None = None) -> Problem:
+                severity: Severity = ERROR, cell: str | None = None) -> Problem:
         sheet, where = self.file.where(name, index) if name else ("", "")
         return Problem(self.file.rel, sheet, cell if cell is not None else where, shown(value), reason, severity)
 

@@ -17,8 +17,8 @@ from ..scheme import BUILTIN, Scheme, load_scheme
 from ..survey import tally
 from .forms import CELLS, COMMITMENT_STATES, DONE, PRESENT, Period, TableSpec, parse_period, table_specs
 from .model import Branch, Overdue
+from ..problems import ERROR, HINT
 
-ERROR, HINT = "错误", "提示"
 REQUIRED = ("org_name", "period", "commitments")
 _SPLIT = re.compile(r"[、,,;;/\s]+")
 _ORG_WORDS = ("本支部", "支部", "党支部", "本党支部", "支委", "支委会", "全体党员")

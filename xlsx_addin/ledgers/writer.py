@@ -21,6 +21,8 @@ from ..identity import text_key, unit_key
 from ..problems import Problem
 from ..tables.xlsx import Formats, write_table, atomic_write, gc_paused
 from .model import Branch, LedgerRun
+from ..problems import HINT
+from ..problems import count_errors
 
 SUMMARY, OVERDUE, LATE, PROBLEMS, ABOUT = "汇总", "逾期事项", "未按时报送", "问题清单", "说明"
 SUMMARY_CLERK = ("督查情况", "整改通知书", "备注")
@@ -78,7 +80,7 @@ def write_ledger_summary(run: LedgerRun, out: Path | str, *, keep_from: Path | s
         kept = {}
         run.problems.append(Problem(source.name, ABOUT, "B2", earlier, f"上次的台账汇总为{earlier},本次为"
                                     f"{run.settings.period.code}:上次填写的督查、督办、催报等列未带入本次(原文件已在同一文件夹中"
-                                    f"按日期备份,如“{out.stem}.备份-…{out.suffix}”)", "提示"))
+                                    f"按日期备份,如“{out.stem}.备份-…{out.suffix}”)", HINT))
     tables = [summary_table(run, kept.get(SUMMARY)), overdue_table(run, kept.get(OVERDUE)),
               late_table(run, kept.get(LATE)), _problems(run), about_table(run)]
     with gc_paused():
@@ -225,7 +227,7 @@ def _problems(run: LedgerRun) -> Table:
 
 def about_table(run: LedgerRun) -> Table:
     s = run.settings
-    errors = sum(1 for p in run.problems if p.severity == "错误")
+    errors = count_errors(run.problems)
     rows = [
         [PERIOD_LABEL, s.period.code, s.period.label],
         ["统计截止日期", s.as_of, "过了完成时限(不含当天)仍未完成的承诺、过了时限尚未销号的整改事项为逾期"],
