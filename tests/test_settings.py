@@ -100,3 +100,18 @@ def test_the_model_is_strict_and_closed():
         Settings(input_dir=Path("."), scheme_source="five_star", colour="red")  # type: ignore[call-arg]
     with pytest.raises(Exception):
         Settings(input_dir=Path("."), scheme_source="five_star", keep_backups="10")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("text, scheme", [(None, "five_star"), ("  ", "five_star"), ("ten_star", "ten_star"),
+                                          (" four_grade ", "four_grade"), ("my.yaml", "my.yaml")])
+def test_resolve_scheme_reads_a_clerks_text(text, scheme):
+    from xlsx_addin.scheme import resolve_scheme
+
+    assert resolve_scheme(text) == scheme
+
+
+def test_resolve_scheme_knows_the_chinese_names():
+    from xlsx_addin.scheme import BUILTIN, load_scheme, resolve_scheme
+
+    for name in BUILTIN:
+        assert resolve_scheme(load_scheme(name).name) == name

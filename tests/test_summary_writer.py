@@ -21,7 +21,8 @@ from xlsx_addin.consolidate.excel import run_in_book
 from xlsx_addin.consolidate.previous import read_kept, read_previous_levels
 from xlsx_addin.tables.previous import read_ledger
 from xlsx_addin.consolidate.model import Consolidation, Problem, SetSummary, Settings, UnitRow
-from xlsx_addin.consolidate.sheets import settings_from_rows, settings_table, summary_tables
+from xlsx_addin.consolidate.sheets import summary_tables
+from xlsx_addin.consolidate.settings_sheet import settings_from_rows, settings_table
 from xlsx_addin.tables.titles import LEDGER_CLERK
 from xlsx_addin.consolidate.writer import backup_path, write_summary
 

@@ -22,7 +22,7 @@ from typing import Any, Callable, Hashable, Mapping
 from .errors import InputError, MissingInputError, RatingError, SchemeError
 from .inputs import ballots, is_blank, normalise_survey, to_count, to_level, to_number
 from .names import INPUTS
-from .scheme.loader import BUILTIN, DEFAULT_SCHEME, load_scheme
+from .scheme.loader import BUILTIN, DEFAULT_SCHEME, load_scheme, resolve_scheme
 from .scheme.models import Scheme
 from .scheme.overrides import SCHEME_KEY, apply_overrides, rows_to_table
 from .scoring import UnitResult, level_of, passed_items, rectifies, score_unit
@@ -128,8 +128,7 @@ def _rules_key(rules: Any) -> tuple:
 
 def _base_name(table: Mapping[str, Any]) -> str:
     """The built-in scheme a 规则 table's `scheme` row names; the default when blank."""
-    name = table.get(SCHEME_KEY)
-    return DEFAULT_SCHEME if is_blank(name) else str(name).strip()
+    return resolve_scheme(table.get(SCHEME_KEY))
 
 
 @functools.lru_cache(maxsize=64)

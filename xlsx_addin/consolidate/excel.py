@@ -30,14 +30,8 @@ from ..tables.titles import (
 )
 from . import carryover
 from .model import Consolidation, Settings
-from .sheets import (
-    QUOTA_CHART_COLUMNS,
-    RESULT_KEYS,
-    RESULT_TITLE,
-    Kept,
-    settings_from_rows,
-    summary_tables,
-)
+from .sheets import QUOTA_CHART_COLUMNS, Kept, summary_tables
+from .settings_sheet import RESULT_KEYS, RESULT_TITLE, settings_from_rows
 
 MessageBox = Callable[[Any, str, str], Any]
 TITLE = "一键汇总"

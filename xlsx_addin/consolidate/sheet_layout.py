@@ -6,7 +6,7 @@ from ..scheme.models import Scheme
 from ..tables.table import Table
 from ..tables.titles import CHANGES, LEDGER, OVERVIEW, PROBLEMS, PUBLICITY, RAW, STATS
 from ..tables.xlsx import Formats, wrapped_lines
-from .sheets import QUOTA_MODE_LABELS, S_KEEP, SET_BY_LABELS, scheme_choices
+from .settings_sheet import QUOTA_MODE_LABELS, S_KEEP, SET_BY_LABELS, scheme_choices
 
 _LANDSCAPE = {OVERVIEW, STATS, LEDGER, CHANGES, PROBLEMS, RAW}
 

@@ -33,14 +33,8 @@ from ..tables.titles import (
 from ..tables.xlsx import TITLE_FONT, Formats, atomic_write, gc_paused, write_table
 from .model import Consolidation, UnitRow
 from .sheet_layout import _page_setup, _write_settings
-from .sheets import (
-    change_text,
-    final_header,
-    previous_name,
-    problems_table,
-    rules_table,
-    settings_table,
-)
+from .sheets import change_text, final_header, previous_name, problems_table, rules_table
+from .settings_sheet import settings_table
 
 MEMBERS = "党员星级"
 RECTIFY_LIST = "整顿处置名单"

@@ -41,6 +41,22 @@ def load_scheme(source: str | Path | Scheme = DEFAULT_SCHEME) -> Scheme:
     return scheme_from_text(raw, str(path))
 
 
+def resolve_scheme(text: Any) -> str:
+    """The scheme a clerk's text names (a 评定方案 cell, a 规则 table's scheme row, --scheme): blank → the
+    default; a built-in id, or a built-in scheme's Chinese name → its id; anything else is a file path."""
+    value = "" if text is None else str(text).strip()
+    if isinstance(text, float) and text != text:  # NaN: an empty cell
+        value = ""
+    if not value:
+        return DEFAULT_SCHEME
+    if value in BUILTIN:
+        return value
+    for name in BUILTIN:
+        if _load_builtin(name).name == value:
+            return name
+    return value
+
+
 @functools.lru_cache(maxsize=None)
 def _load_builtin(name: str) -> Scheme:
     return scheme_from_text(builtin_path(name).read_text(encoding="utf-8"), f"内置方案 {name}.yaml")
