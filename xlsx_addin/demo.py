@@ -12,12 +12,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .consolidate.job import consolidate
 from .consolidate.report import outcome_lines
-from .consolidate.settings import settings_for
-from .consolidate.writer import write_summary
-from .demo_common import (COUNTIES, Stage, branch_name, build_all, clip, no_stage, partial, pick, place,
-                          prepare_dir)
+from .demo_common import (COUNTIES, Stage, branch_name, build_all, build_and_consolidate, clip, no_stage, partial, pick, place)
 from .ledgers.demo import run_demo as ledgers_demo
 from .progress import Progress
 from .scoring import score_unit
@@ -333,12 +329,8 @@ def run_demo(out: Path, scheme_source: str = "five_star", units: int | None = No
     units_dir = out / UNITS_DIR
     out_file = out / SUMMARY_FILE
     made = generate_county(units, scheme, seed)
-    prepare_dir(units_dir)
-    with stage("生成单位填报表", len(made)) as progress:
-        build_workbooks(made, units_dir, scheme_source, progress=progress)
-    with stage("一键汇总", len(made)) as progress:
-        c = consolidate(settings_for(units_dir, scheme_source), progress=progress)
-    write_summary(c, out_file)
+    c = build_and_consolidate(units_dir, out_file, scheme_source, dict(made), partial(_build_unit, scheme_source),
+                              "单位填报表", stage)
     county = made[0][0].split("/")[0]
     lines = [f"演示:{county},{len({rel.split('/')[1] for rel, _ in made})}个乡镇(街道),{len(made)}个党支部;"
              f"单位填报表在 {units_dir.resolve()}"]

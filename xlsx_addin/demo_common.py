@@ -11,6 +11,10 @@ import functools
 from typing import Callable, ContextManager
 
 from .errors import RatingError
+from .consolidate.job import consolidate
+from .consolidate.model import Consolidation
+from .consolidate.settings import settings_for
+from .consolidate.writer import write_summary
 from .files.pool import map_files
 from .progress import Progress
 
@@ -143,3 +147,15 @@ def build_all(folder: Path, values: dict[str, Any], build: Callable[[str, Any], 
 
 def partial(fn: Callable[..., Any], *args: Any) -> Callable[[str, Any], Any]:
     return functools.partial(fn, *args)
+
+
+def build_and_consolidate(units_dir: Path, out_file: Path, scheme_source: str, values: dict[str, Any],
+                          build: Callable[[str, Any], Any], what: str, stage: Stage) -> Consolidation:
+    """The demo's folder of workbooks (made afresh), consolidated by the real job into out_file."""
+    prepare_dir(units_dir)
+    with stage(f"生成{what}", len(values)) as progress:
+        build_all(units_dir, values, build, progress)
+    with stage("一键汇总", len(values)) as progress:
+        c = consolidate(settings_for(units_dir, scheme_source), progress=progress)
+    write_summary(c, out_file)
+    return c

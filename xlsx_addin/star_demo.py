@@ -11,12 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .consolidate.job import consolidate
 from .consolidate.report import outcome_lines
-from .consolidate.settings import settings_for
-from .consolidate.writer import write_summary
-from .demo_common import (COUNTIES, PLACE_2, Stage, branch_name, build_all, clip, no_stage, partial, pick, place,
-                          prepare_dir)
+from .demo_common import (COUNTIES, PLACE_2, Stage, branch_name, build_all, build_and_consolidate, clip, no_stage, partial, pick, place)
 from .itemsets import item_labels
 from .progress import Progress
 from .templates.stars_book import build_star_workbook
@@ -192,12 +188,8 @@ def run_town(out: Path, scheme_source: str = "double_ten_star", units: int | Non
     units_dir = out / UNITS_DIR
     out_file = out / SUMMARY_FILE
     branches = generate_town(n, scheme, seed)
-    prepare_dir(units_dir)
-    with stage("生成评星表", len(branches)) as progress:
-        build_town(branches, units_dir, scheme_source, progress=progress)
-    with stage("一键汇总", len(branches)) as progress:
-        c = consolidate(settings_for(units_dir, scheme_source), progress=progress)
-    write_summary(c, out_file)
+    c = build_and_consolidate(units_dir, out_file, scheme_source, {b.rel: b for b in branches},
+                              partial(_build_branch, scheme_source), "评星表", stage)
     town = branches[0].rel.split("/")[1]
     return [f"演示:{town},{len(branches)}个党支部(含镇党委机关),党员{sum(len(b.members) for b in branches)}名;"
             f"评星表在 {units_dir.resolve()}"] + outcome_lines(c, out_file, time.perf_counter() - started)

@@ -5,9 +5,10 @@ from pathlib import Path
 
 from ..errors import RatingError
 from ..identity import text_key, unit_key
-from ..tables.previous import from_header, read_sheet_rows, records
+from ..tables.previous import records
 from ..tables.titles import CLERK_COLUMNS, CODE, NAME, OVERVIEW
 from .sheets import Kept
+from ..tables.previous import overview_rows
 
 FINAL_HEADERS = ("最终星级", "最终等次")
 
@@ -22,13 +23,7 @@ def read_previous_levels(path: Path | str) -> dict[str, str]:
 
     Keys are the units' keys (org_code, else org_name); every org_name is a key as well unless
     it is already taken, so a unit that gained a code this year is still found by its name."""
-    rows = read_sheet_rows(path, OVERVIEW)
-    if rows is None:
-        raise RatingError(f"{path} 不是汇总表:没有“{OVERVIEW}”工作表")
-    rows = from_header(rows)
-    if not rows:
-        raise RatingError(f"{path} 的“{OVERVIEW}”工作表没有“{NAME}”列")
-    header = [text_key(h) for h in rows[0]]
+    header, rows = overview_rows(path)
     col = next((header.index(h) for h in FINAL_HEADERS if h in header), None)
     if col is None:
         raise RatingError(f"{path} 的“{OVERVIEW}”工作表没有“最终星级”或“最终等次”列")
@@ -36,7 +31,7 @@ def read_previous_levels(path: Path | str) -> dict[str, str]:
     code_at = header.index(CODE) if CODE in header else None
     out: dict[str, str] = {}
     names: dict[str, str] = {}
-    for row in rows[1:]:
+    for row in rows:
         name = text_key(row[name_at]) if name_at < len(row) else ""
         level = text_key(row[col]) if col < len(row) else ""
         if not name or not level:

@@ -11,13 +11,14 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..tables.previous import from_header, read_ledger, read_sheet_rows
-from ..tables.titles import CODE, NAME, OVERVIEW, PARENT, SET
+from ..tables.previous import read_ledger
+from ..tables.titles import CODE, NAME, PARENT, SET
 from ..tables.table import has_content
 from ..identity import text_key
 from ..errors import RatingError
 from .forms import RECT_FROM_RATING, Period, period_of
 from .read import to_date
+from ..tables.previous import overview_rows
 
 KEPT_PREFIX = "【本次汇总未标记整改,保留原记录】"  # consolidate/sheets.py ledger_table's note on old entries
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
@@ -30,15 +31,9 @@ def default_period(today: dt.date) -> Period:
 
 def branches_of(summary: Path) -> list[dict[str, str]]:
     """Every rated branch of the summary's 一览表: name, code, upper level."""
-    rows = read_sheet_rows(summary, OVERVIEW)
-    if rows is None:
-        raise RatingError(f"{summary} 不是星级评定汇总表:没有“{OVERVIEW}”工作表")
-    rows = from_header(rows)
-    if not rows:
-        raise RatingError(f"{summary} 的“{OVERVIEW}”工作表没有“{NAME}”列")
-    header = [text_key(h) for h in rows[0]]
+    header, rows = overview_rows(summary)
     out, seen = [], set()
-    for row in rows[1:]:
+    for row in rows:
         rec = {h: text_key(row[i]) if i < len(row) else "" for i, h in enumerate(header) if h}
         name = rec.get(NAME, "")
         if not name:

@@ -14,7 +14,7 @@ from ..identity import text_key
 from ..package import Refused
 from ..reader import sheet_names, sheet_rows
 from .table import Records, records_from_rows
-from .titles import LEDGER, NAME
+from .titles import LEDGER, NAME, OVERVIEW
 
 
 def read_sheet_rows(path: Path | str, sheet: str) -> list[list[Any]] | None:
@@ -93,4 +93,16 @@ def read_ledger(path: Path | str) -> Records:
     return records(path, LEDGER)
 
 
-__all__ = ["from_header", "read_all_sheets", "read_ledger", "read_sheet_rows"]
+__all__ = ["from_header", "overview_rows", "read_all_sheets", "read_ledger", "read_sheet_rows"]
+
+
+def overview_rows(path: Path | str) -> tuple[list[str], list[list[Any]]]:
+    """(header, data rows) of a rating summary's 一览表, from its header row on; RatingError when the file
+    is no rating summary (the previous year's levels, the ledgers' seed and expected list read it)."""
+    rows = read_sheet_rows(path, OVERVIEW)
+    if rows is None:
+        raise RatingError(f"{path} 不是星级评定汇总表:没有“{OVERVIEW}”工作表")
+    rows = from_header(rows)
+    if not rows:
+        raise RatingError(f"{path} 的“{OVERVIEW}”工作表没有“{NAME}”列")
+    return [text_key(h) for h in rows[0]], rows[1:]
