@@ -1,4 +1,4 @@
-"""four_grade, ten_star and six_good (docs/RULES.md "Scheme <id>"), expectations computed by hand."""
+"""four_grade, ten_star and six_good, expectations computed by hand (docs/RULES.md "Scheme four_grade", "Scheme ten_star", "Scheme six_good")."""
 from __future__ import annotations
 
 import pytest
