@@ -1,6 +1,6 @@
-"""five_star rules (RULES.md "Scheme five_star"), one test per rule, expectations computed by hand.
+"""five_star rules (docs/RULES.md "Scheme five_star"), one test per rule, expectations computed by hand.
 
-Default numbers (five_star.yaml, from RULES.md): 10 items × 10 points; bands 90/80/70/60/50;
+Default numbers (five_star.yaml): 10 items × 10 points; bands 90/80/70/60/50;
 honours and innovation city +3 / province +5 / national +8 (highest only, each);
 工委 −3, 市委 −5 per criticism; leader minor −3, major −5, member −2 per person; absences −3 each;
 satisfaction < 60 % → −5, < 50 % → 不定星级; election caps; absences ≥ 3 → min(level−1, 四星级).

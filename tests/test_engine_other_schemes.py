@@ -1,4 +1,4 @@
-"""four_grade, ten_star and six_good (RULES.md), expectations computed by hand."""
+"""four_grade, ten_star and six_good, expectations computed by hand (docs/RULES.md "Scheme four_grade", "Scheme ten_star", "Scheme six_good")."""
 from __future__ import annotations
 
 import pytest
@@ -9,7 +9,7 @@ FOUR = load_scheme("four_grade")
 TEN = load_scheme("ten_star")
 SIX = load_scheme("six_good")
 
-FOUR_POINTS = [20, 10, 15, 15, 10, 15, 15]  # RULES.md Decision, sums to 100
+FOUR_POINTS = [20, 10, 15, 15, 10, 15, 15]  # four_grade.yaml defaults (docs/RULES.md "Scheme four_grade"), sum 100
 
 
 def four_items(total: float) -> list[float]:

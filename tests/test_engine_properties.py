@@ -53,7 +53,7 @@ def unit_sets(draw, scheme_name: str, max_units: int = 35):
 
 
 def limits(scheme, n: int):
-    """Hand rule (RULES.md): at most floor(share·N), at least ceil(share·N); decimal-exact."""
+    """Hand rule (docs/RULES.md "Quota enforcement"): at most floor(share·N), at least ceil(share·N); decimal-exact."""
     out = []
     for q in scheme.quotas:
         tenths = round(q.share * 100) * n  # share in percent × N, exact in integers
@@ -177,7 +177,7 @@ def test_quota_limits_are_decimal_exact(n):
 @FEW
 @given(data=st.data())
 def test_quotas_never_put_a_unit_below_one_that_stood_below_it(data):
-    # RULES.md: rank by the level after vetoes and caps first; a quota never reverses that order
+    # docs/RULES.md "Quota enforcement": rank by the level after vetoes and caps first; a quota never reverses that order
     name = data.draw(st.sampled_from(["five_star", "four_grade", "six_good"]))
     scheme = SCHEMES[name]
     rs = rate_set(scheme, data.draw(unit_sets(name)), quota_mode="enforce")

@@ -1,4 +1,4 @@
-"""Quota enforcement inside one rating set (RULES.md "Quota enforcement"), computed by hand.
+"""Quota enforcement inside one rating set (docs/RULES.md "Quota enforcement"), computed by hand.
 
 five_star: 五星级 at most floor(0.10·N); 一星级 + 不定星级 at least ceil(0.10·N).
 """
@@ -203,7 +203,7 @@ def test_empty_set():
     assert list(rs) == [] and all(q.limit == 0 for q in rs.quotas)
 
 
-# --- the level after vetoes and caps ranks first (RULES.md "Quota enforcement") ------------------
+# --- the level after vetoes and caps ranks first (docs/RULES.md "Quota enforcement") ------------------
 def town(**overrides) -> list[dict]:
     """The town of 6 of issue 13: cap floor(0.6) = 0, floor ceil(0.6) = 1."""
     units = {"第一村": unit("第一村", 95), "第二村": unit("第二村", 92), "第三村": unit("第三村", 86),

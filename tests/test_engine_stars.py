@@ -1,6 +1,6 @@
 """双十星 (double_ten_star, double_ten_star_member): stars by vote share or record, stars by type.
 
-Expectations computed by hand from RULES.md "Scheme double_ten_star".
+Expectations computed by hand from docs/RULES.md "Scheme double_ten_star".
 """
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""党员群众测评 arithmetic (RULES.md "Survey"), expectations computed by hand."""
+"""党员群众测评 arithmetic (docs/RULES.md "Survey"), expectations computed by hand."""
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,4 @@
-"""Quota enforcement inside one rating set (RULES.md "Quota enforcement")."""
+"""Quota enforcement inside one rating set (docs/RULES.md "Quota enforcement")."""
 from __future__ import annotations
 
 import math
@@ -59,7 +59,7 @@ def rank_key(r: UnitResult, scheme: Scheme) -> tuple:
     """Higher is better: the level after vetoes and caps first, then the scheme's ranking keys, missing last.
 
     A unit held at a lower level by a veto or cap ranks below every unit of a higher level, so no quota
-    ever puts a unit below one that stood below it before the quotas (RULES.md "Quota enforcement").
+    ever puts a unit below one that stood below it before the quotas (docs/RULES.md "Quota enforcement").
     An invalid survey (participation below the minimum) ranks as having no satisfaction rate:
     it must not be used silently, not even as a tie-breaker.
     """

@@ -1,4 +1,4 @@
-"""双十星: stars earned by vote share or by record, for organisations and members (RULES.md "double_ten_star").
+"""双十星: stars earned by vote share or by record, for organisations and members (docs/RULES.md "Scheme double_ten_star").
 
 Each of the scheme's items is a star named by the unit's type (itemsets.py) or by the unit. Per star the
 scheme's `stars.rules` are tried in order; the first that decides gives the star:

@@ -10,7 +10,7 @@ class _File(Protocol):
 
 
 class Candidate(Protocol):
-    """What dedupe needs of a unit read from a file (consolidate.job.Candidate, ledgers.model.Branch)."""
+    """What dedupe needs of a unit read from a file (consolidate.candidates.Candidate, ledgers.model.Branch)."""
 
     raw_row: int | None
     source: str

@@ -1,7 +1,7 @@
 """The half-year ledger workbook's contract (半年台账.xlsx): defined names, table columns, word lists, periods.
 
 One source for the workbook builder (templates/ledger.py), the reader (ledgers/read.py) and the job.
-RULES.md "Long-term mechanism"; PRODUCT.md "Half-year ledger workbook".
+docs/RULES.md "Long-term mechanism"; docs/DESIGN.md "Half-year ledgers".
 """
 from __future__ import annotations
 

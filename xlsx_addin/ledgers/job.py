@@ -1,7 +1,7 @@
 """The half-year ledgers job: read every ledger workbook under a folder, tally each branch, list what is late.
 
 File discovery, the worker pool and duplicate handling are the rating consolidation's own
-(consolidate/job.py: find_files, map_files, dedupe); only the per-file task (read.LedgerTask) differs.
+(files/: discover.find_files, pool.map_files, dedupe.dedupe); only the per-file task (read.LedgerTask) differs.
 Nothing in the input folder is ever written.
 """
 from __future__ import annotations

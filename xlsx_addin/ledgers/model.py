@@ -58,7 +58,7 @@ class Branch:
     items: list[Overdue] = field(default_factory=list)
     findings: list[Problem] = field(default_factory=list)
 
-    # --- what consolidate.job.dedupe expects of a candidate ---
+    # --- what files/dedupe.py expects of a candidate ---
     raw_row = None
 
     @property
