@@ -17,14 +17,26 @@ from ..scoring import UnitResult
 from .candidates import Candidate
 from .model import Consolidation, Settings
 from .scorer import UnitScorer
+from ..errors import RatingError
+from ..files.outpath import check_summary_out
 from .sets import _rate_sets, check_settings, previous_levels, summary_scheme
 from .star_job import consolidate_stars
 
 
 
-def consolidate(settings: Settings, progress: Progress | None = None, workers: int | None = None) -> Consolidation:
-    """Read, re-score and rate every unit workbook under settings.input_dir (see the module notes)."""
+def consolidate(settings: Settings, progress: Progress | None = None, workers: int | None = None, *,
+                out: Path | None = None) -> Consolidation:
+    """Read, re-score and rate every unit workbook under settings.input_dir (see the module notes).
+
+    Settings are checked first, and `out` (the summary to be written, when given) before anything is read;
+    its folder is made. RatingError with a Chinese message for either."""
     check_settings(settings)
+    if out is not None:
+        check_summary_out(Path(out), Path(settings.input_dir), settings.previous)
+        try:
+            Path(out).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise RatingError(f"无法建立输出文件夹 {Path(out).parent}:{exc.strerror or exc}") from None
     scheme = summary_scheme(settings)
     if scheme.stars is not None:  # 双十星 workbooks: a branch and its members per file
         return consolidate_stars(settings, progress=progress, workers=workers)

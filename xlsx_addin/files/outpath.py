@@ -153,3 +153,13 @@ def is_inside(path: Path, folder: Path) -> bool:
         return True
     except ValueError:
         return False
+
+
+def check_summary_out(out: Path, input_dir: Path, previous: Path | None) -> None:
+    """A summary's output, before anything is read: not a file the run reads (check_output), an .xlsx or
+    .xlsm file, not a folder. RatingError with a Chinese message."""
+    check_output(out, input_dir, previous)
+    if out.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise RatingError(f"输出文件 {out} 的扩展名须为 .xlsx 或 .xlsm")
+    if out.exists() and out.is_dir():
+        raise RatingError(f"输出文件 {out} 是一个文件夹,请给出文件名(如 汇总表.xlsx)")
