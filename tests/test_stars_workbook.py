@@ -36,8 +36,8 @@ def test_committed_template_is_a_fresh_build(tmp_path):
 
 def test_templates_command_builds_the_star_workbook(tmp_path):
     written = build_templates(tmp_path, "double_ten_star")
-    assert [p.name for p in written] == ["评星表_double_ten_star.xlsx"]
-    assert [p.name for p in build_templates(tmp_path / "m", "double_ten_star_member")] == ["评星表_double_ten_star.xlsx"]
+    assert [p.name for p in written] == ["评星表_double_ten_star.xlsx", "评星表_double_ten_star.xlsm"]
+    assert [p.name for p in build_templates(tmp_path / "m", "double_ten_star_member")] == [p.name for p in written]
 
 
 def _names(path: Path) -> dict[str, str]:

@@ -168,6 +168,8 @@ def apply_overrides(scheme: Scheme, table: Mapping[str, Any], origin: str = "规
             continue
         parent, last, old = _locate(data, key, origin, value)
         if last in _FROZEN_FIELDS:
+            if not isinstance(old, (dict, list)) and _coerce(value, old, key, label, origin) == old:
+                continue  # the value as built in (a 规则 sheet lists it): nothing changes
             raise SchemeError(f"{origin}参数 {key}({label})的值“{value}”不能套用:该参数不能修改")
         new = _coerce(value, old, key, label, origin)
         if new != old:

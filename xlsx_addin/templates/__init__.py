@@ -3,7 +3,8 @@
 `xlsx-addin templates --out DIR [--scheme NAME|PATH] [--rules FILE]` writes, for each built-in
 scheme (or the one given), the universal workbook DIR/单位填报表_<scheme>.xlsx (native formulas:
 any spreadsheet program, no Python) and the Python workbook DIR/单位填报表_<scheme>.xlsm (the
-xlwings formula functions), and DIR/huizong.xlsm. A 规则 table given with --rules is written into
+xlwings formula functions), the 双十星 评星表 DIR/评星表_<scheme>.xlsx and .xlsm the same way,
+DIR/huizong.xlsm and DIR/半年台账.xlsx. A 规则 table given with --rules is written into
 the 规则 sheets (its values become the numbers in force).
 """
 from __future__ import annotations
@@ -55,7 +56,8 @@ def build_templates(out: Path, scheme_name: str | None = None, rules: Mapping[st
 
 # --- 双十星: the branch's 评星表 (stars_book.py), one workbook for the organisation and its members ---------
 def _star_templates(out: Path, scheme_name: str | None) -> list[Path]:
-    """评星表_<scheme>.xlsx for a star scheme (its member scheme named <id>_member), or for every built-in one."""
+    """评星表_<scheme>.xlsx (universal) and .xlsm (Python) for a star scheme (its member scheme named <id>_member),
+    or for every built-in one."""
     from ..scheme import STAR_SCHEMES
     from .stars_book import build_star_workbook, star_filename
 
@@ -65,9 +67,10 @@ def _star_templates(out: Path, scheme_name: str | None) -> list[Path]:
             return []
         if scheme.stars.subject == "member":  # the member scheme's workbook is its organisation scheme's
             scheme = load_scheme(scheme.id.removesuffix("_member"))
-        return [build_star_workbook(out / star_filename(scheme), scheme)]
-    orgs = [load_scheme(n) for n in STAR_SCHEMES if load_scheme(n).stars.subject == "organisation"]
-    return [build_star_workbook(out / star_filename(s), s) for s in orgs]
+        orgs = [scheme]
+    else:
+        orgs = [load_scheme(n) for n in STAR_SCHEMES if load_scheme(n).stars.subject == "organisation"]
+    return [build_star_workbook(out / star_filename(s, python), s, python=python) for s in orgs for python in (False, True)]
 
 
 def command(args) -> int:
