@@ -8,7 +8,9 @@ from ..inputs import flatten
 from .stars_layout import (M_COUNT, M_EARNED, M_LAST, M_LEVEL, M_MARK, M_NAME, M_PROBLEM, M_RAW_REASONS, M_RAW_STARS,
                            M_REASONS, M_RECORDS, M_STAR_NAME, M_STARS, M_STATUS, M_TYPE, M_VALID, M_VOTES, MEMBER_HEADERS,
                            MEMBER_TABLE, N, SHEET_MEMBERS, _abs, _cells, _page, _q, _scalar)
+from ..itemsets import _known_types, _positions, _type_label
 from ..star_cells import mark as mark_of
+from .stars_rules import if_chain, shown_q
 
 
 class MemberSheet:
@@ -71,6 +73,8 @@ class MemberSheet:
         priv = self.rules.key(m, "stars.privileged_min_rank")
         rect = self.rules.key(m, "rectify_max_rank")
         col = xl_col_to_name
+        term, what = m.item_term, _type_label(m)
+        unnamed = _positions(m.items_by_type.positions)  # a member's common stars are never typed
         for i in range(self.n_rows):
             rr = first + i
             R = rr + 1
@@ -100,16 +104,21 @@ class MemberSheet:
                 votes, rec = f"{col(M_VOTES + k)}{R}", f"TRIM({col(M_RECORDS + k)}{R})"
                 where = f'"第{k + 1}颗星“"&{cname}&"”:"'
                 self.helper(S, rr, M_PROBLEM + k,
-                             self.vote_problem(m, where, votes, f"$M{R}", rec, cname, members, masses), "result_text")
+                            self.vote_problem(m, where, votes, f"$M{R}", rec, cname, members, masses,
+                                              f"{col(M_RECORDS + k)}{R}"), "result_text")
             names_range = f"{col(M_STAR_NAME)}{R}:{col(M_STAR_NAME + N - 1)}{R}"
             first_problem = '""'
             for k in reversed(range(N)):
                 p = f"{col(M_PROBLEM + k)}{R}"
                 first_problem = f'IF({p}<>"",{p},{first_problem})'
+            names = [f"{col(M_STAR_NAME + k)}{R}" for k in range(N)]
+            dup = if_chain([(f'COUNTIF({names[0]}:{names[k - 1]},{names[k]})>0',
+                             f'"错误:{term}名称“"&{names[k]}&"”重复,同一单位的{term}不能重名"') for k in range(1, N)])
             status = (f'IF(NOT({filled}),"",IF({self.head_problem}<>"",{self.head_problem},IF(TRIM(A{R})="","待填写",IF(TRIM({branch})="","待填写",'
-                      f'IF(TRIM(B{R})="","待填写",IF(ISNA(MATCH(TRIM(B{R}),{words},0)),"错误:党员类别“"&TRIM(B{R})&"”不是方案规定的类别",'
+                      f'IF(TRIM(B{R})="","待填写",IF(ISNA(MATCH(TRIM(B{R}),{words},0)),"错误:{what}“"&{shown_q(f"TRIM(B{R})")}&"”'
+                      f'不是方案规定的类别(可选:{_known_types(m)}),请自行填写{unnamed}{term}名称",'
                       f'IF(COUNTIF({names_range},"")>0,"待填写",'
-                      f'IF(SUMPRODUCT((COUNTIF({names_range},{names_range})>1)*1)>0,"错误:星目名称重复",'
+                      f'IF({dup}<>"",{dup},'
                       f'{first_problem}))))))))')
             self.helper(S, rr, M_STATUS, status, "result_text", ("" if ok else (res or "")) if i < len(self.members) else "")
             st = f"{col(M_STATUS)}{R}"

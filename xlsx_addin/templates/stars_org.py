@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 from ..names import INPUTS, STAR_INPUTS
-from .stars_layout import (N, ORG_INFO, SHEET_ORG, _HINTS, _abs, _cells, _label_value, _page, _reason_of,
+from .stars_layout import (N, ORG_INFO, SHEET_ORG, _HINTS, _abs, _cells, _label_value, _page, _q, _reason_of,
                            _scalar, _validation, _yes)
 from .stars_python import PYTHON_NOTE
-from .stars_rules import pct_formula
+from ..inputs import describe
+from ..itemsets import _known_types, _type_label
+from .stars_rules import count_steps, if_chain, pct_formula, shown_q
 
 
 class OrgSheet:
@@ -42,6 +44,17 @@ class OrgSheet:
         set_row = f"IFERROR(MATCH(TRIM({type_row}),{self.rules.words[org.id]},0),0)"
         self.helper(S, 5, 11, set_row, "result_center")  # L6: the type's row in 规则 (0 = not a listed type)
         set_cell = _abs(S, 5, 11)
+        # R6: the common stars left unnamed, as itemsets._positions words them (第1至6项, 第2、4项)
+        top0 = 2 + len(ORG_INFO) + 2
+        slots = [p - 1 for p in org.items_by_type.positions]
+        blank = [f'(TRIM(C{top0 + p + 1})="")' for p in slots]
+        count = "(" + "+".join(blank) + ")"
+        first = if_chain([(b_, str(p + 1)) for b_, p in zip(blank, slots)], "0")
+        last = if_chain([(b_, str(p + 1)) for b_, p in reversed(list(zip(blank, slots)))], "0")
+        joined = "&".join(f'IF({b_},"{p + 1}、","")' for b_, p in zip(blank, slots))
+        self.helper(S, 5, 17, f'IF({count}=0,"",IF(AND({count}>2,{last}-{first}+1={count}),"第"&{first}&"至"&{last}&"项",'
+                              f'"第"&LEFT({joined},LEN({joined})-1)&"项"))', "result_text")
+        missing_cell = _abs(S, 5, 17)
         r += 1
         head = r
         for c, text in enumerate(("序号", "类别", "星目名称(填写)", "采用的星目", "赞成票数", "有效票数",
@@ -52,6 +65,7 @@ class OrgSheet:
                         (16, "说明(累计)")):
             self.put(S, r, c, text, "header")
         top = r + 1
+        assert top == top0
         self.org_top = top
         detail = getattr(result, "star_detail", None)
         self.org_names = list(detail.names) if detail else [""] * N
@@ -82,13 +96,17 @@ class OrgSheet:
                 adopted = typed
             self.result(S, rr, 3, adopted, "result_center", detail.names[k] if detail else "", ("star", k, 0))
             where = f'"第{k + 1}颗星“"&D{R}&"”:"'
-            if k in positions:
-                name_problem = (f'IF(AND({set_cell}>0,{typed}<>"",{typed}<>D{R}),"错误:第{k + 1}项星目名称与党组织类别规定的“"&D{R}&"”不符",'
-                                f'IF(D{R}="",IF(TRIM({type_row})="","待填写","错误:党组织类别不是方案规定的类别,请自行填写第{k + 1}项星目名称"),""))')
+            if k in positions:  # itemsets.item_labels' refusals, word for word
+                term, what = org.item_term, _type_label(org)
+                name_problem = (f'IF(AND({set_cell}>0,{typed}<>"",{typed}<>D{R}),"错误:第{k + 1}项{term}名称“"&{shown_q(typed)}'
+                                f'&"”与{what}“"&TRIM({type_row})&"”的规定“"&D{R}&"”不符(按类别确定的{term}可留空)",'
+                                f'IF(D{R}="",IF(TRIM({type_row})="","待填写","错误:{what}“"&{shown_q(f"TRIM({type_row})")}'
+                                f'&"”不是方案规定的类别(可选:{_known_types(org)}),请自行填写"&{missing_cell}&"{term}名称"),""))')
             else:
                 name_problem = f'IF(D{R}="","待填写","")'
             self.helper(S, rr, 11, name_problem, "result_text")
-            self.helper(S, rr, 12, self.vote_problem(org, where, f"E{R}", f"F{R}", f"TRIM(H{R})", f"D{R}", members, masses),
+            self.helper(S, rr, 12, self.vote_problem(org, where, f"E{R}", f"F{R}", f"TRIM(H{R})", f"D{R}", members, masses,
+                                                     f"H{R}"),
                          "result_text")
             self.helper(S, rr, 13, f'IF(L{R}<>"",L{R},"")' if k == 0 else f'IF(N{R - 1}<>"",N{R - 1},L{R})', "result_text")
             self.helper(S, rr, 14, f'IF(M{R}<>"",M{R},"")' if k == 0 else f'IF(O{R - 1}<>"",O{R - 1},M{R})', "result_text")
@@ -116,15 +134,23 @@ class OrgSheet:
         r = last + 2
         mc, mp = self.names["member_count"], self.names["masses_present"]
         prev, trb = self.names["prev_level"], self.names["target_rank_bottom"]
-        h1 = (f'IF(AND({mc}<>"",IF(ISNUMBER({mc}),OR({mc}<1,{mc}<>INT({mc})),TRUE)),"错误:党员总数须为不小于1的整数",'
-              f'IF(AND({mp}<>"",IF(ISNUMBER({mp}),OR({mp}<0,{mp}<>INT({mp})),TRUE)),"错误:参加测评群众人数须为不小于0的整数",""))')
+        h1 = if_chain(count_steps("member_count", mc, '"错误:"') + count_steps("masses_present", mp, '"错误:"'))
         self.helper(S, r, 11, h1, "result_text")  # shared by the members (their branch's counts)
         self.head_problem = _abs(S, r, 11)
-        h2 = (f'IF(AND(TRIM({prev})<>"",ISNA(MATCH(TRIM({prev}),{self.rules.level_names[org.id]},0))),"错误:上年度星级不是本方案的星级名称",'
-              f'IF(AND(TRIM({trb})<>"",TRIM({trb})<>"是",TRIM({trb})<>"否"),"错误:年度目标考核排名靠后应为是或否",'
-              f'IF(TRIM({self.names["org_name"]})="","待填写","")))')
+        words = org.choices.get("yes_no", ["是", "否"])
+        levels = "/".join(lv.name for lv in org.levels)
+        h2 = if_chain([
+            (f'AND(TRIM({prev})<>"",ISNA(MATCH(TRIM({prev}),{self.rules.level_names[org.id]},0)),'
+             f'ISNA(MATCH({prev},{self.rules.ranks[org.id]},0)))',
+             f'"错误:{describe("prev_level")}的值“"&{shown_q(prev)}&"”不是本方案的{org.level_term}名称,应为:{levels}"'),
+            (f'AND(TRIM({trb})<>"",' + ",".join(f'TRIM({trb})<>{_q(w)}' for w in words) + ")",
+             f'"错误:{describe("target_rank_bottom")}的值“"&{shown_q(trb)}&"”不是可选项,应为:{"/".join(words)}"'),
+            (f'TRIM({self.names["org_name"]})=""', '"待填写"')])
         self.helper(S, r + 1, 11, h2, "result_text")
-        dup = f'IF(SUMPRODUCT((COUNTIF($D${top + 1}:$D${L},$D${top + 1}:$D${L})>1)*($D${top + 1}:$D${L}<>""))>0,"错误:星目名称重复","")'
+        # the first star named twice, in order (itemsets.item_labels' refusal)
+        dup = if_chain([(f'AND($D${top + 1 + k}<>"",COUNTIF($D${top + 1}:$D${top + k},$D${top + 1 + k})>0)',
+                         f'"错误:{org.item_term}名称“"&$D${top + 1 + k}&"”重复,同一单位的{org.item_term}不能重名"')
+                        for k in range(1, N)])
         status = (f'IF(L{r + 1}<>"",L{r + 1},IF(L{r + 2}<>"",L{r + 2},IF(N{L}<>"",N{L},'
                   f'IF({dup}<>"",{dup},O{L}))))')
         self.helper(S, r, 12, status, "result_text")

@@ -5,6 +5,9 @@ import string
 from typing import Mapping
 
 from ..errors import RatingError
+from ..inputs import QUOTE_LIMIT, describe
+from ..itemsets import _positions
+from ..names import INPUTS
 from ..scheme import Scheme, parameters
 from .stars_layout import SHEET_RULES, _abs, _page, _q
 
@@ -24,6 +27,30 @@ def pct_formula(part: str, whole: str) -> str:
     """share_text() as a formula: to 0.1 %, halves up, no trailing .0 (90%, 90.1%)."""
     t = f"ROUND({part}*1000/{whole},0)"
     return f'IF(MOD({t},10)=0,TEXT({t}/10,"0"),TEXT({t}/10,"0.0"))&"%"'
+
+
+def shown_q(x: str) -> str:
+    """inputs.quoted() as a formula: the value as shown, cut to 40 characters with "…"."""
+    return f'IF(LEN({x})>{QUOTE_LIMIT},LEFT({x},{QUOTE_LIMIT})&"…",{x})'
+
+
+def count_steps(name: str, x: str, prefix: str) -> list[tuple[str, str]]:
+    """inputs.to_count's refusals of a non-blank cell as (test, text) steps: not a number, not whole, too small."""
+    minimum = int(INPUTS[name].minimum or 0) if name in INPUTS else 0
+    head = f'{prefix}&"{describe(name)}的值“"&{shown_q(x)}&"”'
+    number = f"ISNUMBER({x})"
+    return [(f'AND({x}<>"",NOT({number}))', head + '不是数字"'),
+            (f"AND({number},IF({number},{x}<>INT({x}),FALSE))", head + '须为整数"'),
+            (f"AND({number},IF({number},{x}<{minimum},FALSE))",
+             head + ('不能为负数"' if minimum == 0 else f'须不小于{minimum}"'))]
+
+
+def if_chain(steps: list[tuple[str, str]], otherwise: str = '""') -> str:
+    """The first step whose test holds gives the value (nested IFs)."""
+    out = otherwise
+    for test, value in reversed(steps):
+        out = f"IF({test},{value},{out})"
+    return out
 
 
 class Rules:
@@ -158,34 +185,31 @@ class RulesSheet:
         return f'IF(AND({record}<>"",{self.is_record(scheme, name)}),{rec_text},{vote_text})'
 
     def vote_problem(self, scheme: Scheme, where: str, votes: str, valid: str, record: str, name: str,
-                     members: str, masses: str) -> str:
-        """'' when the star's inputs are usable; else 待填写 or 错误:…, in the engine's order of checks."""
+                     members: str, masses: str, raw_record: str | None = None) -> str:
+        """'' when the star's inputs are usable; else 待填写 or the engine's 错误:… text (stars.evaluate), in its
+        order of checks: votes for, valid votes, for > valid, valid > members + masses, the record, then missing."""
         words = _record_rule(scheme)
         yes, no = (words.earned_word, words.not_earned_word) if words else ("是", "否")
         by_record = f'AND({record}<>"",{self.is_record(scheme, name)})'
-
-        def text(x: str) -> str:
-            return f'AND({x}<>"",NOT(ISNUMBER({x})))'
-
-        def bad(x: str) -> str:
-            return f"AND(ISNUMBER({x}),IF(ISNUMBER({x}),OR({x}<0,{x}<>INT({x})),FALSE))"
-
-        steps = [
-            (f"OR({text(votes)},{text(valid)})", f'"错误:"&{where}&"票数须为数字"'),
-            (f"OR({bad(votes)},{bad(valid)})", f'"错误:"&{where}&"票数须为不小于0的整数"'),
-            (f"AND(ISNUMBER({votes}),ISNUMBER({valid}),N({votes})>N({valid}))", f'"错误:"&{where}&"赞成票数超过有效票数"'),
+        at = f'"错误:"&{where}'
+        rule = _record_rule(scheme)
+        allowed = (f'IF(SUBSTITUTE({self.rules.key(scheme, f"stars.rules.{rule.id}.stars")}," ","")="","无",'
+                   f'SUBSTITUTE({self.rules.key(scheme, f"stars.rules.{rule.id}.stars")}," ",""))') if rule else '"无"'
+        steps = count_steps("star_votes_for", votes, at) + count_steps("star_votes_valid", valid, at) + [
+            (f"AND(ISNUMBER({votes}),ISNUMBER({valid}),N({votes})>N({valid}))",
+             f'{at}&"赞成票数"&{votes}&"超过有效票数"&{valid}'),
             (f"AND(ISNUMBER({valid}),ISNUMBER({members}),N({valid})>N({members})+N({masses}))",
-             f'"错误:"&{where}&"有效票数超过党员总数与群众代表人数之和"'),
-            (f'AND({record}<>"",{record}<>{_q(yes)},{record}<>{_q(no)})', f'"错误:"&{where}&"日常管理记录应为{yes}/{no}或留空"'),
-            (f'AND({record}<>"",NOT({self.is_record(scheme, name)}))', f'"错误:"&{where}&"不能按日常管理记录直接认定"'),
+             f'{at}&"有效票数"&{valid}&"超过党员总数"&{members}&"人"&IF(N({masses})<>0,"与参加测评群众代表"&{masses}'
+             f'&"人之和"&(N({members})+N({masses}))&"人","")'),
+            (f'AND({record}<>"",{record}<>{_q(yes)},{record}<>{_q(no)})',
+             f'{at}&"{describe("star_records")}的值“"&{shown_q(raw_record or record)}&"”无效,应为{yes}/{no}或留空"'),
+            (f'AND({record}<>"",NOT({self.is_record(scheme, name)}))',
+             f'{at}&"不能按日常管理记录直接认定(可直接认定的星:"&{allowed}&"),请清空该记录并填写民主测评票数"'),
             (by_record, '""'),
             (f'OR({votes}="",{valid}="")', '"待填写"'),
-            (f"N({valid})=0", f'"错误:"&{where}&"有效票数为0"'),
+            (f"N({valid})=0", f'{at}&"有效票数为0,无法计算得票率"'),
         ]
-        out = '""'
-        for test, value in reversed(steps):
-            out = f"IF({test},{value},{out})"
-        return out
+        return if_chain(steps)
 
     def earned(self, scheme: Scheme, name: str, votes: str, valid: str, record: str) -> str:
         rule = _record_rule(scheme)
