@@ -16,8 +16,9 @@ import xlsxwriter
 
 from ..scheme.models import Scheme
 from ..stars import goal_status
+from . import star_raw
 from .model import Consolidation, UnitRow
-from .sheets import (CHANGE, CODE, NAME, OVERVIEW, PREVIOUS, PROBLEMS, RULES, SET, SETTINGS, SOURCE, STATS, Table,
+from .sheets import (CHANGE, CODE, NAME, OVERVIEW, PREVIOUS, PROBLEMS, RAW, RULES, SET, SETTINGS, SOURCE, STATS, Table,
                      change_text, final_header, previous_name, problems_table, rules_table, settings_table)
 from .writer import TITLE_FONT, _Formats, _page_setup, _write_settings, _write_table, atomic_write, gc_paused
 
@@ -25,7 +26,7 @@ MEMBERS = "党员星级"
 RECTIFY_LIST = "整顿处置名单"
 PRIVILEGE_LIST = "优先名单"
 MEMBER_RULES = "党员规则"
-ORDER = (OVERVIEW, MEMBERS, RECTIFY_LIST, PRIVILEGE_LIST, STATS, PROBLEMS, SETTINGS, RULES, MEMBER_RULES)
+ORDER = (OVERVIEW, MEMBERS, RECTIFY_LIST, PRIVILEGE_LIST, STATS, PROBLEMS, SETTINGS, RULES, MEMBER_RULES, RAW)
 _WIDE = {MEMBERS, RECTIFY_LIST, PRIVILEGE_LIST}
 
 
@@ -193,6 +194,9 @@ def star_tables(c: Consolidation) -> dict[str, Table]:
     if member_rules is not None:
         member_rules.name = MEMBER_RULES
         tables.append(member_rules)
+    raw = star_raw.raw_table(c)  # the inputs, for a county's consolidation of the towns' summaries
+    if raw is not None:
+        tables.append(raw)
     return {t.name: t for t in tables}
 
 
