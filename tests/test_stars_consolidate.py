@@ -249,3 +249,19 @@ def test_a_summary_of_another_scheme_is_refused_with_a_message(tmp_path):
     wb.save(folder / "别的汇总表.xlsx")
     c = consolidate(Settings(input_dir=folder, scheme_source="double_ten_star"))
     assert c.units == [] and any("five_star" in p.reason and p.severity == "错误" for p in c.problems)
+
+
+@pytest.mark.slow
+def test_a_summary_beside_the_workbooks_counts_nobody_twice(tmp_path):
+    """The town's own summary left in the folder of the 评星表: its rows repeat the files (the files win), and the
+    members of a branch it could not rate (kept on their own in 原始数据) are not rated a second time."""
+    folder, town = _town(tmp_path, n=3, members=5)
+    b = town[0]
+    refused = dict(b.values, star_votes_for=[b.values["star_votes_valid"][0] + 1] + list(b.values["star_votes_for"][1:]))
+    build_star_workbook(folder / b.rel, ORG, refused, b.members, b.member_star_names)
+    first = consolidate(Settings(input_dir=folder, scheme_source="double_ten_star"))
+    assert len(first.units) == 2 and len(first.members) == 15
+    write_summary(first, folder / "镇双十星汇总表.xlsx")
+    again = consolidate(Settings(input_dir=folder, scheme_source="double_ten_star"))
+    assert sorted(u.key for u in again.units) == sorted(u.key for u in first.units)
+    assert sorted((u.key, u.result.level) for u in again.members) == sorted((u.key, u.result.level) for u in first.members)

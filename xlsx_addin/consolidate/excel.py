@@ -197,6 +197,8 @@ def write_into_book(book, c: Consolidation, kept: Kept | None = None,
     """Write every sheet's rows into the open book. With `prev` (the book as it stood), the clerk's columns,
     rows of units that left and the edits of computed cells are handled as by write_summary (carryover.py);
     the clerk's own sheets, notes and formats stay where Excel keeps them."""
+    if c.member_scheme is not None:  # 双十星: the sheets the CLI writes (star_sheets.py)
+        return write_stars_into_book(book, c)
     tables = summary_tables(c, carryover.kept_from(prev) if prev is not None else kept)
     carried = carryover.carry(c, tables, prev)
     try:
@@ -219,6 +221,39 @@ def write_into_book(book, c: Consolidation, kept: Kept | None = None,
         _formats(book, tables)
         _settings_results(book.sheets[SETTINGS], tables[SETTINGS])
         _charts(book.sheets[STATS], tables[STATS])
+        book.sheets[OVERVIEW].activate()
+    finally:
+        try:
+            book.app.screen_updating = True
+        except Exception:
+            pass
+    return tables
+
+
+def write_stars_into_book(book, c: Consolidation) -> dict[str, Table]:
+    """A 双十星 consolidation into the open book: every table star_sheets.star_tables gives (the rows the CLI
+    writes), each on its sheet (added after the previous one when missing); 设置 gets its results only; the
+    rating schemes' data sheets that 双十星 has no rows for are emptied (no stale rows of another scheme)."""
+    from .star_sheets import ORDER, star_tables
+
+    tables = star_tables(c)
+    names = [n for n in ORDER if n in tables]
+    try:
+        book.app.screen_updating = False
+    except Exception:
+        pass
+    try:
+        for i, name in enumerate(names):
+            if name == SETTINGS:
+                _settings_results(book.sheets[SETTINGS], tables[SETTINGS])
+                continue
+            _replace(_sheet(book, name, after=names[i - 1] if i else SETTINGS), table_block(tables[name]))
+        for name in DATA_SHEETS:
+            if name not in tables:
+                try:
+                    _replace(book.sheets[name], [])
+                except Exception:  # the clerk deleted it: nothing to empty
+                    pass
         book.sheets[OVERVIEW].activate()
     finally:
         try:

@@ -271,6 +271,8 @@ def consolidate_stars(settings: Settings, progress: Progress | None = None, work
     c.units, c.sets = _rate_sets(rated, org, settings, prev, problems)
     set_of = {u.source_file: u.set_name for u in c.units}
     branch_of = {id(m): cand.source for cand in orgs for m in members_of.get(id(cand), [])}
+    known = {cand.key for cand in orgs}  # an organisation read elsewhere brings its own members
+    orphans = [[m for m in group if m.key not in known] for group in orphans]
     for group in kept + orphans:
         seen: dict[str, int] = {}
         for cand in group:

@@ -26,8 +26,8 @@ from . import backups, carryover, vba
 from .ledger import read_kept, read_previous_levels, read_ledger
 from .model import Consolidation
 from .sheets import (CHANGES, DATA_SHEETS, LEDGER, OVERVIEW, PROBLEMS, PUBLICITY, QUOTA_CHART_COLUMNS,
-                     QUOTA_MODE_LABELS, RAW, RULES, S_KEEP, SET_BY_LABELS, SETTINGS, STATS, XLWINGS_CONF, Table,
-                     empty_consolidation, scheme_choices, summary_tables)
+                     QUOTA_MODE_LABELS, RAW, RULES, S_KEEP, S_LEDGER_DIR, SET_BY_LABELS, SETTINGS, STATS, XLWINGS_CONF,
+                     LEDGER_INPUTS, Table, empty_consolidation, scheme_choices, summary_tables)
 
 FIXED_DATE = dt.datetime(2025, 1, 1, 0, 0, 0)  # the template's created date: byte-identical builds
 UDF_MODULES = "udfs.star_rating"
@@ -188,7 +188,7 @@ def render(path: Path, scheme: Scheme, tables: dict[str, Table], *, vba_project:
             props["created"] = created
         wb.set_properties(props)
         if vba_project:
-            wb.add_vba_project(io.BytesIO(vba.xlwings_vba_project()), is_stream=True)
+            wb.add_vba_project(io.BytesIO(vba.summary_vba_project()), is_stream=True)
             wb.set_vba_name(vba.WORKBOOK_CODENAME)
         f = _Formats(wb)
         data = list(DATA_SHEETS) + ([RAW] if RAW in tables else [])
@@ -476,7 +476,7 @@ def _write_settings(ws, t: Table, f: _Formats, *, buttons: bool) -> None:
             continue
         if not row:
             continue
-        if r < 5 or row[0] == S_KEEP:  # the five settings and the backups kept: the clerk's input cells
+        if r < 5 or row[0] in (S_KEEP, *LEDGER_INPUTS):  # the settings, backups kept, ledgers: the clerk's input cells
             ws.write_string(x, 0, str(row[0]), f.plain)
             ws.write(x, 1, row[1], f.input)
             ws.write_string(x, 2, str(row[2]), f.note)
@@ -497,6 +497,9 @@ def _write_settings(ws, t: Table, f: _Formats, *, buttons: bool) -> None:
                                 "x_offset": 8, "y_offset": 4})
         ws.insert_button(4, 3, {"macro": vba.IMPORT_UDFS_MACRO, "caption": "导入函数", "width": 150, "height": 36,
                                 "x_offset": 8, "y_offset": 4})
+        ledger = next(r for r, row in enumerate(t.rows) if row and row[0] == S_LEDGER_DIR) + 1
+        ws.insert_button(ledger, 3, {"macro": vba.LEDGER_MACRO, "caption": "台账汇总", "width": 150, "height": 44,
+                                     "x_offset": 8, "y_offset": 4})
     ws.set_landscape()
 
 
