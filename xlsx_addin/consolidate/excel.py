@@ -7,6 +7,7 @@ fake book. The rows come from sheets.summary_tables — the same rows write_summ
 """
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 from pathlib import Path
@@ -30,19 +31,8 @@ _NUMBER_LIKE = re.compile(r"^\s*[+-]?(\d[\d,]*\.?\d*|\.\d+)([eE][+-]?\d+)?%?\s*$
 def run_in_book(book, *, message_box: MessageBox | None = None,
                 consolidate: Callable[..., Consolidation] | None = None) -> Consolidation | None:
     """Read 设置 and 规则 of `book`, consolidate, write every sheet's rows back. None when refused."""
-    app = book.app
     start = time.perf_counter()
-
-    def status(text: str | bool) -> None:
-        try:
-            app.status_bar = text
-        except Exception:  # the status bar is a nicety
-            pass
-
-    def tell(text: str) -> None:
-        if message_box is not None:
-            message_box(book, TITLE, text)
-
+    status, tell = status_bar(book), teller(book, message_box, TITLE)
     try:
         status("一键汇总:正在读取设置……")
         settings = read_settings(book)
@@ -67,6 +57,42 @@ def run_in_book(book, *, message_box: MessageBox | None = None,
     status(False)
     tell(summary_message(c, time.perf_counter() - start))
     return c
+
+
+def status_bar(book) -> Callable[[str | bool], None]:
+    """Show a text in Excel's status bar (False gives it back to Excel); never fails (it is a nicety)."""
+    def status(text: str | bool) -> None:
+        try:
+            book.app.status_bar = text
+        except Exception:
+            pass
+
+    return status
+
+
+def teller(book, message_box: MessageBox | None, title: str) -> Callable[[str], None]:
+    """Tell the clerk in a message box, when the caller gave one."""
+    def tell(text: str) -> None:
+        if message_box is not None:
+            message_box(book, title, text)
+
+    return tell
+
+
+@contextlib.contextmanager
+def screen_paused(book):
+    """No screen updates while the sheets are written (best effort: an old Excel may refuse)."""
+    try:
+        book.app.screen_updating = False
+    except Exception:
+        pass
+    try:
+        yield
+    finally:
+        try:
+            book.app.screen_updating = True
+        except Exception:
+            pass
 
 
 def summary_message(c: Consolidation, seconds: float) -> str:
@@ -201,11 +227,7 @@ def write_into_book(book, c: Consolidation, kept: Kept | None = None,
         return write_stars_into_book(book, c)
     tables = summary_tables(c, carryover.kept_from(prev) if prev is not None else kept)
     carried = carryover.carry(c, tables, prev)
-    try:
-        book.app.screen_updating = False
-    except Exception:
-        pass
-    try:
+    with screen_paused(book):
         for name in list(DATA_SHEETS) + [RULES]:
             _replace(book.sheets[name], table_block(tables[name]))
         if RAW in tables:
@@ -222,11 +244,6 @@ def write_into_book(book, c: Consolidation, kept: Kept | None = None,
         _settings_results(book.sheets[SETTINGS], tables[SETTINGS])
         _charts(book.sheets[STATS], tables[STATS])
         book.sheets[OVERVIEW].activate()
-    finally:
-        try:
-            book.app.screen_updating = True
-        except Exception:
-            pass
     return tables
 
 
@@ -238,11 +255,7 @@ def write_stars_into_book(book, c: Consolidation) -> dict[str, Table]:
 
     tables = star_tables(c)
     names = [n for n in ORDER if n in tables]
-    try:
-        book.app.screen_updating = False
-    except Exception:
-        pass
-    try:
+    with screen_paused(book):
         for i, name in enumerate(names):
             if name == SETTINGS:
                 _settings_results(book.sheets[SETTINGS], tables[SETTINGS])
@@ -255,11 +268,6 @@ def write_stars_into_book(book, c: Consolidation) -> dict[str, Table]:
                 except Exception:  # the clerk deleted it: nothing to empty
                     pass
         book.sheets[OVERVIEW].activate()
-    finally:
-        try:
-            book.app.screen_updating = True
-        except Exception:
-            pass
     return tables
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from ..errors import RatingError
-from .excel import MessageBox, _progress, _used, book_path
+from .excel import MessageBox, _progress, _used, book_path, status_bar, teller
 from .sheets import S_AS_OF, S_LEDGER_DIR, S_LEDGER_OUT, S_LEDGER_PROBLEMS, S_PERIOD, SETTINGS, _resolve, text_key
 
 TITLE = "台账汇总"
@@ -62,17 +62,7 @@ def run_ledgers_in_book(book, *, message_box: MessageBox | None = None, run: Cal
     run = run or run_ledgers
     write = write or write_ledger_summary
     start = time.perf_counter()
-
-    def status(text: str | bool) -> None:
-        try:
-            book.app.status_bar = text
-        except Exception:  # the status bar is a nicety
-            pass
-
-    def tell(text: str) -> None:
-        if message_box is not None:
-            message_box(book, TITLE, text)
-
+    status, tell = status_bar(book), teller(book, message_box, TITLE)
     try:
         path = book_path(book)
         if path is None:
