@@ -13,7 +13,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "xlsx_addin"
 # bottom → top; a module's layer is that of the longest prefix listed
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("model", ("errors", "names", "textfmt", "versions", "values", "problems", "identity", "choices", "progress")),
-    ("engine", ("scheme", "inputs", "survey", "itemsets", "result", "adjust", "stars", "scoring", "quotas", "cells")),
+    ("engine", ("scheme", "inputs", "survey", "itemsets", "result", "adjust", "stars", "scoring", "quotas", "cells",
+                "star_cells")),
     ("io", ("package", "archives", "unitfile", "rawdata", "legacy_reader", "reader", "rules_file", "summary_vba",
             "files", "tables")),
     ("jobs", ("templates", "ledgers", "consolidate", "demo_common", "star_demo", "demo", "bundle_scripts", "bundle")),
@@ -154,3 +155,20 @@ def test_business_logic_never_imports_xlwings():
 def test_a_cycle_would_be_found(monkeypatch):
     monkeypatch.setitem(GRAPH, "xlsx_addin.values", GRAPH["xlsx_addin.values"] | {"xlsx_addin.inputs"})
     assert any("xlsx_addin.values" in c for c in _cycles())
+
+
+def test_no_function_level_import_of_the_package_outside_the_cli():
+    """Imports sit at the top of a module (a function-level one would hide a loop); only the CLI's commands
+    import their job when they run, so `xlsx-addin --help` starts fast."""
+    late = []
+    for module, path in MODULES.items():
+        if module.startswith("xlsx_addin.cli"):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        typing_only = {id(n) for node in ast.walk(tree) if isinstance(node, ast.If)
+                       and "TYPE_CHECKING" in ast.unparse(node.test) for n in ast.walk(node)}
+        top = {id(n) for n in tree.body}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level and id(node) not in top and id(node) not in typing_only:
+                late.append(f"{module}:{node.lineno}")
+    assert late == []

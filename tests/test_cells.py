@@ -469,9 +469,13 @@ def test_functions_by_formula_name():
     """cells.xj_<name> is the logic of UDF XJ_<NAME> (the template builder looks them up so)."""
     import udfs
 
-    assert set(cells.UDF_FUNCTIONS) == set(udfs.__all__)
+    from xlsx_addin import star_cells
+
+    assert set(cells.UDF_FUNCTIONS) | set(star_cells.STAR_UDF_FUNCTIONS) == set(udfs.__all__)
     for name, fn in cells.UDF_FUNCTIONS.items():
         assert getattr(cells, name.lower()) is fn
+    for name, fn in star_cells.STAR_UDF_FUNCTIONS.items():
+        assert getattr(star_cells, name.lower()) is fn
     args = cell_args(STATES["capped"])
     for name in ("XJ_BASE", "XJ_FINAL", "XJ_LEVEL", "XJ_REASONS", "XJ_RECTIFY"):
         assert getattr(udfs, name)(*args) == cells.UDF_FUNCTIONS[name](*args)

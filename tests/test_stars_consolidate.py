@@ -191,3 +191,77 @@ def test_altered_workbooks_are_refused_with_a_reason(tmp_path):
     assert any("Excel 错误值 #N/A" in p.reason and p.cell == "E13" for p in rc)
     assert any("“三十”不是数字" in p.reason and p.cell == f"D{head + 1}" for p in rc)
     assert {u.result.org_name for u in c.units} == {town[0].values["org_name"]}  # the renamed column hurts members only
+
+
+@pytest.mark.slow
+def test_county_consolidates_town_summaries_like_the_branch_workbooks(tmp_path):
+    """Each town writes its 双十星 summary (its 原始数据 sheet carries every input); the county consolidates the
+    summaries and rates the same organisations and members as from all the towns' 评星表 directly."""
+    branches = tmp_path / "branches"
+    county_in = tmp_path / "county_in"
+    county_in.mkdir()
+    towns = {"东镇": 3, "西镇": 4}
+    for t, (town, n) in enumerate(towns.items()):
+        for b in generate_town(n, ORG, 30 + t):
+            b.members = b.members[:7]
+            b.values["member_count"] = max(b.values["member_count"], 7)
+            b.values["parent_org"] = f"{town}党委"
+            b.values["org_code"] = f"{town}{b.values.get('org_code') or b.rel}"
+            path = branches / town / Path(b.rel).name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            build_star_workbook(path, ORG, b.values, b.members, b.member_star_names)
+        c = consolidate(Settings(input_dir=branches / town, scheme_source="double_ten_star"))
+        assert c.units and not [p for p in c.problems if p.severity == "错误"]
+        write_summary(c, county_in / f"{town}双十星汇总表.xlsx")
+    assert "原始数据" in openpyxl.load_workbook(county_in / "东镇双十星汇总表.xlsx", read_only=True).sheetnames
+
+    for set_by in ("all", "parent_org"):
+        direct = consolidate(Settings(input_dir=branches, scheme_source="double_ten_star", set_by=set_by))
+        again = consolidate(Settings(input_dir=county_in, scheme_source="double_ten_star", set_by=set_by))
+        assert not [p for p in again.problems if p.severity == "错误"], again.problems
+
+        def orgs(x):
+            return sorted((u.key, u.set_name, u.result.level, tuple(u.result.stars), tuple(u.result.reasons),
+                           u.result.rectify, u.result.privileged) for u in x.units)
+
+        def members(x):
+            return sorted((u.key, u.set_name, u.result.level, tuple(u.result.stars), tuple(u.result.reasons))
+                          for u in x.members)
+
+        assert len(again.units) == len(direct.units) == sum(towns.values())
+        assert orgs(again) == orgs(direct)
+        assert len(again.members) == len(direct.members) == 7 * sum(towns.values())
+        assert members(again) == members(direct)
+
+
+def test_a_summary_of_another_scheme_is_refused_with_a_message(tmp_path):
+    from xlsx_addin.consolidate.star_raw import KEYS
+    from xlsx_addin.rawdata import MARKER
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "原始数据"
+    ws.append([MARKER, "scheme", "five_star"])
+    ws.append(list(KEYS))
+    ws.append(["党组织", "某村党支部"])
+    wb.save(folder / "别的汇总表.xlsx")
+    c = consolidate(Settings(input_dir=folder, scheme_source="double_ten_star"))
+    assert c.units == [] and any("five_star" in p.reason and p.severity == "错误" for p in c.problems)
+
+
+@pytest.mark.slow
+def test_a_summary_beside_the_workbooks_counts_nobody_twice(tmp_path):
+    """The town's own summary left in the folder of the 评星表: its rows repeat the files (the files win), and the
+    members of a branch it could not rate (kept on their own in 原始数据) are not rated a second time."""
+    folder, town = _town(tmp_path, n=3, members=5)
+    b = town[0]
+    refused = dict(b.values, star_votes_for=[b.values["star_votes_valid"][0] + 1] + list(b.values["star_votes_for"][1:]))
+    build_star_workbook(folder / b.rel, ORG, refused, b.members, b.member_star_names)
+    first = consolidate(Settings(input_dir=folder, scheme_source="double_ten_star"))
+    assert len(first.units) == 2 and len(first.members) == 15
+    write_summary(first, folder / "镇双十星汇总表.xlsx")
+    again = consolidate(Settings(input_dir=folder, scheme_source="double_ten_star"))
+    assert sorted(u.key for u in again.units) == sorted(u.key for u in first.units)
+    assert sorted((u.key, u.result.level) for u in again.members) == sorted((u.key, u.result.level) for u in first.members)

@@ -29,9 +29,14 @@ CONTRACT = {
     "XJ_PARTICIPATION_COL": ["member_count_column", "members_present_column"],
     "XJ_RESULT": UNIT,
     "XJ_SURVEY": ["survey", "info", "rules"],
+    # 双十星 (评星表): the organisation's blocks and the members' (xlsx_addin/star_cells.py)
+    "XJ_STAR_RESULT": ["info", "star_names", "star_votes_for", "star_votes_valid", "star_records", "rules"],
+    "XJ_STAR_TABLE": ["info", "star_names", "star_votes_for", "star_votes_valid", "star_records", "rules"],
+    "XJ_MEMBER_STARS": ["members", "member_star_names", "info", "rules"],
 }
 RANGE_ARGS = {"item_scores", "item_scores_reviewed", "info", "survey", "rules", "score_column", "level_column",
-              "votes_block", "member_count_column", "members_present_column"}
+              "votes_block", "member_count_column", "members_present_column", "star_names", "star_votes_for",
+              "star_votes_valid", "star_records", "members", "member_star_names"}
 
 def _generate(book_name: str) -> dict:
     out = vba_wrappers.generate(["udfs.star_rating", "udfs"], book_name)

@@ -9,7 +9,7 @@ import functools
 
 import xlwings as xw
 
-from xlsx_addin import cells
+from xlsx_addin import cells, star_cells
 from xlsx_addin.versions import XLWINGS_VERSION
 
 CATEGORY = "星级评定"
@@ -18,7 +18,7 @@ __all__ = [
     "XJ_BASE", "XJ_BONUS", "XJ_PENALTY", "XJ_FINAL", "XJ_LEVEL", "XJ_REASONS", "XJ_RECTIFY",
     "XJ_STARS", "XJ_STAR_COUNT", "XJ_PARTICIPATION", "XJ_SATISFACTION", "XJ_SURVEY_NOTE",
     "XJ_LEVEL_OF", "XJ_LEVELS", "XJ_RECTIFY_COL", "XJ_SATISFACTION_COL", "XJ_PARTICIPATION_COL",
-    "XJ_RESULT", "XJ_SURVEY",
+    "XJ_RESULT", "XJ_SURVEY", "XJ_STAR_RESULT", "XJ_STAR_TABLE", "XJ_MEMBER_STARS",
 ]
 
 # Argument descriptions shown by Excel's function wizard (at most 255 characters each).
@@ -222,3 +222,47 @@ def XJ_RESULT(item_scores, item_scores_reviewed, info, survey, rules=None):
 def XJ_SURVEY(survey, info, rules=None):
     """民主测评结果一列(自上而下):测评参与率、满意率(小数)、测评说明。"""
     return cells.survey_block(survey, info, rules)
+
+
+# --- 双十星 (评星表): the organisation's and the members' result blocks --------------------------
+STAR_INFO = "党组织信息区域:两列(名称、值),如 org_name、org_type、member_count、masses_present、target_rank_bottom"
+STAR_RULES = "本工作簿的规则表区域(参数、key、值、说明),其中 scheme 行指明评定方案(double_ten_star 或 double_ten_star_member)"
+
+
+def _star_args(f):
+    """The organisation's arguments: info, the four star columns, rules."""
+    f = xw.arg("info", ndim=2, err_to_str=True, doc=STAR_INFO)(f)
+    f = xw.arg("star_names", ndim=2, err_to_str=True, doc="星目名称列(名称 star_names,10格;共性星可留空)")(f)
+    f = xw.arg("star_votes_for", ndim=2, err_to_str=True, doc="各星赞成票数列(名称 star_votes_for,10格)")(f)
+    f = xw.arg("star_votes_valid", ndim=2, err_to_str=True, doc="各星有效票数列(名称 star_votes_valid,10格)")(f)
+    f = xw.arg("star_records", ndim=2, err_to_str=True, doc="各星日常管理记录列(名称 star_records,是/否/空)")(f)
+    f = xw.arg("rules", ndim=2, err_to_str=True, doc=STAR_RULES)(f)
+    return f
+
+
+@xw.func(category=CATEGORY)
+@_star_args
+@_pinned
+def XJ_STAR_RESULT(info, star_names, star_votes_for, star_votes_valid, star_records, rules=None):
+    """双十星党组织评定结果一列(自上而下):得星数、星级、已得星目、是否整顿、是否优先、说明。"""
+    return star_cells.xj_star_result(info, star_names, star_votes_for, star_votes_valid, star_records, rules)
+
+
+@xw.func(category=CATEGORY)
+@_star_args
+@_pinned
+def XJ_STAR_TABLE(info, star_names, star_votes_for, star_votes_valid, star_records, rules=None):
+    """双十星党组织每颗星一行:采用的星目、得票率、是否得星、未得星说明。"""
+    return star_cells.xj_star_table(info, star_names, star_votes_for, star_votes_valid, star_records, rules)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("members", ndim=2, err_to_str=True,
+        doc="党员评星表的填写列(每名党员一行:姓名、类别、10颗星赞成票、有效票数、10颗星日常管理记录)")
+@xw.arg("member_star_names", ndim=2, err_to_str=True, doc="本支部党员个性星名称(名称 member_star_names,4格)")
+@xw.arg("info", ndim=2, err_to_str=True, doc=STAR_INFO)
+@xw.arg("rules", ndim=2, err_to_str=True, doc=STAR_RULES)
+@_pinned
+def XJ_MEMBER_STARS(members, member_star_names, info, rules=None):
+    """双十星党员评定结果,每名党员一行:得星数、星级、处置/优先、已得星目、未得星说明。"""
+    return star_cells.xj_member_stars(members, member_star_names, info, rules)

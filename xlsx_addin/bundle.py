@@ -32,6 +32,7 @@ from packaging.version import Version
 
 from . import bundle_scripts as scripts
 from .errors import RatingError
+from .templates.catalog import build_templates
 
 PROJECT = "xlsx-addin"
 MANIFEST = "manifest.json"
@@ -349,7 +350,6 @@ def _fetch_target(t: Target, own: Path, own_name: str, out: Path) -> list[str]:
 
 
 def _write_templates(dest: Path) -> None:
-    from .templates.catalog import build_templates
 
     build_templates(dest)
     root = source_root()

@@ -23,6 +23,7 @@ from .consolidate.run import consolidate_to
 from .consolidate.settings import settings_for
 from .errors import RatingError, SchemeError
 from .rules_file import read_rules_table
+from .scheme import BUILTIN, load_scheme
 
 APP = "xlsx-addin"
 TITLE = "一键汇总 — 星级评定"
@@ -159,7 +160,6 @@ class App:
         import tkinter as tk
         from tkinter import ttk
 
-        from .scheme import BUILTIN, load_scheme
 
         self.tk, self.ttk = tk, ttk
         self.root = root or tk.Tk()

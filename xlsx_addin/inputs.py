@@ -9,7 +9,7 @@ from .errors import InputError, MissingInputError
 from .names import INPUTS, MASS_PREFIX, STAR_INPUTS, InputName
 from .scheme.models import Scheme
 from .scheme.overrides import parse_number
-from .values import EXCEL_ERRORS, excel_error, is_blank, key_text, quoted, shown  # noqa: F401 - the input primitives
+from .values import EXCEL_ERRORS, QUOTE_LIMIT, excel_error, is_blank, key_text, quoted, shown  # noqa: F401 - the input primitives
 
 _TOL = 1e-9
 MAX_MAGNITUDE = 1e7  # no count, month or score of a unit comes near this: a typing slip, not data

@@ -34,7 +34,10 @@ def shown(value: Any) -> str:
     return str(value)
 
 
-def quoted(value: Any, limit: int = 40) -> str:
+QUOTE_LIMIT = 40  # characters of a value quoted in a message (the 评星表 formulas cut the same)
+
+
+def quoted(value: Any, limit: int = QUOTE_LIMIT) -> str:
     """A value as a clerk sees it in a message: TRUE/FALSE like Excel, long text cut short."""
     text = shown(value)
     return text if len(text) <= limit else text[:limit] + "…"

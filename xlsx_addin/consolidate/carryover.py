@@ -43,6 +43,7 @@ from .previous_book import (  # the previous summary as read: part of the carry-
     GENERATED, PROGRAM_SHEETS, PrevSheet, Previous, RECORD, _header_row, _needs_styles, _read_styles, from_rows, read_previous,
 )
 from .sheets import Kept, problems_table
+from ..tables.previous import from_header
 
 RECORD_NOTE = "本表由汇总程序使用(记录上次写入的计算结果,用于发现手工改动),请勿修改"
 UNIT_SHEETS = (OVERVIEW, LEDGER, CHANGES, RAW)  # rows keyed by unit (org_code, else org_name)
@@ -163,7 +164,6 @@ def _data_rows(t: Table) -> list[int]:
 # --- the plan --------------------------------------------------------------------------------------
 def kept_from(prev: Previous | None) -> Kept:
     """The clerk's columns of 整改台账 and 晋星减星 (sheets.Kept) from an earlier summary's rows."""
-    from ..tables.previous import from_header
 
     kept = Kept()
     if prev is None:

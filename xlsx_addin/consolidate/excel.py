@@ -7,6 +7,7 @@ fake book. The rows come from sheets.summary_tables — the same rows write_summ
 """
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 from pathlib import Path
@@ -32,6 +33,8 @@ from . import carryover
 from .model import Consolidation, Settings
 from .sheets import QUOTA_CHART_COLUMNS, Kept, summary_tables
 from .settings_sheet import RESULT_KEYS, RESULT_TITLE, settings_from_rows
+from .star_sheets import ORDER, star_tables
+from .job import consolidate as run_consolidation
 
 MessageBox = Callable[[Any, str, str], Any]
 TITLE = "一键汇总"
@@ -41,28 +44,13 @@ _NUMBER_LIKE = re.compile(r"^\s*[+-]?(\d[\d,]*\.?\d*|\.\d+)([eE][+-]?\d+)?%?\s*$
 def run_in_book(book, *, message_box: MessageBox | None = None,
                 consolidate: Callable[..., Consolidation] | None = None) -> Consolidation | None:
     """Read 设置 and 规则 of `book`, consolidate, write every sheet's rows back. None when refused."""
-    app = book.app
     start = time.perf_counter()
-
-    def status(text: str | bool) -> None:
-        try:
-            app.status_bar = text
-        except Exception:  # the status bar is a nicety
-            pass
-
-    def tell(text: str) -> None:
-        if message_box is not None:
-            message_box(book, TITLE, text)
-
+    status, tell = status_bar(book), teller(book, message_box, TITLE)
     try:
         status("一键汇总:正在读取设置……")
         settings = read_settings(book)
         prev = read_previous_from_book(book)
-        if consolidate is None:
-            from . import consolidate as job  # the job module of this package
-
-            consolidate = job
-        c = consolidate(settings, progress=_progress(status))
+        c = (consolidate or run_consolidation)(settings, progress=_progress(status))
         status("一键汇总:正在写入汇总表……")
         path = book_path(book)
         if path is not None and path.is_file():  # the book as last saved, before this run changes it
@@ -78,6 +66,42 @@ def run_in_book(book, *, message_box: MessageBox | None = None,
     status(False)
     tell(summary_message(c, time.perf_counter() - start))
     return c
+
+
+def status_bar(book) -> Callable[[str | bool], None]:
+    """Show a text in Excel's status bar (False gives it back to Excel); never fails (it is a nicety)."""
+    def status(text: str | bool) -> None:
+        try:
+            book.app.status_bar = text
+        except Exception:
+            pass
+
+    return status
+
+
+def teller(book, message_box: MessageBox | None, title: str) -> Callable[[str], None]:
+    """Tell the clerk in a message box, when the caller gave one."""
+    def tell(text: str) -> None:
+        if message_box is not None:
+            message_box(book, title, text)
+
+    return tell
+
+
+@contextlib.contextmanager
+def screen_paused(book):
+    """No screen updates while the sheets are written (best effort: an old Excel may refuse)."""
+    try:
+        book.app.screen_updating = False
+    except Exception:
+        pass
+    try:
+        yield
+    finally:
+        try:
+            book.app.screen_updating = True
+        except Exception:
+            pass
 
 
 def summary_message(c: Consolidation, seconds: float) -> str:
@@ -202,13 +226,11 @@ def write_into_book(book, c: Consolidation, kept: Kept | None = None,
     """Write every sheet's rows into the open book. With `prev` (the book as it stood), the clerk's columns,
     rows of units that left and the edits of computed cells are handled as by write_summary (carryover.py);
     the clerk's own sheets, notes and formats stay where Excel keeps them."""
+    if c.member_scheme is not None:  # 双十星: the sheets the CLI writes (star_sheets.py)
+        return write_stars_into_book(book, c)
     tables = summary_tables(c, carryover.kept_from(prev) if prev is not None else kept)
     carried = carryover.carry(c, tables, prev)
-    try:
-        book.app.screen_updating = False
-    except Exception:
-        pass
-    try:
+    with screen_paused(book):
         for name in list(DATA_SHEETS) + [RULES]:
             _replace(book.sheets[name], table_block(tables[name]))
         if RAW in tables:
@@ -225,11 +247,29 @@ def write_into_book(book, c: Consolidation, kept: Kept | None = None,
         _settings_results(book.sheets[SETTINGS], tables[SETTINGS])
         _charts(book.sheets[STATS], tables[STATS])
         book.sheets[OVERVIEW].activate()
-    finally:
-        try:
-            book.app.screen_updating = True
-        except Exception:
-            pass
+    return tables
+
+
+def write_stars_into_book(book, c: Consolidation) -> dict[str, Table]:
+    """A 双十星 consolidation into the open book: every table star_sheets.star_tables gives (the rows the CLI
+    writes), each on its sheet (added after the previous one when missing); 设置 gets its results only; the
+    rating schemes' data sheets that 双十星 has no rows for are emptied (no stale rows of another scheme)."""
+
+    tables = star_tables(c)
+    names = [n for n in ORDER if n in tables]
+    with screen_paused(book):
+        for i, name in enumerate(names):
+            if name == SETTINGS:
+                _settings_results(book.sheets[SETTINGS], tables[SETTINGS])
+                continue
+            _replace(_sheet(book, name, after=names[i - 1] if i else SETTINGS), table_block(tables[name]))
+        for name in DATA_SHEETS:
+            if name not in tables:
+                try:
+                    _replace(book.sheets[name], [])
+                except Exception:  # the clerk deleted it: nothing to empty
+                    pass
+        book.sheets[OVERVIEW].activate()
     return tables
 
 

@@ -21,6 +21,7 @@ from ..errors import RatingError
 from ..files.outpath import check_summary_out
 from .sets import _rate_sets, check_settings, previous_levels, summary_scheme
 from .star_job import consolidate_stars
+from ..ledgers.evidence import read_evidence
 
 
 
@@ -65,7 +66,6 @@ def consolidate(settings: Settings, progress: Progress | None = None, workers: i
     c.units, c.sets = _rate_sets(rated, scheme, settings, prev, problems)
     c.files_rated = len({cand.file.rel for cand, _ in rated})
     if settings.ledgers is not None:  # the half-year ledgers as evidence (issue 15): shown, no score changed
-        from ..ledgers.evidence import read_evidence
 
         c.evidence, notes = read_evidence(settings.ledgers)
         problems.extend(notes)

@@ -15,6 +15,7 @@ from ..tables.titles import (
     SETTINGS,
     XLWINGS_CONF,
 )
+from ..tables.previous import read_all_sheets
 
 RECORD = "汇总记录"  # hidden: the program's record of the rows it wrote (row key → digest), per sheet
 GENERATED = (*DATA_SHEETS, RAW, RULES)  # the sheets whose rows the program writes and records
@@ -53,7 +54,6 @@ def read_previous(path: Path | str) -> Previous | None:
     """The earlier summary at `path`, read bounded in an isolated worker (ledger.read_all_sheets).
 
     RatingError when it cannot be read: the run stops with a message rather than lose what was typed."""
-    from ..tables.previous import read_all_sheets
 
     path = Path(path)
     sheets = {name: PrevSheet(name, [list(r) for r in rows]) for name, rows in read_all_sheets(path).items()}

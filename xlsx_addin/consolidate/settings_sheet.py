@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from ..identity import text_key
-from ..scheme.loader import BUILTIN, SCORED_SCHEMES, load_scheme, resolve_scheme
+from ..scheme.loader import BUILTIN, SCORED_SCHEMES, STAR_SCHEMES, load_scheme, resolve_scheme
 from ..scheme.models import Scheme
 from ..tables.table import Table
 from ..tables.titles import DATA_SHEETS, RAW, RULES, SETTINGS, XLWINGS_CONF
@@ -32,7 +32,8 @@ RESULT_KEYS = ("读取文件数", "已评定单位数", "需整改单位数", "�
 
 def scheme_choices() -> list[str]:
     """The built-in schemes' Chinese names, offered in the 评定方案 list."""
-    return [load_scheme(n).name for n in SCORED_SCHEMES]
+    stars = [n for n in STAR_SCHEMES if load_scheme(n).stars.subject == "organisation"]  # 双十星 too
+    return [load_scheme(n).name for n in (*SCORED_SCHEMES, *stars)]
 
 
 def scheme_label(scheme: Scheme, source: str | None = None) -> str:
@@ -70,10 +71,26 @@ def settings_table(scheme: Scheme, settings: Settings | None, c: Consolidation |
                  "超过时删除最早的;0 为不备份"])
     rows.append([])
     titles.append(len(rows))
+    rows.append([LEDGER_TITLE])
+    rows += [list(r) for r in LEDGER_ROWS]
+    rows.append([])
+    titles.append(len(rows))
     rows.append([PRINT_TITLE])
     rows += [list(r) for r in PRINT_NOTES]
     return Table(SETTINGS, SETTINGS_HEADER, rows, ["text", "text", "text"], [18, 44, 70], titles=titles)
 
+# 台账汇总 (the half-year ledgers, issue 15) from the summary workbook's button: its settings, then where it went
+LEDGER_TITLE = "台账汇总(半年台账)"
+S_LEDGER_DIR, S_PERIOD, S_AS_OF = "台账文件夹", "期间", "截止日期"
+S_LEDGER_OUT, S_LEDGER_PROBLEMS = "台账汇总文件", "台账问题数"
+LEDGER_INPUTS = (S_LEDGER_DIR, S_PERIOD, S_AS_OF)
+LEDGER_ROWS = (
+    (S_LEDGER_DIR, "", "各支部交回的半年台账所在文件夹(含子文件夹);相对路径从本汇总表所在文件夹算起"),
+    (S_PERIOD, "", "台账期间,如 2026H1(上半年)、2026H2(下半年)"),
+    (S_AS_OF, "", "统计截止日期,如 2026-07-20;不填为今天。过了完成时限仍未完成的为逾期"),
+    (S_LEDGER_OUT, "", "点“台账汇总”后自动填写:台账汇总表写在本汇总表旁边"),
+    (S_LEDGER_PROBLEMS, "", "点“台账汇总”后自动填写:问题清单中的错误和提示条数"),
+)
 BACKUP_TITLE = "备份"
 
 S_KEEP = "保留备份份数"

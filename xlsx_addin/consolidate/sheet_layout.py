@@ -6,7 +6,7 @@ from ..scheme.models import Scheme
 from ..tables.table import Table
 from ..tables.titles import CHANGES, LEDGER, OVERVIEW, PROBLEMS, PUBLICITY, RAW, STATS
 from ..tables.xlsx import Formats, wrapped_lines
-from .settings_sheet import QUOTA_MODE_LABELS, S_KEEP, SET_BY_LABELS, scheme_choices
+from .settings_sheet import LEDGER_INPUTS, QUOTA_MODE_LABELS, S_KEEP, S_LEDGER_DIR, SET_BY_LABELS, scheme_choices
 
 _LANDSCAPE = {OVERVIEW, STATS, LEDGER, CHANGES, PROBLEMS, RAW}
 
@@ -67,7 +67,7 @@ def _write_settings(ws, t: Table, f: Formats, *, buttons: bool) -> None:
             continue
         if not row:
             continue
-        if r < 5 or row[0] == S_KEEP:  # the five settings and the backups kept: the clerk's input cells
+        if r < 5 or row[0] in (S_KEEP, *LEDGER_INPUTS):  # the settings, backups kept, ledgers: the clerk's input cells
             ws.write_string(x, 0, str(row[0]), f.plain)
             ws.write(x, 1, row[1], f.input)
             ws.write_string(x, 2, str(row[2]), f.note)
@@ -88,4 +88,7 @@ def _write_settings(ws, t: Table, f: Formats, *, buttons: bool) -> None:
                                 "x_offset": 8, "y_offset": 4})
         ws.insert_button(4, 3, {"macro": vba.IMPORT_UDFS_MACRO, "caption": "导入函数", "width": 150, "height": 36,
                                 "x_offset": 8, "y_offset": 4})
+        ledger = next(r for r, row in enumerate(t.rows) if row and row[0] == S_LEDGER_DIR) + 1
+        ws.insert_button(ledger, 3, {"macro": vba.LEDGER_MACRO, "caption": "台账汇总", "width": 150, "height": 44,
+                                     "x_offset": 8, "y_offset": 4})
     ws.set_landscape()

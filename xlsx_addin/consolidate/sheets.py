@@ -38,6 +38,7 @@ from ..tables.titles import (
 )
 from .model import Consolidation, Settings, UnitRow
 from .settings_sheet import QUOTA_MODE_LABELS, SET_BY_LABELS, settings_table
+from ..ledgers.evidence import COLUMNS, rates
 
 
 def final_header(scheme: Scheme) -> str:
@@ -114,7 +115,6 @@ def overview_table(c: Consolidation) -> Table:
             YES if r.rectify else NO, u.source_file,
         ])
     if c.evidence is not None:  # the half-year ledgers' summary as evidence (issue 15), before 来源文件
-        from ..ledgers.evidence import COLUMNS, rates
 
         header[-1:-1], kinds[-1:-1], widths[-1:-1] = list(COLUMNS), ["pct", "pct"], [8, 8]
         for u, row in zip(c.units, rows):

@@ -19,17 +19,18 @@ from ..files.discover import find_files
 from ..files.pool import map_files
 from ..inputs import is_blank, shown
 from ..problems import Problem
-from ..reader import SCHEME_ID, read_unit
+from ..reader import RAW_SHEET, SCHEME_ID, read_unit
 from ..scheme.loader import load_scheme
 from ..scheme.models import Scheme
 from ..scoring import UnitResult, score_unit
 from ..templates import stars_book as book
-from .candidates import Candidate, _text
 from ..problems import ERROR, HINT
 from ..progress import Progress
+from ..result import unrated
+from . import star_raw
+from .candidates import Candidate, _text
 from .model import Consolidation, Settings, UnitRow
 from .scorer import UnitScorer, _slim
-from ..result import unrated
 from .sets import _rate_sets, check_settings, previous_levels, summary_scheme
 
 ORG_NAMES = tuple(book.ORG_INFO) + ("star_names", "star_votes_for", "star_votes_valid", "star_records")
@@ -61,11 +62,18 @@ class StarScorer:
             return [Problem(rel, reason=f"处理文件时发生意外错误({type(exc).__name__}:{exc}),该文件未参与评定;"
                             "请在 Excel 中打开检查后另存再提交", severity=ERROR)], [], []
 
+    @staticmethod
+    def failed(path: str, rel: str, reason: str) -> tuple[list[Problem], list[Candidate], list[list[Candidate]]]:
+        """What a file whose reading crashed or hung gives (consolidate/pool.py): one 问题清单 row, nothing rated."""
+        return [Problem(file=rel, reason=reason, severity=ERROR)], [], []
+
     def _one(self, path: str, rel: str) -> tuple[list[Problem], list[Candidate], list[Candidate]]:
         unit = read_unit(path, rel)
         problems: list[Problem] = list(unit.problems)
         if unit.failed:
             return problems, [], []
+        if unit.raw_units is not None:  # a town's 双十星 summary: its 原始数据 rows are organisations and members
+            return self._summary(unit, problems)
         why = self._not_a_star_book(unit)
         if why is not None:
             problems.append(why)
@@ -74,7 +82,48 @@ class StarScorer:
         self.score_org(org)
         members = self.members(unit, org, problems)
         _slim(unit)
-        return problems, [org], members
+        return problems, [org], [members, []]
+
+    def _summary(self, unit, problems: list[Problem]) -> tuple[list[Problem], list[Candidate], list[list[Candidate]]]:
+        """A summary's organisations, each with its members (same file, same identity), and members whose
+        organisation is not in it (it was refused there): rated from the inputs as the 评星表 gave them."""
+        sid = unit.raw_scheme_id
+        if sid and sid != self.org.id:
+            problems.append(Problem(unit.rel, RAW_SHEET, "", sid, f"该汇总表使用评定方案“{sid}”,与本次汇总方案"
+                                    f"“{self.org.id}”不同,其中的党组织和党员未参与评定", ERROR))
+            return problems, [], []
+        orgs: list[Candidate] = []
+        members: list[Candidate] = []
+        for subject, inputs, source, row in star_raw.units_of(unit.raw_units):
+            cand = Candidate(unit, inputs, f"{unit.rel}:{source}" if source else unit.rel, row)
+            if subject == star_raw.MEMBER:
+                self.score_raw_member(cand)
+                members.append(cand)
+            elif subject == star_raw.ORG:
+                self.score_org(cand)
+                orgs.append(cand)
+            else:
+                problems.append(Problem(unit.rel, RAW_SHEET, f"第{row}行", subject, "原始数据的 subject 列应为"
+                                        f"“{star_raw.ORG}”或“{star_raw.MEMBER}”,该行未参与评定", ERROR))
+        of = {o.key: i for i, o in enumerate(orgs)}
+        grouped: list[list[Candidate]] = [[] for _ in range(len(orgs) + 1)]  # the last: no organisation row
+        for m in members:
+            grouped[of.get(m.key, len(orgs))].append(m)
+        unit.raw_units = None
+        _slim(unit)
+        return problems, orgs, grouped
+
+    def score_raw_member(self, cand: Candidate) -> None:
+        """A member row of a summary's 原始数据: its refusal names that row."""
+        who = _text(cand.inputs.get("member_name")) or f"第{cand.raw_row}行"
+        try:
+            cand.result = score_unit(self.member, cand.inputs)
+        except InputError as exc:
+            cand.findings.append(cand.problem(f"党员“{who}”:{exc},该党员未参与评定", name=exc.name, value=exc.value
+                                              if not isinstance(exc.value, list) else ""))
+        except Exception as exc:  # noqa: BLE001 - one member never stops the county
+            cand.findings.append(cand.problem(f"党员“{who}”评定时发生意外错误({type(exc).__name__}:{exc}),"
+                                              "该党员未参与评定"))
 
     def _not_a_star_book(self, unit) -> Problem | None:
         if book.MEMBER_TABLE not in unit.refs and "star_votes_for" not in unit.refs:
@@ -211,24 +260,31 @@ def consolidate_stars(settings: Settings, progress: Progress | None = None, work
     c.seconds["read"] = t1 - t0
 
     orgs: list[Candidate] = []
-    members_of: dict[str, list[Candidate]] = {}
+    members_of: dict[int, list[Candidate]] = {}  # id(organisation candidate) → its members
+    orphans: list[list[Candidate]] = []  # a summary's members whose organisation it does not hold
     for file_problems, file_orgs, file_members in done:
         problems.extend(file_problems)
         orgs.extend(file_orgs)
-        if file_orgs:
-            members_of[file_orgs[0].file.rel] = file_members
+        for cand, members in zip(file_orgs, file_members):
+            members_of[id(cand)] = members
+        if file_members[len(file_orgs):] and file_members[-1]:
+            orphans.append(file_members[-1])
     rated: list[tuple[Candidate, UnitResult]] = []
-    kept_files = []
+    kept: list[list[Candidate]] = []
     for cand in dedupe(orgs, problems):
         problems.extend(cand.findings)
-        kept_files.append(cand.file.rel)
+        kept.append(members_of.get(id(cand), []))
         if cand.result is not None:
             rated.append((cand, cand.result))
     c.units, c.sets = _rate_sets(rated, org, settings, prev, problems)
     set_of = {u.source_file: u.set_name for u in c.units}
-    for rel in kept_files:
+    branch_of = {id(m): cand.source for cand in orgs for m in members_of.get(id(cand), [])}
+    known = {cand.key for cand in orgs}  # an organisation read elsewhere brings its own members
+    orphans = [[m for m in group if m.key not in known] for group in orphans]
+    for group in kept + orphans:
         seen: dict[str, int] = {}
-        for cand in members_of.get(rel, []):
+        for cand in group:
+            rel = cand.file.rel
             problems.extend(cand.findings)
             if cand.result is None:
                 continue
@@ -238,7 +294,8 @@ def consolidate_stars(settings: Settings, progress: Progress | None = None, work
                 problems.append(Problem(rel, book.SHEET_MEMBERS, "", name, f"党员“{name}”在本支部出现不止一次,"
                                         "均已评定;如为重复填写请删除多余的行", HINT))
             key = f"{_text(cand.inputs.get('org_code')) or _text(cand.inputs.get('org_name'))}/{name}"
-            c.members.append(UnitRow(result=unrated(cand.result), set_name=set_of.get(rel, _text(cand.inputs.get("org_name"))),
+            c.members.append(UnitRow(result=unrated(cand.result), set_name=set_of.get(branch_of.get(id(cand)),
+                                                                                     _text(cand.inputs.get("org_name"))),
                                      source_file=cand.source, key=key, inputs=cand.inputs))
     c.files_rated = len({cand.file.rel for cand, _ in rated})
     c.problems = problems

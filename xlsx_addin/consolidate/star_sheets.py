@@ -24,6 +24,7 @@ from ..tables.titles import (
     OVERVIEW,
     PREVIOUS,
     PROBLEMS,
+    RAW,
     RULES,
     SET,
     SETTINGS,
@@ -31,16 +32,18 @@ from ..tables.titles import (
     STATS,
 )
 from ..tables.xlsx import TITLE_FONT, Formats, atomic_write, gc_paused, write_table
+from . import star_raw
 from .model import Consolidation, UnitRow
 from .sheet_layout import _page_setup, _write_settings
 from .sheets import change_text, final_header, previous_name, problems_table, rules_table
 from .settings_sheet import settings_table
+from ..survey import percent
 
 MEMBERS = "党员星级"
 RECTIFY_LIST = "整顿处置名单"
 PRIVILEGE_LIST = "优先名单"
 MEMBER_RULES = "党员规则"
-ORDER = (OVERVIEW, MEMBERS, RECTIFY_LIST, PRIVILEGE_LIST, STATS, PROBLEMS, SETTINGS, RULES, MEMBER_RULES)
+ORDER = (OVERVIEW, MEMBERS, RECTIFY_LIST, PRIVILEGE_LIST, STATS, PROBLEMS, SETTINGS, RULES, MEMBER_RULES, RAW)
 _WIDE = {MEMBERS, RECTIFY_LIST, PRIVILEGE_LIST}
 
 
@@ -196,7 +199,6 @@ def stats_table(c: Consolidation) -> Table:
 
 
 def _pct(x: float) -> str:
-    from ..survey import percent
 
     return percent(x)
 
@@ -208,6 +210,9 @@ def star_tables(c: Consolidation) -> dict[str, Table]:
     if member_rules is not None:
         member_rules.name = MEMBER_RULES
         tables.append(member_rules)
+    raw = star_raw.raw_table(c)  # the inputs, for a county's consolidation of the towns' summaries
+    if raw is not None:
+        tables.append(raw)
     return {t.name: t for t in tables}
 
 

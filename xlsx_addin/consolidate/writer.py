@@ -36,6 +36,7 @@ from ..tables.xlsx import (
     write_any,
     write_table,
 )
+from ..templates.summary_project import summary_vba_project
 from . import carryover
 from .model import Consolidation
 from .previous import read_kept, read_previous_levels
@@ -101,7 +102,7 @@ def render(path: Path, scheme: Scheme, tables: dict[str, Table], *, vba_project:
             props["created"] = created
         wb.set_properties(props)
         if vba_project:
-            wb.add_vba_project(io.BytesIO(vba.summary_vba_project()), is_stream=True)
+            wb.add_vba_project(io.BytesIO(summary_vba_project()), is_stream=True)
             wb.set_vba_name(vba.WORKBOOK_CODENAME)
         f = Formats(wb)
         data = list(DATA_SHEETS) + ([RAW] if RAW in tables else [])

@@ -16,6 +16,7 @@ from pathlib import Path
 from ..errors import RatingError
 from ..package import Refused, read_regular, special_kind
 from ..reader import RAW_SHEET, defined_names
+from .. import package
 
 UNIT_NAMES = ("org_name", "item_scores")
 
@@ -43,7 +44,6 @@ def workbook_kind(path: Path) -> str | None:
     import io
     import zipfile
 
-    from .. import package
 
     try:
         data, _ = read_regular(str(path))

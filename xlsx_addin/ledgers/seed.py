@@ -19,6 +19,7 @@ from ..errors import RatingError
 from .forms import RECT_FROM_RATING, Period, period_of
 from .read import to_date
 from ..tables.previous import overview_rows
+from ..templates.ledger import build_ledger_workbook
 
 KEPT_PREFIX = "【本次汇总未标记整改,保留原记录】"  # consolidate/sheets.py ledger_table's note on old entries
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
@@ -72,7 +73,6 @@ def safe_name(text: str) -> str:
 
 def seed_ledgers(summary: Path, out_dir: Path, period: Period) -> tuple[list[Path], list[Path], int]:
     """(written, already there and kept, open items seeded)."""
-    from ..templates.ledger import build_ledger_workbook
 
     if not summary.is_file():
         raise RatingError(f"星级评定汇总表 {summary} 不存在")

@@ -20,6 +20,7 @@ from typing import Any, Iterable, Mapping
 from ..errors import SchemeError
 from .loader import scheme_from_dict
 from .models import Scheme
+from .loader import load_scheme
 
 SCHEME_KEY = "scheme"
 VERSION_KEY = "version"
@@ -168,6 +169,8 @@ def apply_overrides(scheme: Scheme, table: Mapping[str, Any], origin: str = "规
             continue
         parent, last, old = _locate(data, key, origin, value)
         if last in _FROZEN_FIELDS:
+            if not isinstance(old, (dict, list)) and _coerce(value, old, key, label, origin) == old:
+                continue  # the value as built in (a 规则 sheet lists it): nothing changes
             raise SchemeError(f"{origin}参数 {key}({label})的值“{value}”不能套用:该参数不能修改")
         new = _coerce(value, old, key, label, origin)
         if new != old:
@@ -184,7 +187,6 @@ def apply_overrides(scheme: Scheme, table: Mapping[str, Any], origin: str = "规
 def apply_rules(scheme: Scheme | str, table: Mapping[str, Any]) -> Scheme:
     """A 规则 table (key → value) applied over `scheme` (a Scheme or a built-in name / path) under
     the precedence above; refusals raise SchemeError (a RatingError) naming the key and value."""
-    from .loader import load_scheme
 
     return apply_overrides(load_scheme(scheme), table)
 

@@ -50,13 +50,15 @@ def build_templates(out: Path, scheme_name: str | None = None, rules: Mapping[st
 
 # --- 双十星: the branch's 评星表 (stars_book.py), one workbook for the organisation and its members ---------
 def _star_templates(out: Path, scheme_name: str | None) -> list[Path]:
-    """评星表_<scheme>.xlsx for a star scheme (its member scheme named <id>_member), or for every built-in one."""
+    """评星表_<scheme>.xlsx (universal) and .xlsm (Python) for a star scheme (its member scheme named <id>_member),
+    or for every built-in one."""
     if scheme_name:
         scheme = load_scheme(scheme_name)
         if scheme.stars is None:
             return []
         if scheme.stars.subject == "member":  # the member scheme's workbook is its organisation scheme's
             scheme = load_scheme(scheme.id.removesuffix("_member"))
-        return [build_star_workbook(out / star_filename(scheme), scheme)]
-    orgs = [load_scheme(n) for n in STAR_SCHEMES if load_scheme(n).stars.subject == "organisation"]
-    return [build_star_workbook(out / star_filename(s), s) for s in orgs]
+        orgs = [scheme]
+    else:
+        orgs = [load_scheme(n) for n in STAR_SCHEMES if load_scheme(n).stars.subject == "organisation"]
+    return [build_star_workbook(out / star_filename(s, python), s, python=python) for s in orgs for python in (False, True)]

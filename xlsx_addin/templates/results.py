@@ -6,6 +6,7 @@ here on the very ranges the formulas pass, so a cell shows what Excel would comp
 from __future__ import annotations
 
 from typing import Any
+from .. import cells
 
 # result key → (UDF name, argument names in the contract's order)
 UNIT_ARGS = ("item_scores", "item_scores_reviewed", "info_table", "survey_table", "rules_table")
@@ -33,7 +34,6 @@ def formula(key: str) -> str:
 def compute(keys: list[str], args: dict[str, Any]) -> dict[str, Any]:
     """The value of each result key, given the raw range values the formulas pass
     (ranges as 2-D lists, single cells as values: as the xlwings functions receive them)."""
-    from .. import cells
 
     out: dict[str, Any] = {}
     for key in keys:

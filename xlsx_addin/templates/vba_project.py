@@ -160,8 +160,12 @@ def project_modules(udf_module: str, sheet_codenames: tuple[str, ...]) -> list[d
 
 @functools.lru_cache(maxsize=16)
 def _build(udf_module: str, sheet_codenames: tuple[str, ...]) -> bytes:
-    modules = project_modules(udf_module, sheet_codenames)
-    project_id = "{" + str(uuid.uuid5(PROJECT_NAMESPACE, json.dumps([udf_module, sheet_codenames]))).upper() + "}"
+    return compile_project(project_modules(udf_module, sheet_codenames), json.dumps([udf_module, sheet_codenames]))
+
+
+def compile_project(modules: list[dict], seed: str) -> bytes:
+    """vbaProject.bin of the given modules ({name, kind, source}); the project id derived from `seed`."""
+    project_id = "{" + str(uuid.uuid5(PROJECT_NAMESPACE, seed)).upper() + "}"
     spec = {"project_id": project_id, "codepage": CODEPAGE, "modules": modules}
     with tempfile.TemporaryDirectory(prefix="xlsx-addin-vba-") as tmp:
         (Path(tmp) / "spec.json").write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
