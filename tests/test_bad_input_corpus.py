@@ -27,6 +27,9 @@ from make_corpus import Case, make_corpus  # noqa: E402
 
 from xlsx_addin import load_scheme, score_unit  # noqa: E402
 
+# One consolidation of the whole corpus in a subprocess (about 10 s) feeds every test here.
+pytestmark = pytest.mark.slow
+
 CLI_TIMEOUT = 300
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

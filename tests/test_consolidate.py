@@ -69,6 +69,7 @@ def county(tmp_path_factory) -> Path:
     return folder
 
 
+@pytest.mark.slow
 def test_two_towns_get_their_own_quotas(county):
     c = consolidate(Settings(input_dir=county, scheme_source="five_star"))
     assert c.files_seen == c.files_rated == 15 and not c.problems
@@ -236,6 +237,7 @@ def _cli(*args: str) -> subprocess.CompletedProcess:
                           encoding="utf-8", env=env, cwd=ROOT, timeout=120)
 
 
+@pytest.mark.slow
 def test_cli_run_rerun_keeps_ledger_and_previous(county, tmp_path):
     out = tmp_path / "汇总表.xlsx"
     run = _cli("consolidate", str(county), "--out", str(out), "--quiet")
@@ -276,6 +278,7 @@ def test_cli_run_rerun_keeps_ledger_and_previous(county, tmp_path):
     assert all(u.result.prev_level is not None for u in c.units)
 
 
+@pytest.mark.slow
 def test_cli_bad_arguments(tmp_path):
     run = _cli("consolidate", str(tmp_path / "没有"), "--out", str(tmp_path / "x.xlsx"), "--quiet")
     assert run.returncode == 2 and "不存在" in run.stderr

@@ -97,6 +97,7 @@ def _snapshot(c):
             [repr(s) for s in c.sets], c.files_seen, c.files_rated)
 
 
+@pytest.mark.slow
 def test_workers_and_serial_give_the_same_consolidation(tmp_path):
     """Scoring in the worker processes: same problems (same order), results and sets as serially."""
     folder = tmp_path / "units"

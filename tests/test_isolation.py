@@ -87,6 +87,7 @@ class Task:
         return "failed", rel, reason
 
 
+@pytest.mark.slow
 @linux
 def test_each_failure_costs_its_file_alone(monkeypatch):
     monkeypatch.setenv("XLSX_ADDIN_FILE_SECONDS", "2")
@@ -129,6 +130,7 @@ def far_cell_file(path: Path, values: dict) -> Path:
     return path
 
 
+@pytest.mark.slow
 @linux
 @pytest.mark.parametrize("n_good", [1, 3])  # a small folder is as safe as a large one
 def test_native_abort_costs_the_file_alone(tmp_path, n_good):
@@ -229,6 +231,7 @@ def assert_refused(units: Path, out: Path, word: str) -> None:
     assert tree_state(units) == before
 
 
+@pytest.mark.slow
 def test_out_naming_a_unit_workbook_is_refused_before_reading(folder, tmp_path):
     units, _ = folder
     assert_refused(units, units / "镇" / "good_0.xlsx", "单位填报表")
@@ -318,6 +321,7 @@ def test_disk_full_during_the_backup_copy(tmp_path):
     assert _snapshot(outdir) == before, "a truncated backup or a temporary file was left"
 
 
+@pytest.mark.slow
 @linux
 def test_read_only_output_folder(folder, tmp_path):
     units, _ = folder

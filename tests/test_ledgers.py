@@ -95,9 +95,10 @@ def records(path: Path, sheet: str) -> list[dict]:
     return [dict(zip(rows[0], r)) for r in rows[1:] if r and r[0] not in ("", "合计")]
 
 
-@pytest.fixture
-def county(tmp_path):
-    d = tmp_path / "台账"
+@pytest.fixture(scope="module")
+def county_files(tmp_path_factory):
+    """The two branch ledgers, filled once (openpyxl takes about 0.3 s per ledger)."""
+    d = tmp_path_factory.mktemp("ledgers") / "台账"
     fill(d / "城关镇" / "第一村.xlsx", BRANCH)
     second = dict(BRANCH, org_name="城关镇第二村党支部", org_code="C002", members=None, member_reviews=None,
                   mass_review=None, rectification=None,
@@ -105,6 +106,12 @@ def county(tmp_path):
                                commitment("办夜校", "赵六", D(2026, 6, 15), "已完成", D(2026, 6, 10))])
     fill(d / "城关镇" / "第二村.xlsx", {k: v for k, v in second.items() if v is not None})
     return d
+
+
+@pytest.fixture
+def county(county_files, tmp_path):
+    """A private copy per test: tests add, remove and re-run on it."""
+    return Path(shutil.copytree(county_files, tmp_path / "台账", copy_function=shutil.copy2))
 
 
 def test_template_names_and_headers_are_the_contract():
@@ -177,6 +184,7 @@ def test_overdue_edges_members_and_rectification(county, tmp_path):
     assert total["承诺数"] == 6 and total["逾期未完成"] == 1 and one["按时报送"] == "是"  # 4 + 2; reported 07-10
 
 
+@pytest.mark.slow
 def test_next_day_everything_due_today_is_overdue(county, tmp_path):
     out = tmp_path / "s.xlsx"
     assert run_cli("ledgers", county, "--out", out, "--period", "2026H1", "--as-of", "2026-07-01").returncode == 0
@@ -186,6 +194,7 @@ def test_next_day_everything_due_today_is_overdue(county, tmp_path):
     assert ("修缮村文化广场", 1) in days and ("帮助困难户申请低保", 2) in days
 
 
+@pytest.mark.slow
 def test_due_dates_late_and_missing_branches(county, tmp_path):
     expect = tmp_path / "名单.txt"
     expect.write_text("城关镇第一村党支部\n城关镇第二村党支部\n城关镇第三村党支部\n", encoding="utf-8")
@@ -215,6 +224,7 @@ def test_due_dates_late_and_missing_branches(county, tmp_path):
     assert rows3["城关镇第三村党支部"]["情况"].startswith("尚未报送") and "城关镇第四村党支部" not in rows3
 
 
+@pytest.mark.slow
 def test_expected_from_previous_summary(county, tmp_path):
     first = tmp_path / "h1.xlsx"
     assert run_cli("ledgers", county, "--out", first, "--period", "2026H1", "--as-of", AS_OF).returncode == 0
@@ -226,6 +236,7 @@ def test_expected_from_previous_summary(county, tmp_path):
         ("城关镇第二村党支部", "C002", "逾期未报送")]
 
 
+@pytest.mark.slow
 def test_ledger_of_another_period_is_refused_with_a_reason(county, tmp_path):
     fill(county / "旧.xlsx", dict(BRANCH, org_name="城关镇第五村党支部", org_code="C005", period="2025H2"))
     out = tmp_path / "s.xlsx"
@@ -238,6 +249,7 @@ def test_ledger_of_another_period_is_refused_with_a_reason(county, tmp_path):
     assert late["城关镇第五村党支部"]["情况"].startswith("台账期间不符")
 
 
+@pytest.mark.slow
 def test_bad_values_name_file_sheet_cell_value(county, tmp_path):
     fill(county / "坏.xlsx", dict(BRANCH, org_name="坏支部", org_code="C007",
                                  commitments=[commitment("建图书角", "张三", "下月底"),
@@ -254,6 +266,7 @@ def test_bad_values_name_file_sheet_cell_value(county, tmp_path):
     assert bad["承诺数"] == 2 and bad["逾期未完成"] == 1  # the unreadable deadline cannot be overdue; 完成了 ≠ 已完成
 
 
+@pytest.mark.slow
 def test_rerun_keeps_what_the_upper_level_typed(county, tmp_path):
     out = tmp_path / "台账汇总.xlsx"
     assert run_cli("ledgers", county, "--out", out, "--period", "2026H1", "--as-of", AS_OF).returncode == 0
@@ -312,6 +325,7 @@ def test_output_is_whole_or_nothing_and_inputs_untouched(county, tmp_path):
     assert {p: p.read_bytes() for p in county.rglob("*.xlsx")} == before
 
 
+@pytest.mark.slow
 def test_cli_refuses_bad_arguments(county, tmp_path):
     r = run_cli("ledgers", county, "--out", tmp_path / "s.xlsx", "--period", "2026H3")
     assert r.returncode == 2 and "台账期间" in r.stderr
@@ -495,6 +509,7 @@ def test_demo_ledgers_builds_a_half_year_and_summarises_it(tmp_path):
     assert again.returncode == 0 and records(summary, "汇总") == rows  # deterministic for a seed
 
 
+@pytest.mark.slow
 def test_rerun_expects_the_branches_of_the_previous_output(county, tmp_path):
     out = tmp_path / "台账汇总.xlsx"
     assert run_cli("ledgers", county, "--out", out, "--period", "2026H1", "--as-of", "2026-07-20").returncode == 0
@@ -503,6 +518,7 @@ def test_rerun_expects_the_branches_of_the_previous_output(county, tmp_path):
     assert [(x["党组织名称"], x["情况"]) for x in records(out, "未按时报送")] == [("城关镇第二村党支部", "逾期未报送")]
 
 
+@pytest.mark.slow
 def test_next_half_year_into_the_same_file_starts_afresh(county, tmp_path):
     out = tmp_path / "台账汇总.xlsx"
     assert run_cli("ledgers", county, "--out", out, "--period", "2026H1", "--as-of", AS_OF).returncode == 0
@@ -523,6 +539,7 @@ def test_next_half_year_into_the_same_file_starts_afresh(county, tmp_path):
     assert missing == {"城关镇第二村党支部": "逾期未报送"}
 
 
+@pytest.mark.slow
 def test_expect_list_as_csv_with_contract_names(county, tmp_path):
     expect = tmp_path / "expect.csv"
     expect.write_text("org_code,org_name\nC001,城关镇第一村党支部\nC003,城关镇第三村党支部\n", encoding="utf-8")
@@ -532,6 +549,7 @@ def test_expect_list_as_csv_with_contract_names(county, tmp_path):
     assert [(x["党组织代码"], x["情况"]) for x in records(out, "未按时报送")] == [("C003", "逾期未报送")]
 
 
+@pytest.mark.slow
 def test_ledger_built_for_another_scheme_counts_its_own_ballot_options(tmp_path):
     template = build_ledger_workbook(tmp_path / "t.xlsx", scheme="four_grade")  # 好 / 较好 / 一般 / 差
     wb = load_workbook(template)
@@ -547,6 +565,7 @@ def test_ledger_built_for_another_scheme_counts_its_own_ballot_options(tmp_path)
     assert not [p for p in records(out, "问题清单") if "表头" in p["原因"]]
 
 
+@pytest.mark.slow
 def test_minimal_ledger_with_only_the_required_names(tmp_path):
     """A workbook made by another program: only org_name, period and commitments, tiny ranges."""
     from openpyxl import Workbook

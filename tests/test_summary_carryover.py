@@ -138,6 +138,7 @@ def test_libreoffice_edits_survive_three_runs(county, tmp_path):
     assert all(str(k) in "".join(outputs) for k in kept)  # each run said where its backup is
 
 
+@pytest.mark.slow
 def test_unit_that_left_keeps_its_clerk_rows(county, tmp_path):
     units = tmp_path / "units"
     shutil.copytree(county, units)

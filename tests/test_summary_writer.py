@@ -200,6 +200,7 @@ def test_print_setup(written):
 
 
 # --- the clerk's columns ---------------------------------------------------------------------
+@pytest.mark.slow
 def test_ledger_clerk_columns_survive_a_rerun(tmp_path):
     import openpyxl
 
@@ -240,6 +241,7 @@ def _day(value):
     return value.date() if isinstance(value, dt.datetime) else value
 
 
+@pytest.mark.slow
 def test_ledger_keeps_rows_of_units_no_longer_flagged(tmp_path):
     import openpyxl
 
@@ -545,6 +547,7 @@ def test_four_thousand_units_are_written_whole(tmp_path):
 
 
 # --- LibreOffice renders both ---------------------------------------------------------------
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 def test_libreoffice_converts_to_pdf(tmp_path, written):
     _, out = written

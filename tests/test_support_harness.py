@@ -24,6 +24,7 @@ from tests.support.pdf import (overlapping_text, page_sizes, page_texts, pages_w
 from tests.support.values import EXCEL_ERRORS, CellError
 
 ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.slow  # LibreOffice and poppler throughout
 NAMES = list(sample_book.NAMES)
 # Where the two engines disagree (both documented in tests/support): 10^400 is #NUM! in
 # LibreOffice (as in Excel) but #VALUE! in formulas; SQRT(-1) is Err:502 (saved as #VALUE!) in

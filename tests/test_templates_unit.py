@@ -76,7 +76,7 @@ def _expected_names(scheme) -> set[str]:
 
 # --- committed templates -------------------------------------------------------------------
 
-@pytest.mark.parametrize("python", [False, True], ids=["universal", "python"])
+@pytest.mark.parametrize("python", [False, pytest.param(True, marks=pytest.mark.slow)], ids=["universal", "python"])
 @pytest.mark.parametrize("name", BUILTIN)
 def test_committed_workbook_equals_fresh_build(name, python, tmp_path):
     scheme = load_scheme(name)
@@ -152,6 +152,7 @@ def test_every_contract_name_resolves_to_the_right_cells(name, python):
         assert wb["计算"].sheet_state == "hidden"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("state", ["typical", "vetoed", "capped"])
 def test_values_written_by_openpyxl_score_as_expected(state, tmp_path):
     """A clerk's typing, simulated: fill the blank template's named cells, read them back, score."""
@@ -282,6 +283,7 @@ def test_formulas_package_evaluates_result_cells_like_the_engine(state, python, 
 
 # --- printing (LibreOffice headless) --------------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", BUILTIN)
 def test_libreoffice_prints_a4_with_chinese_titles(name, tmp_path):
     soffice = shutil.which("soffice") or shutil.which("libreoffice")

@@ -154,6 +154,7 @@ def test_within_vba_line_limits(modules):
             assert run <= 24, (name, line[:60])
 
 
+@pytest.mark.slow
 def test_olevba_decode_reports_no_problem(xlsm):
     proc = subprocess.run([sys.executable, "-m", "oletools.olevba", "--decode", str(xlsm)], capture_output=True,
                           text=True, encoding="utf-8", timeout=120)
