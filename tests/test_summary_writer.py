@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.package import differences, vba_modules
 from xlsx_addin import load_scheme, rate_set
 from xlsx_addin.consolidate import writer
 from xlsx_addin.consolidate.excel import run_in_book
@@ -22,6 +23,7 @@ from xlsx_addin.consolidate.ledger import read_kept, read_ledger, read_previous_
 from xlsx_addin.consolidate.model import Consolidation, Problem, SetSummary, Settings, UnitRow
 from xlsx_addin.consolidate.sheets import (LEDGER_CLERK, settings_from_rows, settings_table, summary_tables)
 from xlsx_addin.consolidate.writer import backup_path, write_summary
+from xlsx_addin.versions import XLWINGS_VERSION
 
 ROOT = Path(__file__).resolve().parents[1]
 FORMULA_NAME = '=HYPERLINK("http://example.com","点我")'
@@ -358,8 +360,17 @@ def test_committed_template_is_a_fresh_build(tmp_path):
     from xlsx_addin.templates.summary import build_summary_workbook
 
     fresh = build_summary_workbook(tmp_path / "huizong.xlsm", load_scheme("five_star"))
-    assert fresh.read_bytes() == (ROOT / "workbooks" / "huizong.xlsm").read_bytes(), \
-        "workbooks/huizong.xlsm is stale: rebuild it with xlsx_addin.templates.summary.build_summary_workbook"
+    committed = ROOT / "workbooks" / "huizong.xlsm"
+    # every sheet and part byte for byte; the VBA project by its modules and their code (olevba)
+    assert not differences(fresh, committed), \
+        ("workbooks/huizong.xlsm is stale: rebuild it with xlsx_addin.templates.summary.build_summary_workbook",
+         differences(fresh, committed))
+    modules = vba_modules(committed)
+    assert list(modules) == ["VBA/ThisWorkbook", "VBA/Sheet1", "VBA/Module1", "VBA/Sheet2", "VBA/xlwings",
+                             "VBA/Dictionary"]
+    assert "Sub SampleCall()" in modules["VBA/Module1"] and "RunPython" in modules["VBA/Module1"]  # the button
+    assert "Sub ImportPythonUDFs()" in modules["VBA/xlwings"]
+    assert f'XLWINGS_VERSION As String = "{XLWINGS_VERSION}"' in modules["VBA/xlwings"]  # the pinned runtime
     assert (tmp_path / "huizong.py").read_text(encoding="utf-8") == \
         (ROOT / "workbooks" / "huizong.py").read_text(encoding="utf-8")
     assert _macros(fresh) == ["SampleCall", "ImportPythonUDFs"]

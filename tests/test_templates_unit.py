@@ -10,11 +10,13 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from tests.support.package import differences, vba_modules
 from xlsx_addin import load_scheme, score_unit
 from xlsx_addin.names import INPUTS, MASS_PREFIX
 from xlsx_addin.scheme import SCORED_SCHEMES as BUILTIN  # 双十星 has its own workbook (test_stars_workbook.py)
 from xlsx_addin.templates import build_unit_workbook, unit_filename
 from xlsx_addin.templates.unit import RESULT_NAMES
+from xlsx_addin.versions import XLWINGS_VERSION
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKBOOKS = ROOT / "workbooks"
@@ -83,8 +85,13 @@ def test_committed_workbook_equals_fresh_build(name, python, tmp_path):
     fresh = build_unit_workbook(tmp_path / unit_filename(scheme, python=python), scheme, python=python)
     committed = WORKBOOKS / unit_filename(scheme, python=python)
     assert committed.exists(), f"{committed} is missing: run `xlsx-addin templates --out workbooks`"
-    assert committed.read_bytes() == fresh.read_bytes(), \
-        f"{committed.name} is out of date: run `xlsx-addin templates --out workbooks`"
+    # every sheet and part byte for byte; the Python workbook's VBA project by its modules and their code
+    assert not differences(committed, fresh), \
+        (f"{committed.name} is out of date: run `xlsx-addin templates --out workbooks`", differences(committed, fresh))
+    if python:
+        modules = vba_modules(committed)
+        assert {"VBA/ThisWorkbook", "VBA/xlwings", "VBA/xlwings_udfs"} <= set(modules), list(modules)
+        assert f'XLWINGS_VERSION As String = "{XLWINGS_VERSION}"' in modules["VBA/xlwings"]
 
 
 def test_build_is_byte_deterministic_with_values(tmp_path):
