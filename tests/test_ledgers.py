@@ -3,7 +3,6 @@ then the CLI `xlsx-addin ledgers`; overdue edges, members, due dates, missing an
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
 import subprocess
 import sys
@@ -339,28 +338,10 @@ def test_cli_refuses_bad_arguments(county, tmp_path):
 LIVE_NAMES = ("live_commitments", "live_done", "live_done_late", "live_overdue", "live_members", "live_no_commitment",
               "live_not_reviewed", "live_mass_present", "live_mass_satisfaction", "live_rect_total", "live_rect_open",
               "live_rect_overdue", "live_rect_closed")
-UNO_PYTHON = "/usr/bin/python3"
-
-
-def _has_uno() -> bool:
-    if shutil.which("soffice") is None or not os.path.exists(UNO_PYTHON):
-        return False
-    return subprocess.run([UNO_PYTHON, "-c", "import uno"], capture_output=True).returncode == 0
-
-
-def lo_recalc(tmp_path: Path, files: list[tuple[Path, Path | None]], names) -> dict:
-    import json
-
-    args = [UNO_PYTHON, str(ROOT / "tests" / "lo_recalc.py"), str(tmp_path / "lo-profile")]
-    args += [f"{f}::{pdf}" if pdf else str(f) for f, pdf in files] + list(names)
-    r = subprocess.run(args, capture_output=True, text=True, timeout=300)
-    assert r.returncode == 0, r.stderr
-    return json.loads(r.stdout.strip().splitlines()[-1])
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not _has_uno(), reason="LibreOffice with python3-uno is not installed")
-def test_libreoffice_recalculates_live_counts_equal_to_the_job(county, tmp_path):
+def test_libreoffice_recalculates_live_counts_equal_to_the_job(libreoffice, county, tmp_path):
     from xlsx_addin.ledgers.job import run_ledgers, settings_for
     from xlsx_addin.ledgers.writer import write_ledger_summary
 
@@ -370,9 +351,10 @@ def test_libreoffice_recalculates_live_counts_equal_to_the_job(county, tmp_path)
     out = write_ledger_summary(run, tmp_path / "台账汇总.xlsx")
     b = next(x for x in run.branches if x.org_code == "C001")
     pdf1, pdf2 = tmp_path / "ledger.pdf", tmp_path / "summary.pdf"
-    got = lo_recalc(tmp_path, [(ledger, pdf1), (out, pdf2)], LIVE_NAMES)
-    live = got[str(ledger)]
-    assert live["__formula_errors__"] == 0 and got[str(out)]["__formula_errors__"] == 0
+    live = libreoffice.recalc(ledger, LIVE_NAMES)
+    assert libreoffice.formula_errors(ledger) == {} and libreoffice.formula_errors(out) == {}
+    libreoffice.convert(ledger, pdf1)
+    libreoffice.convert(out, pdf2)
     assert {k: live[k] for k in LIVE_NAMES if k != "live_mass_satisfaction"} == {
         "live_commitments": b.commitments, "live_done": b.done, "live_done_late": b.done_late,
         "live_overdue": b.overdue, "live_members": b.members_listed, "live_no_commitment": len(b.no_commitment),
@@ -391,8 +373,7 @@ def test_libreoffice_recalculates_live_counts_equal_to_the_job(county, tmp_path)
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not _has_uno(), reason="LibreOffice with python3-uno is not installed")
-def test_libreoffice_recalculates_summary_totals(county, tmp_path):
+def test_libreoffice_recalculates_summary_totals(libreoffice, county, tmp_path):
     from xlsx_addin.ledgers.job import run_ledgers, settings_for
     from xlsx_addin.ledgers.writer import write_ledger_summary
 
@@ -410,7 +391,7 @@ def test_libreoffice_recalculates_summary_totals(county, tmp_path):
         wb.defined_names[f"t{i}"] = DefinedName(f"t{i}", attr_text=ref)
     probe = tmp_path / "probe.xlsx"
     wb.save(probe)
-    got = lo_recalc(tmp_path, [(probe, None)], ["t0", "t1", "t2", "t3"])[str(probe)]
+    got = libreoffice.recalc(probe, ["t0", "t1", "t2", "t3"])
     br = run.branches
     assert got["t0"] == sum(b.commitments for b in br) and got["t1"] == sum(b.overdue for b in br)
     assert got["t2"] == sum(b.rect_open for b in br)
@@ -593,13 +574,10 @@ def test_minimal_ledger_with_only_the_required_names(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
-def test_a_ledger_filled_by_the_program_shows_live_counts_in_libreoffice(tmp_path):
+def test_a_ledger_filled_by_the_program_shows_live_counts_in_libreoffice(libreoffice, tmp_path):
     """Seeded and demo ledgers are written with values: LibreOffice shows their counts without a recalculation."""
     path = build_ledger_workbook(tmp_path / "g.xlsx", dict(BRANCH, as_of=D(2026, 6, 30)))
-    r = subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'p').as_uri()}", "--headless", "--convert-to",
-                        "pdf", "--outdir", str(tmp_path), str(path)], capture_output=True, text=True, timeout=240)
-    assert r.returncode == 0, r.stderr
+    libreoffice.convert(path, tmp_path / "g.pdf", recalc=False)
     text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "g.pdf"), "-"], capture_output=True, text=True).stdout
     assert "党组织:城关镇第一村党支部" in text and "逾期1天" in text and "逾期完成" in text
     counts = next(line for line in text.splitlines() if line.strip().startswith("逾期未完成"))
