@@ -435,6 +435,11 @@ class LibreOffice:
         errors = self.request({"op": "formula_errors", "path": str(Path(path).resolve())}, timeout)["errors"]
         return {where: _decode(v) for where, v in errors.items()}
 
+    def basic_modules(self, path: Path | str, library: str = "VBAProject") -> dict[str, str]:
+        """The VBA project of an .xlsm as LibreOffice imports it: module name → source ({} when
+        the file has none). A second parser of the project, independent of olevba."""
+        return self.request({"op": "basic_modules", "path": str(Path(path).resolve()), "library": library})["modules"]
+
     def defined_names(self, path: Path | str) -> dict[str, str]:
         """Workbook-level defined names as LibreOffice reads them: name → content ($Sheet.$A$1)."""
         return self.request({"op": "names", "path": str(Path(path).resolve())})["names"]

@@ -382,6 +382,21 @@ class Bridge:
         finally:
             self.close(doc)
 
+    def op_basic_modules(self, req):
+        """The modules of the document's Basic library (an .xlsm's VBA project, as LibreOffice's
+        own VBA importer reads it): name -> source. Macros are never run."""
+        doc = self.load(req["path"])
+        try:
+            libs = doc.BasicLibraries
+            name = req.get("library") or "VBAProject"
+            if not libs.hasByName(name):
+                return {"modules": {}}
+            libs.loadLibrary(name)
+            lib = libs.getByName(name)
+            return {"modules": {m: lib.getByName(m) for m in lib.getElementNames()}}
+        finally:
+            self.close(doc)
+
     def op_names(self, req):
         doc = self.load(req["path"])
         try:
