@@ -157,6 +157,7 @@ def test_periods_and_due_dates():
     assert Period(2026, 2).due() == D(2027, 1, 15)  # mid-January of the next year
 
 
+@pytest.mark.slow
 def test_overdue_edges_members_and_rectification(county, tmp_path):
     out = tmp_path / "台账汇总.xlsx"
     r = run_cli("ledgers", county, "--out", out, "--period", "2026H1", "--as-of", AS_OF)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.package import differences, vba_modules
+from tests.support.xlsx_parts import differences, vba_modules
 from xlsx_addin import load_scheme, rate_set
 from xlsx_addin.consolidate import writer
 from xlsx_addin.consolidate.excel import run_in_book

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from tests.support.package import differences, vba_modules
+from tests.support.xlsx_parts import differences, vba_modules
 from xlsx_addin import load_scheme, score_unit
 from xlsx_addin.names import INPUTS, MASS_PREFIX
 from xlsx_addin.scheme import SCORED_SCHEMES as BUILTIN  # 双十星 has its own workbook (test_stars_workbook.py)
