@@ -181,6 +181,10 @@ def test_values_written_by_openpyxl_score_as_expected(state, tmp_path):
 
 # --- cached values ---------------------------------------------------------------------------
 
+HAND = {"typical": (89.5, 5, 6, 88.5, "四星级", "否"), "vetoed": (100, 5, 11, 94, "不定星级", "是"),
+        "capped": (100, 5, 0, 105, "三星级", "否")}
+
+
 def _expected(scheme, values) -> dict:
     r = score_unit(scheme, values)
     return {"result_base_score": r.base_score, "result_bonus": r.bonus, "result_penalty": r.penalty,
@@ -202,6 +206,11 @@ def test_cached_values_are_what_the_engine_computes(state, tmp_path):
         assert all(str(got[n]).startswith("错误:") and "15" in str(got[n]) for n in _expected(scheme, TYPICAL))
         return
     assert {n: got[n] for n in _expected(scheme, values)} == pytest.approx(_expected(scheme, values))
+    # and by hand, from the five_star rules: items + 省级 honour 5 − 3 per criticism − 3 per absence
+    # (− 5 below 60 % satisfaction); below 50 % 不定星级; an election 13 months late: at most 三星级
+    base, bonus, penalty, final, level, rectify = HAND[state]
+    assert (got["result_base_score"], got["result_bonus"], got["result_penalty"], got["result_final_score"],
+            got["result_level"], got["result_rectify"]) == (base, bonus, penalty, final, level, rectify)
     r = score_unit(scheme, values)
     assert got["result_participation_rate"] == pytest.approx(r.participation_rate)
     assert got["result_satisfaction_rate"] == pytest.approx(r.satisfaction_rate)
