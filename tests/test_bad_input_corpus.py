@@ -3,7 +3,7 @@
 One consolidation of the whole corpus (plus a handful of good units) in a subprocess:
 exit code 0, no traceback, every bad file named in 问题清单 with sheet/cell/value and a Chinese
 reason, every rateable unit rated exactly as score_unit rates it, the input folder unchanged
-byte for byte. Then: bombs refused in bounded time and memory, and a consolidation killed
+byte for byte. Then: bombs refused in bounded memory (their time: benchmarks/bench_bombs.py), and a consolidation killed
 while writing leaves the previous summary intact.
 """
 from __future__ import annotations
@@ -26,6 +26,9 @@ sys.path.insert(0, str(Path(__file__).parent / "corpus"))
 from make_corpus import Case, make_corpus  # noqa: E402
 
 from xlsx_addin import load_scheme, score_unit  # noqa: E402
+
+# One consolidation of the whole corpus in a subprocess (about 10 s) feeds every test here.
+pytestmark = pytest.mark.slow
 
 CLI_TIMEOUT = 300
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -107,12 +110,10 @@ def run(tmp_path_factory):
     before = tree_state(units)
     out = root / "输出" / "汇总表.xlsx"
     out.parent.mkdir()
-    started = time.perf_counter()
     proc = run_cli("consolidate", str(units), "--out", str(out), "--quiet", "--quota-mode", "flag")
-    seconds = time.perf_counter() - started
     after = tree_state(units)
     result = {"cases": {c.name: c for c in cases}, "proc": proc, "before": before, "after": after, "out": out,
-              "seconds": seconds, "units": units}
+              "units": units}
     if out.exists():
         result["overview"] = read_sheet(out, "一览表")
         result["problems"] = read_sheet(out, "问题清单")
@@ -256,24 +257,22 @@ def test_case(run, name):
     assert not errors, "\n".join(errors)
 
 
-# --- bombs: bounded time and memory ---------------------------------------------------------------
+# --- bombs: bounded memory --------------------------------------------------------------------------
 _MEASURE = textwrap.dedent("""
-    import resource, subprocess, sys, time
-    t = time.perf_counter()
+    import resource, subprocess, sys
     p = subprocess.run([sys.executable, "-m", "xlsx_addin", *sys.argv[1:]], capture_output=True, text=True,
                        encoding="utf-8", errors="replace")
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KiB on Linux → MiB
-    print(f"{p.returncode} {time.perf_counter() - t:.2f} {peak:.0f}")
+    print(f"{p.returncode} {peak:.0f}")
     sys.stderr.write(p.stdout + p.stderr)
 """)
 
-BOMB_SECONDS = 30
-BOMB_MIB = 400
+BOMB_MIB = 400  # the bombs inflate to hundreds of MB; the time they take is measured in benchmarks/bench_bombs.py
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="peak memory measured with getrusage (Linux units)")
 @pytest.mark.parametrize("name", ["zip_bomb", "zip_bomb_forged_size", "billion_laughs"])
-def test_bomb_refused_in_bounded_time_and_memory(run, tmp_path, name):
+def test_bomb_refused_in_bounded_memory(run, tmp_path, name):
     case = run["cases"][name]
     folder = tmp_path / "in"
     folder.mkdir()
@@ -282,13 +281,15 @@ def test_bomb_refused_in_bounded_time_and_memory(run, tmp_path, name):
     out = tmp_path / "out.xlsx"
     proc = subprocess.run([sys.executable, "-c", _MEASURE, "consolidate", str(folder), "--out", str(out), "--quiet"],
                           capture_output=True, text=True, encoding="utf-8", errors="replace", timeout=CLI_TIMEOUT)
-    code, seconds, peak = proc.stdout.split()
+    code, peak = proc.stdout.split()  # a bomb that hangs the reader fails on CLI_TIMEOUT (a hang guard, not a speed goal)
     assert code == "0", proc.stderr[-2000:]
     assert "Traceback" not in proc.stderr
-    assert float(seconds) < BOMB_SECONDS, f"{name}: {seconds} s"
     assert float(peak) < BOMB_MIB, f"{name}: peak memory {peak} MiB (the sheet inflates to hundreds of MB)"
     rows = _rows_for(read_sheet(out, "问题清单"), src.name)
     assert rows and all(CJK.search(str(r["原因"])) for r in rows)
+    # alone in its folder, the bomb is refused for the reason the corpus prescribes for it
+    assert all(all(any(alt in str(r["原因"]) for alt in alts) for alts in case.reasons) for r in rows), rows
+    assert case.reasons
     assert not read_sheet(out, "一览表")
 
 

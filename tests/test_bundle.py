@@ -187,6 +187,7 @@ def test_bat_structure():
     assert '--find-links "%HERE%"' in text and 'set "HERE=%HERE:~0,-1%"' in text
 
 
+@pytest.mark.slow
 def test_bat_passes_a_batch_linter(tmp_path):
     """blinter parses the file as cmd would and reports syntax errors (warnings about Chinese text are by design)."""
     pytest.importorskip("blinter")

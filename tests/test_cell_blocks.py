@@ -116,6 +116,7 @@ def test_random_units_equal_the_single_functions(name, data):
         info, survey, rules, inputs.get("member_count"), inputs.get("members_present"))
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(st.lists(cells_values, min_size=5, max_size=5))
 def test_blocks_never_raise_and_agree_on_junk(args):

@@ -3,6 +3,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from xlsx_addin import load_scheme, score_unit
 
 
@@ -24,6 +26,7 @@ def test_readme_library_example():
     assert len(r.reasons) == 2 and "加5分" in r.reasons[0] and "扣3分" in r.reasons[1]
 
 
+@pytest.mark.slow
 def test_score_command_one_unit_and_a_set(tmp_path):
     one = {"org_name": "一支部", "item_scores": [5] * 10}
     (tmp_path / "one.json").write_text(json.dumps(one, ensure_ascii=False), encoding="utf-8")

@@ -69,6 +69,7 @@ def county(tmp_path_factory) -> Path:
     return folder
 
 
+@pytest.mark.slow
 def test_two_towns_get_their_own_quotas(county):
     c = consolidate(Settings(input_dir=county, scheme_source="five_star"))
     assert c.files_seen == c.files_rated == 15 and not c.problems
@@ -236,6 +237,7 @@ def _cli(*args: str) -> subprocess.CompletedProcess:
                           encoding="utf-8", env=env, cwd=ROOT, timeout=120)
 
 
+@pytest.mark.slow
 def test_cli_run_rerun_keeps_ledger_and_previous(county, tmp_path):
     out = tmp_path / "汇总表.xlsx"
     run = _cli("consolidate", str(county), "--out", str(out), "--quiet")
@@ -273,9 +275,15 @@ def test_cli_run_rerun_keeps_ledger_and_previous(county, tmp_path):
     assert SCHEME.level_name(units["乙镇第4支部"].result.prev_level) == "二星级"  # its town met the floor without it …
     assert units["乙镇第4支部"].result.level_name == "一星级"  # … the county's floor of 2 takes it
     assert units["乙镇第4支部"].result.change == -1
-    assert all(u.result.prev_level is not None for u in c.units)
+    # every unit's last-year level is the 最终星级 the previous summary shows for it
+    shown = {r[0]: r for r in openpyxl.load_workbook(previous, read_only=True)["一览表"].iter_rows(values_only=True)}
+    final_col = shown["党组织名称"].index("最终星级")
+    assert {n: SCHEME.level_name(u.result.prev_level) for n, u in units.items()} == \
+        {n: r[final_col] for n, r in shown.items() if n in units}
+    assert len(units) == len(c.units)
 
 
+@pytest.mark.slow
 def test_cli_bad_arguments(tmp_path):
     run = _cli("consolidate", str(tmp_path / "没有"), "--out", str(tmp_path / "x.xlsx"), "--quiet")
     assert run.returncode == 2 and "不存在" in run.stderr

@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import dataclasses
-import math
-import random
 import shutil
 import zipfile
 from pathlib import Path
@@ -98,6 +96,7 @@ def _snapshot(c):
             [repr(s) for s in c.sets], c.files_seen, c.files_rated)
 
 
+@pytest.mark.slow
 def test_workers_and_serial_give_the_same_consolidation(tmp_path):
     """Scoring in the worker processes: same problems (same order), results and sets as serially."""
     folder = tmp_path / "units"
@@ -112,7 +111,15 @@ def test_workers_and_serial_give_the_same_consolidation(tmp_path):
     serial = consolidate(Settings(input_dir=folder, scheme_source="five_star"), workers=1)
     parallel = consolidate(Settings(input_dir=folder, scheme_source="five_star"), workers=2)
     assert _snapshot(serial) == _snapshot(parallel)
-    assert any("三十" in p.value for p in serial.problems) and any("重复" in p.reason for p in serial.problems)
+    # and what both must be: the twelve branches rated from their item scores (no bonus, no penalty),
+    # the copy, the refused value and the empty file reported, each by its file and cell
+    assert (serial.files_seen, serial.files_rated) == (15, 12)
+    assert {u.result.org_name: u.result.final_score for u in serial.units} == \
+        {f"第{i}支部": 60 + 3 * i for i in range(12)}
+    assert {(p.file, p.cell, p.value, p.severity) for p in serial.problems} == {
+        ("镇1/empty.xlsx", "", "", "错误"), ("镇0/u0.xlsx", "F5", "C00", "提示"),
+        ("镇1/u0_copy.xlsx", "F5", "C00", "错误"), ("镇1/bad.xlsx", "F8", "三十", "错误")}
+    assert any("重复" in p.reason for p in serial.problems if p.file == "镇1/u0_copy.xlsx")
 
 
 def _mkdir(path: Path) -> Path:
@@ -120,29 +127,63 @@ def _mkdir(path: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize("n", [0, 1, 10, 49, 99, 100, 5000])
-def test_choose_workers(n):
-    assert choose_workers(n, 3) == max(1, min(3, n))  # an explicit count wins (never more than the files)
-    got = choose_workers(n, None)
-    assert 1 <= got <= 8
-    assert got == 1 or n // got >= min(FILES_PER_WORKER.values())
+@pytest.mark.parametrize(("n", "asked", "expected"), [(0, 3, 1), (1, 3, 1), (2, 3, 2), (10, 3, 3), (5000, 3, 3),
+                                                    (10, 1, 1), (10, 0, 1), (10, -2, 1)])
+def test_an_explicit_worker_count_wins_but_never_exceeds_the_files(n, asked, expected):
+    assert choose_workers(n, asked) == expected
 
 
-def test_raw_rows_with_and_without_the_keys():
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+@pytest.mark.parametrize(("cpus", "loads", "expected"), [
+    (4, 0, 1), (4, 1, 1), (4, 2, 2), (4, 3, 3), (4, 4, 4), (4, 40, 4),  # one worker per full load, up to the CPUs
+    (2, 3, 2), (1, 40, 1), (16, 40, 8), (16, 5, 5),  # never more than 8
+])
+def test_workers_follow_the_files_per_worker_and_the_cpus(monkeypatch, method, cpus, loads, expected):
+    import multiprocessing
+    import os
+
+    monkeypatch.setattr(multiprocessing, "get_start_method", lambda allow_none=False: method)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(cpus)), raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: cpus)
+    per = FILES_PER_WORKER[method]
+    assert choose_workers(loads * per, None) == expected
+    if loads:
+        assert choose_workers(loads * per - 1, None) == max(1, min(expected, loads - 1, 8))  # one file short
+
+
+def test_raw_rows_put_each_input_under_its_own_column():
     keys = rawdata.columns(SCHEME)
     inputs = _unit("甲支部", "A1", 90)
-    inputs["item_scores_reviewed"] = [[8.0, 8.5], [None]]
-    assert rawdata.to_row(SCHEME, inputs, "a.xlsx", keys) == rawdata.to_row(SCHEME, inputs, "a.xlsx")
+    inputs["item_scores_reviewed"] = [[8.0, 8.5], [None]]  # a range as xlwings gives it: flattened
+    row = rawdata.to_row(SCHEME, inputs, "镇1/a.xlsx", keys)
+    assert rawdata.to_row(SCHEME, inputs, "镇1/a.xlsx") == row  # keys passed in or not: the same row
+    assert len(row) == 18 + 2 * 10 + 2 * 4 + 1 and keys[-1] == "source_file"  # scalars, 2×10 scores, 2×4 votes
+    got = dict(zip(keys, row))
+    assert (got["org_name"], got["org_code"], got["parent_org"], got["member_count"], got["source_file"]) == \
+        ("甲支部", "A1", "甲镇", 30, "镇1/a.xlsx")
+    assert [got[f"item_scores.{i}"] for i in range(1, 11)] == [9.0] * 10
+    assert [got[f"item_scores_reviewed.{i}"] for i in range(1, 11)] == [8.0, 8.5] + [None] * 8
+    assert (got["votes_satisfied"], got["votes_basic"], got["votes_unsatisfied"], got["votes_invalid"]) == (30, 5, 2, 1)
+    assert got["mass_votes_satisfied"] is None and got["honor_level"] is None and got["prev_level"] is None
+    # and back: the row gives the unit's inputs again (blank cells dropped, trailing blank scores trimmed)
+    (back, source, line), = rawdata.from_rows(keys, [row])
+    assert source == "镇1/a.xlsx" and line == 3
+    assert back == {**{k: v for k, v in inputs.items() if k != "item_scores_reviewed"},
+                    "item_scores": [9.0] * 10, "item_scores_reviewed": [8.0, 8.5]}
 
 
-def test_wrapped_lines_short_cut_agrees_with_counting():
-    def counted(value: str, width: float) -> int:
-        per_line = max(width - 1, 1)
-        return sum(max(1, math.ceil(sum(2 if ord(ch) > 0x2E7F else 1 for ch in part) / per_line))
-                   for part in value.split("\n"))
-
-    rng = random.Random(7)
-    for _ in range(2000):
-        text = "".join(rng.choice("ab1 。星级评定\n") for _ in range(rng.randint(1, 40)))
-        width = rng.choice([5, 8.5, 13, 24, 40, 56])
-        assert wrapped_lines(text, width) == counted(text, width), (text, width)
+@pytest.mark.parametrize(("text", "width", "lines"), [
+    (None, 10, 1), ("", 10, 1), (85.0, 3, 1),  # not text: one line
+    ("ab", 10, 1), ("a\nb", 10, 2), ("a\n\nb", 10, 3),  # short: one line per line break
+    ("星级", 5, 1),  # 4 units in 4: fits exactly
+    ("星级", 4.5, 2),  # 4 units in 3.5
+    ("星级评定星级评定", 5, 4),  # 16 units, 4 per line
+    ("星级评定星级评定", 8.5, 3),  # 16 units, 7.5 per line
+    ("abcdefghij", 5, 3),  # 10 Latin units, 4 per line
+    ("星级ab", 4, 2),  # 2+2+1+1 = 6 units, 3 per line
+    ("a。", 3, 2),  # the ideographic full stop is wide: 3 units, 2 per line
+    ("星级评定\n\n星级评定", 5, 5),  # 2 + an empty line + 2
+    ("ab", 0, 2),  # a zero-width column still shows one unit per line
+])
+def testwrapped_lines(text, width, lines):
+    assert wrapped_lines(text, width) == lines

@@ -10,6 +10,7 @@ from xlsx_addin.consolidate.writer import write_summary
 from xlsx_addin.demo import build_workbooks, generate_county
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("scheme", ["five_star", "ten_star"])
 def test_towns_summaries_reconsolidated_equal_branch_files(tmp_path: Path, scheme: str):
     units = generate_county(60, scheme, seed=7)

@@ -76,6 +76,7 @@ def test_small_counties_work():
         assert len(units) == n
 
 
+@pytest.mark.slow
 def test_demo_command_end_to_end(tmp_path):
     from python_calamine import CalamineWorkbook
 

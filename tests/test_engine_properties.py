@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import random
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -80,6 +81,7 @@ def test_band_is_the_highest_band_whose_bound_is_reached(name, score):
     assert band(scheme, score, None) == (max(reached) if reached else scheme.bottom_rank)
 
 
+@pytest.mark.slow
 @FEW
 @given(data=st.data())
 def test_unit_level_monotone_in_item_scores_without_adjustments(data):
@@ -98,6 +100,7 @@ def test_unit_level_monotone_in_item_scores_without_adjustments(data):
 
 # --- quotas ----------------------------------------------------------------------------------------
 
+@pytest.mark.slow
 @FEW
 @given(data=st.data())
 def test_enforce_every_cap_holds_and_every_floor_is_met(data):
@@ -119,6 +122,7 @@ def test_enforce_every_cap_holds_and_every_floor_is_met(data):
         assert r.rectify == (r.level <= scheme.rectify_max_rank)
 
 
+@pytest.mark.slow
 @FEW
 @given(data=st.data())
 def test_forced_distribution_counts(data):
@@ -131,6 +135,7 @@ def test_forced_distribution_counts(data):
         assert sum(r.level >= rank for r in rs) <= share * n // 10
 
 
+@pytest.mark.slow
 @FEW
 @given(data=st.data())
 def test_flag_never_changes_a_level(data):
@@ -148,6 +153,7 @@ def test_flag_never_changes_a_level(data):
         assert f.reasons[:len(a.reasons)] == a.reasons
 
 
+@pytest.mark.slow
 @FEW
 @given(data=st.data(), seed=st.integers(0, 2**32 - 1))
 def test_results_do_not_depend_on_the_order_of_units(data, seed):
@@ -174,6 +180,7 @@ def test_quota_limits_are_decimal_exact(n):
     assert math.isclose(_count(0.1, n, "floor"), math.floor(n / 10))
 
 
+@pytest.mark.slow
 @FEW
 @given(data=st.data())
 def test_quotas_never_put_a_unit_below_one_that_stood_below_it(data):

@@ -364,6 +364,7 @@ def star_units(draw, scheme):
     return d
 
 
+@pytest.mark.slow
 @SMALL
 @given(st.sampled_from([ORG, MEMBER]).flatmap(lambda s: st.tuples(st.just(s), star_units(s), st.integers(0, 9))))
 def test_adding_a_vote_for_never_loses_a_star(case):
@@ -376,6 +377,7 @@ def test_adding_a_vote_for_never_loses_a_star(case):
         assert after.level >= before.level
 
 
+@pytest.mark.slow
 @SMALL
 @given(st.sampled_from([ORG, MEMBER]).flatmap(lambda s: st.tuples(st.just(s), star_units(s))))
 def test_a_record_yes_always_earns_the_star(case):
@@ -389,6 +391,7 @@ def test_a_record_yes_always_earns_the_star(case):
             assert name in r.stars
 
 
+@pytest.mark.slow
 @SMALL
 @given(st.sampled_from([ORG, MEMBER]).flatmap(lambda s: st.tuples(st.just(s), star_units(s))))
 def test_level_is_the_star_count_and_marks_follow_the_level(case):

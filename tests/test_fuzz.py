@@ -16,6 +16,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -111,6 +112,7 @@ def mutate_bytes(data: bytes, ops) -> bytes:
     return bytes(buf)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(ops=st.lists(_op, min_size=1, max_size=4))
 def test_mutated_bytes_never_crash(ops):
@@ -154,6 +156,7 @@ def mutate_xml(text: str, ops) -> str:
 @FUZZ
 @given(part=st.sampled_from(_XML_PARTS), ops=st.lists(_xml_op, min_size=1, max_size=5),
        drop=st.booleans(), encoding=st.sampled_from(["utf-8", "utf-16", "gbk-replace"]))
+@pytest.mark.slow
 def test_mutated_xml_never_crash(part, ops, drop, encoding):
     parts = dict(template_parts())
     if part not in parts:
@@ -184,6 +187,7 @@ _scores = st.one_of(st.lists(_scalar, max_size=12), st.lists(st.floats(0, 10), m
 @settings(max_examples=400, deadline=None, derandomize=True, database=None)
 @given(values=st.dictionaries(_names, _scalar, max_size=12), items=_scores, reviewed=st.one_of(st.none(), _scores),
        org=st.one_of(st.just("第一党支部"), _scalar))
+@pytest.mark.slow
 def test_score_unit_result_or_rating_error(values, items, reviewed, org):
     inputs = dict(values, org_name=org, item_scores=items)
     if reviewed is not None:
@@ -203,6 +207,7 @@ def test_score_unit_result_or_rating_error(values, items, reviewed, org):
     st.sampled_from(["criticism_committee", "criticism_city", "leader_discipline_minor", "leader_discipline_major",
                      "member_violations", "absences", "member_count", "members_present", "masses_present"]
                     + SCHEME.vote_inputs), st.one_of(st.integers(0, 200), st.floats(0, 1e308)), max_size=8))
+@pytest.mark.slow
 def test_score_unit_plausible_numbers(items, counts):
     """Numbers a cell can hold (finite, up to 1.8e308): a result with finite scores or a RatingError."""
     try:

@@ -3,7 +3,6 @@ then the CLI `xlsx-addin ledgers`; overdue edges, members, due dates, missing an
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
 import subprocess
 import sys
@@ -95,9 +94,10 @@ def records(path: Path, sheet: str) -> list[dict]:
     return [dict(zip(rows[0], r)) for r in rows[1:] if r and r[0] not in ("", "合计")]
 
 
-@pytest.fixture
-def county(tmp_path):
-    d = tmp_path / "台账"
+@pytest.fixture(scope="module")
+def county_files(tmp_path_factory):
+    """The two branch ledgers, filled once (openpyxl takes about 0.3 s per ledger)."""
+    d = tmp_path_factory.mktemp("ledgers") / "台账"
     fill(d / "城关镇" / "第一村.xlsx", BRANCH)
     second = dict(BRANCH, org_name="城关镇第二村党支部", org_code="C002", members=None, member_reviews=None,
                   mass_review=None, rectification=None,
@@ -105,6 +105,12 @@ def county(tmp_path):
                                commitment("办夜校", "赵六", D(2026, 6, 15), "已完成", D(2026, 6, 10))])
     fill(d / "城关镇" / "第二村.xlsx", {k: v for k, v in second.items() if v is not None})
     return d
+
+
+@pytest.fixture
+def county(county_files, tmp_path):
+    """A private copy per test: tests add, remove and re-run on it."""
+    return Path(shutil.copytree(county_files, tmp_path / "台账", copy_function=shutil.copy2))
 
 
 def test_template_names_and_headers_are_the_contract():
@@ -151,6 +157,7 @@ def test_periods_and_due_dates():
     assert Period(2026, 2).due() == D(2027, 1, 15)  # mid-January of the next year
 
 
+@pytest.mark.slow
 def test_overdue_edges_members_and_rectification(county, tmp_path):
     out = tmp_path / "台账汇总.xlsx"
     r = run_cli("ledgers", county, "--out", out, "--period", "2026H1", "--as-of", AS_OF)
@@ -177,6 +184,7 @@ def test_overdue_edges_members_and_rectification(county, tmp_path):
     assert total["承诺数"] == 6 and total["逾期未完成"] == 1 and one["按时报送"] == "是"  # 4 + 2; reported 07-10
 
 
+@pytest.mark.slow
 def test_next_day_everything_due_today_is_overdue(county, tmp_path):
     out = tmp_path / "s.xlsx"
     assert run_cli("ledgers", county, "--out", out, "--period", "2026H1", "--as-of", "2026-07-01").returncode == 0
@@ -186,6 +194,7 @@ def test_next_day_everything_due_today_is_overdue(county, tmp_path):
     assert ("修缮村文化广场", 1) in days and ("帮助困难户申请低保", 2) in days
 
 
+@pytest.mark.slow
 def test_due_dates_late_and_missing_branches(county, tmp_path):
     expect = tmp_path / "名单.txt"
     expect.write_text("城关镇第一村党支部\n城关镇第二村党支部\n城关镇第三村党支部\n", encoding="utf-8")
@@ -215,6 +224,7 @@ def test_due_dates_late_and_missing_branches(county, tmp_path):
     assert rows3["城关镇第三村党支部"]["情况"].startswith("尚未报送") and "城关镇第四村党支部" not in rows3
 
 
+@pytest.mark.slow
 def test_expected_from_previous_summary(county, tmp_path):
     first = tmp_path / "h1.xlsx"
     assert run_cli("ledgers", county, "--out", first, "--period", "2026H1", "--as-of", AS_OF).returncode == 0
@@ -226,6 +236,7 @@ def test_expected_from_previous_summary(county, tmp_path):
         ("城关镇第二村党支部", "C002", "逾期未报送")]
 
 
+@pytest.mark.slow
 def test_ledger_of_another_period_is_refused_with_a_reason(county, tmp_path):
     fill(county / "旧.xlsx", dict(BRANCH, org_name="城关镇第五村党支部", org_code="C005", period="2025H2"))
     out = tmp_path / "s.xlsx"
@@ -238,6 +249,7 @@ def test_ledger_of_another_period_is_refused_with_a_reason(county, tmp_path):
     assert late["城关镇第五村党支部"]["情况"].startswith("台账期间不符")
 
 
+@pytest.mark.slow
 def test_bad_values_name_file_sheet_cell_value(county, tmp_path):
     fill(county / "坏.xlsx", dict(BRANCH, org_name="坏支部", org_code="C007",
                                  commitments=[commitment("建图书角", "张三", "下月底"),
@@ -254,6 +266,7 @@ def test_bad_values_name_file_sheet_cell_value(county, tmp_path):
     assert bad["承诺数"] == 2 and bad["逾期未完成"] == 1  # the unreadable deadline cannot be overdue; 完成了 ≠ 已完成
 
 
+@pytest.mark.slow
 def test_rerun_keeps_what_the_upper_level_typed(county, tmp_path):
     out = tmp_path / "台账汇总.xlsx"
     assert run_cli("ledgers", county, "--out", out, "--period", "2026H1", "--as-of", AS_OF).returncode == 0
@@ -312,6 +325,7 @@ def test_output_is_whole_or_nothing_and_inputs_untouched(county, tmp_path):
     assert {p: p.read_bytes() for p in county.rglob("*.xlsx")} == before
 
 
+@pytest.mark.slow
 def test_cli_refuses_bad_arguments(county, tmp_path):
     r = run_cli("ledgers", county, "--out", tmp_path / "s.xlsx", "--period", "2026H3")
     assert r.returncode == 2 and "台账期间" in r.stderr
@@ -325,28 +339,10 @@ def test_cli_refuses_bad_arguments(county, tmp_path):
 LIVE_NAMES = ("live_commitments", "live_done", "live_done_late", "live_overdue", "live_members", "live_no_commitment",
               "live_not_reviewed", "live_mass_present", "live_mass_satisfaction", "live_rect_total", "live_rect_open",
               "live_rect_overdue", "live_rect_closed")
-UNO_PYTHON = "/usr/bin/python3"
-
-
-def _has_uno() -> bool:
-    if shutil.which("soffice") is None or not os.path.exists(UNO_PYTHON):
-        return False
-    return subprocess.run([UNO_PYTHON, "-c", "import uno"], capture_output=True).returncode == 0
-
-
-def lo_recalc(tmp_path: Path, files: list[tuple[Path, Path | None]], names) -> dict:
-    import json
-
-    args = [UNO_PYTHON, str(ROOT / "tests" / "lo_recalc.py"), str(tmp_path / "lo-profile")]
-    args += [f"{f}::{pdf}" if pdf else str(f) for f, pdf in files] + list(names)
-    r = subprocess.run(args, capture_output=True, text=True, timeout=300)
-    assert r.returncode == 0, r.stderr
-    return json.loads(r.stdout.strip().splitlines()[-1])
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not _has_uno(), reason="LibreOffice with python3-uno is not installed")
-def test_libreoffice_recalculates_live_counts_equal_to_the_job(county, tmp_path):
+def test_libreoffice_recalculates_live_counts_equal_to_the_job(libreoffice, county, tmp_path):
     from xlsx_addin.ledgers.job import run_ledgers, settings_for
     from xlsx_addin.ledgers.writer import write_ledger_summary
 
@@ -356,9 +352,10 @@ def test_libreoffice_recalculates_live_counts_equal_to_the_job(county, tmp_path)
     out = write_ledger_summary(run, tmp_path / "台账汇总.xlsx")
     b = next(x for x in run.branches if x.org_code == "C001")
     pdf1, pdf2 = tmp_path / "ledger.pdf", tmp_path / "summary.pdf"
-    got = lo_recalc(tmp_path, [(ledger, pdf1), (out, pdf2)], LIVE_NAMES)
-    live = got[str(ledger)]
-    assert live["__formula_errors__"] == 0 and got[str(out)]["__formula_errors__"] == 0
+    live = libreoffice.recalc(ledger, LIVE_NAMES)
+    assert libreoffice.formula_errors(ledger) == {} and libreoffice.formula_errors(out) == {}
+    libreoffice.convert(ledger, pdf1)
+    libreoffice.convert(out, pdf2)
     assert {k: live[k] for k in LIVE_NAMES if k != "live_mass_satisfaction"} == {
         "live_commitments": b.commitments, "live_done": b.done, "live_done_late": b.done_late,
         "live_overdue": b.overdue, "live_members": b.members_listed, "live_no_commitment": len(b.no_commitment),
@@ -377,8 +374,7 @@ def test_libreoffice_recalculates_live_counts_equal_to_the_job(county, tmp_path)
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not _has_uno(), reason="LibreOffice with python3-uno is not installed")
-def test_libreoffice_recalculates_summary_totals(county, tmp_path):
+def test_libreoffice_recalculates_summary_totals(libreoffice, county, tmp_path):
     from xlsx_addin.ledgers.job import run_ledgers, settings_for
     from xlsx_addin.ledgers.writer import write_ledger_summary
 
@@ -396,7 +392,7 @@ def test_libreoffice_recalculates_summary_totals(county, tmp_path):
         wb.defined_names[f"t{i}"] = DefinedName(f"t{i}", attr_text=ref)
     probe = tmp_path / "probe.xlsx"
     wb.save(probe)
-    got = lo_recalc(tmp_path, [(probe, None)], ["t0", "t1", "t2", "t3"])[str(probe)]
+    got = libreoffice.recalc(probe, ["t0", "t1", "t2", "t3"])
     br = run.branches
     assert got["t0"] == sum(b.commitments for b in br) and got["t1"] == sum(b.overdue for b in br)
     assert got["t2"] == sum(b.rect_open for b in br)
@@ -495,6 +491,7 @@ def test_demo_ledgers_builds_a_half_year_and_summarises_it(tmp_path):
     assert again.returncode == 0 and records(summary, "汇总") == rows  # deterministic for a seed
 
 
+@pytest.mark.slow
 def test_rerun_expects_the_branches_of_the_previous_output(county, tmp_path):
     out = tmp_path / "台账汇总.xlsx"
     assert run_cli("ledgers", county, "--out", out, "--period", "2026H1", "--as-of", "2026-07-20").returncode == 0
@@ -503,6 +500,7 @@ def test_rerun_expects_the_branches_of_the_previous_output(county, tmp_path):
     assert [(x["党组织名称"], x["情况"]) for x in records(out, "未按时报送")] == [("城关镇第二村党支部", "逾期未报送")]
 
 
+@pytest.mark.slow
 def test_next_half_year_into_the_same_file_starts_afresh(county, tmp_path):
     out = tmp_path / "台账汇总.xlsx"
     assert run_cli("ledgers", county, "--out", out, "--period", "2026H1", "--as-of", AS_OF).returncode == 0
@@ -523,6 +521,7 @@ def test_next_half_year_into_the_same_file_starts_afresh(county, tmp_path):
     assert missing == {"城关镇第二村党支部": "逾期未报送"}
 
 
+@pytest.mark.slow
 def test_expect_list_as_csv_with_contract_names(county, tmp_path):
     expect = tmp_path / "expect.csv"
     expect.write_text("org_code,org_name\nC001,城关镇第一村党支部\nC003,城关镇第三村党支部\n", encoding="utf-8")
@@ -532,6 +531,7 @@ def test_expect_list_as_csv_with_contract_names(county, tmp_path):
     assert [(x["党组织代码"], x["情况"]) for x in records(out, "未按时报送")] == [("C003", "逾期未报送")]
 
 
+@pytest.mark.slow
 def test_ledger_built_for_another_scheme_counts_its_own_ballot_options(tmp_path):
     template = build_ledger_workbook(tmp_path / "t.xlsx", scheme="four_grade")  # 好 / 较好 / 一般 / 差
     wb = load_workbook(template)
@@ -547,6 +547,7 @@ def test_ledger_built_for_another_scheme_counts_its_own_ballot_options(tmp_path)
     assert not [p for p in records(out, "问题清单") if "表头" in p["原因"]]
 
 
+@pytest.mark.slow
 def test_minimal_ledger_with_only_the_required_names(tmp_path):
     """A workbook made by another program: only org_name, period and commitments, tiny ranges."""
     from openpyxl import Workbook
@@ -574,13 +575,10 @@ def test_minimal_ledger_with_only_the_required_names(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
-def test_a_ledger_filled_by_the_program_shows_live_counts_in_libreoffice(tmp_path):
+def test_a_ledger_filled_by_the_program_shows_live_counts_in_libreoffice(libreoffice, tmp_path):
     """Seeded and demo ledgers are written with values: LibreOffice shows their counts without a recalculation."""
     path = build_ledger_workbook(tmp_path / "g.xlsx", dict(BRANCH, as_of=D(2026, 6, 30)))
-    r = subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'p').as_uri()}", "--headless", "--convert-to",
-                        "pdf", "--outdir", str(tmp_path), str(path)], capture_output=True, text=True, timeout=240)
-    assert r.returncode == 0, r.stderr
+    libreoffice.convert(path, tmp_path / "g.pdf", recalc=False)
     text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "g.pdf"), "-"], capture_output=True, text=True).stdout
     assert "党组织:城关镇第一村党支部" in text and "逾期1天" in text and "逾期完成" in text
     counts = next(line for line in text.splitlines() if line.strip().startswith("逾期未完成"))

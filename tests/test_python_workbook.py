@@ -46,6 +46,7 @@ def test_committed_python_workbook_carries_wrappers_and_runtime(name):
     assert "星级评定" in text  # the category name, read back through code page 936
 
 
+@pytest.mark.slow
 def test_result_blocks_are_one_array_call_each(tmp_path):
     scheme = load_scheme("five_star")
     path = build_unit_workbook(tmp_path / "u.xlsm", scheme, UNIT, python=True)

@@ -1,11 +1,10 @@
 """Nothing the clerk typed is lost: the summary edited in LibreOffice (a real client) and consolidated again.
 
-The edits are made through UNO (tests/support/lo_edit.py, run by the system Python) and saved by LibreOffice
-itself; then `xlsx-addin consolidate` runs three times onto the edited file.
+The edits are made through UNO (the LibreOffice harness, tests/support/libreoffice.py) and saved by
+LibreOffice itself; then `xlsx-addin consolidate` runs three times onto the edited file.
 """
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -16,19 +15,13 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
+from tests.support.libreoffice import Cell
 from xlsx_addin.files import backups
 from xlsx_addin.consolidate.carryover import EDIT_PREFIX, LEFT_TITLE
 from xlsx_addin.demo import build_workbooks, generate_county
 
 ROOT = Path(__file__).resolve().parents[1]
-LO_EDIT = ROOT / "tests" / "support" / "lo_edit.py"
 NOTE = "已电话核实,申请复核配额调整"
-
-
-def _uno_available() -> bool:
-    if not shutil.which("soffice") or not Path("/usr/bin/python3").exists():
-        return False
-    return subprocess.run(["/usr/bin/python3", "-c", "import uno"], capture_output=True).returncode == 0
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
@@ -54,44 +47,42 @@ def county(tmp_path_factory) -> Path:
     return units
 
 
-def _edit_in_libreoffice(book: Path, edits: list[dict], tmp: Path) -> None:
-    spec = tmp / "edits.json"
-    spec.write_text(json.dumps(edits, ensure_ascii=False), encoding="utf-8")
-    proc = subprocess.run(["/usr/bin/python3", str(LO_EDIT), str(book), str(spec), str(tmp / "lo_profile")],
-                          capture_output=True, text=True, timeout=240)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+def _at(grid: list[list], sheet: str, unit: str, header: str) -> str:
+    """'Sheet!A1' of the cell of `unit` (column A) under `header` (row 1)."""
+    col = [str(h) for h in grid[0]].index(header)
+    row = next(i for i, r in enumerate(grid) if i and r and r[0] == unit)
+    return f"{sheet}!{openpyxl.utils.get_column_letter(col + 1)}{row + 1}"
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not _uno_available(), reason="LibreOffice with python3-uno is not installed")
-def test_libreoffice_edits_survive_three_runs(county, tmp_path):
+def test_libreoffice_edits_survive_three_runs(libreoffice, county, tmp_path):
     out = tmp_path / "汇总表.xlsx"
     first = run_cli("consolidate", str(county), "--out", str(out), "--quiet")
     assert first.returncode == 0, first.stderr
     overview = records(out, "一览表")
-    header = rows(out, "一览表")[0]
     ledger = records(out, "整改台账")
     names = list(overview)
     noted, commented, edited = names[0], names[1], names[2]
     flagged = next(iter(ledger))
     was = overview[edited]["最终星级"]
     typed = "五星级" if was != "五星级" else "三星级"
-    new_col = chr(ord("A") + len(header))  # the first empty column of 一览表
-    ledger_col = chr(ord("A") + len(rows(out, "整改台账")[0]))
-    edits = [
-        {"op": "set", "sheet": "一览表", "cell": f"{new_col}1", "value": "备注"},
-        {"op": "set_by_name", "sheet": "一览表", "name": noted, "header": "备注", "value": NOTE},
-        {"op": "comment", "sheet": "一览表", "name": commented, "header": "最终星级", "text": "请镇党委再核实一次"},
-        {"op": "set_by_name", "sheet": "一览表", "name": edited, "header": "最终星级", "value": typed},
-        {"op": "set", "sheet": "整改台账", "cell": f"{ledger_col}1", "value": "督导人"},
-        {"op": "set_by_name", "sheet": "整改台账", "name": flagged, "header": "督导人", "value": "王五"},
-        {"op": "set_by_name", "sheet": "整改台账", "name": flagged, "header": "整改措施", "value": "每月开展组织生活会"},
-        {"op": "set_by_name", "sheet": "整改台账", "name": flagged, "header": "责任人", "value": "张三"},
-        {"op": "set_by_name", "sheet": "整改台账", "name": flagged, "header": "进度", "value": 0.5, "format": "0%"},
-        {"op": "add_sheet", "name": "督导记录", "cells": {"A1": "督导日期", "B1": "情况", "A2": "11月20日",
-                                                        "B2": "已到村督导", "C2": "=COUNTA($'一览表'.A2:A1000)"}},
-    ]
-    _edit_in_libreoffice(out, edits, tmp_path)
+    # the clerk's new columns: 备注 after the last column of 一览表, 督导人 after 整改台账's
+    grid = [list(r) + ([None] if i else ["备注"]) for i, r in enumerate(rows(out, "一览表"))]
+    ledger_grid = [list(r) + ([None] if i else ["督导人"]) for i, r in enumerate(rows(out, "整改台账"))]
+    edits = {
+        f"一览表!{openpyxl.utils.get_column_letter(len(grid[0]))}1": "备注",
+        _at(grid, "一览表", noted, "备注"): NOTE,
+        _at(grid, "一览表", commented, "最终星级"): Cell(comment="请镇党委再核实一次"),
+        _at(grid, "一览表", edited, "最终星级"): typed,
+        f"整改台账!{openpyxl.utils.get_column_letter(len(ledger_grid[0]))}1": "督导人",
+        _at(ledger_grid, "整改台账", flagged, "督导人"): "王五",
+        _at(ledger_grid, "整改台账", flagged, "整改措施"): "每月开展组织生活会",
+        _at(ledger_grid, "整改台账", flagged, "责任人"): "张三",
+        _at(ledger_grid, "整改台账", flagged, "进度"): Cell(0.5, number_format="0%"),
+        "督导记录!A1": "督导日期", "督导记录!B1": "情况", "督导记录!A2": "11月20日", "督导记录!B2": "已到村督导",
+        "督导记录!C2": "=COUNTA($'一览表'.A2:A1000)",
+    }
+    libreoffice.set_values(out, edits, out, add_sheets=["督导记录"])  # saved in place by LibreOffice
     original = out.read_bytes()  # the clerk's file as LibreOffice saved it
     formula = openpyxl.load_workbook(out)["督导记录"]["C2"].value
     assert formula.startswith("=COUNTA(") and "一览表" in formula, formula
@@ -138,6 +129,7 @@ def test_libreoffice_edits_survive_three_runs(county, tmp_path):
     assert all(str(k) in "".join(outputs) for k in kept)  # each run said where its backup is
 
 
+@pytest.mark.slow
 def test_unit_that_left_keeps_its_clerk_rows(county, tmp_path):
     units = tmp_path / "units"
     shutil.copytree(county, units)

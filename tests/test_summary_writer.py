@@ -9,12 +9,12 @@ import datetime as dt
 import random
 import re
 import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
 import pytest
 
+from tests.support.xlsx_parts import differences, vba_modules
 from xlsx_addin import load_scheme, rate_set
 from xlsx_addin.consolidate import writer
 from xlsx_addin.consolidate.excel import run_in_book
@@ -25,6 +25,7 @@ from xlsx_addin.consolidate.sheets import summary_tables
 from xlsx_addin.consolidate.settings_sheet import settings_from_rows, settings_table
 from xlsx_addin.tables.titles import LEDGER_CLERK
 from xlsx_addin.consolidate.writer import backup_path, write_summary
+from xlsx_addin.versions import XLWINGS_VERSION
 
 ROOT = Path(__file__).resolve().parents[1]
 FORMULA_NAME = '=HYPERLINK("http://example.com","点我")'
@@ -203,6 +204,7 @@ def test_print_setup(written):
 
 
 # --- the clerk's columns ---------------------------------------------------------------------
+@pytest.mark.slow
 def test_ledger_clerk_columns_survive_a_rerun(tmp_path):
     import openpyxl
 
@@ -243,6 +245,7 @@ def _day(value):
     return value.date() if isinstance(value, dt.datetime) else value
 
 
+@pytest.mark.slow
 def test_ledger_keeps_rows_of_units_no_longer_flagged(tmp_path):
     import openpyxl
 
@@ -361,8 +364,17 @@ def test_committed_template_is_a_fresh_build(tmp_path):
     from xlsx_addin.templates.summary import build_summary_workbook
 
     fresh = build_summary_workbook(tmp_path / "huizong.xlsm", load_scheme("five_star"))
-    assert fresh.read_bytes() == (ROOT / "workbooks" / "huizong.xlsm").read_bytes(), \
-        "workbooks/huizong.xlsm is stale: rebuild it with xlsx_addin.templates.summary.build_summary_workbook"
+    committed = ROOT / "workbooks" / "huizong.xlsm"
+    # every sheet and part byte for byte; the VBA project by its modules and their code (olevba)
+    assert not differences(fresh, committed), \
+        ("workbooks/huizong.xlsm is stale: rebuild it with xlsx_addin.templates.summary.build_summary_workbook",
+         differences(fresh, committed))
+    modules = vba_modules(committed)
+    assert list(modules) == ["VBA/ThisWorkbook", "VBA/Sheet1", "VBA/Sheet2", "VBA/Module1", "VBA/xlwings"]
+    assert "Sub SampleCall()" in modules["VBA/Module1"] and "RunPython" in modules["VBA/Module1"]  # the button
+    assert "Sub LedgerCall()" in modules["VBA/Module1"] and ".ledgers()" in modules["VBA/Module1"]  # 台账汇总
+    assert "Sub ImportPythonUDFs()" in modules["VBA/xlwings"]
+    assert f'XLWINGS_VERSION As String = "{XLWINGS_VERSION}"' in modules["VBA/xlwings"]  # the pinned runtime
     assert (tmp_path / "huizong.py").read_text(encoding="utf-8") == \
         (ROOT / "workbooks" / "huizong.py").read_text(encoding="utf-8")
     assert _macros(fresh) == ["SampleCall", "ImportPythonUDFs", "LedgerCall"]
@@ -550,20 +562,9 @@ def test_four_thousand_units_are_written_whole(tmp_path):
 
 
 # --- LibreOffice renders both ---------------------------------------------------------------
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
-def test_libreoffice_converts_to_pdf(tmp_path, written):
+@pytest.mark.slow
+def test_libreoffice_converts_to_pdf(libreoffice, tmp_path, written):
     _, out = written
-    profile = tmp_path / "lo_profile"
-    outdir = tmp_path / "pdf"
-    sources = [ROOT / "workbooks" / "huizong.xlsm", out]
-    cmd = ["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "pdf",
-           "--outdir", str(outdir), *map(str, sources)]
-    try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=180)
-    except subprocess.TimeoutExpired:
-        pytest.skip("LibreOffice did not finish within 180 s")
-    assert proc.returncode == 0, proc.stderr
-    for src in sources:
-        pdf = outdir / (src.stem + ".pdf")
-        assert pdf.exists() and pdf.stat().st_size > 10_000, proc.stdout + proc.stderr
-        assert pdf.read_bytes().startswith(b"%PDF")
+    for src in (ROOT / "workbooks" / "huizong.xlsm", out):
+        pdf = libreoffice.convert(src, tmp_path / "pdf" / (src.stem + ".pdf"), recalc=False)  # as opened
+        assert pdf.stat().st_size > 10_000 and pdf.read_bytes().startswith(b"%PDF")

@@ -4,6 +4,7 @@ conversion, restarts; the PDF checks; the formulas engine agreeing with LibreOff
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -15,7 +16,7 @@ import pytest
 from openpyxl.styles import Alignment
 
 from tests.support import sample_book
-from tests.support.libreoffice import (LibreOffice, LibreOfficeError, LibreOfficeTimeout, RecalcJob,
+from tests.support.libreoffice import (Cell, LibreOffice, LibreOfficeError, LibreOfficeTimeout, RecalcJob,
                                        require_libreoffice)
 from openpyxl.workbook.defined_name import DefinedName
 
@@ -24,6 +25,7 @@ from tests.support.pdf import (overlapping_text, page_sizes, page_texts, pages_w
 from tests.support.values import EXCEL_ERRORS, CellError
 
 ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.slow  # LibreOffice and poppler throughout
 NAMES = list(sample_book.NAMES)
 # Where the two engines disagree (both documented in tests/support): 10^400 is #NUM! in
 # LibreOffice (as in Excel) but #VALUE! in formulas; SQRT(-1) is Err:502 (saved as #VALUE!) in
@@ -116,6 +118,33 @@ def test_set_values_edits_inputs_and_rules_and_the_results_follow(libreoffice, s
     assert got == {"items": [[1.0], [2.0], [3.0], [4.0], [None]], "result_count": 0.0,
                    "result_label": "某村：良好"}
     assert sample.stat().st_size and openpyxl.load_workbook(sample)["填报"]["B2"].value == 85  # source kept
+
+
+def test_set_values_formats_comments_and_new_sheets_as_a_clerk_does(libreoffice, sample, tmp_path):
+    book = tmp_path / "编辑.xlsx"
+    shutil.copy(sample, book)
+    got = libreoffice.set_values(book, {
+        "填报!B3": Cell(0.5, number_format="0%"),  # 党员人数 typed as a percentage
+        "填报!B1": Cell(comment="请镇党委再核实"),  # a note; the value stays
+        "督导 记录!A1": "督导日期", "督导 记录!B2": "=COUNTA($'填报'.A1:A20)",
+    }, book, add_sheets=["督导 记录"], names=["'督导 记录'!B2", "unit_name"])
+    assert got == {"'督导 记录'!B2": 10.0, "unit_name": sample_book.UNIT}
+    wb = openpyxl.load_workbook(book)  # saved in place by LibreOffice
+    assert wb["填报"]["B3"].value == 0.5 and wb["填报"]["B3"].number_format == "0%"
+    assert wb["填报"]["B1"].value == sample_book.UNIT and "再核实" in wb["填报"]["B1"].comment.text
+    assert wb.sheetnames[-1] == "督导 记录" and wb["督导 记录"]["A1"].value == "督导日期"
+    assert wb["督导 记录"]["B2"].value.startswith("=COUNTA(")
+
+
+def test_formula_errors_lists_every_error_cell(libreoffice, sample, tmp_path):
+    errors = {name: ref for name, ref in sample_book.NAMES.items() if name.startswith("err_")}
+    want = {f"结果!{ref.replace('$', '')}": sample_book.EXPECTED.get(name, "#VALUE!")
+            for name, (_sheet, ref) in errors.items()}
+    assert len(want) == 8 and libreoffice.formula_errors(sample) == want
+    fine = tmp_path / "无错.xlsx"
+    libreoffice.set_values(sample, {f"结果!{ref.replace('$', '')}": 0 for _, ref in errors.values()}, fine)
+    assert libreoffice.formula_errors(fine) == {}
+    assert libreoffice.formula_errors(ROOT / "workbooks" / "半年台账.xlsx") == {}
 
 
 def test_recalc_many_keeps_order_and_reports_a_bad_file(libreoffice, sample, tmp_path):

@@ -10,11 +10,13 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from tests.support.xlsx_parts import differences, vba_modules
 from xlsx_addin import load_scheme, score_unit
 from xlsx_addin.names import INPUTS, MASS_PREFIX
 from xlsx_addin.scheme import SCORED_SCHEMES as BUILTIN  # 双十星 has its own workbook (test_stars_workbook.py)
 from xlsx_addin.templates import build_unit_workbook, unit_filename
 from xlsx_addin.templates.unit import RESULT_NAMES
+from xlsx_addin.versions import XLWINGS_VERSION
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKBOOKS = ROOT / "workbooks"
@@ -76,15 +78,20 @@ def _expected_names(scheme) -> set[str]:
 
 # --- committed templates -------------------------------------------------------------------
 
-@pytest.mark.parametrize("python", [False, True], ids=["universal", "python"])
+@pytest.mark.parametrize("python", [False, pytest.param(True, marks=pytest.mark.slow)], ids=["universal", "python"])
 @pytest.mark.parametrize("name", BUILTIN)
 def test_committed_workbook_equals_fresh_build(name, python, tmp_path):
     scheme = load_scheme(name)
     fresh = build_unit_workbook(tmp_path / unit_filename(scheme, python=python), scheme, python=python)
     committed = WORKBOOKS / unit_filename(scheme, python=python)
     assert committed.exists(), f"{committed} is missing: run `xlsx-addin templates --out workbooks`"
-    assert committed.read_bytes() == fresh.read_bytes(), \
-        f"{committed.name} is out of date: run `xlsx-addin templates --out workbooks`"
+    # every sheet and part byte for byte; the Python workbook's VBA project by its modules and their code
+    assert not differences(committed, fresh), \
+        (f"{committed.name} is out of date: run `xlsx-addin templates --out workbooks`", differences(committed, fresh))
+    if python:
+        modules = vba_modules(committed)
+        assert {"VBA/ThisWorkbook", "VBA/xlwings", "VBA/xlwings_udfs"} <= set(modules), list(modules)
+        assert f'XLWINGS_VERSION As String = "{XLWINGS_VERSION}"' in modules["VBA/xlwings"]
 
 
 def test_build_is_byte_deterministic_with_values(tmp_path):
@@ -152,6 +159,7 @@ def test_every_contract_name_resolves_to_the_right_cells(name, python):
         assert wb["计算"].sheet_state == "hidden"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("state", ["typical", "vetoed", "capped"])
 def test_values_written_by_openpyxl_score_as_expected(state, tmp_path):
     """A clerk's typing, simulated: fill the blank template's named cells, read them back, score."""
@@ -172,6 +180,10 @@ def test_values_written_by_openpyxl_score_as_expected(state, tmp_path):
 
 
 # --- cached values ---------------------------------------------------------------------------
+
+HAND = {"typical": (89.5, 5, 6, 88.5, "四星级", "否"), "vetoed": (100, 5, 11, 94, "不定星级", "是"),
+        "capped": (100, 5, 0, 105, "三星级", "否")}
+
 
 def _expected(scheme, values) -> dict:
     r = score_unit(scheme, values)
@@ -194,6 +206,11 @@ def test_cached_values_are_what_the_engine_computes(state, tmp_path):
         assert all(str(got[n]).startswith("错误:") and "15" in str(got[n]) for n in _expected(scheme, TYPICAL))
         return
     assert {n: got[n] for n in _expected(scheme, values)} == pytest.approx(_expected(scheme, values))
+    # and by hand, from the five_star rules: items + 省级 honour 5 − 3 per criticism − 3 per absence
+    # (− 5 below 60 % satisfaction); below 50 % 不定星级; an election 13 months late: at most 三星级
+    base, bonus, penalty, final, level, rectify = HAND[state]
+    assert (got["result_base_score"], got["result_bonus"], got["result_penalty"], got["result_final_score"],
+            got["result_level"], got["result_rectify"]) == (base, bonus, penalty, final, level, rectify)
     r = score_unit(scheme, values)
     assert got["result_participation_rate"] == pytest.approx(r.participation_rate)
     assert got["result_satisfaction_rate"] == pytest.approx(r.satisfaction_rate)
@@ -282,22 +299,13 @@ def test_formulas_package_evaluates_result_cells_like_the_engine(state, python, 
 
 # --- printing (LibreOffice headless) --------------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", BUILTIN)
-def test_libreoffice_prints_a4_with_chinese_titles(name, tmp_path):
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        pytest.skip("LibreOffice (soffice) is not installed: the print check needs it")
+def test_libreoffice_prints_a4_with_chinese_titles(libreoffice, name, tmp_path):
     if shutil.which("pdftotext") is None or shutil.which("pdfinfo") is None:
         pytest.skip("poppler (pdftotext, pdfinfo) is not installed: the print check needs it")
     scheme = load_scheme(name)
-    src = WORKBOOKS / unit_filename(scheme)
-    work = tmp_path / "in.xlsx"
-    shutil.copyfile(src, work)
-    profile = (tmp_path / "lo_profile").as_uri()
-    subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
-                    "--outdir", str(tmp_path), str(work)], check=True, timeout=240, capture_output=True)
-    pdf = tmp_path / "in.pdf"
-    assert pdf.exists()
+    pdf = libreoffice.convert(WORKBOOKS / unit_filename(scheme), tmp_path / "in.pdf", recalc=False)  # as opened
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True,
                           text=True, timeout=60).stdout
     for title in (f"{scheme.name}自评表", f"{scheme.name}党员群众测评表", f"{scheme.name}党员群众测评汇总表",

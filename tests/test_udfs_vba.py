@@ -54,6 +54,7 @@ def _signatures(vba: str) -> dict[str, list[str]]:
             for m in re.finditer(r"^Function (\w+)\(([^)]*)\)$", vba, re.M)}
 
 
+@pytest.mark.slow
 def test_every_contract_function_is_wrapped(generated):
     sigs = _signatures(generated["vba"])
     assert set(sigs) == set(CONTRACT)
@@ -75,6 +76,7 @@ def test_the_package_exposes_the_same_functions(generated):
     assert _signatures(generated["package_vba"]) == _signatures(generated["vba"])
 
 
+@pytest.mark.slow
 def test_addin_workbook_uses_active_workbook():
     vba = _generate("星级评定.xlam")["vba"]
     assert "ActiveWorkbook, Application.Caller" in vba and "ThisWorkbook" not in vba

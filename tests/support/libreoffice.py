@@ -59,15 +59,38 @@ class _Crashed(LibreOfficeError):
     """soffice or the bridge died during a request (retried once after a restart)."""
 
 
+_KEEP: Any = object()
+
+
+@dataclass(frozen=True)
+class Cell:
+    """An edit beyond the value: ``Cell("张三")``, ``Cell(0.5, number_format="0%")``,
+    ``Cell(comment="请再核实")`` (the value is kept when not given)."""
+
+    value: Any = _KEEP
+    number_format: str | None = None
+    comment: str | None = None
+
+    def encode(self) -> dict:
+        spec: dict[str, Any] = {} if self.value is _KEEP else {"value": self.value}
+        if self.number_format:
+            spec["format"] = self.number_format
+        if self.comment:
+            spec["comment"] = self.comment
+        return {"edit": spec}
+
+
 @dataclass(frozen=True)
 class RecalcJob:
-    """One workbook for ``recalc_many``: optional edits (name/address → value), then recalc."""
+    """One workbook for ``recalc_many``: optional new sheets and edits (name/address → value or
+    Cell), then recalc."""
 
     path: Path | str
     names: Sequence[str] = ()
     save_as: Path | str | None = None
     edits: Mapping[str, Any] | None = None
     fmt: str | None = None
+    add_sheets: Sequence[str] = ()
 
 
 def missing_requirements() -> str | None:
@@ -331,12 +354,13 @@ class LibreOffice:
                                          timeout))
 
     def set_values(self, path: Path | str, edits: Mapping[str, Any], save_as: Path | str | None, *,
-                   names: Iterable[str] = (), fmt: str | None = None,
+                   names: Iterable[str] = (), fmt: str | None = None, add_sheets: Sequence[str] = (),
                    timeout: float | None = None) -> dict[str, Any]:
         """Edit cells in LibreOffice (defined name or 'Sheet!A1' → value; a number, a text, a
-        '=formula', None to clear, a list of rows for a range), recalculate, store to
-        ``save_as`` and return the values of ``names`` after the recalculation."""
-        job = RecalcJob(path, tuple(names), save_as, dict(edits), fmt)
+        '=formula', None to clear, a list of rows for a range, or a ``Cell`` with a number
+        format or a comment), after appending the sheets ``add_sheets``; recalculate, store to
+        ``save_as`` (may be the input itself) and return the values of ``names``."""
+        job = RecalcJob(path, tuple(names), save_as, dict(edits), fmt, tuple(add_sheets))
         return self._values(self.request(_recalc_req(job), timeout))
 
     def recalc_many(self, jobs: Iterable[RecalcJob | tuple], *, timeout: float | None = None,
@@ -391,18 +415,30 @@ class LibreOffice:
                 pass
 
     def convert(self, path: Path | str, out_path: Path | str, fmt: str | None = None, *,
-                timeout: float | None = None) -> Path:
-        """Recalculate and store ``path`` as xlsx / xlsm / xls / ods / pdf (all sheets). The
-        format comes from ``fmt`` or the suffix of ``out_path``."""
+                recalc: bool = True, timeout: float | None = None) -> Path:
+        """Recalculate (unless ``recalc=False``: the values stored in the file) and store ``path``
+        as xlsx / xlsm / xls / ods / pdf (all sheets). The format comes from ``fmt`` or the
+        suffix of ``out_path``."""
         out = Path(out_path)
         fmt = (fmt or out.suffix).lower().lstrip(".")
         if fmt not in FORMATS:
             raise ValueError(f"unknown format {fmt!r}: one of {FORMATS}")
         self.request({"op": "convert", "path": str(Path(path).resolve()), "out_path": str(out.resolve()),
-                      "fmt": fmt}, timeout)
+                      "fmt": fmt, "recalc": recalc}, timeout)
         if not out.exists():
             raise LibreOfficeError(f"{path}: LibreOffice wrote no {out}")
         return out
+
+    def formula_errors(self, path: Path | str, *, timeout: float | None = None) -> dict[str, CellError]:
+        """After a recalculation: every formula cell whose result is an error, 'Sheet!A1' → CellError
+        ({} when every formula of every sheet computes)."""
+        errors = self.request({"op": "formula_errors", "path": str(Path(path).resolve())}, timeout)["errors"]
+        return {where: _decode(v) for where, v in errors.items()}
+
+    def basic_modules(self, path: Path | str, library: str = "VBAProject") -> dict[str, str]:
+        """The VBA project of an .xlsm as LibreOffice imports it: module name → source ({} when
+        the file has none). A second parser of the project, independent of olevba."""
+        return self.request({"op": "basic_modules", "path": str(Path(path).resolve()), "library": library})["modules"]
 
     def defined_names(self, path: Path | str) -> dict[str, str]:
         """Workbook-level defined names as LibreOffice reads them: name → content ($Sheet.$A$1)."""
@@ -459,7 +495,8 @@ def _recalc_req(job: RecalcJob) -> dict:
     return {"op": "recalc", "path": str(Path(job.path).resolve()), "names": list(job.names),
             "areas": xlsx_areas(job.path, job.names),
             "save_as": str(Path(job.save_as).resolve()) if job.save_as else None,
-            "edits": dict(job.edits) if job.edits else None, "fmt": job.fmt}
+            "edits": {k: v.encode() if isinstance(v, Cell) else v for k, v in job.edits.items()} if job.edits else None,
+            "fmt": job.fmt, "add_sheets": list(job.add_sheets)}
 
 
 # --- pytest -----------------------------------------------------------------------------------

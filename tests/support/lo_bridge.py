@@ -32,6 +32,7 @@ from com.sun.star.beans import PropertyValue
 from com.sun.star.connection import NoConnectException
 from com.sun.star.lang import DisposedException
 from com.sun.star.sheet.CellFlags import DATETIME, FORMULA, STRING, VALUE
+from com.sun.star.sheet.FormulaResult import ERROR as FORMULA_ERROR
 from com.sun.star.uno import RuntimeException
 
 # LibreOffice error code (include/formula/errorcodes.hxx) -> Excel error text, as the xlsx/xls
@@ -72,6 +73,20 @@ _AREA = re.compile(r"^\$?(?:'(?P<q>(?:[^']|'')+)'|(?P<s>[^.'$:][^.':]*))\.\$?(?P
                    r"(?::\$?(?P<c2>[A-Z]+)\$?(?P<r2>\d+))?$")
 MAX_BLOCK = 50_000  # cells read at once per sheet; names further apart are read one by one
 _SHEET_REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!(.+)$")
+
+
+def col_letters(index):
+    out = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def sheet_ref(name):
+    """A sheet name as Excel writes it in a reference: quoted when it is not a plain word."""
+    return name if re.fullmatch(r"[^\W\d][\w.]*", name) else "'" + name.replace("'", "''") + "'"
 
 
 def col_index(letters):
@@ -260,6 +275,26 @@ class Bridge:
         r2 = int(m.group("r2")) - 1 if m.group("r2") else r1
         return sheet, min(c1, c2), min(r1, r2), max(c1, c2), max(r1, r2)
 
+    def edit(self, doc, cells, value):
+        """A value, or {"edit": {"value"?, "format"?, "comment"?}}: the value (kept when absent),
+        a number format code (e.g. "0%") and a comment (a note on the cell), as a clerk sets them."""
+        if not (isinstance(value, dict) and "edit" in value):
+            self.write(cells, value)
+            return
+        spec = value["edit"]
+        if "value" in spec:
+            self.write(cells, spec["value"])
+        if spec.get("format"):
+            formats = doc.getNumberFormats()
+            locale = uno.createUnoStruct("com.sun.star.lang.Locale")
+            key = formats.queryKey(spec["format"], locale, False)
+            if key == -1:
+                key = formats.addNew(spec["format"], locale)
+            cells.NumberFormat = key
+        if spec.get("comment"):
+            cell = cells.getCellByPosition(0, 0)
+            cells.getSpreadsheet().getAnnotations().insertNew(cell.getCellAddress(), spec["comment"])
+
     @staticmethod
     def write(cells, value):
         if isinstance(value, list):
@@ -296,11 +331,14 @@ class Bridge:
 
     def op_recalc(self, req):
         t = [time.perf_counter()]
-        doc = self.load(req["path"], editable=bool(req.get("edits")))
+        editable = bool(req.get("edits") or req.get("add_sheets"))
+        doc = self.load(req["path"], editable=editable)
         t.append(time.perf_counter())
         try:
+            for name in req.get("add_sheets") or []:
+                doc.Sheets.insertNewByName(name, doc.Sheets.getCount())
             for name, value in (req.get("edits") or {}).items():
-                self.write(self.resolve(doc, name), value)
+                self.edit(doc, self.resolve(doc, name), value)
             doc.calculateAll()
             t.append(time.perf_counter())
             values = self.values(doc, req.get("names") or [], req.get("areas"))
@@ -310,7 +348,7 @@ class Bridge:
             t.append(time.perf_counter())
         finally:
             self.close(doc)
-            if req.get("edits"):
+            if editable:
                 self.drop_copies()
         t.append(time.perf_counter())
         phases = dict(zip(("load", "calculate", "read", "store", "close"),
@@ -320,8 +358,42 @@ class Bridge:
     def op_convert(self, req):
         doc = self.load(req["path"])
         try:
-            doc.calculateAll()
+            if req.get("recalc", True):  # False: the values the file holds, as a clerk opening it sees them
+                doc.calculateAll()
             return {"filter": self.store(doc, req["out_path"], req.get("fmt"))}
+        finally:
+            self.close(doc)
+
+    def op_formula_errors(self, req):
+        """After calculateAll: every formula cell whose result is an error, "Sheet!A1" -> error."""
+        doc = self.load(req["path"])
+        try:
+            doc.calculateAll()
+            out = {}
+            for i in range(doc.Sheets.getCount()):
+                sh = doc.Sheets.getByIndex(i)
+                for a in sh.queryFormulaCells(FORMULA_ERROR).getRangeAddresses():
+                    for r in range(a.StartRow, a.EndRow + 1):
+                        for c in range(a.StartColumn, a.EndColumn + 1):
+                            code = sh.getCellByPosition(c, r).getError()
+                            out[f"{sheet_ref(sh.getName())}!{col_letters(c)}{r + 1}"] = {
+                                "error": ERROR_TEXTS.get(code, "#N/A"), "code": code}
+            return {"errors": out}
+        finally:
+            self.close(doc)
+
+    def op_basic_modules(self, req):
+        """The modules of the document's Basic library (an .xlsm's VBA project, as LibreOffice's
+        own VBA importer reads it): name -> source. Macros are never run."""
+        doc = self.load(req["path"])
+        try:
+            libs = doc.BasicLibraries
+            name = req.get("library") or "VBAProject"
+            if not libs.hasByName(name):
+                return {"modules": {}}
+            libs.loadLibrary(name)
+            lib = libs.getByName(name)
+            return {"modules": {m: lib.getByName(m) for m in lib.getElementNames()}}
         finally:
             self.close(doc)
 

@@ -174,7 +174,10 @@ class _Worker:
 
     def give(self, chunk: list[int], files: list[tuple[str, str]]) -> None:
         self.chunks.append(chunk)
-        self.conn.send([(i, files[i][0], files[i][1]) for i in chunk])
+        try:
+            self.conn.send([(i, files[i][0], files[i][1]) for i in chunk])
+        except (OSError, ValueError):  # it died on its last chunk: its death, found next, re-queues this one
+            pass
 
     def stop(self) -> None:
         try:
