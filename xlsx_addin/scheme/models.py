@@ -237,6 +237,18 @@ class Scheme(Strict):
     def level_by_name(self, name: str) -> Level | None:
         return next((lv for lv in self.levels if lv.name == name), None)
 
+    def by_type(self) -> ItemsByType:
+        """The scheme's `items_by_type`, for code that runs only where the scheme has one."""
+        if self.items_by_type is None:
+            raise ValueError(f"方案「{self.name}」没有按类型选定的评定内容(items_by_type)")
+        return self.items_by_type
+
+    def star_rules(self) -> Stars:
+        """The scheme's `stars`, for code that runs only on a 双十星 scheme."""
+        if self.stars is None:
+            raise ValueError(f"方案「{self.name}」不是按星评定的方案(stars)")
+        return self.stars
+
     def _by_rank(self) -> dict[int, Level]:
         return {lv.rank: lv for lv in self.levels}
 

@@ -58,5 +58,5 @@ def _star_templates(out: Path, scheme_name: str | None) -> list[Path]:
         if scheme.stars.subject == "member":  # the member scheme's workbook is its organisation scheme's
             scheme = load_scheme(scheme.id.removesuffix("_member"))
         return [build_star_workbook(out / star_filename(scheme), scheme)]
-    orgs = [load_scheme(n) for n in STAR_SCHEMES if load_scheme(n).stars.subject == "organisation"]
+    orgs = [load_scheme(n) for n in STAR_SCHEMES if load_scheme(n).star_rules().subject == "organisation"]
     return [build_star_workbook(out / star_filename(s), s) for s in orgs]
