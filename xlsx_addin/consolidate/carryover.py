@@ -128,7 +128,9 @@ def _read_styles(path: Path, prev: Previous, known: dict[str, set[str]], clerk: 
             if got is None or rels_path not in reader.valid_files:
                 continue
             for r in get_dependents(reader.archive, rels_path).find(COMMENTS_NS):
-                for ref, comment in CommentSheet.from_tree(fromstring(reader.archive.read(r.target))).comments:
+                # openpyxl's stubs: from_tree takes any Element and never returns None (it returns cls(**attrib))
+                tree = CommentSheet.from_tree(fromstring(reader.archive.read(r.target)))  # type: ignore[arg-type]
+                for ref, comment in tree.comments:  # type: ignore[union-attr]
                     row, col = _rowcol(ref)
                     got.comments[(row, col)] = ((comment.text or "").strip(), comment.author or "")
         for name, cols in _owned_columns(prev, known, clerk).items():
@@ -137,11 +139,11 @@ def _read_styles(path: Path, prev: Previous, known: dict[str, set[str]], clerk: 
         reader.archive.close()
 
 
-def _needs_styles(prev: Previous, known: dict[str, set[str]], clerk: dict[str, tuple[str, ...]]) -> bool:
+def _needs_styles(path: Path, prev: Previous, known: dict[str, set[str]], clerk: dict[str, tuple[str, ...]]) -> bool:
     """Whether openpyxl must read the file: comments, or cells of the clerk's with anything in them."""
     import zipfile
 
-    with zipfile.ZipFile(prev.path) as z:
+    with zipfile.ZipFile(path) as z:
         if any("comments" in n.lower() for n in z.namelist()):
             return True
     for name, cols in _owned_columns(prev, known, clerk).items():
@@ -272,7 +274,7 @@ def _first_text(row: list[Any]) -> str | None:
 def _keyed(keys: list[str | None]) -> list[str | None]:
     """Keys made unique by their occurrence (a second row of the same key is key#2)."""
     seen: dict[str, int] = {}
-    out = []
+    out: list[str | None] = []
     for k in keys:
         if k is None:
             out.append(None)
@@ -342,7 +344,7 @@ def carry(c: Consolidation, tables: dict[str, Table], prev: Previous | None) -> 
     if prev is not None and prev.path is not None:
         clerk = {n: tuple(h for h, k in zip(t.header, t.kinds) if k == "clerk") for n, t in tables.items()}
         try:
-            if _needs_styles(prev, known, clerk):
+            if _needs_styles(prev.path, prev, known, clerk):
                 _read_styles(prev.path, prev, known, clerk)
         except Exception:  # noqa: BLE001 - formats, formulas and notes are carried when they can be read
             pass
@@ -374,7 +376,7 @@ def _digests(t: Table) -> tuple[str, dict[str, str]]:
     cols = _program_columns(t)
     rows = _data_rows(t)
     keys = _keyed([key_of(t.rows[i]) for i in rows])
-    out = {}
+    out: dict[str, str] = {}
     if not cols:
         return _signature(t), out
     for i, k in zip(rows, keys):

@@ -41,7 +41,7 @@ class Settings(BaseModel):
     overrides: dict[str, Any] | None = None  # a 规则 table (key → value) applied over scheme_source
     exclude: tuple[Path, ...] = ()  # files never read as units (the summary being written, its backups)
     ledgers: Path | None = None  # a 台账汇总 (issue 15): 承诺完成率 / 整改销号率 shown in 一览表, no score changed
-    keep_backups: int = Field(DEFAULT_KEEP, ge=0)  # dated backups of the previous summary kept (files/backups.py)
+    keep_backups: int = Field(default=DEFAULT_KEEP, ge=0)  # dated backups of the previous summary kept (files/backups.py)
 
     @field_validator("quota_mode", mode="before")
     @classmethod
