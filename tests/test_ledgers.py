@@ -2,6 +2,7 @@
 then the CLI `xlsx-addin ledgers`; overdue edges, members, due dates, missing and refused branches, re-runs."""
 from __future__ import annotations
 
+import os
 import datetime as dt
 import shutil
 import subprocess
@@ -584,3 +585,25 @@ def test_a_ledger_filled_by_the_program_shows_live_counts_in_libreoffice(libreof
     counts = next(line for line in text.splitlines() if line.strip().startswith("逾期未完成"))
     assert counts.split()[1] == "1"  # 基本信息's live count, as the job counts it
     assert "2026-01-01" in text  # 期间开始 from the period
+
+
+class _AbortingLedgerTask:
+    """A LedgerTask whose reading kills its worker (as a native reader's abort does)."""
+
+    def __init__(self):
+        from xlsx_addin.ledgers.read import LedgerTask
+        self.task = LedgerTask(Period(2026, 1), dt.date(2026, 6, 30))
+        self.failed = self.task.failed
+
+    def __call__(self, path: str, rel: str):
+        os.abort()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="os.abort in a forked worker")
+def test_a_ledger_that_kills_its_worker_is_one_problem():
+    from xlsx_addin.files.pool import map_files
+    from xlsx_addin.problems import Severity
+    [(problems, branch)] = map_files([(os.devnull, "乡镇/台账.xlsx")], _AbortingLedgerTask(), workers=1)
+    assert branch is None
+    assert [(p.file, p.severity) for p in problems] == [("乡镇/台账.xlsx", Severity.ERROR)]
+    assert "程序中止" in problems[0].reason

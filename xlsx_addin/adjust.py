@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from .errors import InputError
-from .scheme.models import LEVEL_KINDS, TEMPLATE_FIELDS, Condition, Scheme
+from .scheme.models import LEVEL_RULES, TEMPLATE_FIELDS, Condition, Scheme
 from .textfmt import cn_count, num, percent
 
 _TOL = 1e-9
@@ -22,7 +22,7 @@ def _value_text(name: str, value: Any) -> str:
 def first_condition(cond: Condition) -> Condition:
     """The first simple {input, op, value} of a condition: the one its reason quotes."""
     while cond.input is None:
-        cond = (cond.all or cond.any)[0]
+        cond = cond.parts()[0]
     return cond
 
 
@@ -31,7 +31,7 @@ def rule_fields(rule, scheme: Scheme) -> dict[str, str]:
     fields: dict[str, str] = {}
     when = getattr(rule, "when", None)
     if when is not None:
-        first = first_condition(when)
+        first = first_condition(when).comparison()
         fields["threshold"] = _value_text(first.input, first.value)
     max_level = getattr(rule, "max_level", None)
     if max_level is not None:
@@ -56,12 +56,13 @@ def holds(cond: Condition, ctx: Mapping[str, Any]) -> bool:
         return all(holds(c, ctx) for c in cond.all)
     if cond.any is not None:
         return any(holds(c, ctx) for c in cond.any)
-    value = ctx.get(cond.input)
+    simple = cond.comparison()
+    value = ctx.get(simple.input)
     if value is None:
         return False
-    if isinstance(cond.value, str) or isinstance(value, str):  # words: == and != only (the model checks)
-        return (str(value) == str(cond.value)) == (cond.op == "==")
-    return _compare(cond.op, float(value), float(cond.value))
+    if isinstance(simple.value, str) or isinstance(value, str):  # words: == and != only (the model checks)
+        return (str(value) == str(simple.value)) == (simple.op == "==")
+    return _compare(simple.op, float(value), float(simple.value))
 
 
 def _compare(op: str, a: float, b: float) -> bool:
@@ -78,7 +79,7 @@ def _compare(op: str, a: float, b: float) -> bool:
 
 
 def _first_value(cond: Condition, ctx: Mapping[str, Any]) -> tuple[str, Any]:
-    name = first_condition(cond).input
+    name = first_condition(cond).comparison().input
     return name, ctx.get(name)
 
 
@@ -121,7 +122,7 @@ def rectifies(scheme: Scheme, level: int) -> bool:
 def apply_level_rules(scheme: Scheme, level: int, ctx: Mapping[str, Any], reasons: list[str]) -> int:
     """The level after the vetoes and caps (set_level, cap_level, demote) that hold, each with its reason."""
     for rule in scheme.adjustments:
-        if rule.kind in LEVEL_KINDS and holds(rule.when, ctx):
+        if isinstance(rule, LEVEL_RULES) and holds(rule.when, ctx):
             new = _level_after(rule, level, scheme)
             if new != level:
                 value = _value_text(*_first_value(rule.when, ctx))

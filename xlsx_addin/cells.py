@@ -384,8 +384,9 @@ def _votes_row(scheme: Scheme, row: list) -> float | str:
     # The column holds only ballots: the engine's ballot check and tally give what
     # survey() would (it adds only checks against people present, absent here).
     total = tally(scheme, ballots(scheme, raw)[0])
-    if total.ballots and total.valid:
-        return total.satisfaction_rate
+    rate = total.satisfaction_rate  # None when no ballot is valid
+    if total.ballots and rate is not None:
+        return rate
     return _satisfaction(scheme, raw)  # blank or all invalid: the engine's full path says which
 
 

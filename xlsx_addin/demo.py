@@ -101,13 +101,13 @@ def _num(x: float) -> float | int:
     return int(x) if float(x).is_integer() else x
 
 
-def _star_scores(rng: random.Random, scheme: Scheme, q: float) -> list[float]:
+def _star_scores(rng: random.Random, scheme: Scheme, pass_share: float, q: float) -> list[float]:
     """items_passed schemes (ten_star): decide each star first, then scores that agree with it."""
     p = clip(q - 0.06 + rng.gauss(0, 0.03), 0.05, 0.99)
     out: list[float] = []
     for it in scheme.items:
         cells = [s.points for s in it.sub_items] or [it.points]
-        need = scheme.item_pass_share * it.points
+        need = pass_share * it.points
         earned = rng.random() < p and sum(cells) >= need - 1e-9
         scores = list(cells)
         steps = rng.randint(0, 3) if earned else 0
@@ -128,7 +128,7 @@ def _star_scores(rng: random.Random, scheme: Scheme, q: float) -> list[float]:
 
 def _item_scores(rng: random.Random, scheme: Scheme, slots: list[float], q: float) -> list[float]:
     if scheme.level_rule == "items_passed" and scheme.item_pass_share is not None:
-        return _star_scores(rng, scheme, q)
+        return _star_scores(rng, scheme, scheme.item_pass_share, q)
     out = []
     for points in slots:
         if scheme.sub_item_all_or_nothing and scheme.sub_item_count:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import Any, Literal, Mapping, Sequence, overload
 
 from .errors import InputError, MissingInputError
 from .names import INPUTS, MASS_PREFIX, STAR_INPUTS, InputName
@@ -150,6 +150,10 @@ def to_level(name: str, value: Any, scheme: Scheme) -> int:
     return level.rank
 
 
+@overload
+def _scores(name: str, raw: Any, scheme: Scheme, required: Literal[True]) -> list[float]: ...
+@overload
+def _scores(name: str, raw: Any, scheme: Scheme, required: bool) -> list[float] | None: ...
 def _scores(name: str, raw: Any, scheme: Scheme, required: bool) -> list[float] | None:
     """Per-item scores from one value per item or per sub-item; None when wholly blank."""
     cells = flatten(raw) if raw is not None else []
@@ -167,8 +171,8 @@ def _scores(name: str, raw: Any, scheme: Scheme, required: bool) -> list[float] 
     if blanks:
         if not required:
             return None
-        k, where = blanks[0]
-        raise MissingInputError(f"{label}({name}):{where[0]}未填写", name=name, value=raw, index=k)
+        k, slot = blanks[0]
+        raise MissingInputError(f"{label}({name}):{slot[0]}未填写", name=name, value=raw, index=k)
     per_item = [0.0] * n_items
     per_item_entry = not (len(slots) == n_subs and n_subs != n_items)
     for k, ((where, points, item_index), cell) in enumerate(zip(slots, cells)):

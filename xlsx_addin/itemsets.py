@@ -8,21 +8,21 @@ from typing import Any, Mapping, Sequence
 
 from .errors import InputError, MissingInputError
 from .inputs import flatten, is_blank, quoted, shown
-from .names import input_spec
+from .names import known_input
 from .scheme.models import Scheme
 
 
 def _type_label(scheme: Scheme) -> str:
-    name = scheme.items_by_type.input
-    return f"{input_spec(name).label}({name})"
+    name = scheme.by_type().input
+    return f"{known_input(name).label}({name})"
 
 
 def _known_types(scheme: Scheme) -> str:
-    return ";".join("、".join(s.types[:3]) + ("等" if len(s.types) > 3 else "") for s in scheme.items_by_type.sets)
+    return ";".join("、".join(s.types[:3]) + ("等" if len(s.types) > 3 else "") for s in scheme.by_type().sets)
 
 
 def type_value(scheme: Scheme, raw: Mapping[str, Any]) -> str | None:
-    value = raw.get(scheme.items_by_type.input)
+    value = raw.get(scheme.by_type().input)
     return None if is_blank(value) else shown(value).strip()
 
 
@@ -32,12 +32,13 @@ def item_labels(scheme: Scheme, type_word: str | None, names: Sequence[Any] | No
     A type of a set fixes the labels of the set's positions (a typed label must agree); any other
     type must name them all. With a names input, the other positions must be named too.
     """
-    ibt = scheme.items_by_type
+    ibt = scheme.by_type()
     n = len(scheme.items)
     given = _names(scheme, names, n)
     group = ibt.set_for(type_word)
     slots = [p - 1 for p in ibt.positions]
     labels = [it.label for it in scheme.items]
+    named = {p: label for p, label in enumerate(given) if label is not None}
     term = scheme.item_term
     if group is not None:
         for p, it in zip(slots, group.typed_items()):
@@ -46,7 +47,7 @@ def item_labels(scheme: Scheme, type_word: str | None, names: Sequence[Any] | No
                                  f"“{it.label}”不符(按类别确定的{term}可留空)", name=ibt.names_input, value=given[p])
             labels[p] = it.label
     else:
-        missing = [p + 1 for p in slots if given[p] is None]
+        missing = [p + 1 for p in slots if p not in named]
         if missing:
             where = _positions(missing)
             if type_word is None:
@@ -56,15 +57,15 @@ def item_labels(scheme: Scheme, type_word: str | None, names: Sequence[Any] | No
             raise InputError(f"{_type_label(scheme)}“{quoted(type_word)}”不是方案规定的类别"
                              f"(可选:{_known_types(scheme)}),{how}", name=ibt.input, value=type_word)
         for p in slots:
-            labels[p] = given[p]
+            labels[p] = named[p]
     if ibt.names_input is not None:
         for p in range(n):
             if p in slots:
                 continue
-            if given[p] is None:
+            if p not in named:
                 raise MissingInputError(f"第{p + 1}项{term}({scheme.items[p].label})名称未填写",
                                         name=ibt.names_input)
-            labels[p] = given[p]
+            labels[p] = named[p]
     seen: set[str] = set()
     for label in labels:
         if label in seen:
@@ -81,14 +82,14 @@ def _positions(numbers: list[int]) -> str:
 
 
 def _names(scheme: Scheme, names: Sequence[Any] | None, n: int) -> list[str | None]:
-    if names is None:
+    name = scheme.by_type().names_input
+    if names is None or name is None:
         return [None] * n
     cells = flatten(names)
     if all(is_blank(c) for c in cells):
         return [None] * n
     if len(cells) != n:
-        name = scheme.items_by_type.names_input
-        raise InputError(f"{input_spec(name).label}({name})有{len(cells)}个值,应为{n}个", name=name, value=names)
+        raise InputError(f"{known_input(name).label}({name})有{len(cells)}个值,应为{n}个", name=name, value=names)
     return [None if is_blank(c) else shown(c).strip() for c in cells]
 
 
@@ -100,9 +101,11 @@ def scheme_for_type(scheme: Scheme, raw: Mapping[str, Any]) -> Scheme:
     word = type_value(scheme, raw)
     labels = item_labels(scheme, word, None)
     group = ibt.set_for(word)
+    if group is None:  # item_labels has refused a type of no set (no names are given here)
+        return scheme
     items = list(scheme.items)
     for p, typed in zip(ibt.positions, group.typed_items()):
-        update = {"label": labels[p - 1]}
+        update: dict[str, str | float] = {"label": labels[p - 1]}
         if typed.points is not None:
             update["points"] = typed.points
         if typed.guide:

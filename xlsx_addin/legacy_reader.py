@@ -51,30 +51,30 @@ def source_label(unit: UnitFile) -> str:
 
 
 # --- the file's format ------------------------------------------------------------------------------
-def _format_problem(data: bytes, ext: str) -> tuple[str | None, str | None]:
-    """(kind 'xls' | 'ods', None) for a readable container, else (None, Chinese reason)."""
+def _format_kind(data: bytes, ext: str) -> str:
+    """'xls' or 'ods' for a readable container; _Refused with the Chinese reason otherwise."""
     if not data:
-        return None, "文件为空(0字节),请重新提交"
+        raise _Refused("文件为空(0字节),请重新提交")
     if data[:8] == OLE2:
         if ext == ".ods":
-            return None, "扩展名为 .ods,但内容是旧版 Excel 97-2003(.xls)格式;请改回扩展名 .xls 或" + _RESAVE
-        return "xls", None
+            raise _Refused("扩展名为 .ods,但内容是旧版 Excel 97-2003(.xls)格式;请改回扩展名 .xls 或" + _RESAVE)
+        return "xls"
     if data[:4] == b"PK\x03\x04":
         if data[30:38] == b"mimetype" and ODS_MIME in data[38:38 + 80]:
             if ext == ".ods":
-                return "ods", None
-            return None, f"扩展名为 {ext},但内容是 OpenDocument 表格(.ods);请改回扩展名 .ods 或" + _RESAVE
+                return "ods"
+            raise _Refused(f"扩展名为 {ext},但内容是 OpenDocument 表格(.ods);请改回扩展名 .ods 或" + _RESAVE)
         what = "Excel 工作簿(.xlsx)" if b"xl/" in data[:4096] or b"[Content_Types].xml" in data[:4096] else "压缩文件"
         if ext == ".et":
-            return None, f"这个 WPS 表格(.et)文件内部是{what},不是可读取的 .et(Excel 97-2003 兼容)格式;" \
-                         "请在 WPS 中另存为 Excel 工作簿(.xlsx)后重新提交"
-        return None, f"扩展名为 {ext},但内容是{what};请把扩展名改为 .xlsx 后重新提交"
+            raise _Refused(f"这个 WPS 表格(.et)文件内部是{what},不是可读取的 .et(Excel 97-2003 兼容)格式;"
+                       "请在 WPS 中另存为 Excel 工作簿(.xlsx)后重新提交")
+        raise _Refused(f"扩展名为 {ext},但内容是{what};请把扩展名改为 .xlsx 后重新提交")
     head = data[:512].lstrip().lower()
     if head.startswith((b"<html", b"<!doctype", b"<?xml", b"<table")):
-        return None, f"这是网页/XML 文本文件(只是扩展名为 {ext}),不是工作簿;" + _RESAVE
+        raise _Refused(f"这是网页/XML 文本文件(只是扩展名为 {ext}),不是工作簿;" + _RESAVE)
     if ext == ".et":
-        return None, "这个 WPS 表格(.et)文件不是 Excel 97-2003 兼容格式,无法读取;请在 WPS 中另存为 Excel 工作簿(.xlsx)后重新提交"
-    return None, f"不是有效的 {ext} 表格文件,文件可能已损坏或扩展名被改过;" + _RESAVE
+        raise _Refused("这个 WPS 表格(.et)文件不是 Excel 97-2003 兼容格式,无法读取;请在 WPS 中另存为 Excel 工作簿(.xlsx)后重新提交")
+    raise _Refused(f"不是有效的 {ext} 表格文件,文件可能已损坏或扩展名被改过;" + _RESAVE)
 
 
 # --- a workbook opened: sheets, names, cell grids ----------------------------------------------------
@@ -223,7 +223,7 @@ class TemplateMap:
 def template_map(scheme_id: str) -> TemplateMap | None:
     """The cell map of the current built-in template of scheme_id (templates/cellmap.py); None when there is none."""
     try:
-        text = resources.files("xlsx_addin").joinpath("cellmaps", f"{scheme_id}.json").read_text(encoding="utf-8")
+        text = (resources.files("xlsx_addin") / "cellmaps" / f"{scheme_id}.json").read_text(encoding="utf-8")
     except (FileNotFoundError, OSError, ValueError):
         return None
     data = json.loads(text)
@@ -290,11 +290,8 @@ def layout_mismatches(book: _Book, refs: dict[str, Ref], tmap: TemplateMap) -> l
 def read(unit: UnitFile, data: bytes) -> None:
     """Fill `unit` from a .xls/.ods/.et file's bytes (read_unit's dispatch calls this)."""
     ext = os.path.splitext(unit.rel)[1].lower()
-    kind, why = _format_problem(data, ext)
-    if why:
-        unit.problem(why)
-        return
     try:
+        kind = _format_kind(data, ext)
         book: _Book = _XlsBook(data) if kind == "xls" else _OdsBook(data)
     except _Refused as exc:
         unit.problem(str(exc))

@@ -62,6 +62,14 @@ def input_spec(name: str) -> InputName | None:
     return INPUTS.get(name) or STAR_INPUTS.get(name)
 
 
+def known_input(name: str) -> InputName:
+    """The contract entry of an input the scheme's checks have already accepted (KeyError otherwise)."""
+    spec = input_spec(name)
+    if spec is None:
+        raise KeyError(name)
+    return spec
+
+
 # Values computed by the engine that rule conditions may test.
 DERIVED: dict[str, str] = {
     "base_score": "基础得分",

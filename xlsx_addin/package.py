@@ -148,7 +148,8 @@ def read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, chunk: i
     if info.file_size > limit:
         raise Refused(f"文件过大(部件“{info.filename}”解压后{info.file_size / 2**20:.0f} MB),不像单位填报表,未读取"
                       "(可能是异常的压缩文件)")
-    out, size = [], 0
+    out: list[bytes] = []
+    size = 0
     with zf.open(info) as f:
         while True:
             data = f.read(chunk)
@@ -282,11 +283,12 @@ def error_cells(xml: bytes) -> dict[str, str]:
     if _ERROR_TYPES not in xml and b"t='e'" not in xml:
         return {}
     root = parse_xml(xml, "工作表")
-    out = {}
+    out: dict[str, str] = {}
     for el in root.iter():
-        if local(el.tag) == "c" and el.get("t") == "e" and el.get("r"):
+        ref = el.get("r")
+        if local(el.tag) == "c" and el.get("t") == "e" and ref:
             v = next((x.text for x in el if local(x.tag) == "v"), None)
-            out[el.get("r")] = v or "#VALUE!"
+            out[ref] = v or "#VALUE!"
     return out
 
 

@@ -55,7 +55,7 @@ def _count(share: float, n: int, rounding: str) -> int:
     return math.floor(x) if rounding == "floor" else math.ceil(x) if rounding == "ceil" else int(x + 0.5)
 
 
-def rank_key(r: UnitResult, scheme: Scheme) -> tuple:
+def rank_key(r: UnitResult, scheme: Scheme) -> tuple[float, ...]:
     """Higher is better: the level after vetoes and caps first, then the scheme's ranking keys, missing last.
 
     A unit held at a lower level by a veto or cap ranks below every unit of a higher level, so no quota
@@ -65,7 +65,7 @@ def rank_key(r: UnitResult, scheme: Scheme) -> tuple:
     """
     values = {"final_score": r.final_score, "base_score": r.base_score,
               "satisfaction_rate": r.survey.rule_satisfaction_rate}
-    return (r.rule_level,) + tuple(-math.inf if values[k] is None else round(values[k], 9) for k in scheme.ranking)
+    return (r.rule_level, *(-math.inf if (v := values[k]) is None else round(v, 9) for k in scheme.ranking))
 
 
 def check_mode(mode: str) -> QuotaMode:

@@ -40,7 +40,7 @@ def header_labels(scheme: Scheme) -> list[str]:
 def to_row(scheme: Scheme, inputs: Mapping[str, Any], source: str, keys: Sequence[str] | None = None) -> list[Any]:
     """One unit's row; `keys` is columns(scheme), passed in when writing many rows."""
     lists = {name: _as_list(inputs.get(name)) for name in _LISTS}
-    row = []
+    row: list[Any] = []
     for key in keys if keys is not None else columns(scheme):
         base, _, idx = key.partition(".")
         if key == SOURCE:
@@ -81,11 +81,11 @@ def from_rows(keys: Sequence[str], rows: Iterable[Sequence[Any]]) -> list[tuple[
     return out
 
 
-def _as_list(value: Any) -> list:
+def _as_list(value: Any) -> list[Any]:
     if value is None:
         return []
     if isinstance(value, (list, tuple)):
-        flat = []
+        flat: list[Any] = []
         for v in value:
             flat.extend(v if isinstance(v, (list, tuple)) else [v])
         return flat

@@ -74,7 +74,7 @@ def _votes(rng: random.Random, valid: int, q: float) -> int:
 
 
 def _records(rng: random.Random, scheme: Scheme, names: list[str]) -> list[str]:
-    record = scheme.stars.record_stars()
+    record = scheme.star_rules().record_stars()
     return [pick(rng, [("是", 0.75), ("否", 0.04), ("", 0.21)]) if n in record else "" for n in names]
 
 
@@ -83,7 +83,7 @@ def _star_names(scheme: Scheme, type_word: str, typed: list[str]) -> list[str]:
 
 
 def _common(scheme: Scheme, type_word: str) -> list[str]:
-    group = scheme.items_by_type.set_for(type_word)
+    group = scheme.by_type().set_for(type_word)
     return [it.label for it in group.typed_items()] if group else []
 
 

@@ -121,7 +121,7 @@ def evaluate(scheme: Scheme, raw: Mapping[str, Any]) -> tuple[dict[str, Any], St
     _check_names(scheme, raw)
     values = {name: _normalise_one(INPUTS[name], raw.get(name), scheme) for name in _SCALARS}
     values.update({name: _normalise_one(STAR_INPUTS[name], raw.get(name), scheme) for name in _STAR_SCALARS})
-    member = scheme.stars.subject == "member"
+    member = scheme.star_rules().subject == "member"
     if member and values["member_name"] is None:
         raise MissingInputError(f"{_label('member_name')}未填写", name="member_name")
     if values["org_name"] is None:
@@ -130,7 +130,8 @@ def evaluate(scheme: Scheme, raw: Mapping[str, Any]) -> tuple[dict[str, Any], St
 
     n = len(scheme.items)
     type_word = type_value(scheme, raw)
-    names = item_labels(scheme, type_word, raw.get(scheme.items_by_type.names_input))
+    names_input = scheme.by_type().names_input
+    names = item_labels(scheme, type_word, raw.get(names_input) if names_input else None)
     votes_for = _cells("star_votes_for", raw.get("star_votes_for"), n)
     votes_valid = _cells("star_votes_valid", raw.get("star_votes_valid"), n, allow_one=True)
     records = _cells("star_records", raw.get("star_records"), n)
@@ -150,7 +151,7 @@ def evaluate(scheme: Scheme, raw: Mapping[str, Any]) -> tuple[dict[str, Any], St
         outcomes.append(outcome)
         if not outcome.earned:
             reasons.append(_star_reason(scheme, i, outcome))
-    st = scheme.stars
+    st = scheme.star_rules()
     detail = StarDetail(st.subject, values["member_name"], type_word, names, outcomes, st.privileged_label,
                         st.rectify_label)
     return values, detail, reasons
@@ -158,14 +159,14 @@ def evaluate(scheme: Scheme, raw: Mapping[str, Any]) -> tuple[dict[str, Any], St
 
 def _decide(scheme: Scheme, i: int, name: str, cell: Any, votes_for: int | None, votes_valid: int | None) -> StarOutcome:
     where = _where(i, name)
-    record_rules = [r for r in scheme.stars.rules if r.kind == "record"]
+    record_rules = [r for r in scheme.star_rules().rules if r.kind == "record"]
     words = (record_rules[0].earned_word, record_rules[0].not_earned_word) if record_rules else ("是", "否")
     record = _record(cell, words, where)
     if record is not None and not any(name in r.stars for r in record_rules):
-        allowed = "、".join(sorted(scheme.stars.record_stars(), key=_order(record_rules))) or "无"
+        allowed = "、".join(sorted(scheme.star_rules().record_stars(), key=_order(record_rules))) or "无"
         raise InputError(f"{where}不能按日常管理记录直接认定(可直接认定的星:{allowed}),请清空该记录并填写民主测评票数",
                          name="star_records", value=cell)
-    for rule in scheme.stars.rules:
+    for rule in scheme.star_rules().rules:
         if rule.kind == "record":
             if name in rule.stars and record is not None:
                 return StarOutcome(name, record == rule.earned_word, rule.id, True, record, votes_for, votes_valid)
@@ -188,12 +189,12 @@ def _order(record_rules) -> Any:
 
 
 def _star_reason(scheme: Scheme, i: int, o: StarOutcome) -> str:
-    rule = next(r for r in scheme.stars.rules if r.id == o.rule_id)
+    rule = next(r for r in scheme.star_rules().rules if r.id == o.rule_id)
     fields = dict.fromkeys(STAR_FIELDS, "")
     fields.update(label=rule.label, star=o.name, index=str(i + 1), record=o.record or "",
                   votes_for="" if o.votes_for is None else str(o.votes_for),
                   votes_valid="" if o.votes_valid is None else str(o.votes_valid),
-                  share=share_text(o.votes_for, o.votes_valid) if o.share is not None else "",
+                  share=share_text(o.votes_for, o.votes_valid) if o.votes_for is not None and o.votes_valid else "",
                   threshold=share_text(Fraction(str(rule.threshold)), 1) if rule.kind == "vote_share" else "")
     return rule.reason.format(**fields)
 
@@ -227,7 +228,7 @@ def score_stars(scheme: Scheme, raw: Mapping[str, Any]) -> UnitResult:
         level=level, level_name=scheme.level_name(level), reasons=reasons, rectify=rectifies(scheme, level),
         band_level=count, rule_level=level, item_scores=flags, item_source="self", items_passed=count,
         survey=_no_survey(values), prev_level=values["prev_level"], stars=earned,
-        privileged=level >= scheme.stars.privileged_min_rank, star_detail=detail,
+        privileged=level >= scheme.star_rules().privileged_min_rank, star_detail=detail,
     )
 
 

@@ -66,10 +66,11 @@ def survey(scheme: Scheme, unit: UnitInputs) -> SurveyResult:
     members_present = unit.get("members_present")
     masses_present = unit.get("masses_present")
     total = tally(scheme, unit.votes)
-    masses = tally(scheme, unit.mass_votes) if unit.mass_votes is not None else None
+    mass_votes = unit.mass_votes
+    masses = tally(scheme, mass_votes) if mass_votes is not None else None
     members = None
-    if masses is not None:
-        members = tally(scheme, {k: unit.votes[k] - unit.mass_votes[k] for k in unit.votes})
+    if mass_votes is not None:
+        members = tally(scheme, {k: unit.votes[k] - mass_votes[k] for k in unit.votes})
 
     rate = participation(member_count, members_present)
     if members_present is not None or masses_present is not None:
@@ -93,7 +94,7 @@ def survey(scheme: Scheme, unit: UnitInputs) -> SurveyResult:
     elif minimum is not None and rate is None:
         # Not shown to be below the minimum: the rate counts (a blank count must not dodge a veto).
         caveat = "未填写党员总数或参加测评党员人数,无法核验测评参与率,满意率照常计入评定"
-    elif minimum is not None and rate < minimum - 1e-12:
+    elif minimum is not None and rate is not None and rate < minimum - 1e-12:
         problem = f"测评参与率{percent(rate)}低于{percent(minimum)},测评无效,满意率不计入评定"
     usable = total.valid > 0 and problem is None
     return SurveyResult(member_count, members_present, masses_present, rate, minimum, total, members, masses,

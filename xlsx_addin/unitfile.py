@@ -201,7 +201,7 @@ def _read_raw_sheet(unit: UnitFile, wb) -> None:
     if grid is None:
         return
     rows, r0, c0 = grid
-    full = [[None] * c0 + [None if v == "" else v for v in row] for row in rows]
+    full: list[list[Any]] = [[None] * c0 + [None if v == "" else v for v in row] for row in rows]
     full = [[] for _ in range(r0)] + full
     if not full or not full[0] or str(full[0][0] or "").strip() != rawdata.MARKER:
         return

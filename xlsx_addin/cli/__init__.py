@@ -3,6 +3,7 @@ arguments into one call of a job (no argparse namespace goes below this package)
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 import tempfile
 import traceback
@@ -94,9 +95,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def _main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
+        if not isinstance(stream, io.TextIOWrapper):
+            continue  # replaced (a test's capture, a GUI without a console): nothing to reconfigure
         try:
             stream.reconfigure(encoding="utf-8")  # Windows consoles default to a legacy code page
-        except (AttributeError, ValueError):
+        except ValueError:
             pass
     args = build_parser().parse_args(argv)
     try:

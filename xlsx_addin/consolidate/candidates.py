@@ -14,7 +14,7 @@ from ..identity import dedupe_key
 from ..legacy_reader import source_label
 from ..names import INPUTS, MASS_PREFIX
 from ..package import Refused
-from ..problems import ERROR, HINT, Problem
+from ..problems import ERROR, HINT, Problem, Severity
 from ..progress import Progress
 from ..reader import read_unit, read_unit_data
 from ..scheme.models import Scheme
@@ -78,7 +78,7 @@ class Candidate:
         return dedupe_key(self.inputs.get("org_code"), self.inputs.get("parent_org"), self.inputs.get("org_name"))
 
     def problem(self, reason: str, *, name: str | None = None, index: int | None = None, value: Any = "",
-                severity: str = ERROR, cell: str | None = None) -> Problem:
+                severity: Severity = ERROR, cell: str | None = None) -> Problem:
         if self.raw_row is not None:
             sheet, where = RAW_SHEET, f"第{self.raw_row}行" + (f" {name}" if name else "")
         elif name:
@@ -173,8 +173,8 @@ def input_problem(c: Candidate, exc: InputError, scheme: Scheme) -> Problem:
 
 def _cells_text(cells: list[str]) -> str:
     """E5,E6,E7 → E5:E7 when the cells make one column; else joined by commas."""
-    m = [re.match(r"([A-Z]+)(\d+)$", c) for c in cells]
-    if cells and all(m) and len({x.group(1) for x in m}) == 1:
+    m = [x for x in (re.match(r"([A-Z]+)(\d+)$", c) for c in cells) if x is not None]
+    if cells and len(m) == len(cells) and len({x.group(1) for x in m}) == 1:
         rows = [int(x.group(2)) for x in m]
         if rows == list(range(rows[0], rows[0] + len(rows))):
             return cells[0] if len(cells) == 1 else f"{cells[0]}:{cells[-1]}"

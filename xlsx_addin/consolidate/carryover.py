@@ -126,7 +126,7 @@ def _first_text(row: list[Any]) -> str | None:
 def _keyed(keys: list[str | None]) -> list[str | None]:
     """Keys made unique by their occurrence (a second row of the same key is key#2)."""
     seen: dict[str, int] = {}
-    out = []
+    out: list[str | None] = []
     for k in keys:
         if k is None:
             out.append(None)
@@ -195,7 +195,7 @@ def carry(c: Consolidation, tables: dict[str, Table], prev: Previous | None) -> 
     if prev is not None and prev.path is not None:
         clerk = {n: tuple(h for h, k in zip(t.header, t.kinds) if k == "clerk") for n, t in tables.items()}
         try:
-            if _needs_styles(prev, known, clerk):
+            if _needs_styles(prev.path, prev, known, clerk):
                 _read_styles(prev.path, prev, known, clerk)
         except Exception:  # noqa: BLE001 - formats, formulas and notes are carried when they can be read
             pass
@@ -227,7 +227,7 @@ def _digests(t: Table) -> tuple[str, dict[str, str]]:
     cols = _program_columns(t)
     rows = _data_rows(t)
     keys = _keyed([key_of(t.rows[i]) for i in rows])
-    out = {}
+    out: dict[str, str] = {}
     if not cols:
         return _signature(t), out
     for i, k in zip(rows, keys):

@@ -90,7 +90,9 @@ def _read_styles(path: Path, prev: Previous, known: dict[str, set[str]], clerk: 
             if got is None or rels_path not in reader.valid_files:
                 continue
             for r in get_dependents(reader.archive, rels_path).find(COMMENTS_NS):
-                for ref, comment in CommentSheet.from_tree(fromstring(reader.archive.read(r.target))).comments:
+                # openpyxl's stubs: from_tree takes any Element and never returns None (it returns cls(**attrib))
+                tree = CommentSheet.from_tree(fromstring(reader.archive.read(r.target)))  # type: ignore[arg-type]
+                for ref, comment in tree.comments:  # type: ignore[union-attr]
                     row, col = _rowcol(ref)
                     got.comments[(row, col)] = ((comment.text or "").strip(), comment.author or "")
         for name, cols in _owned_columns(prev, known, clerk).items():
@@ -99,11 +101,11 @@ def _read_styles(path: Path, prev: Previous, known: dict[str, set[str]], clerk: 
         reader.archive.close()
 
 
-def _needs_styles(prev: Previous, known: dict[str, set[str]], clerk: dict[str, tuple[str, ...]]) -> bool:
+def _needs_styles(path: Path, prev: Previous, known: dict[str, set[str]], clerk: dict[str, tuple[str, ...]]) -> bool:
     """Whether openpyxl must read the file: comments, or cells of the clerk's with anything in them."""
     import zipfile
 
-    with zipfile.ZipFile(prev.path) as z:
+    with zipfile.ZipFile(path) as z:
         if any("comments" in n.lower() for n in z.namelist()):
             return True
     for name, cols in _owned_columns(prev, known, clerk).items():

@@ -24,7 +24,7 @@ def outcome_lines(c, out_file: Path, seconds: float | None = None) -> list[str]:
         by_set[u.set_name][u.result.level] += 1
     header = ["评定组"] + [scheme.level_name(r) for r in ranks] + ["合计"]
     rows = []
-    total = Counter()
+    total: Counter[int] = Counter()
     order = [s.name for s in c.sets if s.name in by_set] or sorted(by_set)
     order += [name for name in by_set if name not in order]
     for name in order:

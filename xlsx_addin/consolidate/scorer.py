@@ -25,7 +25,7 @@ class RulesComparer:
 
     def __init__(self, scheme: Scheme):
         self.params = {p.key: p for p in parameters(scheme)}
-        self.cache: dict[tuple, str | None] = {}
+        self.cache: dict[tuple, tuple[str, int | None] | None] = {}
 
     def differences(self, rows: list[list[Any]]) -> tuple[str, int | None] | None:
         """(Chinese message, index of the first differing row) or None when the rules agree."""
@@ -167,7 +167,7 @@ class UnitScorer:
         """A 提示 when the unit's own 规则 table differs from the summary's rules."""
         rows = cand.file.rules_rows
         diff = self.rules.differences(rows) if rows else None
-        if not diff:
+        if rows is None or not diff:
             return None
         message, row = diff
         ref = cand.file.refs[RULES_TABLE]

@@ -41,7 +41,7 @@ class Settings(BaseModel):
     overrides: dict[str, Any] | None = None  # a 规则 table (key → value) applied over scheme_source
     exclude: tuple[Path, ...] = ()  # files never read as units (the summary being written, its backups)
     ledgers: Path | None = None  # a 台账汇总 (issue 15): 承诺完成率 / 整改销号率 shown in 一览表, no score changed
-    keep_backups: int = Field(DEFAULT_KEEP, ge=0)  # dated backups of the previous summary kept (files/backups.py)
+    keep_backups: int = Field(default=DEFAULT_KEEP, ge=0)  # dated backups of the previous summary kept (files/backups.py)
 
     @field_validator("quota_mode", mode="before")
     @classmethod
@@ -83,10 +83,12 @@ def settings_for(input_dir: Path | str, scheme: str | None = None, *, rules: Map
             table = None
     exclude = (Path(out), *backups.existing(Path(out))) if out is not None else ()
     try:
-        return Settings(input_dir=input_dir, scheme_source=source, quota_mode=quota_mode, set_by=set_by,
-                        previous=Path(previous) if previous is not None else None, overrides=table,
-                        exclude=exclude, ledgers=Path(ledgers) if ledgers is not None else None,
-                        keep_backups=DEFAULT_KEEP if keep_backups is None else keep_backups)
+        # quota_mode and set_by are words here: the model's validators turn them into the enums
+        return Settings.model_validate(dict(
+            input_dir=input_dir, scheme_source=source, quota_mode=quota_mode, set_by=set_by,
+            previous=Path(previous) if previous is not None else None, overrides=table,
+            exclude=exclude, ledgers=Path(ledgers) if ledgers is not None else None,
+            keep_backups=DEFAULT_KEEP if keep_backups is None else keep_backups))
     except ValidationError as exc:
         raise RatingError(_message(exc)) from None
 
@@ -100,8 +102,9 @@ def _scheme_id(source: str) -> str:
 
 def _message(exc: ValidationError) -> str:
     errors = exc.errors()
-    first = errors[0] if errors else {}
-    if first.get("loc") == ("keep_backups",):
+    if not errors:
+        return str(exc)
+    first = errors[0]
+    if first["loc"] == ("keep_backups",):
         return "备份份数(--keep-backups)不能为负数"
-    msg = str(first.get("msg", exc))
-    return msg.removeprefix("Value error, ")
+    return first["msg"].removeprefix("Value error, ")

@@ -146,7 +146,7 @@ def stats_table(c: Consolidation) -> Table:
     kinds = ["text", "int"] + ["int"] * len(levels) + ["pct"] * len(levels) + ["int"]
     first = [16, 8] + [9] * (len(levels) * 2) + [12]
     # one set of column widths serves both tables: each column as wide as the wider of the two needs
-    widths = [max(first[i] if i < len(first) else 0, QUOTA_WIDTHS[i] if i < len(QUOTA_WIDTHS) else 0)
+    widths: list[float] = [max(first[i] if i < len(first) else 0, QUOTA_WIDTHS[i] if i < len(QUOTA_WIDTHS) else 0)
               for i in range(max(len(first), len(QUOTA_WIDTHS)))]
     rows: list[list[Any]] = []
     moved_by_set: dict[str, int] = {}
@@ -307,7 +307,7 @@ def publicity_table(c: Consolidation) -> Table:
     s = c.scheme
     header = ["序号", NAME, PARENT, "综合得分", final_header(s)]
     kinds = ["int", "text", "text", "score", "center"]
-    widths = [6, 40, 22, 10, 10]
+    widths: list[float] = [6, 40, 22, 10, 10]
     rows: list[list[Any]] = []
     titles = []
     by_level: dict[int, list[UnitRow]] = {}
@@ -328,15 +328,15 @@ def raw_table(c: Consolidation) -> Table | None:
     """Every rated unit's raw inputs (rawdata.py layout), so a town's summary can be consolidated again
     at county level. Row 1: the marker and the scheme id; row 2: the keys (names contract); data from row 3,
     as rawdata.from_rows numbers them."""
-    units = [u for u in c.units if u.inputs is not None]
-    if not units:
+    rated = [(u.source_file, u.inputs) for u in c.units if u.inputs is not None]
+    if not rated:
         return None
     keys = rawdata.columns(c.scheme)
     header = [rawdata.MARKER, "scheme", c.scheme.id, "本表是各单位的原始填报数据,供上级党组织再次汇总使用,请勿修改"]
     header += [""] * (len(keys) - len(header))
-    rows = [keys] + [rawdata.to_row(c.scheme, u.inputs, u.source_file, keys) for u in units]
+    rows = [keys] + [rawdata.to_row(c.scheme, inputs, source, keys) for source, inputs in rated]
     kinds = ["text" if k in ("org_name", "org_code", "parent_org", "org_type", rawdata.SOURCE) else "num" for k in keys]
-    widths = [24 if k in ("org_name", rawdata.SOURCE) else 10 for k in keys]
+    widths: list[float] = [24 if k in ("org_name", rawdata.SOURCE) else 10 for k in keys]
     return Table(RAW, header, rows, kinds, widths, subheaders=[0], meta={"freeze": 2})
 
 

@@ -96,7 +96,7 @@ def render(path: Path, scheme: Scheme, tables: dict[str, Table], *, vba_project:
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
                                           "strings_to_numbers": False})
     try:
-        props = {"title": f"{scheme.name}汇总表", "subject": "星级评定汇总(一键汇总)", "author": "xlsx-addin",
+        props: dict[str, str | dt.datetime] = {"title": f"{scheme.name}汇总表", "subject": "星级评定汇总(一键汇总)", "author": "xlsx-addin",
                  "company": "", "comments": f"评定方案 {scheme.id} 第{scheme.version}版"}
         if created is not None:
             props["created"] = created

@@ -12,8 +12,11 @@ class _File(Protocol):
 class Candidate(Protocol):
     """What dedupe needs of a unit read from a file (consolidate.candidates.Candidate, ledgers.model.Branch)."""
 
-    raw_row: int | None
-    source: str
+    @property
+    def raw_row(self) -> int | None: ...
+
+    @property
+    def source(self) -> str: ...
 
     @property
     def file(self) -> _File: ...

@@ -106,13 +106,14 @@ _WHY = {
 
 def write_error(out: Path, exc: BaseException) -> RatingError:
     code = getattr(exc, "errno", None)
-    why = _WHY.get(code) or getattr(exc, "strerror", None) or "写入失败"
+    why = (_WHY.get(code) if isinstance(code, int) else None) or getattr(exc, "strerror", None) or "写入失败"
     return RatingError(f"无法写出汇总表 {out}:{why}。原有的汇总表及其备份没有改动;请处理后重新汇总")
 
 
-def _os_error(exc: BaseException) -> OSError | None:
+def _os_error(error: BaseException) -> OSError | None:
     """The OSError behind an exception (XlsxWriter wraps it in FileCreateError)."""
     seen = 0
+    exc: BaseException | None = error
     while exc is not None and seen < 5:
         if isinstance(exc, OSError):
             return exc

@@ -19,7 +19,7 @@ import sys
 import threading
 import time
 from multiprocessing.connection import wait
-from typing import Any, Callable
+from typing import Any, Callable, Protocol
 
 from ..progress import Progress
 
@@ -28,6 +28,14 @@ FILE_SECONDS = 30.0  # time limit per file, plus SECONDS_PER_MB of its size
 SECONDS_PER_MB = 1.0
 POLL = 0.5  # how often the parent looks at the clock while the workers are busy
 USE_PDEATHSIG = sys.platform.startswith("linux")  # else (and as well) a thread watches the parent
+
+
+class FileTask(Protocol):
+    """What a worker runs for each file, and the result of a file that crashed, hung or ran out of memory."""
+
+    def __call__(self, path: str, rel: str, /) -> Any: ...
+
+    def failed(self, path: str, rel: str, reason: str, /) -> Any: ...
 
 
 def file_seconds(path: str) -> float:
@@ -200,7 +208,7 @@ def context():
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
-def run_isolated(files: list[tuple[str, str]], task: Callable[[str, str], Any], workers: int, chunk_size: int,
+def run_isolated(files: list[tuple[str, str]], task: FileTask, workers: int, chunk_size: int,
                  progress: Callable[[int], Any] | None = None, memory: int = WORKER_MEMORY) -> list[Any]:
     """task(path, rel) for every file, in order, in `workers` isolated processes (see the module notes).
 
@@ -309,7 +317,7 @@ def choose_workers(n_files: int, workers: int | None) -> int:
     return max(1, min(_cpus(), MAX_WORKERS, n_files // per_worker))
 
 
-def map_files(files: list[tuple[str, str]], task: Callable[[str, str], Any], workers: int | None = None,
+def map_files(files: list[tuple[str, str]], task: FileTask, workers: int | None = None,
               progress: Progress | None = None) -> list[Any]:
     """task(path, rel) for every file, in order, in isolated worker processes (files/pool.py).
 

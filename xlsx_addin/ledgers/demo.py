@@ -118,7 +118,8 @@ def half_year(branch: dict[str, str], open_rect: list[dict[str, Any]], period: P
             mass.append([aspect, sat, basic, valid - sat - basic, present])
     rect = []
     for item in open_rect:
-        due = item.get("时限") if isinstance(item.get("时限"), dt.date) else start + dt.timedelta(days=120)
+        given = item.get("时限")
+        due = given if isinstance(given, dt.date) else start + dt.timedelta(days=120)
         closed = _day(rng, start, min(as_of, end)) if rng.random() < quality * 0.8 else None
         rect.append([item["问题"], item["来源"], item.get("整改措施") or "对照问题逐项整改", item.get("责任人") or secretary,
                      due, "已整改" if closed else "整改中", "复验合格" if closed else None, closed])

@@ -17,7 +17,7 @@ from ..scheme import BUILTIN, Scheme, load_scheme
 from ..survey import tally
 from .forms import CELLS, COMMITMENT_STATES, DONE, PRESENT, Period, TableSpec, parse_period, table_specs
 from .model import Branch, Overdue
-from ..problems import ERROR, HINT
+from ..problems import ERROR, HINT, Severity
 
 REQUIRED = ("org_name", "period", "commitments")
 _SPLIT = re.compile(r"[、,,;;/\s]+")
@@ -103,7 +103,7 @@ class _Table:
         c = header if isinstance(header, int) else self.cols.get(header, 0)
         return self.ref.cell((i + 1) * (self.ref.col2 - self.ref.col1 + 1) + c) if self.ref else ""
 
-    def note(self, reason: str, i: int, header: str | int, value: Any, severity: str = ERROR) -> None:
+    def note(self, reason: str, i: int, header: str | int, value: Any, severity: Severity = ERROR) -> None:
         self.findings.append(Problem(self.unit.rel, self.spec.sheet, self.cell(i, header), shown(value), reason, severity))
 
     def data(self):
@@ -170,6 +170,11 @@ class LedgerTask:
         branch = None if unit.failed else self.branch(unit, problems)
         unit.values, unit.problems, unit.names, unit.raw_units = {}, [], [], None
         return problems, branch
+
+    @staticmethod
+    def failed(path: str, rel: str, reason: str) -> tuple[list[Problem], Branch | None]:
+        """A ledger whose reading crashed, hung or ran out of memory (files/pool.py): one 问题清单 row, no branch."""
+        return [Problem(rel, reason=reason, severity=ERROR)], None
 
     def branch(self, unit: UnitFile, problems: list[Problem]) -> Branch | None:
         if "commitments" not in unit.refs:

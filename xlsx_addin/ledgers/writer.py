@@ -105,7 +105,8 @@ class _Kept:
     """Rows of a previous output's sheet: header order and records by key."""
 
     def __init__(self, header: list[str], records: dict[tuple, dict[str, Any]]):
-        self.header, self.records, self.used = header, records, set()
+        self.header, self.records = header, records
+        self.used: set[tuple] = set()
 
     def take(self, key: tuple) -> dict[str, Any] | None:
         rec = self.records.get(key)
@@ -129,7 +130,7 @@ def _read_kept(path: Path, sheet: str) -> _Kept | None:
     if not rows:
         return None
     header = [text_key(h) for h in rows[0]]
-    records = {}
+    records: dict[tuple, dict[str, Any]] = {}
     for row in rows[1:]:
         rec = {h: (row[i] if i < len(row) else None) for i, h in enumerate(header) if h}
         name = text_key(rec.get(NAME))
@@ -183,7 +184,8 @@ def summary_table(run: LedgerRun, kept: _Kept | None = None) -> Table:
 def _source_last(t: Table) -> Table:
     """来源文件 after the upper level's columns: the printout stops before it (file paths are for the screen)."""
     i = t.column("来源文件")
-    for seq in (t.header, t.kinds, t.widths, *t.rows):
+    seqs: list[list[Any]] = [t.header, t.kinds, t.widths, *t.rows]
+    for seq in seqs:
         if i < len(seq):
             seq.append(seq.pop(i))
     t.meta["print_columns"] = len(t.header) - 1
@@ -199,7 +201,7 @@ def _cell(v: Any) -> Any:
 def overdue_table(run: LedgerRun, kept: _Kept | None = None) -> Table:
     header = [NAME, CODE, PARENT, "类别", "事项", "承诺人/责任人", "时限", "逾期天数", "完成情况/进度", "来源文件", "位置"]
     kinds = ["text", "center", "text", "center", "text", "text", "date", "int", "center", "text", "text"]
-    widths = [22, 11, 14, 6, 40, 14, 11, 7, 10, 24, 16]
+    widths: list[float] = [22, 11, 14, 6, 40, 14, 11, 7, 10, 24, 16]
     rows, keys = [], []
     items = [(b, x) for b in run.branches for x in b.items]
     items.sort(key=lambda bx: (-bx[1].days, bx[0].parent_org, bx[0].org_name))
@@ -214,7 +216,7 @@ def late_table(run: LedgerRun, kept: _Kept | None = None) -> Table:
     s = run.settings
     header = [NAME, CODE, PARENT, "情况", "报送日期", "应报送日期", "逾期天数", "来源文件"]
     kinds = ["text", "center", "text", "text", "date", "date", "int", "text"]
-    widths = [24, 11, 14, 30, 11, 11, 7, 26]
+    widths: list[float] = [24, 11, 14, 30, 11, 11, 7, 26]
     rows = [[x.org_name, x.org_code, x.parent_org, x.status, x.report_date, s.due, x.days, x.source]
             for x in run.not_on_time]
     keys = [(unit_key(x.org_code, x.org_name),) for x in run.not_on_time]
@@ -228,7 +230,7 @@ def _problems(run: LedgerRun) -> Table:
 def about_table(run: LedgerRun) -> Table:
     s = run.settings
     errors = count_errors(run.problems)
-    rows = [
+    rows: list[list[Any]] = [
         [PERIOD_LABEL, s.period.code, s.period.label],
         ["统计截止日期", s.as_of, "过了完成时限(不含当天)仍未完成的承诺、过了时限尚未销号的整改事项为逾期"],
         ["应报送日期", s.due, "上半年7月中旬、下半年次年1月中旬(可用 --due 设定);晚于此日报送的列入“未按时报送”"],
@@ -252,9 +254,7 @@ def _render(path: Path, run: LedgerRun, tables: list[Table]) -> None:
                                           "strings_to_numbers": False})
     try:
         wb.set_properties({"title": f"创先争优台账汇总 {run.settings.period.code}", "author": "xlsx-addin"})
-        f = Formats(wb)
-        f.pct_total = wb.add_format({"font_name": "宋体", "font_size": 10, "bold": True, "bg_color": "#D9E1F2",
-                                     "border": 1, "align": "center", "num_format": "0.0%"})
+        f = _LedgerFormats(wb)
         for t in tables:
             ws = wb.add_worksheet(t.name)
             if t.name == ABOUT:
@@ -271,7 +271,16 @@ def _render(path: Path, run: LedgerRun, tables: list[Table]) -> None:
         wb.close()
 
 
-def _totals(ws, t: Table, f: Formats, run: LedgerRun) -> None:
+class _LedgerFormats(Formats):
+    """The summary's formats, and the rates of the 合计 row."""
+
+    def __init__(self, wb):
+        super().__init__(wb)
+        self.pct_total = wb.add_format({"font_name": "宋体", "font_size": 10, "bold": True, "bg_color": "#D9E1F2",
+                                        "border": 1, "align": "center", "num_format": "0.0%"})
+
+
+def _totals(ws, t: Table, f: _LedgerFormats, run: LedgerRun) -> None:
     """The 合计 row: native SUM formulas (cached with the job's sums), rates from the sums."""
     n = t.meta["branches"]
     r = len(t.rows) + 1

@@ -1,7 +1,7 @@
 """Cross-field checks of a scheme, run by the model validator (messages in Chinese)."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from ..names import DERIVED, INPUTS, STAR_INPUTS
 
@@ -9,7 +9,7 @@ if TYPE_CHECKING:
     from .models import Scheme
 
 
-def _fail(where: str, why: str) -> None:
+def _fail(where: str, why: str) -> NoReturn:
     raise ValueError(f"{where}:{why}")
 
 
@@ -21,8 +21,9 @@ def check_scheme(s: "Scheme") -> None:
     if len(set(names)) != len(names):
         _fail("levels", "等次名称不能重复")
     if s.level_rule == "bands":
-        bounds = [lv.min_score for lv in s.levels[:-1]]
-        if any(b is None for b in bounds):
+        given = [lv.min_score for lv in s.levels[:-1]]
+        bounds = [b for b in given if b is not None]
+        if len(bounds) != len(given):
             _fail("levels", "除最低一档外,每个等次都须写明最低分 min_score")
         if any(a <= b for a, b in zip(bounds, bounds[1:])):
             _fail("levels", f"各等次最低分须从高到低递减,现为{bounds}")
@@ -54,7 +55,7 @@ def check_scheme(s: "Scheme") -> None:
                 _fail(where, f"输入项 {name} 不在名称约定中")
         if rule.kind == "bonus_by_level":
             spec = INPUTS[rule.input]
-            if spec.kind != "choice" or spec.choices not in s.choices:
+            if spec.kind != "choice" or spec.choices is None or spec.choices not in s.choices:
                 _fail(where, f"{rule.input} 须为有可选级别的输入项")
             unknown = set(rule.points) - set(s.choices[spec.choices])
             if unknown:

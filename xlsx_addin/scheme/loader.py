@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from ..errors import SchemeError
 from .models import Scheme
@@ -19,7 +20,7 @@ DEFAULT_SCHEME = "five_star"
 
 
 def builtin_path(name: str):
-    return resources.files("xlsx_addin").joinpath("schemes", f"{name}.yaml")
+    return resources.files("xlsx_addin") / "schemes" / f"{name}.yaml"
 
 
 def load_scheme(source: str | Path | Scheme = DEFAULT_SCHEME) -> Scheme:
@@ -143,7 +144,7 @@ _MESSAGES = {
 }
 
 
-def _chinese(err: dict) -> str:
+def _chinese(err: ErrorDetails) -> str:
     template = _MESSAGES.get(err["type"])
     if template is None:
         return err["msg"]

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import string
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal, NamedTuple, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -44,6 +44,14 @@ class Level(Strict):
     follow_up: str = ""  # 晋位争星 guidance shown to clerks
 
 
+class Comparison(NamedTuple):
+    """A simple condition's parts, each of them set."""
+
+    input: str
+    op: Op
+    value: Number | str | bool
+
+
 class Condition(Strict):
     """Either one comparison {input, op, value} or all/any of nested conditions."""
 
@@ -68,7 +76,17 @@ class Condition(Strict):
     def inputs(self) -> list[str]:
         if self.input is not None:
             return [self.input]
-        return [name for c in (self.all or self.any or []) for name in c.inputs()]
+        return [name for c in self.parts() for name in c.inputs()]
+
+    def parts(self) -> list["Condition"]:
+        """The nested conditions of an all/any condition (none for a simple one)."""
+        return self.all or self.any or []
+
+    def comparison(self) -> Comparison:
+        """A simple condition's input, op and value (the validator has checked that all three are set)."""
+        if self.input is None or self.op is None or self.value is None:
+            raise ValueError("not a simple {input, op, value} condition")
+        return Comparison(self.input, self.op, self.value)
 
 
 # Fields a reason template may use. Numbers of the rule itself come from the rule (threshold,
@@ -140,7 +158,7 @@ Adjustment = Annotated[
     Union[BonusByLevel, PointsPerCount, ThresholdPoints, CapLevel, SetLevel, Demote],
     Field(discriminator="kind"),
 ]
-LEVEL_KINDS = ("cap_level", "set_level", "demote")  # rules that act on the level, after banding
+LEVEL_RULES = (CapLevel, SetLevel, Demote)  # rules that act on the level, after banding
 
 
 class _Quota(Strict):
@@ -236,6 +254,18 @@ class Scheme(Strict):
 
     def level_by_name(self, name: str) -> Level | None:
         return next((lv for lv in self.levels if lv.name == name), None)
+
+    def by_type(self) -> ItemsByType:
+        """The scheme's `items_by_type`, for code that runs only where the scheme has one."""
+        if self.items_by_type is None:
+            raise ValueError(f"方案「{self.name}」没有按类型选定的评定内容(items_by_type)")
+        return self.items_by_type
+
+    def star_rules(self) -> Stars:
+        """The scheme's `stars`, for code that runs only on a 双十星 scheme."""
+        if self.stars is None:
+            raise ValueError(f"方案「{self.name}」不是按星评定的方案(stars)")
+        return self.stars
 
     def _by_rank(self) -> dict[int, Level]:
         return {lv.rank: lv for lv in self.levels}

@@ -32,7 +32,7 @@ _NUM = {"text": "@", "center": "@", "int": "0", "score": "General", "pct": "0.0%
         "clerk": "General"}
 
 
-_ALIGN = {"text": {"text_wrap": True}, "center": {"align": "center"}, "int": {"align": "center"},
+_ALIGN: dict[str, dict[str, object]] = {"text": {"text_wrap": True}, "center": {"align": "center"}, "int": {"align": "center"},
           "pct": {"align": "center"}}
 
 

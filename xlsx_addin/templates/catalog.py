@@ -60,5 +60,5 @@ def _star_templates(out: Path, scheme_name: str | None) -> list[Path]:
             scheme = load_scheme(scheme.id.removesuffix("_member"))
         orgs = [scheme]
     else:
-        orgs = [load_scheme(n) for n in STAR_SCHEMES if load_scheme(n).stars.subject == "organisation"]
+        orgs = [load_scheme(n) for n in STAR_SCHEMES if load_scheme(n).star_rules().subject == "organisation"]
     return [build_star_workbook(out / star_filename(s, python), s, python=python) for s in orgs for python in (False, True)]

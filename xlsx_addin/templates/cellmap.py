@@ -41,8 +41,10 @@ def cell_map(scheme: Scheme) -> dict[str, Any]:
             for r in range(ref.row1, ref.row2 + 1):
                 row = {}
                 for cell in ws[r + 1]:
+                    if cell.data_type != "s" or cell.column is None:  # a merged cell's column may be unset
+                        continue
                     c = cell.column - 1
-                    if cell.data_type == "s" and _norm(cell.value) and (ref.sheet, r, c) not in cells:
+                    if _norm(cell.value) and (ref.sheet, r, c) not in cells:
                         row[c] = _norm(cell.value)
                 if row:
                     labels[(ref.sheet, r)] = row

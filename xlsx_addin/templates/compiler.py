@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from ..inputs import describe
 from ..names import INPUTS, MASS_PREFIX
-from ..scheme.models import TEMPLATE_FIELDS, Condition, Scheme
+from ..scheme.models import LEVEL_RULES, TEMPLATE_FIELDS, Condition, Scheme
 from ..scheme.overrides import SCHEME_KEY, VERSION_KEY, parameters
 from ..scoring import above_level, first_condition
 from ..textfmt import cn_count, num
@@ -312,12 +312,14 @@ class UnitCompiler:
             return "AND(" + ",".join(self.holds(c, f"{path}.all.{k + 1}") for k, c in enumerate(cond.all)) + ")"
         if cond.any is not None:
             return "OR(" + ",".join(self.holds(c, f"{path}.any.{k + 1}") for k, c in enumerate(cond.any)) + ")"
-        x = self.value[cond.input]
+        simple = cond.comparison()
+        x = self.value[simple.input]
         target = self.prm(f"{path}.value")
-        if isinstance(cond.value, str) or INPUTS.get(cond.input) and INPUTS[cond.input].kind in ("yesno", "choice", "text"):
+        spec = INPUTS.get(simple.input)
+        if isinstance(simple.value, str) or spec and spec.kind in ("yesno", "choice", "text"):
             eq = f'{x}&""={target}&""'
-            return f'AND({x}<>"",{eq})' if cond.op == "==" else f'AND({x}<>"",NOT({eq}))'
-        return f"AND(ISNUMBER({x}),{compare(cond.op, x, target)})"
+            return f'AND({x}<>"",{eq})' if simple.op == "==" else f'AND({x}<>"",NOT({eq}))'
+        return f"AND(ISNUMBER({x}),{compare(simple.op, x, target)})"
 
     def value_text(self, name: str, expr: str) -> str:
         """scoring._value_text for a ctx value or a condition threshold."""
@@ -335,7 +337,7 @@ class UnitCompiler:
         when = getattr(rule, "when", None)
         if when is not None:
             first = first_condition(when)
-            values["threshold"] = self.value_text(first.input, self.prm(self._path_of(when, first, f"adjustments.{rule.id}.when") + ".value"))
+            values["threshold"] = self.value_text(first.comparison().input, self.prm(self._path_of(when, first, f"adjustments.{rule.id}.when") + ".value"))
         max_level = getattr(rule, "max_level", None)
         if max_level is not None:
             values["max_level"] = choose_name(self.prm(f"adjustments.{rule.id}.max_level"), self.names_by_rank)
@@ -441,11 +443,11 @@ class UnitCompiler:
                     band = f"IF({final}>={self.prm(f'levels.{lv.rank}.min_score')}-{TOL},{lv.rank},{band})"
             level = self.p.add("按分数段定级", band)
         for rule in s.adjustments:
-            if rule.kind not in ("cap_level", "set_level", "demote"):
+            if not isinstance(rule, LEVEL_RULES):
                 continue
             holds = self.p.add(f"规则 {rule.id} 条件", self.holds(rule.when, f"adjustments.{rule.id}.when"))
             new = self.p.add(f"规则 {rule.id} 调整后", f"IF({holds},{self._level_after(rule, level)},{level})")
-            first = first_condition(rule.when)
+            first = first_condition(rule.when).comparison()
             value = self.value_text(first.input, self.value[first.input])
             fields = {"value": value, "count": value, "level": choose_name(new, self.names_by_rank),
                       "from_level": choose_name(level, self.names_by_rank), "to_level": choose_name(new, self.names_by_rank)}
@@ -503,7 +505,7 @@ class UnitCompiler:
         if rule.kind == "threshold":
             holds = self.p.add(f"规则 {rule.id} 条件", self.holds(rule.when, f"{key}.when"))
             p = self.prm(f"{key}.points")
-            first = first_condition(rule.when)
+            first = first_condition(rule.when).comparison()
             value = self.value_text(first.input, self.value[first.input])
             return (f"IF({holds},{p},0)", lambda d: {"value": value, "count": value, "points": num_text(f"ABS({p})")})
         return None, None

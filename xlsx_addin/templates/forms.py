@@ -2,15 +2,18 @@
 测评表 from their own modules), the input cells, the names contract and the result formula cells."""
 from __future__ import annotations
 
+from typing import Sequence
+
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from ..names import INPUTS, MASS_PREFIX
 from ..scheme import Scheme, parameters
+from ..scheme.models import Item, SubItem
 from . import guide, results, texts
 from .layout import (ADJUST, IDENTITY, PYTHON_NOTE, RESULT_NAMES, SHEET_RULES, SHEET_SELF, SHEET_SURVEY,
                      TEMPLATE_VERSION_KEY, FormulaCell, InputCell, Plan, SheetPlan, _abs, _any_mass, _clean,
                      _height, _is_num, _is_share, _n, _num, _page_setup, _param_ref, _ref_or_blank, _share, _sum,
-                     _sum_or_blank, param_cells, rich)
+                     _sum_or_blank, param_cells, per_vote, rich)
 from .sheet_ballot import _plan_ballot
 from .sheet_guide import _plan_guide
 from .validations import _HINTS, _INPUT_STYLE, _dv_score, _dv_whole, _input_validation
@@ -79,7 +82,7 @@ def _plan(scheme: Scheme, python: bool = False) -> Plan:
     scores_top = r
     per_sub = scheme.sub_item_count > 0
     for i, item in enumerate(scheme.items, 1):
-        rows = item.sub_items if per_sub else [item]
+        rows: Sequence[SubItem | Item] = item.sub_items if per_sub else [item]
         first = r
         for j, sub in enumerate(rows, 1):
             key = f"items.{i}.sub_items.{j}.points" if per_sub else f"items.{i}.points"
@@ -91,7 +94,7 @@ def _plan(scheme: Scheme, python: bool = False) -> Plan:
             add_input(sp, S, "item_scores_reviewed", r, G, "input_score", dv=dv[1])
             sp.blank(r, H, "input_text")
             inputs.setdefault("_notes", []).append(InputCell(S, r, H, "input_text"))
-            wrapped = [(sub.label if per_sub else (item.guide or item.label), W[D])]
+            wrapped: list[tuple[str, float]] = [(sub.label if per_sub else (item.guide or item.label), W[D])]
             if not per_sub:
                 wrapped.append((item.label, W[B]))
             sp.call("set_row", r, _height(wrapped))
@@ -261,17 +264,19 @@ def _plan(scheme: Scheme, python: bool = False) -> Plan:
         sp.text(r, A, label, "label")
         sp.blank(r, B, "label")
         formulas.append(FormulaCell(S, r, C, f"=N({tot})", "result_center",
-                                    compute=lambda g, v=vote: _clean(_n(g.value(v)))))
+                                    compute=per_vote(lambda g, v: _clean(_n(g.value(v))), vote)))
         formulas.append(FormulaCell(
             S, r, D, f'=IF(COUNT({mass_range})=0,"",N({tot})-N({mas}))', "result_center",
-            compute=lambda g, v=vote: _clean(_n(g.value(v)) - _n(g.value(MASS_PREFIX + v))) if _any_mass(g, options) else ""))
+            compute=per_vote(lambda g, v: _clean(_n(g.value(v)) - _n(g.value(MASS_PREFIX + v)))
+                             if _any_mass(g, options) else "", vote)))
         formulas.append(FormulaCell(
             S, r, E, f'=IF(COUNT({mass_range})=0,"",N({mas}))', "result_center",
-            compute=lambda g, v=vote: _clean(_n(g.value(MASS_PREFIX + v))) if _any_mass(g, options) else ""))
+            compute=per_vote(lambda g, v: _clean(_n(g.value(MASS_PREFIX + v))) if _any_mass(g, options) else "",
+                             vote)))
         if vote != sv.invalid_input:
             formulas.append(FormulaCell(
                 S, r, FF, f'=IF(SUM({valid_range})=0,"",N({tot})/SUM({valid_range}))', "result_percent",
-                compute=lambda g, v=vote: _share(g, v, options)))
+                compute=per_vote(lambda g, v: _share(g, v, options), vote)))
         else:
             sp.blank(r, FF, "result_center")
         r += 1

@@ -27,12 +27,13 @@ def condition_text(cond: Condition, path: str) -> Txt:
         return join((condition_text(c, f"{path}.all.{k + 1}") for k, c in enumerate(cond.all)), "且")
     if cond.any is not None:
         return join((condition_text(c, f"{path}.any.{k + 1}") for k, c in enumerate(cond.any)), "或")
-    value = cond.value
+    simple = cond.comparison()
+    value = simple.value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        shown: Txt = (P(f"{path}.value", "pct" if cond.input.endswith("_rate") else "num"),)
+        shown: Txt = (P(f"{path}.value", "pct" if simple.input.endswith("_rate") else "num"),)
     else:
         shown = (f"“{value}”",)
-    return t(input_label(cond.input), _OPS[cond.op], shown)
+    return t(input_label(simple.input), _OPS[simple.op], shown)
 
 
 def _verb(points: float) -> str:

@@ -222,11 +222,11 @@ def rich(sp: "SheetPlan", sheet: int, r: int, c: int, text: texts.Txt, style: st
         sp.merge(r, c, r, last_col, None, style)
     cells = param_cells(scheme)
     formula = "=" + texts.formula(text, scheme, lambda key: _param_ref(cells[key]))
-    formulas.append(FormulaCell(sheet, r, c, formula, style, compute=lambda g, v=shown: v))
+    formulas.append(FormulaCell(sheet, r, c, formula, style, compute=lambda g: shown))
     return shown
 
 
-def _display_width(text: str) -> int:
+def _display_width(text: str) -> float:
     """Width in column units (a CJK character is about two digits wide)."""
     return sum(2.2 if ord(ch) > 0x2E7F else 1.0 for ch in text)
 
@@ -269,6 +269,11 @@ def _text(v: Any) -> str:
 
 def _ref_or_blank(v: Any) -> Any:
     return "" if v is None or v == "" else v
+
+
+def per_vote(compute: Callable[[Grid, str], Any], vote: str) -> Callable[[Grid], Any]:
+    """A FormulaCell's compute for one vote input (a loop's lambda would see only the last vote)."""
+    return lambda g: compute(g, vote)
 
 
 def _any_mass(g: Grid, options) -> bool:

@@ -62,16 +62,23 @@ def render(text: Txt, scheme: Scheme, values: dict[str, object] | None = None) -
         if isinstance(part, str):
             out.append(part)
             continue
-        value = values[part.key]
+        value = _number(part.key, values[part.key])
         if part.style == "pct":
-            out.append(percent(float(value)))
+            out.append(percent(value))
         elif part.style == "level":
             out.append(scheme.level_name(int(value)))
         elif part.style == "abs":
-            out.append(num(abs(float(value))))
+            out.append(num(abs(value)))
         else:
-            out.append(num(float(value)))
+            out.append(num(value))
     return "".join(out)
+
+
+def _number(key: str, value: object) -> float:
+    """A number a text quotes (a P part always points at a numeric 规则 value)."""
+    if isinstance(value, (int, float)):
+        return float(value)
+    raise TypeError(f"规则值 {key} 不是数字:{value!r}")
 
 
 def formula(text: Txt, scheme: Scheme, cell_of: Callable[[str], str]) -> str:
@@ -84,7 +91,7 @@ def formula(text: Txt, scheme: Scheme, cell_of: Callable[[str], str]) -> str:
             parts.append(lit(part))
             continue
         c = cell_of(part.key)
-        value = f'IFERROR(VALUE({c}&""),{num(float(values[part.key]))})'
+        value = f'IFERROR(VALUE({c}&""),{num(_number(part.key, values[part.key]))})'
         if part.style == "pct":
             parts.append(f"({percent_text(value)})")
         elif part.style == "level":

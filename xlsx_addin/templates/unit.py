@@ -123,8 +123,10 @@ def build_unit_workbook(path: str | Path, scheme: Scheme | str, values: Mapping[
             value = udf.get(f.key[1:], "")
         elif f.key:
             value = udf.get(f.key, "")
-        else:
+        elif f.compute is not None:
             value = f.compute(grid)
+        else:
+            raise ValueError(f"formula cell {f.formula} has neither a function key nor a computed value")
         formula = f.formula
         if compiled is not None and f.key and not f.key.startswith("="):
             formula = "=" + compiled.results[f.key]

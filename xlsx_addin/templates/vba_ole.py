@@ -68,9 +68,10 @@ def _fix_compression() -> None:
         self._prefixes, self._indexed = {}, 0
         return compress_chunk(self, data)
 
-    MsOvba.copytoken_help = staticmethod(copytoken_help)
-    MsOvba._matching = matching
-    MsOvba._compress_chunk = fresh_chunk
+    # methods of the library's class replaced (setattr: the class is patched on purpose)
+    setattr(MsOvba, "copytoken_help", staticmethod(copytoken_help))
+    setattr(MsOvba, "_matching", matching)
+    setattr(MsOvba, "_compress_chunk", fresh_chunk)
 
 
 def _dir_stream_class(codepage: int):

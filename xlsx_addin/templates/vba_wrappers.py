@@ -59,13 +59,13 @@ def _stub_pywin32() -> None:
     def no_op(*args, **kwargs):
         return None
 
-    attrs = {"pythoncom": {"CoInitialize": no_op, "CoUninitialize": no_op}, "pywintypes": {"com_error": com_error}, "win32com": {},
+    attrs: dict[str, dict[str, object]] = {"pythoncom": {"CoInitialize": no_op, "CoUninitialize": no_op}, "pywintypes": {"com_error": com_error}, "win32com": {},
              "win32com.client": {"Dispatch": dispatch}}
     for name in PYWIN32:
         module = types.ModuleType(name)
         module.__dict__.update(attrs[name])
         sys.modules[name] = module
-    sys.modules["win32com"].client = sys.modules["win32com.client"]
+    setattr(sys.modules["win32com"], "client", sys.modules["win32com.client"])
 
 
 def _metadata(module) -> list[dict]:
@@ -91,8 +91,10 @@ def _child(book_name: str, module_names: list[str]) -> dict[str, dict]:
     import xlwings
     import xlwings.udfs as xu
 
-    xlwings.func, xlwings.arg, xlwings.ret = xu.xlfunc, xu.xlarg, xu.xlret
-    xlwings.script = xlwings.sub = xu.xlsub
+    # the real decorators, bound over xlwings' no-op ones as xlwings binds them on Windows
+    for name, real in (("func", xu.xlfunc), ("arg", xu.xlarg), ("ret", xu.xlret), ("script", xu.xlsub),
+                       ("sub", xu.xlsub)):
+        setattr(xlwings, name, real)
     roots = {name.split(".")[0] for name in module_names}
     for loaded in [m for m in sys.modules if m.split(".")[0] in roots]:
         del sys.modules[loaded]  # decorated afresh by the real decorators
