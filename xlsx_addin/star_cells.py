@@ -37,7 +37,7 @@ INFO_LABEL = "党组织信息区域"
 
 def _star_scheme(rules: Any, subject: str) -> Scheme:
     scheme = cells.scheme_for(rules)
-    if scheme.stars is None or scheme.stars.subject != subject:
+    if scheme.stars is None or scheme.star_rules().subject != subject:
         what = "评定党组织" if subject == "organisation" else "评定党员"
         raise SchemeError(f"{cells.RULES_ORIGIN}的评定方案“{scheme.id}”不是{what}的双十星方案")
     return scheme
@@ -72,7 +72,7 @@ def member_inputs(values: Mapping[str, Any], member: Mapping[str, Any], member_s
     """A member row of the 评星表 as score_unit inputs of the member scheme (the consolidation uses this too):
     the branch's cells, the member's own, and the branch's individual stars at the positions not set by type."""
     n = len(scheme.items)
-    positions = {p - 1 for p in scheme.items_by_type.positions}
+    positions = {p - 1 for p in scheme.by_type().positions}
     own = iter(list(member_star_names) + [None] * n)
     names = [None if k in positions else next(own) for k in range(n)]
     return {"member_name": member.get("member_name"), "member_type": member.get("member_type"),
@@ -100,8 +100,8 @@ def _yes(flag: bool) -> str:
 def mark(scheme: Scheme, result: UnitResult) -> str:
     """处置 / 整顿 for a level at or below rectify_max_rank, 优先 at or above privileged_min_rank, else ''."""
     if result.rectify:
-        return scheme.stars.rectify_label
-    return scheme.stars.privileged_label if result.privileged else ""
+        return scheme.star_rules().rectify_label
+    return scheme.star_rules().privileged_label if result.privileged else ""
 
 
 def org_values(result: UnitResult | str) -> list[Any]:

@@ -199,7 +199,7 @@ def _star_reason(scheme: Scheme, i: int, o: StarOutcome) -> str:
     return rule.reason.format(**fields)
 
 
-def share_text(part: int | Fraction, whole: int) -> str:
+def share_text(part: int | Fraction, whole: int | Fraction) -> str:
     """A share as a percentage to 0.1 %, halves rounded up: 90%, 90.1%, 88.8% (71 of 80).
 
     Exact rational arithmetic, so the workbook formula ROUND(part*1000/whole, 0) gives the same digits

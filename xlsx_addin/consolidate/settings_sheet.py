@@ -32,7 +32,7 @@ RESULT_KEYS = ("读取文件数", "已评定单位数", "需整改单位数", "�
 
 def scheme_choices() -> list[str]:
     """The built-in schemes' Chinese names, offered in the 评定方案 list."""
-    stars = [n for n in STAR_SCHEMES if load_scheme(n).stars.subject == "organisation"]  # 双十星 too
+    stars = [n for n in STAR_SCHEMES if load_scheme(n).star_rules().subject == "organisation"]  # 双十星 too
     return [load_scheme(n).name for n in (*SCORED_SCHEMES, *stars)]
 
 

@@ -55,7 +55,7 @@ class StarScorer:
         self.org, self.member = org, member
         self.unit_scorer = UnitScorer(org)
 
-    def __call__(self, path: str, rel: str) -> tuple[list[Problem], list[Candidate], list[Candidate]]:
+    def __call__(self, path: str, rel: str) -> tuple[list[Problem], list[Candidate], list[list[Candidate]]]:
         try:
             return self._one(path, rel)
         except Exception as exc:  # noqa: BLE001 - one file never stops the town
@@ -67,7 +67,7 @@ class StarScorer:
         """What a file whose reading crashed or hung gives (consolidate/pool.py): one 问题清单 row, nothing rated."""
         return [Problem(file=rel, reason=reason, severity=ERROR)], [], []
 
-    def _one(self, path: str, rel: str) -> tuple[list[Problem], list[Candidate], list[Candidate]]:
+    def _one(self, path: str, rel: str) -> tuple[list[Problem], list[Candidate], list[list[Candidate]]]:
         unit = read_unit(path, rel)
         problems: list[Problem] = list(unit.problems)
         if unit.failed:
@@ -294,8 +294,10 @@ def consolidate_stars(settings: Settings, progress: Progress | None = None, work
                 problems.append(Problem(rel, book.SHEET_MEMBERS, "", name, f"党员“{name}”在本支部出现不止一次,"
                                         "均已评定;如为重复填写请删除多余的行", HINT))
             key = f"{_text(cand.inputs.get('org_code')) or _text(cand.inputs.get('org_name'))}/{name}"
-            c.members.append(UnitRow(result=unrated(cand.result), set_name=set_of.get(branch_of.get(id(cand)),
-                                                                                     _text(cand.inputs.get("org_name"))),
+            branch = branch_of.get(id(cand))
+            c.members.append(UnitRow(result=unrated(cand.result),
+                                     set_name=set_of.get(branch, _text(cand.inputs.get("org_name")))
+                                     if branch is not None else _text(cand.inputs.get("org_name")),
                                      source_file=cand.source, key=key, inputs=cand.inputs))
     c.files_rated = len({cand.file.rel for cand, _ in rated})
     c.problems = problems

@@ -51,7 +51,7 @@ def raw_table(c: Consolidation) -> Table | None:
     header = [MARKER, "scheme", c.scheme.id, "本表是各党组织和党员的原始评星数据,供上级党组织再次汇总使用,请勿修改"]
     header += [""] * (len(KEYS) - len(header))
     kinds = ["text" if k in _TEXT else "num" for k in KEYS]
-    widths = [24 if k in ("org_name", SOURCE) else 10 for k in KEYS]
+    widths: list[float] = [24 if k in ("org_name", SOURCE) else 10 for k in KEYS]
     return Table(RAW, header, [list(KEYS)] + rows, kinds, widths, subheaders=[0], meta={"freeze": 2})
 
 

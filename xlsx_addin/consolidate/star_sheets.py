@@ -58,12 +58,12 @@ def _missing(r) -> str:
 
 def overview_table(c: Consolidation) -> Table:
     s = c.scheme
-    st = s.stars
+    st = s.star_rules()
     header = [NAME, CODE, SET, "党组织类别", "党员总数", "得星数", "已得星目", "未得星目", "按得星数", final_header(s),
               PREVIOUS, CHANGE, f"{st.rectify_label}标记", f"{st.privileged_label}标记", "说明", SOURCE]
     kinds = ["text", "center", "text", "text", "int", "int", "text", "text", "center", "center", "center", "center",
              "center", "center", "text", "text"]
-    widths = [24, 11, 14, 10, 7, 6, 34, 20, 9, 9, 8, 8, 7, 7, 40, 24]
+    widths: list[float] = [24, 11, 14, 10, 7, 6, 34, 20, 9, 9, 8, 8, 7, 7, 40, 24]
     rows = []
     for u in c.units:
         r = u.result
@@ -77,10 +77,10 @@ def overview_table(c: Consolidation) -> Table:
 def members_table(c: Consolidation) -> Table:
     m = c.member_scheme
     header = [SET, "所在党支部", "党员姓名", "党员类别", "得星数", "已得星目", "未得星目", m.level_term if m else "星级",
-              f"{m.stars.rectify_label if m else '处置'}标记", f"{m.stars.privileged_label if m else '优先'}标记", "说明",
+              f"{m.star_rules().rectify_label if m else '处置'}标记", f"{m.star_rules().privileged_label if m else '优先'}标记", "说明",
               SOURCE]
     kinds = ["text", "text", "text", "text", "int", "text", "text", "center", "center", "center", "text", "text"]
-    widths = [14, 22, 10, 18, 6, 40, 22, 8, 7, 7, 40, 30]
+    widths: list[float] = [14, 22, 10, 18, 6, 40, 22, 8, 7, 7, 40, 30]
     rows = []
     for u in c.members:
         r = u.result
@@ -97,7 +97,7 @@ def rectify_table(c: Consolidation) -> Table:
     for u in c.units:
         if u.result.rectify:
             rows.append(["党组织", u.set_name, u.result.org_name, u.result.org_name, u.result.level_name,
-                         _missing(u.result), c.scheme.stars.rectify_label, "；".join(u.result.reasons)])
+                         _missing(u.result), c.scheme.star_rules().rectify_label, "；".join(u.result.reasons)])
     for u in c.members:
         if u.result.rectify:
             rows.append(["党员", u.set_name, u.result.org_name, u.result.star_detail.member_name, u.result.level_name,
@@ -112,7 +112,7 @@ def privilege_table(c: Consolidation) -> Table:
     for u in c.units:
         if u.result.privileged:
             rows.append(["党组织", u.set_name, u.result.org_name, u.result.org_name, "", u.result.level_name,
-                         ";".join(c.scheme.stars.privileges)])
+                         ";".join(c.scheme.star_rules().privileges)])
     m = c.member_scheme
     for u in c.members:
         if u.result.privileged:
@@ -127,8 +127,8 @@ def _privileges_for(m: Scheme | None, u: UnitRow) -> str:
     if m is None:
         return ""
     word = u.result.star_detail.type_word or ""
-    fields = [p for p in m.stars.privileges if "：" in p and any(w in word for w in _field_words(p.split("：")[0]))]
-    general = [p for p in m.stars.privileges if "：" not in p]
+    fields = [p for p in m.star_rules().privileges if "：" in p and any(w in word for w in _field_words(p.split("：")[0]))]
+    general = [p for p in m.star_rules().privileges if "：" not in p]
     return ";".join(fields + general)
 
 
@@ -140,7 +140,7 @@ def stats_table(c: Consolidation) -> Table:
     """Members per branch by level with the ten-star share against the goal; then the organisations by level."""
     m = c.member_scheme or c.scheme
     ranks = [lv.rank for lv in m.levels]
-    goal = m.stars.goal if m.stars else None
+    goal = m.star_rules().goal if m.stars else None
     header = [SET, "党支部", "评定党员数"] + [m.level_name(k) for k in ranks] + [
         f"{m.level_name(goal.rank)}占比" if goal else "占比", "目标", "是否达到"]
     kinds = ["text", "text", "int"] + ["int"] * len(ranks) + ["pct", "pct", "center"]
@@ -173,7 +173,8 @@ def stats_table(c: Consolidation) -> Table:
     town_rows = (town_first, len(rows) - 1) if towns else None
     if len(towns) > 1:
         rows.append(line("全部", "合计", [u.result for u in c.members]))
-    texts = [goal_status(m, towns[name]).text for name in sorted(towns)] if goal else []
+    statuses = [goal_status(m, towns[name]) for name in sorted(towns)] if goal else []
+    texts = [g.text for g in statuses if g is not None]
     for name, text in zip(sorted(towns), texts):
         rows.append([name, text])
 
@@ -185,7 +186,7 @@ def stats_table(c: Consolidation) -> Table:
     titles.append(len(rows) - 1)
     sub = len(rows)
     rows.append([SET, "党组织数"] + [s.level_name(k) for k in org_ranks]
-                + [f"{s.stars.privileged_label}(个)", f"{s.stars.rectify_label}(个)"])
+                + [f"{s.star_rules().privileged_label}(个)", f"{s.star_rules().rectify_label}(个)"])
     org_first = len(rows)
     for ss in c.sets:
         units = [u for u in c.units if u.set_name == ss.name]

@@ -5,13 +5,13 @@ from xlsxwriter.utility import xl_col_to_name
 
 from ..scheme import Scheme
 
-from .stars_layout import (M_VOTES, N, SHEET_BALLOT, SHEET_GUIDE, SHEET_MEMBERS, SHEET_ORG, _ballot_name, _page, _q,
+from .stars_layout import (BookParts, M_VOTES, N, SHEET_BALLOT, SHEET_GUIDE, SHEET_MEMBERS, SHEET_ORG, _ballot_name, _page, _q,
                            _scalar)
 from .stars_python import PYTHON_NOTE
 from .stars_rules import _record_rule
 
 
-class PrintSheets:
+class PrintSheets(BookParts):
     """评星票 and 填表说明 (a mixin of stars_book._Book)."""
 
     # 评星票 -------------------------------------------------------------------------------------------
@@ -49,12 +49,12 @@ class PrintSheets:
         ws.merge_range(r, 2, r, 4, "星目(第1至6星按类别,第7至10星见表头)", self.st["header"])
         for k in range(N):
             self.put(S, r, 5 + k, f"第{k + 1}星", "header")
-        first, _ = self.names["_member_rows"]
+        first, _ = self.member_rows
         own = [f"'{SHEET_MEMBERS}'!${xl_col_to_name(M_VOTES + k)}$3" for k in range(N)
-               if k not in [p - 1 for p in self.member.items_by_type.positions]]
+               if k not in [p - 1 for p in self.member.by_type().positions]]
         r += 1
         self.put(S, r, 1, "个性星名称", "label")
-        positions = [p - 1 for p in self.member.items_by_type.positions]
+        positions = [p - 1 for p in self.member.by_type().positions]
         j = 0
         for k in range(N):
             if k in positions:
@@ -92,7 +92,7 @@ class PrintSheets:
         rec = self.rules.key(org, f"stars.rules.{_record_rule(org).id}.stars") if _record_rule(org) else '""'
         priv = self.rules.key(org, "stars.privileged_min_rank")
         rect = self.rules.key(org, "rectify_max_rank")
-        goal = m.stars.goal
+        goal = m.star_rules().goal
         lines: list[tuple[str, bool]] = [
             ("一、本表用途", False),
             (_q("本工作簿用于“十星级党组织”(党组织评星表)和“十星级党员”(党员评星表)的年终民主评星,填好后报镇党委一键汇总。"

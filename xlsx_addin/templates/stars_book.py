@@ -123,7 +123,7 @@ def build_star_workbook(path: str | Path, scheme: Scheme | str = "double_ten_sta
     member = load_scheme(member_scheme or f"{org.id}_member")
     for s in (org, member):
         _check_supported(s)
-    if org.stars.subject != "organisation" or member.stars.subject != "member":
+    if org.star_rules().subject != "organisation" or member.star_rules().subject != "member":
         raise RatingError("双十星评星表须由评定党组织的方案和评定党员的方案组成")
     values = dict(values or {})
     members = list(members or [])

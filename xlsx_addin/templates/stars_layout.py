@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
@@ -123,7 +123,7 @@ def _yes(flag: bool) -> str:
 
 
 def _label_value(scheme: Scheme, name: str) -> str:
-    st = scheme.stars
+    st = scheme.star_rules()
     if name == "result_rectify":
         return f"{st.rectify_label}({scheme.level_name(scheme.rectify_max_rank)}以下)"
     return f"{st.privileged_label}({scheme.level_name(st.privileged_min_rank)}以上)"
@@ -144,3 +144,39 @@ def _ballot_name(data: Mapping) -> str:
     t = _scalar(data.get("member_type"))
     return f"{name}" + (f" / {t}" if t else "")
 
+
+class BookParts:
+    """What the parts of the 评星表 builder (RulesSheet, OrgSheet, MemberSheet, PrintSheets, PythonFlavour) share:
+    the state stars_book._Book sets, and the methods one part calls on another."""
+
+    python: bool
+    org: Scheme
+    member: Scheme
+    values: Mapping[str, Any]
+    members: list[Mapping]
+    own: list[Any]
+    wb: Any  # xlsxwriter.Workbook
+    st: Any  # templates.styles.Styles
+    rules: Any  # stars_rules.Rules
+    names: dict[str, str]
+    ws: dict[str, Any]  # sheet name → _Sheet
+    n_rows: int
+    grid: dict[tuple[str, int, int], Any]
+    pending: list[Any]
+    org_top: int
+    org_names: list[str]
+    head_problem: str
+    member_rows: tuple[int, int]  # the member table's first and last data row
+
+    if TYPE_CHECKING:  # defined by one part, used by the others
+        def put(self, sheet: str, r: int, c: int, value: Any, style: str) -> None: ...
+        def formula(self, sheet: str, r: int, c: int, f: str, style: str, cached: Any = "") -> None: ...
+        def helper(self, sheet: str, r: int, c: int, f: str, style: str, cached: Any = "") -> None: ...
+        def result(self, sheet: str, r: int, c: int, f: str, style: str, cached: Any, key: tuple) -> None: ...
+        def star_reason(self, scheme: Scheme, k: int, name: str, votes: str, valid: str, record: str) -> str: ...
+        def vote_problem(self, scheme: Scheme, where: str, votes: str, valid: str, record: str, name: str,
+                         members: str, masses: str, raw_record: str | None = None) -> str: ...
+        def earned(self, scheme: Scheme, name: str, votes: str, valid: str, record: str) -> str: ...
+        def level_rank(self, scheme: Scheme, count: str) -> str: ...
+        def level_name(self, scheme: Scheme, rank: str) -> str: ...
+        def reasons_with_caps(self, scheme: Scheme, star_reasons: str, count: str) -> str: ...

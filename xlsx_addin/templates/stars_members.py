@@ -1,11 +1,13 @@
 """The 评星表's 党员评星表 sheet: the members' table `member_table`, one row per member, results live."""
 from __future__ import annotations
 
+from typing import Any
+
 from xlsxwriter.utility import xl_col_to_name
 
 from ..errors import RatingError
 from ..inputs import flatten
-from .stars_layout import (M_COUNT, M_EARNED, M_LAST, M_LEVEL, M_MARK, M_NAME, M_PROBLEM, M_RAW_REASONS, M_RAW_STARS,
+from .stars_layout import (BookParts, M_COUNT, M_EARNED, M_LAST, M_LEVEL, M_MARK, M_NAME, M_PROBLEM, M_RAW_REASONS, M_RAW_STARS,
                            M_REASONS, M_RECORDS, M_STAR_NAME, M_STARS, M_STATUS, M_TYPE, M_VALID, M_VOTES, MEMBER_HEADERS,
                            MEMBER_TABLE, N, SHEET_MEMBERS, _abs, _cells, _page, _q, _scalar)
 from ..itemsets import _known_types, _positions, _type_label
@@ -13,7 +15,7 @@ from ..star_cells import mark as mark_of
 from .stars_rules import if_chain, shown_q
 
 
-class MemberSheet:
+class MemberSheet(BookParts):
     """党员评星表 (a mixin of stars_book._Book)."""
 
     # 党员评星表 --------------------------------------------------------------------------------------
@@ -32,7 +34,7 @@ class MemberSheet:
         ws.merge_range(1, 0, 1, 27, "每名党员一行:黄色单元格填写,灰色自动计算。第1至6星为共性星(按党员类别确定,见下方对照),"
                        "第7至10星为本支部设定的个性星。", self.st["subtitle"])
         # individual stars of the branch's members: one cell above each of their vote columns
-        positions = [p - 1 for p in m.items_by_type.positions]
+        positions = [p - 1 for p in m.by_type().positions]
         own_cols = [c for c in range(N) if c not in positions]
         ws.merge_range(2, 0, 2, 1, "*本支部党员个性星名称", self.st["label_bold"])
         ws.merge_range(2, M_VOTES, 2, M_VOTES + own_cols[0] - 1, "第7至10星 →", self.st["hint_box"])
@@ -49,7 +51,7 @@ class MemberSheet:
         for k in range(N):
             self.put(S, r, M_VOTES + k, f"第{k + 1}星", "header")
         r += 1
-        for group in m.items_by_type.sets:
+        for group in m.by_type().sets:
             labels = [it.label for it in group.typed_items()]
             self.put(S, r, 0, "", "label")
             self.put(S, r, 1, group.types[0], "label")
@@ -67,20 +69,21 @@ class MemberSheet:
         ws.add_table(head, 0, last, M_LAST, {"name": MEMBER_TABLE, "columns": columns, "autofilter": True,
                                               "style": "Table Style Light 1"})
         ws.set_row(head, 42)
-        self.names["_member_rows"] = (first, last)
+        self.member_rows = (first, last)
         words, sets = self.rules.words[m.id], self.rules.sets[m.id]
         branch, members, masses = self.names["org_name"], self.names["member_count"], self.names["masses_present"]
         priv = self.rules.key(m, "stars.privileged_min_rank")
         rect = self.rules.key(m, "rectify_max_rank")
         col = xl_col_to_name
         term, what = m.item_term, _type_label(m)
-        unnamed = _positions(m.items_by_type.positions)  # a member's common stars are never typed
+        unnamed = _positions(m.by_type().positions)  # a member's common stars are never typed
         for i in range(self.n_rows):
             rr = first + i
             R = rr + 1
             data = self.members[i] if i < len(self.members) else {}
             res = results[i] if i < len(results) else None
             ok = res is not None and not isinstance(res, str)
+            got: Any = res if ok else None  # the member's UnitResult when it was scored
             self.put(S, rr, M_NAME, _scalar(data.get("member_name")), "input_text")
             self.put(S, rr, M_TYPE, _scalar(data.get("member_type")), "input_center")
             v = _cells(data.get("star_votes_for"), N)
@@ -100,7 +103,7 @@ class MemberSheet:
                 else:
                     f = f"TRIM({own_refs[k]})"
                 self.helper(S, rr, M_STAR_NAME + k, f, "result_center",
-                             res.star_detail.names[k] if ok else "")
+                             got.star_detail.names[k] if ok else "")
                 votes, rec = f"{col(M_VOTES + k)}{R}", f"TRIM({col(M_RECORDS + k)}{R})"
                 where = f'"第{k + 1}颗星“"&{cname}&"”:"'
                 self.helper(S, rr, M_PROBLEM + k,
@@ -129,29 +132,29 @@ class MemberSheet:
                 e = f"{col(M_EARNED + k)}{R}"
                 self.helper(S, rr, M_EARNED + k,
                              f'IF(OR(NOT({filled}),{st}<>""),"",{self.earned(m, cname, votes, f"$M{R}", rec)})',
-                             "result_center", ("是" if res.star_detail.outcomes[k].earned else "否") if ok else "")
+                             "result_center", ("是" if got.star_detail.outcomes[k].earned else "否") if ok else "")
                 raw_stars.append(f'IF({e}="是",{cname}&"、","")')
                 raw_reasons.append(f'IF({e}="否",{self.star_reason(m, k + 1, cname, votes, f"$M{R}", rec)}&"；","")')
             self.helper(S, rr, M_RAW_STARS, "&".join(raw_stars), "result_text",
-                         "".join(s + "、" for s in res.stars) if ok else "")
+                         "".join(s + "、" for s in got.stars) if ok else "")
             self.helper(S, rr, M_RAW_REASONS, "&".join(raw_reasons), "result_text",
-                         "".join(x + "；" for x in res.reasons) if ok else "")
+                         "".join(x + "；" for x in got.reasons) if ok else "")
             count = f'COUNTIF({col(M_EARNED)}{R}:{col(M_EARNED + N - 1)}{R},"是")'
             rank = self.level_rank(m, count) if m.adjustments else count
             self.result(S, rr, M_COUNT, f'IF(NOT({filled}),"",IF({st}<>"",{st},{count}))', "result_center",
-                        len(res.stars) if ok else (res or ""), ("member", i, 0))
+                        len(got.stars) if ok else (res or ""), ("member", i, 0))
             self.result(S, rr, M_LEVEL, f'IF(NOT({filled}),"",IF({st}<>"",{st},{self.level_name(m, rank)}))',
-                        "result_center", res.level_name if ok else (res or ""), ("member", i, 1))
-            mark = (f'IF(OR(NOT({filled}),{st}<>""),"",IF({rank}<={rect},{_q(m.stars.rectify_label)},'
-                    f'IF({rank}>={priv},{_q(m.stars.privileged_label)},"")))')
-            self.result(S, rr, M_MARK, mark, "mark", mark_of(m, res) if ok else "", ("member", i, 2))
+                        "result_center", got.level_name if ok else (res or ""), ("member", i, 1))
+            mark = (f'IF(OR(NOT({filled}),{st}<>""),"",IF({rank}<={rect},{_q(m.star_rules().rectify_label)},'
+                    f'IF({rank}>={priv},{_q(m.star_rules().privileged_label)},"")))')
+            self.result(S, rr, M_MARK, mark, "mark", mark_of(m, got) if ok else "", ("member", i, 2))
             raw_s, raw_r = f"{col(M_RAW_STARS)}{R}", f"{col(M_RAW_REASONS)}{R}"
             self.result(S, rr, M_STARS, f'IF({raw_s}="","",LEFT({raw_s},LEN({raw_s})-1))', "result_text",
-                        "、".join(res.stars) if ok else "", ("member", i, 3))
+                        "、".join(got.stars) if ok else "", ("member", i, 3))
             self.result(S, rr, M_REASONS, f'IF({raw_r}="","",LEFT({raw_r},LEN({raw_r})-1))', "result_text",
-                        "；".join(res.reasons) if ok else "", ("member", i, 4))
+                        "；".join(got.reasons) if ok else "", ("member", i, 4))
         ws.data_validation(first, M_TYPE, last, M_TYPE, {"validate": "list", "source": m.choices.get("member_types", [])[:4] or
-                                                         [s.types[0] for s in m.items_by_type.sets]})
+                                                         [s.types[0] for s in m.by_type().sets]})
         ws.data_validation(first, M_VOTES, last, M_VALID, {"validate": "integer", "criteria": ">=", "value": 0,
                                                              "error_title": "票数有误", "error_message": "票数须为不小于0的整数"})
         ws.data_validation(first, M_RECORDS, last, M_RECORDS + N - 1, {"validate": "list", "source": ["是", "否"]})

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..names import INPUTS, STAR_INPUTS
-from .stars_layout import (N, ORG_INFO, SHEET_ORG, _HINTS, _abs, _cells, _label_value, _page, _q, _reason_of,
+from .stars_layout import (BookParts, N, ORG_INFO, SHEET_ORG, _HINTS, _abs, _cells, _label_value, _page, _q, _reason_of,
                            _scalar, _validation, _yes)
 from .stars_python import PYTHON_NOTE
 from ..inputs import describe
@@ -10,7 +10,7 @@ from ..itemsets import _known_types, _type_label
 from .stars_rules import count_steps, if_chain, pct_formula, shown_q
 
 
-class OrgSheet:
+class OrgSheet(BookParts):
     """党组织评星表 (a mixin of stars_book._Book)."""
 
     # 党组织评星表 ------------------------------------------------------------------------------------
@@ -46,13 +46,13 @@ class OrgSheet:
         set_cell = _abs(S, 5, 11)
         # R6: the common stars left unnamed, as itemsets._positions words them (第1至6项, 第2、4项)
         top0 = 2 + len(ORG_INFO) + 2
-        slots = [p - 1 for p in org.items_by_type.positions]
+        slots = [p - 1 for p in org.by_type().positions]
         blank = [f'(TRIM(C{top0 + p + 1})="")' for p in slots]
         count = "(" + "+".join(blank) + ")"
         first = if_chain([(b_, str(p + 1)) for b_, p in zip(blank, slots)], "0")
-        last = if_chain([(b_, str(p + 1)) for b_, p in reversed(list(zip(blank, slots)))], "0")
+        last_slot = if_chain([(b_, str(p + 1)) for b_, p in reversed(list(zip(blank, slots)))], "0")
         joined = "&".join(f'IF({b_},"{p + 1}、","")' for b_, p in zip(blank, slots))
-        self.helper(S, 5, 17, f'IF({count}=0,"",IF(AND({count}>2,{last}-{first}+1={count}),"第"&{first}&"至"&{last}&"项",'
+        self.helper(S, 5, 17, f'IF({count}=0,"",IF(AND({count}>2,{last_slot}-{first}+1={count}),"第"&{first}&"至"&{last_slot}&"项",'
                               f'"第"&LEFT({joined},LEN({joined})-1)&"项"))', "result_text")
         missing_cell = _abs(S, 5, 17)
         r += 1
@@ -69,7 +69,7 @@ class OrgSheet:
         self.org_top = top
         detail = getattr(result, "star_detail", None)
         self.org_names = list(detail.names) if detail else [""] * N
-        positions = [p - 1 for p in org.items_by_type.positions]
+        positions = [p - 1 for p in org.by_type().positions]
         names = _cells(self.values.get("star_names"), N)
         votes = _cells(self.values.get("star_votes_for"), N)
         valid = _cells(self.values.get("star_votes_valid"), N, allow_one=True)
@@ -167,9 +167,9 @@ class OrgSheet:
             ("星级", "result_level", f'IF({st}<>"",{st},{self.level_name(org, rank_cell)})', "result_bold",
              result.level_name if ok else result),
             ("已得星目", "result_stars", f'IF({st}<>"","",P{L})', "result_text", "、".join(result.stars) if ok else ""),
-            (f'"{org.stars.rectify_label}("&{self.level_name(org, rect)}&"以下)"', "result_rectify",
+            (f'"{org.star_rules().rectify_label}("&{self.level_name(org, rect)}&"以下)"', "result_rectify",
              f'IF({st}<>"","",IF({rank_cell}<={rect},"是","否"))', "mark", _yes(result.rectify) if ok else ""),
-            (f'"{org.stars.privileged_label}("&{self.level_name(org, priv)}&"以上)"', "result_privileged",
+            (f'"{org.star_rules().privileged_label}("&{self.level_name(org, priv)}&"以上)"', "result_privileged",
              f'IF({st}<>"","",IF({rank_cell}>={priv},"是","否"))', "mark", _yes(result.privileged) if ok else ""),
             ("说明(未得星及封顶)", "result_reasons", f'IF({st}<>"","",{self.reasons_with_caps(org, f"Q{L}", count)})',
              "result_text_left", "；".join(result.reasons) if ok else ""),

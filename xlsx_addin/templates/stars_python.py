@@ -15,7 +15,7 @@ from typing import Any
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
 
 from .. import star_cells
-from .stars_layout import M_LAST, M_VOTES, MEMBER_ROWS, N, ORG_INFO, SHEET_MEMBERS, _abs  # noqa: F401
+from .stars_layout import BookParts, M_LAST, M_VOTES, MEMBER_ROWS, N, ORG_INFO, SHEET_MEMBERS, _abs  # noqa: F401
 from .writing import _cached, _write
 
 SHEET_BLOCKS = "函数结果"
@@ -25,7 +25,7 @@ PYTHON_NOTE = ("本表为 Python 版,结果由星级评定公式函数计算(本
 _REF = re.compile(r"^'(?P<sheet>[^']+)'!(?P<a>\$?[A-Z]+\$?\d+)(?::(?P<b>\$?[A-Z]+\$?\d+))?$")
 
 
-class PythonFlavour:
+class PythonFlavour(BookParts):
     """The Python flavour's part of the workbook builder (a mixin of stars_book._Book)."""
 
     python: bool
@@ -48,6 +48,8 @@ class PythonFlavour:
     def _range(self, ref: str) -> list[list[Any]]:
         """The cells of a reference as written (blank → None), rows of values."""
         m = _REF.match(ref)
+        if m is None:
+            raise ValueError(f"not a cell range: {ref}")
         r1, c1 = xl_cell_to_rowcol(m["a"].replace("$", ""))
         r2, c2 = xl_cell_to_rowcol(m["b"].replace("$", "")) if m["b"] else (r1, c1)
         return [[self.grid.get((m["sheet"], r, c)) for c in range(c1, c2 + 1)] for r in range(r1, r2 + 1)]
@@ -75,7 +77,7 @@ class PythonFlavour:
                                                            "star_records")]
         org_rules = self._rules_rows("rules_table")
         star_args = "star_names,star_votes_for,star_votes_valid,star_records,rules_table"
-        first, last = self.names["_member_rows"]
+        first, last = self.member_rows
         members_ref = _abs(SHEET_MEMBERS, first, 0, last, star_cells.MEMBER_INPUT_COLUMNS - 1)
         blocks = [
             ("org", f"XJ_STAR_RESULT({info_ref},{star_args})", star_cells.ORG_RESULT_KEYS,
@@ -103,8 +105,8 @@ class PythonFlavour:
                     where[(kind, i, j)] = (top + i, 1 + j)
                     self.grid[(S, top + i, 1 + j)] = value
             r = top + len(values) + 1
-        for sheet, row, col, style, key in self.pending:
-            br, bc = where[key]
+        for sheet, row, col, style, block in self.pending:
+            br, bc = where[block]
             ref = f"'{S}'!" + xl_rowcol_to_cell(br, bc, row_abs=True, col_abs=True)
             self.formula(sheet, row, col, ref, style, _cached(self.grid[(S, br, bc)]))
         ws.hide()

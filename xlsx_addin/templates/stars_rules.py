@@ -1,6 +1,8 @@
 """The 评星表's 规则 sheet and the formula pieces that read it (thresholds, record stars, caps, level names)."""
 from __future__ import annotations
 
+from ..scheme.models import CapLevel
+
 import string
 from typing import Mapping
 
@@ -8,7 +10,7 @@ from ..errors import RatingError
 from ..inputs import QUOTE_LIMIT, describe
 from ..names import INPUTS
 from ..scheme import Scheme, parameters
-from .stars_layout import SHEET_RULES, _abs, _page, _q
+from .stars_layout import BookParts, SHEET_RULES, _abs, _page, _q
 
 
 def template_formula(template: str, fields: Mapping[str, str]) -> str:
@@ -68,27 +70,27 @@ class Rules:
 
 
 def _vote_rule(scheme: Scheme):
-    return next(r for r in scheme.stars.rules if r.kind == "vote_share")
+    return next(r for r in scheme.star_rules().rules if r.kind == "vote_share")
 
 
 def _record_rule(scheme: Scheme):
-    return next((r for r in scheme.stars.rules if r.kind == "record"), None)
+    return next((r for r in scheme.star_rules().rules if r.kind == "record"), None)
 
 
 def _check_supported(scheme: Scheme) -> None:
     if scheme.stars is None:
         raise RatingError(f"评定方案“{scheme.id}”不是按星评定的方案,不能生成双十星评星表")
-    kinds = [r.kind for r in scheme.stars.rules]
+    kinds = [r.kind for r in scheme.star_rules().rules]
     if kinds not in (["record", "vote_share"], ["vote_share"]):
         raise RatingError(f"评定方案“{scheme.id}”的得星规则顺序({'、'.join(kinds)})评星表暂不支持")
     for rule in scheme.adjustments:
-        simple = rule.when.input is not None and rule.when.op in ("==", "!=")
-        if rule.kind != "cap_level" or not simple or rule.when.input not in ("target_rank_bottom", "org_type"):
+        simple = isinstance(rule, CapLevel) and rule.when.input is not None and rule.when.op in ("==", "!=")
+        if not isinstance(rule, CapLevel) or not simple or rule.when.input not in ("target_rank_bottom", "org_type"):
             raise RatingError(f"评定方案“{scheme.id}”的规则“{rule.id}”评星表暂不支持(仅支持按是/否条件封顶)")
 
 
 
-class RulesSheet:
+class RulesSheet(BookParts):
     """The 规则 sheet (a mixin of the workbook builder, stars_book._Book) and the formula pieces over it."""
 
     # 规则 -------------------------------------------------------------------------------------------
@@ -127,7 +129,7 @@ class RulesSheet:
             r += 1
         # the stars of each type, one row per type word (MATCH finds the word, INDEX the k-th star)
         for scheme in (self.org, self.member):
-            ibt = scheme.items_by_type
+            ibt = scheme.by_type()
             ws.merge_range(r, 0, r, 3, f"{scheme.name}:按类别确定的共性星(方案规定,修改请改方案文件)", self.st["section"])
             r += 1
             self.put(S, r, 0, "类别", "header")
@@ -222,10 +224,12 @@ class RulesSheet:
     def caps(self, scheme: Scheme):
         """Each cap rule with its condition and its cap as formula pieces (the condition value and cap from 规则)."""
         for rule in scheme.adjustments:
+            if not isinstance(rule, CapLevel):  # _check_supported allows caps only
+                continue
             cond = rule.when
             value = self.rules.key(scheme, f"adjustments.{rule.id}.when.value")
             cap = self.rules.key(scheme, f"adjustments.{rule.id}.max_level")
-            given = f"TRIM({self.names[cond.input]})"
+            given = f"TRIM({self.names[str(cond.input)]})"
             yield rule, given, f"{given}{'=' if cond.op == '==' else '<>'}{value}", cap
 
     def level_rank(self, scheme: Scheme, count: str) -> str:
