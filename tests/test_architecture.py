@@ -14,7 +14,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "xlsx_addin"
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("model", ("errors", "names", "textfmt", "versions", "values", "problems", "identity", "choices", "progress")),
     ("engine", ("scheme", "inputs", "survey", "itemsets", "result", "adjust", "stars", "scoring", "quotas", "cells",
-                "star_cells")),
+                "star_cells", "cell_args")),
     ("io", ("package", "archives", "unitfile", "rawdata", "legacy_reader", "reader", "rules_file", "summary_vba",
             "files", "tables")),
     ("jobs", ("templates", "ledgers", "consolidate", "demo_common", "star_demo", "demo", "bundle_scripts", "bundle")),

@@ -6,8 +6,10 @@ from collections import Counter
 from pathlib import Path
 
 from ..errors import RatingError
+from ..files.discover import check_folder
+from ..identity import unit_key
 from ..problems import HINT, Problem
-from ..quotas import apply_quotas, check_mode
+from ..quotas import apply_quotas
 from ..scheme.loader import load_scheme
 from ..scheme.models import Scheme
 from ..scheme.overrides import (
@@ -15,7 +17,6 @@ from ..scheme.overrides import (
 )
 from ..scoring import UnitResult
 from .candidates import Candidate
-from ..identity import unit_key
 from .model import SetSummary, UnitRow
 from .previous import read_previous_levels
 from .settings import Settings
@@ -36,14 +37,7 @@ def summary_scheme(settings: Settings) -> Scheme:
 
 def check_settings(settings: Settings) -> None:
     """Refuse unusable settings with a Chinese message (RatingError): the CLI turns it into exit code 2."""
-    d = Path(settings.input_dir)
-    if not d.exists():
-        raise RatingError(f"单位填报表文件夹 {d} 不存在")
-    if not d.is_dir():
-        raise RatingError(f"{d} 不是文件夹,请给出单位填报表所在的文件夹")
-    check_mode(settings.quota_mode)
-    if settings.set_by not in ("parent_org", "all"):
-        raise RatingError(f"评定组“{settings.set_by}”无效,应为 parent_org(按上级党组织)或 all(全部单位一起)")
+    check_folder(settings.input_dir, "单位填报表文件夹", "单位填报表所在的文件夹")  # quota mode and sets: the model
     if settings.previous is not None and not Path(settings.previous).is_file():
         raise RatingError(f"上年度汇总表 {settings.previous} 不存在")
     if settings.ledgers is not None and not Path(settings.ledgers).is_file():

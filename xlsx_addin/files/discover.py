@@ -1,10 +1,12 @@
 """Finding the unit files of a folder: workbooks read, other spreadsheets and archives named, outputs skipped."""
 from __future__ import annotations
+
 import os
 from pathlib import Path
 from typing import Iterable
 
 from ..archives import ARCHIVES, UNPACK_FIRST, unpack_reason
+from ..errors import RatingError
 from ..legacy_reader import EXTENSIONS as LEGACY_EXTENSIONS
 from ..problems import ERROR, HINT, Problem
 
@@ -52,6 +54,16 @@ def is_backup_of(path: str, out: str) -> bool:
     return (os.path.normcase(folder) == os.path.normcase(out_folder) and name.lower().endswith(ext.lower())
             and name.startswith(stem + ".") and (".bak" in name[len(stem):].lower() or
                                                  name[len(stem):].startswith(".备份-")))  # backups.py's names
+
+
+def check_folder(folder: Path | str, what: str, hint: str) -> Path:
+    """The input folder of a run, or a RatingError naming it: missing, or a file (`what`: 单位填报表文件夹 …)."""
+    d = Path(folder)
+    if not d.exists():
+        raise RatingError(f"{what} {d} 不存在")
+    if not d.is_dir():
+        raise RatingError(f"{d} 不是文件夹,请给出{hint}")
+    return d
 
 
 def find_files(input_dir: Path, exclude: Iterable[Path] = ()) -> tuple[list[tuple[str, str]], list[Problem]]:

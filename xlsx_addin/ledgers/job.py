@@ -10,16 +10,16 @@ import csv
 import datetime as dt
 import io
 from pathlib import Path
-from typing import Callable
 
-from ..files.dedupe import dedupe
-from ..files.discover import find_files
-from ..files.pool import map_files
-from ..tables.previous import read_sheet_rows
-from ..problems import Problem
-from ..tables.titles import CODE, NAME, PARENT
-from ..identity import text_key
 from ..errors import RatingError
+from ..files.dedupe import dedupe
+from ..files.discover import check_folder, find_files
+from ..files.pool import map_files
+from ..identity import text_key
+from ..problems import Problem
+from ..progress import Progress
+from ..tables.previous import read_sheet_rows
+from ..tables.titles import CODE, NAME, PARENT
 from .forms import Period
 from .model import Branch, Expected, LedgerRun, LedgerSettings, NotOnTime
 from .read import LedgerTask
@@ -29,16 +29,12 @@ EXPECT_SHEETS = ("汇总", "未按时报送", "一览表")
 
 
 def check_settings(s: LedgerSettings) -> None:
-    d = Path(s.input_dir)
-    if not d.exists():
-        raise RatingError(f"台账文件夹 {d} 不存在")
-    if not d.is_dir():
-        raise RatingError(f"{d} 不是文件夹,请给出各支部半年台账所在的文件夹")
+    check_folder(s.input_dir, "台账文件夹", "各支部半年台账所在的文件夹")
     if s.expect is not None and not Path(s.expect).is_file():
         raise RatingError(f"应报送党组织名单 {s.expect} 不存在")
 
 
-def run_ledgers(settings: LedgerSettings, progress: Callable[[int, int], object] | None = None,
+def run_ledgers(settings: LedgerSettings, progress: Progress | None = None,
                 workers: int | None = None) -> LedgerRun:
     check_settings(settings)
     expected = read_expected(Path(settings.expect)) if settings.expect is not None else None
