@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import string
-from typing import Annotated, Literal, NamedTuple, Union
+from typing import Annotated, Literal, NamedTuple, NoReturn, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from .checks import check_scheme
+from ..names import DERIVED, INPUTS, STAR_INPUTS
 from .star_models import ItemsByType, Stars
 
 Number = Union[int, float]
@@ -290,3 +290,117 @@ class Scheme(Strict):
     @property
     def vote_inputs(self) -> list[str]:
         return [o.input for o in self.survey.options] + [self.survey.invalid_input]
+
+
+# --- cross-field checks, run by the model validator (messages in Chinese) -----------------------------
+def _fail(where: str, why: str) -> NoReturn:
+    raise ValueError(f"{where}:{why}")
+
+
+def check_scheme(s: Scheme) -> None:
+    ranks = [lv.rank for lv in s.levels]
+    if ranks != sorted(set(ranks), reverse=True):
+        _fail("levels", "等次须按 rank 从高到低排列且不重复")
+    names = [lv.name for lv in s.levels]
+    if len(set(names)) != len(names):
+        _fail("levels", "等次名称不能重复")
+    if s.level_rule == "bands":
+        given = [lv.min_score for lv in s.levels[:-1]]
+        bounds = [b for b in given if b is not None]
+        if len(bounds) != len(given):
+            _fail("levels", "除最低一档外,每个等次都须写明最低分 min_score")
+        if any(a <= b for a, b in zip(bounds, bounds[1:])):
+            _fail("levels", f"各等次最低分须从高到低递减,现为{bounds}")
+    else:
+        if s.item_pass_share is None and s.stars is None:
+            _fail("item_pass_share", "按达标项数定级时须写明得星比例(或以 stars 写明得星规则)")
+        if sorted(ranks) != list(range(len(s.items) + 1)):
+            _fail("levels", f"按达标项数定级时,等次 rank 须为 0 到 {len(s.items)}")
+    if s.total_points is not None:
+        total = sum(it.points for it in s.items)
+        if abs(total - s.total_points) > 1e-9:
+            _fail("items", f"各项标准分值合计{total:g}分,与总分{s.total_points:g}分不符")
+    if s.rectify_max_rank not in ranks:
+        _fail("rectify_max_rank", f"等次 {s.rectify_max_rank} 不存在")
+
+    vote_inputs = s.vote_inputs
+    if len(set(vote_inputs)) != len(vote_inputs):
+        _fail("survey", "测评选项的输入名不能重复")
+    known = set(INPUTS) | set(DERIVED) | set(vote_inputs) | (set(STAR_INPUTS) if s.stars else set())
+    _check_typed_items(s)
+
+    ids = [r.id for r in s.adjustments]
+    if len(set(ids)) != len(ids):
+        _fail("adjustments", "规则 id 不能重复")
+    for rule in s.adjustments:
+        where = f"adjustments.{rule.id}"
+        for name in _rule_inputs(rule):
+            if name not in known:
+                _fail(where, f"输入项 {name} 不在名称约定中")
+        if rule.kind == "bonus_by_level":
+            spec = INPUTS[rule.input]
+            if spec.kind != "choice" or spec.choices is None or spec.choices not in s.choices:
+                _fail(where, f"{rule.input} 须为有可选级别的输入项")
+            unknown = set(rule.points) - set(s.choices[spec.choices])
+            if unknown:
+                _fail(where, f"级别 {sorted(unknown)} 不在可选项 {s.choices[spec.choices]} 中")
+        for attr in ("max_level", "level"):
+            rank = getattr(rule, attr, None)
+            if rank is not None and rank not in ranks:
+                _fail(f"{where}.{attr}", f"等次 {rank} 不存在")
+
+    qids = [q.id for q in s.quotas]
+    if len(set(qids)) != len(qids):
+        _fail("quotas", "配额 id 不能重复")
+    for q in s.quotas:
+        where = f"quotas.{q.id}"
+        if q.kind == "distribution":
+            if sorted(q.shares) != sorted(ranks):
+                _fail(where, "强制分布须为每个等次写明比例")
+            continue
+        if set(q.levels) - set(ranks):
+            _fail(where, f"等次 {sorted(set(q.levels) - set(ranks))} 不存在")
+        if q.kind == "floor" and q.target_level not in q.levels:
+            _fail(where, "target_level 须是计入下限的等次之一")
+
+
+def _rule_inputs(rule) -> list[str]:
+    return rule.when.inputs() if hasattr(rule, "when") else [rule.input]
+
+
+def _check_typed_items(s: Scheme) -> None:
+    """Items chosen by type (any scheme) and star rules (双十星) fit the scheme's items and levels."""
+    ranks = {lv.rank for lv in s.levels}
+    ibt = s.items_by_type
+    if ibt is not None:
+        if max(ibt.positions) > len(s.items):
+            _fail("items_by_type.positions", f"项目序号须在1到{len(s.items)}之间")
+        if ibt.names_input is not None and s.stars is None:
+            _fail("items_by_type.names_input", "只有按星评定的方案(stars)可由单位自行填写项目名称")
+        if s.total_points is not None:
+            for k, group in enumerate(ibt.sets, 1):
+                points = dict(enumerate((it.points for it in s.items), 1))
+                for pos, it in zip(ibt.positions, group.typed_items()):
+                    if it.points is not None:
+                        points[pos] = it.points
+                if abs(sum(points.values()) - s.total_points) > 1e-9:
+                    _fail(f"items_by_type.sets.{k}", f"该组各项分值合计{sum(points.values()):g}分,与总分{s.total_points:g}分不符")
+    st = s.stars
+    if st is None:
+        if ibt is not None and ibt.input != "org_type":
+            _fail("items_by_type.input", "只有按星评定党员的方案可按党员类别(member_type)确定项目")
+        return
+    if ibt is not None and ibt.input != ("member_type" if st.subject == "member" else "org_type"):
+        _fail("items_by_type.input", "评定党员按党员类别(member_type)、评定党组织按党组织类别(org_type)确定星目")
+    if any(r.kind not in ("cap_level", "set_level", "demote") for r in s.adjustments):
+        _fail("adjustments", "按星评定的方案没有分数,只能有定级规则(cap_level、set_level、demote)")
+    if s.level_rule != "items_passed":
+        _fail("level_rule", "按星评定的方案(stars)须按得星数定级(items_passed)")
+    if ibt is None or ibt.names_input is None:
+        _fail("items_by_type", "按星评定的方案须写明按类别确定的星目(items_by_type)及单位自填星名的输入项(names_input)")
+    if st.privileged_min_rank not in ranks:
+        _fail("stars.privileged_min_rank", f"等次 {st.privileged_min_rank} 不存在")
+    if st.goal is not None and st.goal.rank not in ranks:
+        _fail("stars.goal.rank", f"等次 {st.goal.rank} 不存在")
+    if not any(r.kind == "vote_share" for r in st.rules):
+        _fail("stars.rules", "须有一条按民主测评得票率得星的规则(vote_share)")

@@ -5,25 +5,21 @@ The compiled steps live on the hidden 计算 sheet; the result cells of 自评�
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from .compiler import Compiled, Refs, compile_unit
+from .layout import Plan
 from .writing import NO_CACHE, _Worksheet
-
-if TYPE_CHECKING:
-    from .unit import Plan
 
 SHEET_CALC = "计算"
 
 
-def _ref(plan: "Plan", sheet: int, row: int, col: int) -> str:
+def _ref(plan: Plan, sheet: int, row: int, col: int) -> str:
     return f"'{plan.sheets[sheet].name}'!{xl_rowcol_to_cell(row, col, row_abs=True, col_abs=True)}"
 
 
-def refs_of(plan: "Plan") -> Refs:
+def refs_of(plan: Plan) -> Refs:
     inputs, scores = {}, {}
     for name, cells in plan.inputs.items():
         if name.startswith("_"):
@@ -37,10 +33,10 @@ def refs_of(plan: "Plan") -> Refs:
     return Refs(inputs=inputs, scores=scores, params=params)
 
 
-_COMPILED: dict[int, tuple["Plan", Compiled]] = {}
+_COMPILED: dict[int, tuple[Plan, Compiled]] = {}
 
 
-def compiled_for(plan: "Plan") -> Compiled:
+def compiled_for(plan: Plan) -> Compiled:
     hit = _COMPILED.get(id(plan))
     if hit is not None and hit[0] is plan:
         return hit[1]
