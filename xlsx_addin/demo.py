@@ -6,6 +6,7 @@
 """
 from __future__ import annotations
 
+import functools
 import math
 import random
 import time
@@ -13,17 +14,26 @@ from pathlib import Path
 from typing import Any
 
 from .consolidate.report import outcome_lines
-from .demo_common import (COUNTIES, Stage, branch_name, build_all, build_and_consolidate, clip, no_stage, partial, pick, place)
+from .demo_common import (
+    COUNTIES,
+    Stage,
+    branch_name,
+    build_all,
+    build_and_consolidate,
+    clip,
+    no_stage,
+    pick,
+    place,
+)
+from .errors import RatingError
 from .ledgers.demo import run_demo as ledgers_demo
+from .names import MASS_PREFIX
 from .progress import Progress
+from .scheme.loader import load_scheme
+from .scheme.models import Scheme
 from .scoring import score_unit
 from .star_demo import generate_town, run_town
 from .templates import build_unit_workbook
-
-from .errors import RatingError
-from .names import MASS_PREFIX
-from .scheme.loader import load_scheme
-from .scheme.models import Scheme
 
 UNITS_DIR = "单位填报表"  # OUT/单位填报表/<county>/<town>/<branch>.xlsx
 SUMMARY_FILE = "汇总表.xlsx"  # OUT/汇总表.xlsx
@@ -311,7 +321,7 @@ def _build_unit(scheme_source: str, path: str, values: dict[str, Any]) -> None:
 def build_workbooks(units: list[tuple[str, dict[str, Any]]], units_dir: Path, scheme_source: str,
                     progress: Progress | None = None, workers: int | None = None) -> None:
     """Write every unit workbook under units_dir (in the consolidation's isolated workers)."""
-    build_all(units_dir, dict(units), partial(_build_unit, scheme_source), progress, workers)
+    build_all(units_dir, dict(units), functools.partial(_build_unit, scheme_source), progress, workers)
 
 
 def run_demo(out: Path, scheme_source: str = "five_star", units: int | None = None, seed: int = 2026, *,
@@ -329,7 +339,7 @@ def run_demo(out: Path, scheme_source: str = "five_star", units: int | None = No
     units_dir = out / UNITS_DIR
     out_file = out / SUMMARY_FILE
     made = generate_county(units, scheme, seed)
-    c = build_and_consolidate(units_dir, out_file, scheme_source, dict(made), partial(_build_unit, scheme_source),
+    c = build_and_consolidate(units_dir, out_file, scheme_source, dict(made), functools.partial(_build_unit, scheme_source),
                               "单位填报表", stage)
     county = made[0][0].split("/")[0]
     lines = [f"演示:{county},{len({rel.split('/')[1] for rel, _ in made})}个乡镇(街道),{len(made)}个党支部;"

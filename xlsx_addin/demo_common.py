@@ -1,20 +1,17 @@
 """What every demo shares: county, town and branch names, random picks, the demo's own output folder."""
 from __future__ import annotations
 
+import contextlib
 import random
 import shutil
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, ContextManager, Iterable
 
-import contextlib
-import functools
-from typing import Callable, ContextManager
-
-from .errors import RatingError
 from .consolidate.job import consolidate
 from .consolidate.model import Consolidation
 from .consolidate.settings import settings_for
 from .consolidate.writer import write_summary
+from .errors import RatingError
 from .files.pool import map_files
 from .progress import Progress
 
@@ -143,10 +140,6 @@ def build_all(folder: Path, values: dict[str, Any], build: Callable[[str, Any], 
     failed = [r for r in map_files(files, BuildTask(build, values), workers, progress) if r]
     if failed:
         raise RatingError(f"演示文件未能生成({len(failed)}个),如:{failed[0]}")
-
-
-def partial(fn: Callable[..., Any], *args: Any) -> Callable[[str, Any], Any]:
-    return functools.partial(fn, *args)
 
 
 def build_and_consolidate(units_dir: Path, out_file: Path, scheme_source: str, values: dict[str, Any],

@@ -5,6 +5,7 @@ the workbooks with the real builder, runs the real consolidation and prints a sh
 """
 from __future__ import annotations
 
+import functools
 import random
 import time
 from dataclasses import dataclass, field
@@ -12,13 +13,24 @@ from pathlib import Path
 from typing import Any
 
 from .consolidate.report import outcome_lines
-from .demo_common import (COUNTIES, PLACE_2, Stage, branch_name, build_all, build_and_consolidate, clip, no_stage, partial, pick, place)
+from .demo_common import (
+    COUNTIES,
+    PLACE_2,
+    Stage,
+    branch_name,
+    build_all,
+    build_and_consolidate,
+    clip,
+    no_stage,
+    pick,
+    place,
+)
+from .errors import RatingError
 from .itemsets import item_labels
 from .progress import Progress
-from .templates.stars_book import build_star_workbook
-from .errors import RatingError
 from .scheme.loader import load_scheme
 from .scheme.models import Scheme
+from .templates.stars_book import build_star_workbook
 
 UNITS_DIR = "评星表"  # OUT/评星表/<town>/<branch>.xlsx
 SUMMARY_FILE = "双十星汇总表.xlsx"
@@ -173,7 +185,7 @@ def _build_branch(scheme: str, path: str, b: Branch) -> None:
 
 
 def build_town(branches: list[Branch], units_dir: Path, scheme: str, progress: Progress | None = None) -> None:
-    build_all(units_dir, {b.rel: b for b in branches}, partial(_build_branch, scheme), progress)
+    build_all(units_dir, {b.rel: b for b in branches}, functools.partial(_build_branch, scheme), progress)
 
 
 def run_town(out: Path, scheme_source: str = "double_ten_star", units: int | None = None, seed: int = 2026, *,
@@ -189,7 +201,7 @@ def run_town(out: Path, scheme_source: str = "double_ten_star", units: int | Non
     out_file = out / SUMMARY_FILE
     branches = generate_town(n, scheme, seed)
     c = build_and_consolidate(units_dir, out_file, scheme_source, {b.rel: b for b in branches},
-                              partial(_build_branch, scheme_source), "评星表", stage)
+                              functools.partial(_build_branch, scheme_source), "评星表", stage)
     town = branches[0].rel.split("/")[1]
     return [f"演示:{town},{len(branches)}个党支部(含镇党委机关),党员{sum(len(b.members) for b in branches)}名;"
             f"评星表在 {units_dir.resolve()}"] + outcome_lines(c, out_file, time.perf_counter() - started)

@@ -45,13 +45,15 @@ def _commitment_checks(wb, ws, st, lay: _Layout) -> None:
                        f'ISNUMBER({lay.cell(t, "完成日期", r)}),ISNUMBER({lay.cell(t, "完成时限", r)}),'
                        f'{lay.cell(t, "完成日期", r)}>{lay.cell(t, "完成时限", r)}),"逾期完成","")))'))
     first = FIRST + 1
-    ws.conditional_format(FIRST, 0, FIRST + ROWS - 1, 8, {
-        "type": "formula", "format": st["overdue"],
-        "criteria": f'=AND($A{first}<>"",$F{first}<>"{DONE}",ISNUMBER($E{first}),$E{first}<as_of)'})
-    ws.conditional_format(FIRST, 0, FIRST + ROWS - 1, 8, {
-        "type": "formula", "format": st["late"],
-        "criteria": f'=AND($A{first}<>"",$F{first}="{DONE}",ISNUMBER($E{first}),ISNUMBER($G{first}),$G{first}>$E{first})'})
+    _highlight(ws, st["overdue"], f'=AND($A{first}<>"",$F{first}<>"{DONE}",ISNUMBER($E{first}),$E{first}<as_of)')
+    _highlight(ws, st["late"],
+               f'=AND($A{first}<>"",$F{first}="{DONE}",ISNUMBER($E{first}),ISNUMBER($G{first}),$G{first}>$E{first})')
     _print(ws, landscape=True, last_col=8)
+
+
+def _highlight(ws, fmt, criteria: str) -> None:
+    """Rows of a table's first nine columns (A:I) formatted while `criteria` (a formula on the first row) holds."""
+    ws.conditional_format(FIRST, 0, FIRST + ROWS - 1, 8, {"type": "formula", "format": fmt, "criteria": criteria})
 
 
 def _rectification_checks(wb, ws, st, lay: _Layout) -> None:
@@ -72,9 +74,7 @@ def _rectification_checks(wb, ws, st, lay: _Layout) -> None:
                        f'IF(AND(ISNUMBER({lay.cell(t, "时限", r)}),{lay.cell(t, "时限", r)}<as_of),'
                        f'"逾期"&(as_of-{lay.cell(t, "时限", r)})&"天",""))'))
     first = FIRST + 1
-    ws.conditional_format(FIRST, 0, FIRST + ROWS - 1, 8, {
-        "type": "formula", "format": st["overdue"],
-        "criteria": f'=AND($A{first}<>"",$H{first}="",ISNUMBER($E{first}),$E{first}<as_of)'})
+    _highlight(ws, st["overdue"], f'=AND($A{first}<>"",$H{first}="",ISNUMBER($E{first}),$E{first}<as_of)')
     _print(ws, landscape=True, last_col=8)
 
 
