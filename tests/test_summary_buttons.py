@@ -175,3 +175,16 @@ def test_sidecar_functions_run_on_the_calling_book(tmp_path, monkeypatch):
     assert alerts[-1][0] == "台账汇总" and (tmp_path / OUT_NAME).is_file()
     sidecar.main()  # 一键汇总 without a folder: refused in a message, not a traceback
     assert alerts[-1][0] == "一键汇总" and "单位填报表文件夹" in alerts[-1][1]
+
+
+@pytest.mark.slow
+def test_libreoffice_imports_the_compiled_projects(libreoffice):
+    """LibreOffice's own VBA importer, a second parser beside olevba, reads the VBA projects compiled from source:
+    the summary's buttons (SampleCall, LedgerCall) and the 评星表's 双十星 formula functions."""
+    summary = libreoffice.basic_modules(ROOT / "workbooks" / "huizong.xlsm")
+    assert "Sub SampleCall()" in summary["Module1"] and "Sub LedgerCall()" in summary["Module1"]
+    assert '.ledgers()"' in summary["Module1"] and "Function RunPython(" in summary["xlwings"]
+    stars = libreoffice.basic_modules(ROOT / "workbooks" / "评星表_double_ten_star.xlsm")
+    wrappers = "\n".join(stars.values())
+    for name in ("XJ_STAR_RESULT", "XJ_STAR_TABLE", "XJ_MEMBER_STARS"):
+        assert f"Function {name}(" in wrappers, name
