@@ -36,9 +36,9 @@ def _maxrss_mb(who) -> float:
 
 def measure_consolidate(input_dir: Path, scheme: str, workers: int, out: Path) -> dict:
     t0 = time.perf_counter()
-    from xlsx_addin.consolidate import consolidate
-    from xlsx_addin.consolidate.model import Settings
-    from xlsx_addin.consolidate.writer import write_summary
+    from xlsx_addin.jobs.consolidate import consolidate
+    from xlsx_addin.jobs.consolidate.model import Settings
+    from xlsx_addin.jobs.consolidate.writer import write_summary
 
     t_import = time.perf_counter() - t0
     t0 = time.perf_counter()
@@ -78,8 +78,8 @@ def measure_naive(input_dir: Path, scheme_source: str, out: Path) -> dict:
     import openpyxl
 
     from xlsx_addin import load_scheme, rate_set, score_unit
-    from xlsx_addin.errors import RatingError
-    from xlsx_addin.names import INPUTS, MASS_PREFIX
+    from xlsx_addin.model.errors import RatingError
+    from xlsx_addin.contracts.names import INPUTS, MASS_PREFIX
 
     scheme = load_scheme(scheme_source)
     wanted = set(INPUTS) | set(scheme.vote_inputs) | {MASS_PREFIX + v for v in scheme.vote_inputs}
@@ -126,7 +126,7 @@ def county_dir(n: int, scheme: str, seed: int, rebuild: bool = False) -> Path:
     """benchmarks/.cache/<scheme>-s<seed>-n<n>/单位填报表, generated once (per package version);
     --rebuild regenerates it after a change of the unit template."""
     from xlsx_addin import __version__
-    from xlsx_addin.demo import UNITS_DIR, build_workbooks, generate_county
+    from xlsx_addin.jobs.demo.county import UNITS_DIR, build_workbooks, generate_county
 
     stamp = f"{__version__}/{scheme}"
     root = CACHE / f"{scheme}-s{seed}-n{n}"

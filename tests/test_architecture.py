@@ -11,16 +11,18 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "xlsx_addin"
 
-# bottom → top; a module's layer is that of the longest prefix listed
+# bottom → top: each layer is one subpackage of xlsx_addin/ (docs/DESIGN.md "Layers")
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    ("model", ("errors", "names", "textfmt", "versions", "values", "problems", "identity", "choices", "progress")),
-    ("engine", ("scheme", "inputs", "survey", "itemsets", "result", "adjust", "stars", "scoring", "quotas", "cells",
-                "star_cells", "cell_args")),
-    ("io", ("package", "archives", "unitfile", "rawdata", "legacy_reader", "reader", "rules_file", "summary_vba",
-            "files", "tables")),
-    ("jobs", ("templates", "ledgers", "consolidate", "demo_common", "star_demo", "demo", "bundle_scripts", "bundle")),
-    ("shells", ("cli", "gui", "__main__")),
+    ("model", ("model",)),
+    ("contracts", ("contracts",)),
+    ("engine", ("engine",)),
+    ("io", ("io",)),
+    ("jobs", ("jobs",)),
+    # the stable API's facades (`xlsx_addin`, `xlsx_addin.templates`, `xlsx_addin.demo`) re-export from below
+    ("facades", ("templates", "demo")),
+    ("shells", ("shells", "__main__")),
 ]
+LOOSE_MODULES_AT_MOST = 8  # modules directly in xlsx_addin/ (the facades and __main__)
 
 
 def _modules() -> dict[str, Path]:
@@ -115,9 +117,9 @@ def _cycles() -> list[list[str]]:
 
 def test_the_graph_is_read_from_the_package():
     assert len(MODULES) > 60
-    assert "xlsx_addin.reader" in GRAPH["xlsx_addin.consolidate.candidates"]
-    assert "xlsx_addin.consolidate" in GRAPH["xlsx_addin.cli.consolidate"] or \
-        "xlsx_addin.consolidate.run" in GRAPH["xlsx_addin.cli.consolidate"]  # function-level imports count
+    assert "xlsx_addin.io.reader" in GRAPH["xlsx_addin.jobs.consolidate.candidates"]
+    assert "xlsx_addin.jobs.consolidate" in GRAPH["xlsx_addin.shells.cli.consolidate"] or \
+        "xlsx_addin.jobs.consolidate.run" in GRAPH["xlsx_addin.shells.cli.consolidate"]  # function-level imports count
 
 
 def test_no_import_cycle():
@@ -135,7 +137,7 @@ def test_imports_go_down_the_layers(module):
 
 # the one build-time exception: the Python workbook's VBA wrappers come from xlwings' own generator,
 # run in a child process while templates are built (never while rating)
-XLWINGS_AT_BUILD = {"xlsx_addin.templates.vba_wrappers"}
+XLWINGS_AT_BUILD = {"xlsx_addin.io.books.vba.wrappers"}
 
 
 def test_business_logic_never_imports_xlwings():
@@ -150,8 +152,8 @@ def test_business_logic_never_imports_xlwings():
 
 
 def test_a_cycle_would_be_found(monkeypatch):
-    monkeypatch.setitem(GRAPH, "xlsx_addin.values", GRAPH["xlsx_addin.values"] | {"xlsx_addin.inputs"})
-    assert any("xlsx_addin.values" in c for c in _cycles())
+    monkeypatch.setitem(GRAPH, "xlsx_addin.model.values", GRAPH["xlsx_addin.model.values"] | {"xlsx_addin.engine.inputs"})
+    assert any("xlsx_addin.model.values" in c for c in _cycles())
 
 
 def test_no_function_level_import_of_the_package_outside_the_cli():
@@ -159,13 +161,73 @@ def test_no_function_level_import_of_the_package_outside_the_cli():
     import their job when they run, so `xlsx-addin --help` starts fast."""
     late = []
     for module, path in MODULES.items():
-        if module.startswith("xlsx_addin.cli"):
+        if module.startswith("xlsx_addin.shells.cli"):
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         typing_only = {id(n) for node in ast.walk(tree) if isinstance(node, ast.If)
                        and "TYPE_CHECKING" in ast.unparse(node.test) for n in ast.walk(node)}
         top = {id(n) for n in tree.body}
         for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and node.level and id(node) not in top and id(node) not in typing_only:
+            if isinstance(node, ast.ImportFrom) and (node.level or (node.module or "").startswith("xlsx_addin")) \
+                    and id(node) not in top and id(node) not in typing_only:
                 late.append(f"{module}:{node.lineno}")
     assert late == []
+
+
+def _job(module: str) -> str | None:
+    parts = module.split(".")
+    return parts[2] if len(parts) > 2 and parts[1] == "jobs" else None
+
+
+def test_no_job_imports_another_job():
+    """Jobs are composed by the shells: a job never imports a sibling job (docs/DESIGN.md "Jobs")."""
+    crossing = sorted(f"{m} → {t}" for m in GRAPH if _job(m) for t in GRAPH[m] if _job(t) and _job(t) != _job(m))
+    assert crossing == []
+
+
+def test_a_sibling_job_import_would_be_found(monkeypatch):
+    monkeypatch.setitem(GRAPH, "xlsx_addin.jobs.demo.county",
+                        GRAPH["xlsx_addin.jobs.demo.county"] | {"xlsx_addin.jobs.consolidate.job"})
+    with pytest.raises(AssertionError):
+        test_no_job_imports_another_job()
+
+
+def test_contracts_need_only_the_model():
+    """A workbook's contract is data its builder and its reader both import: it depends on nothing that computes."""
+    for module in MODULES:
+        if module.startswith("xlsx_addin.contracts"):
+            assert all(layer(t) <= layer(module) for t in GRAPH[module]), module
+
+
+def test_the_top_of_the_package_holds_few_loose_modules():
+    loose = sorted(p.name for p in PACKAGE.glob("*.py"))
+    assert len(loose) <= LOOSE_MODULES_AT_MOST, loose
+
+
+def _private_imports(module: str, path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    is_pkg = path.name == "__init__.py"
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.ImportFrom):
+            continue
+        base = node.module or ""
+        if node.level:
+            parts = module.split(".") if is_pkg else module.split(".")[:-1]
+            base = ".".join(parts[:len(parts) - (node.level - 1)] + ([node.module] if node.module else []))
+        if not base.startswith("xlsx_addin"):
+            continue
+        found += [f"{module}:{node.lineno} {base}.{a.name}" for a in node.names
+                  if a.name.startswith("_") and not a.name.startswith("__")]
+    modules = {a.asname or a.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+               and (node.module or "").startswith("xlsx_addin") for a in node.names
+               if f"{node.module}.{a.name}" in MODULES}
+    found += [f"{module}:{node.lineno} {node.value.id}.{node.attr}" for node in ast.walk(tree)
+              if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in modules
+              and node.attr.startswith("_") and not node.attr.startswith("__")]
+    return found
+
+
+def test_no_module_imports_another_modules_private_name():
+    """A name another module needs is public (no leading underscore) in the module that defines it."""
+    assert [hit for m, p in MODULES.items() for hit in _private_imports(m, p)] == []

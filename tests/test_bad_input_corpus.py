@@ -297,7 +297,7 @@ def test_bomb_refused_in_bounded_memory(run, tmp_path, name):
 _SLOW_WRITE = textwrap.dedent("""
     import os, sys, time
     from pathlib import Path
-    import xlsx_addin.consolidate.writer as writer
+    import xlsx_addin.jobs.consolidate.writer as writer
 
     marker = Path(os.environ["XLSX_ADDIN_TEST_MARKER"])
     real_render = writer.render
@@ -311,7 +311,7 @@ _SLOW_WRITE = textwrap.dedent("""
         return result
 
     writer.render = slow_render
-    from xlsx_addin.cli import main
+    from xlsx_addin.shells.cli import main
     sys.exit(main(sys.argv[1:]))
 """)
 

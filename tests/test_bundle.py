@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from xlsx_addin import bundle, bundle_scripts
+from xlsx_addin.jobs.bundle import build as bundle, scripts as bundle_scripts
 
 HERE = "{}.{}".format(*sys.version_info)
 PYTHONS = sorted({"3.11", "3.12", HERE})

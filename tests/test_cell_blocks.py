@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 from tests.test_cells import FOUR, STATES, cell_args, cells_values, rules_rows, ten_star_inputs, typical
 from tests.test_engine_properties import unit_inputs
 
-from xlsx_addin import cells, load_scheme, score_unit
-from xlsx_addin.versions import XLWINGS_VERSION
+from xlsx_addin.engine import cells
+from xlsx_addin import load_scheme, score_unit
+from xlsx_addin.model.versions import XLWINGS_VERSION
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMES = ("five_star", "four_grade", "ten_star", "six_good")

@@ -1,4 +1,4 @@
-"""xlsx_addin.cells: every formula function against the engine, on cell values as xlwings passes them."""
+"""xlsx_addin.engine.cells: every formula function against the engine, on cell values as xlwings passes them."""
 from __future__ import annotations
 
 import math
@@ -7,9 +7,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xlsx_addin import apply_overrides, cells, load_scheme, parameters, score_unit
-from xlsx_addin.scoring import band
-from xlsx_addin.survey import percent
+from xlsx_addin import apply_overrides, load_scheme, parameters, score_unit
+from xlsx_addin.engine import cells
+from xlsx_addin.engine.scoring import band
+from xlsx_addin.engine.survey import percent
 
 PENDING = "待填写"
 UNIT_FUNCS = {
@@ -314,7 +315,7 @@ def test_rules_are_parsed_once_per_content():
     rules = rules_rows(load_scheme("five_star"))
     for score in range(50):
         cells.level_of_score(float(score), [list(r) for r in rules])  # a fresh copy each time, as Excel sends
-    info = cells._scheme_from_key.cache_info()
+    info = cells.scheme_from_key.cache_info()
     assert info.misses == 1 and info.hits == 49
 
 
@@ -472,7 +473,7 @@ def test_functions_by_formula_name():
     """cells.xj_<name> is the logic of UDF XJ_<NAME> (the template builder looks them up so)."""
     import udfs
 
-    from xlsx_addin import star_cells
+    from xlsx_addin.engine.double_ten import cells as star_cells
 
     assert set(cells.UDF_FUNCTIONS) | set(star_cells.STAR_UDF_FUNCTIONS) == set(udfs.__all__)
     for name, fn in cells.UDF_FUNCTIONS.items():

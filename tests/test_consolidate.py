@@ -13,8 +13,8 @@ import openpyxl
 import pytest
 
 from xlsx_addin import apply_overrides, load_scheme
-from xlsx_addin.consolidate import Settings, consolidate
-from xlsx_addin.reader import defined_names, parse_ref, read_unit
+from xlsx_addin.jobs.consolidate import Settings, consolidate
+from xlsx_addin.io.reader import defined_names, parse_ref, read_unit
 from xlsx_addin.templates import build_unit_workbook
 
 SCHEME = load_scheme("five_star")
@@ -102,7 +102,7 @@ def test_county_wide_set_and_flag_mode(county):
 
 def test_source_files_are_never_changed(county, tmp_path):
     before = tree_hash(county)
-    from xlsx_addin.consolidate.writer import write_summary
+    from xlsx_addin.jobs.consolidate.writer import write_summary
 
     c = consolidate(Settings(input_dir=county, scheme_source="five_star"), workers=2)
     write_summary(c, tmp_path / "汇总表.xlsx")
@@ -257,7 +257,7 @@ def test_cli_run_rerun_keeps_ledger_and_previous(county, tmp_path):
     wb.save(out)
 
     # … and the county consolidates again, with last year's summary for the comparison
-    from xlsx_addin.cli import main
+    from xlsx_addin.shells.cli import main
 
     previous = tmp_path / "上年度.xlsx"
     previous.write_bytes(out.read_bytes())
@@ -301,7 +301,7 @@ def test_parse_ref_forms():
 
 def test_town_summary_raw_rows_are_rescored(tmp_path):
     """A town's summary among the files: its 原始数据 rows (rawdata.py layout) are units."""
-    from xlsx_addin import rawdata
+    from xlsx_addin.io import rawdata
 
     folder = tmp_path / "in"
     folder.mkdir()
@@ -353,6 +353,6 @@ def test_defined_names_skip_local_and_excel_names():
     names, sheets = defined_names(xml)
     assert sheets == ["A&B"] and names == {"org_name": "'A&B'!$C$2"}
     # a name given twice is never read first-wins: the reader refuses the file (package.workbook_info)
-    from xlsx_addin.package import workbook_info
+    from xlsx_addin.io.package import workbook_info
 
     assert workbook_info(xml.encode()).duplicates == ("org_name",)

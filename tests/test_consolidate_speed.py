@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from xlsx_addin import load_scheme
-from xlsx_addin import rawdata
-from xlsx_addin.consolidate import Settings, consolidate
-from xlsx_addin.files.pool import FILES_PER_WORKER, choose_workers
-from xlsx_addin.tables.xlsx import wrapped_lines
-from xlsx_addin.reader import CACHED_PART_CHARS, _parse_workbook, defined_names, read_unit, sheet_parts
+from xlsx_addin.io import rawdata
+from xlsx_addin.jobs.consolidate import Settings, consolidate
+from xlsx_addin.io.files.pool import FILES_PER_WORKER, choose_workers
+from xlsx_addin.io.tables.xlsx import wrapped_lines
+from xlsx_addin.io.reader import CACHED_PART_CHARS, _parse_workbook, defined_names, read_unit, sheet_parts
 from xlsx_addin.templates import build_unit_workbook
 
 SCHEME = load_scheme("five_star")

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from xlsx_addin.consolidate import Settings, consolidate
-from xlsx_addin.consolidate.writer import write_summary
-from xlsx_addin.demo import build_workbooks, generate_county
+from xlsx_addin.jobs.consolidate import Settings, consolidate
+from xlsx_addin.jobs.consolidate.writer import write_summary
+from xlsx_addin.jobs.demo.county import build_workbooks, generate_county
 
 
 @pytest.mark.slow

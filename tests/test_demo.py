@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from xlsx_addin import load_scheme, score_unit
-from xlsx_addin.scheme import SCORED_SCHEMES
-from xlsx_addin.demo import generate_county
-from xlsx_addin.names import INPUTS, MASS_PREFIX
+from xlsx_addin.engine.scheme import SCORED_SCHEMES
+from xlsx_addin.jobs.demo.county import generate_county
+from xlsx_addin.contracts.names import INPUTS, MASS_PREFIX
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -7,9 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from xlsx_addin import (SchemeError, apply_overrides, load_scheme, parameters, rate_set, rows_to_table,
-                        score_unit)
-from xlsx_addin.scheme.loader import builtin_path
+from xlsx_addin import SchemeError, apply_overrides, load_scheme, parameters, rate_set, rows_to_table, score_unit
+from xlsx_addin.engine.scheme.loader import builtin_path
 
 S = load_scheme("five_star")
 

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xlsx_addin import load_scheme, rate_set, score_unit
-from xlsx_addin.scoring import band
+from xlsx_addin.engine.scoring import band
 
 SCHEMES = {name: load_scheme(name) for name in ("five_star", "four_grade", "ten_star", "six_good")}
 BANDED = ["five_star", "four_grade", "six_good"]
@@ -173,7 +173,7 @@ def test_results_do_not_depend_on_the_order_of_units(data, seed):
 def test_quota_limits_are_decimal_exact(n):
     rs_limits = {q.id: q.limit for q in rate_set(SCHEMES["five_star"], []).quotas}
     assert rs_limits == {"top_cap": 0, "bottom_floor": 0}
-    from xlsx_addin.quotas import _count
+    from xlsx_addin.engine.quotas import _count
     assert _count(0.1, n, "floor") == n // 10
     assert _count(0.1, n, "ceil") == -(-n // 10)
     assert _count(0.2, n, "floor") == n // 5

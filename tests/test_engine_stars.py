@@ -8,10 +8,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xlsx_addin import InputError, MissingInputError, SchemeError, apply_overrides, load_scheme, rate_set, score_unit
-from xlsx_addin.scheme import parameters
-from xlsx_addin.itemsets import item_labels
-from xlsx_addin.stars import goal_status
+from xlsx_addin import (
+    InputError,
+    MissingInputError,
+    SchemeError,
+    apply_overrides,
+    load_scheme,
+    rate_set,
+    score_unit,
+)
+from xlsx_addin.engine.scheme import parameters
+from xlsx_addin.engine.itemsets import item_labels
+from xlsx_addin.engine.double_ten.scoring import goal_status
 
 ORG = load_scheme("double_ten_star")
 MEMBER = load_scheme("double_ten_star_member")
@@ -300,7 +308,7 @@ def test_other_schemes_have_no_star_marks_and_ten_star_names_its_stars():
 # --- items chosen by type in an ordinary (scored) scheme ---------------------------------------------
 
 def _typed_four_grade() -> object:
-    from xlsx_addin.scheme.loader import scheme_from_dict
+    from xlsx_addin.engine.scheme.loader import scheme_from_dict
 
     data = load_scheme("four_grade").model_dump(mode="python")
     data["id"] = "four_grade_typed"
@@ -322,7 +330,7 @@ def test_items_by_type_works_for_a_scored_scheme():
 
 
 def test_items_by_type_sets_are_checked_when_loading():
-    from xlsx_addin.scheme.loader import scheme_from_dict
+    from xlsx_addin.engine.scheme.loader import scheme_from_dict
 
     data = ORG.model_dump(mode="python")
     data["items_by_type"]["sets"][0]["items"] = ["学习星"] * 6
@@ -409,7 +417,7 @@ def test_level_is_the_star_count_and_marks_follow_the_level(case):
 def test_cli_rules_lists_the_adjustable_numbers_and_score_prints_stars(tmp_path, capsys):
     import json
 
-    from xlsx_addin.cli import main
+    from xlsx_addin.shells.cli import main
 
     assert main(["rules", "--scheme", "double_ten_star"]) == 0
     out = capsys.readouterr().out

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).parent / "corpus"))
 from make_corpus import zip_bytes  # noqa: E402
 
 from xlsx_addin import RatingError, load_scheme, score_unit  # noqa: E402
-from xlsx_addin.names import INPUTS, MASS_PREFIX
+from xlsx_addin.contracts.names import INPUTS, MASS_PREFIX
 
 SCHEME = load_scheme("five_star")
 FILE_NAME = "单位.xlsx"
@@ -34,7 +34,7 @@ FUZZ = settings(max_examples=40, deadline=None, derandomize=True, database=None,
 
 
 def _good_values() -> dict:
-    from xlsx_addin.demo import generate_county
+    from xlsx_addin.jobs.demo.county import generate_county
 
     return dict(generate_county(1, SCHEME, seed=11)[0][1])
 
@@ -57,8 +57,8 @@ def template_parts() -> tuple[tuple[str, bytes], ...]:
 
 def consolidate_one(data: bytes):
     """The whole job on a folder holding only this file; returns the Consolidation."""
-    from xlsx_addin.consolidate import consolidate
-    from xlsx_addin.consolidate.model import Settings
+    from xlsx_addin.jobs.consolidate import consolidate
+    from xlsx_addin.jobs.consolidate.model import Settings
 
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / FILE_NAME).write_bytes(data)

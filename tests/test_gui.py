@@ -11,8 +11,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from xlsx_addin import gui, load_scheme
-from xlsx_addin.demo import generate_county
+from xlsx_addin.shells import gui
+from xlsx_addin import load_scheme
+from xlsx_addin.jobs.demo.county import generate_county
 from xlsx_addin.templates import build_unit_workbook
 
 tk = pytest.importorskip("tkinter", reason="this Python has no tkinter (Debian: python3-tk)")
@@ -189,7 +190,7 @@ def test_rules_table_file(env):
 
 
 def test_cli_knows_gui_and_bundle(tmp_path, capsys):
-    from xlsx_addin.cli import build_parser, main
+    from xlsx_addin.shells.cli import build_parser, main
 
     assert build_parser().parse_args(["gui"]).command == "gui"
     args = build_parser().parse_args(["bundle", "--out", "x", "--python", "3.11", "--platform", "win_amd64"])
@@ -205,7 +206,7 @@ def test_pyw_opens_the_window(display, env):
         pytest.skip("xdotool is not installed (.ci/run installs it)")
     import sys
 
-    from xlsx_addin import bundle_scripts
+    from xlsx_addin.jobs.bundle import scripts as bundle_scripts
 
     pyw = env / "一键汇总.pyw"
     pyw.write_text(bundle_scripts.PYW, encoding="utf-8")

@@ -27,8 +27,8 @@ import pytest
 
 from tests.test_bad_input_corpus import read_sheet, tree_state  # noqa: E402 (tests/ is on sys.path)
 from xlsx_addin import load_scheme, score_unit
-from xlsx_addin.files import pool
-from xlsx_addin.demo import generate_county
+from xlsx_addin.io.files import pool
+from xlsx_addin.jobs.demo.county import generate_county
 from xlsx_addin.templates import build_unit_workbook
 
 sys.path.insert(0, str(Path(__file__).parent / "corpus"))
@@ -113,9 +113,9 @@ def test_a_single_file_is_read_in_a_worker_too():
 # --- the CLI, calamine really aborting (bounds switched off) -----------------------------------------------
 _NO_BOUNDS = textwrap.dedent("""
     import sys
-    import xlsx_addin.package as package
+    import xlsx_addin.io.package as package
     package.check_extent = lambda xml, sheet: None  # let python-calamine meet XFD1048576 itself
-    from xlsx_addin.cli import main
+    from xlsx_addin.shells.cli import main
     sys.exit(main(sys.argv[1:]))
 """)
 
@@ -153,8 +153,8 @@ def test_native_abort_costs_the_file_alone(tmp_path, n_good):
 _SLOW_READ = textwrap.dedent("""
     import os, sys, time
     from pathlib import Path
-    import xlsx_addin.consolidate.job as job
-    import xlsx_addin.files.pool as pool
+    import xlsx_addin.jobs.consolidate.job as job
+    import xlsx_addin.io.files.pool as pool
 
     pool.USE_PDEATHSIG = sys.argv[1] == "pdeathsig"
     marker = Path(os.environ["XLSX_ADDIN_TEST_MARKER"])
@@ -165,7 +165,7 @@ _SLOW_READ = textwrap.dedent("""
         time.sleep(120)
 
     job.UnitScorer.__call__ = slow
-    from xlsx_addin.cli import main
+    from xlsx_addin.shells.cli import main
     sys.exit(main(sys.argv[2:]))
 """)
 

@@ -13,8 +13,8 @@ import pytest
 from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
-from xlsx_addin.ledgers.forms import Period, parse_period
-from xlsx_addin.templates.ledger import build_ledger_workbook
+from xlsx_addin.contracts.ledger import Period, parse_period
+from xlsx_addin.io.books.ledger.book import build_ledger_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "workbooks" / "半年台账.xlsx"
@@ -291,7 +291,7 @@ def test_rerun_keeps_what_the_upper_level_typed(county, tmp_path):
     assert rows[first_name]["联系人"] == "小李"
     kept = {x["事项"]: x for x in records(out, "逾期事项")}
     assert kept[key_item]["督办情况"] == "已电话督办"
-    from xlsx_addin.files.backups import existing
+    from xlsx_addin.io.files.backups import existing
 
     assert existing(out)  # the previous summary kept as a dated backup
     # the branch's ledger goes away: its row stays while the upper level has written in it
@@ -306,13 +306,13 @@ def test_output_is_whole_or_nothing_and_inputs_untouched(county, tmp_path):
     before = {p: p.read_bytes() for p in county.rglob("*.xlsx")}
     out = tmp_path / "s.xlsx"
     out.write_bytes(b"previous")
-    from xlsx_addin.ledgers import writer
+    from xlsx_addin.jobs.ledgers import writer
 
     def boom(*a, **k):
         raise RuntimeError("disk full")
 
-    from xlsx_addin.ledgers.forms import Period as P
-    from xlsx_addin.ledgers.job import run_ledgers, settings_for
+    from xlsx_addin.contracts.ledger import Period as P
+    from xlsx_addin.jobs.ledgers.job import run_ledgers, settings_for
 
     run = run_ledgers(settings_for(county, P(2026, 1), D(2026, 6, 30)))
     original = writer._render
@@ -344,8 +344,8 @@ LIVE_NAMES = ("live_commitments", "live_done", "live_done_late", "live_overdue",
 
 @pytest.mark.slow
 def test_libreoffice_recalculates_live_counts_equal_to_the_job(libreoffice, county, tmp_path):
-    from xlsx_addin.ledgers.job import run_ledgers, settings_for
-    from xlsx_addin.ledgers.writer import write_ledger_summary
+    from xlsx_addin.jobs.ledgers.job import run_ledgers, settings_for
+    from xlsx_addin.jobs.ledgers.writer import write_ledger_summary
 
     # the same ledger with its 统计截止日期 set to the job's --as-of (the template's default is =TODAY())
     ledger = fill(county / "城关镇" / "第一村.xlsx", dict(BRANCH, as_of=D(2026, 6, 30)))
@@ -376,8 +376,8 @@ def test_libreoffice_recalculates_live_counts_equal_to_the_job(libreoffice, coun
 
 @pytest.mark.slow
 def test_libreoffice_recalculates_summary_totals(libreoffice, county, tmp_path):
-    from xlsx_addin.ledgers.job import run_ledgers, settings_for
-    from xlsx_addin.ledgers.writer import write_ledger_summary
+    from xlsx_addin.jobs.ledgers.job import run_ledgers, settings_for
+    from xlsx_addin.jobs.ledgers.writer import write_ledger_summary
 
     run = run_ledgers(settings_for(county, Period(2026, 1), D(2026, 6, 30)))
     out = write_ledger_summary(run, tmp_path / "台账汇总.xlsx")
@@ -403,7 +403,7 @@ def test_libreoffice_recalculates_summary_totals(libreoffice, county, tmp_path):
 # --- the year joins up ----------------------------------------------------------------------------
 def _rating_summary(tmp_path: Path) -> tuple[Path, Path]:
     from xlsx_addin import load_scheme
-    from xlsx_addin.demo import generate_county
+    from xlsx_addin.jobs.demo.county import generate_county
     from xlsx_addin.templates import build_unit_workbook
 
     scheme = load_scheme("five_star")
@@ -514,7 +514,7 @@ def test_next_half_year_into_the_same_file_starts_afresh(county, tmp_path):
     assert run_cli("ledgers", h2, "--out", out, "--period", "2026H2", "--as-of", "2027-01-20").returncode == 0
     assert all(not x["督查情况"] for x in records(out, "汇总"))
     assert any("上次的台账汇总为2026H1" in p["原因"] for p in records(out, "问题清单"))
-    from xlsx_addin.files.backups import existing
+    from xlsx_addin.io.files.backups import existing
 
     assert "上半年抽查" in str(sheet_rows(existing(out)[-1], "汇总"))
     # last half year's branches are this half year's expected list: 第二村 sent nothing
@@ -591,7 +591,7 @@ class _AbortingLedgerTask:
     """A LedgerTask whose reading kills its worker (as a native reader's abort does)."""
 
     def __init__(self):
-        from xlsx_addin.ledgers.read import LedgerTask
+        from xlsx_addin.jobs.ledgers.read import LedgerTask
         self.task = LedgerTask(Period(2026, 1), dt.date(2026, 6, 30))
         self.failed = self.task.failed
 
@@ -601,8 +601,8 @@ class _AbortingLedgerTask:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="os.abort in a forked worker")
 def test_a_ledger_that_kills_its_worker_is_one_problem():
-    from xlsx_addin.files.pool import map_files
-    from xlsx_addin.problems import Severity
+    from xlsx_addin.io.files.pool import map_files
+    from xlsx_addin.model.problems import Severity
     [(problems, branch)] = map_files([(os.devnull, "乡镇/台账.xlsx")], _AbortingLedgerTask(), workers=1)
     assert branch is None
     assert [(p.file, p.severity) for p in problems] == [("乡镇/台账.xlsx", Severity.ERROR)]

@@ -9,11 +9,11 @@ import openpyxl
 import pytest
 
 from xlsx_addin import load_scheme, score_unit
-from xlsx_addin.consolidate import Settings, consolidate
-from xlsx_addin.consolidate.scorer import UnitScorer
-from xlsx_addin.demo import generate_county
-from xlsx_addin.legacy_reader import ods_ref, template_map
-from xlsx_addin.reader import Ref, read_unit
+from xlsx_addin.jobs.consolidate import Settings, consolidate
+from xlsx_addin.jobs.consolidate.scorer import UnitScorer
+from xlsx_addin.jobs.demo.county import generate_county
+from xlsx_addin.io.legacy_reader import ods_ref, template_map
+from xlsx_addin.io.reader import Ref, read_unit
 from xlsx_addin.templates import build_unit_workbook
 
 SOFFICE = shutil.which("soffice")
@@ -106,7 +106,7 @@ def test_consolidation_of_a_folder_of_xls_and_ods(county, tmp_path):
     sources = sorted(u.source_file for u in legacy.units)
     assert all(s.endswith(("(xls格式,按定义名称读取)", "(ods格式,按定义名称读取)")) for s in sources), sources
 
-    from xlsx_addin.consolidate.writer import write_summary
+    from xlsx_addin.jobs.consolidate.writer import write_summary
 
     out = tmp_path / "汇总表.xlsx"
     write_summary(legacy, out)
@@ -228,9 +228,9 @@ def test_template_map_has_every_input_and_row_labels():
 @pytest.mark.parametrize("name", ["five_star", "four_grade", "ten_star", "six_good"])
 def test_committed_cell_maps_equal_a_fresh_build(name):
     """The package's cell maps (read without building a workbook) are the current builder's: regenerate
-    them with `python -m xlsx_addin.templates.cellmap` after a template change."""
-    from xlsx_addin.scheme import load_scheme
-    from xlsx_addin.templates.cellmap import FOLDER, map_text
+    them with `python -m xlsx_addin.jobs.templates.cellmap` after a template change."""
+    from xlsx_addin.engine.scheme import load_scheme
+    from xlsx_addin.jobs.templates.cellmap import FOLDER, map_text
 
     assert (FOLDER / f"{name}.json").read_text(encoding="utf-8") == map_text(load_scheme(name))
 
@@ -255,7 +255,7 @@ def test_damaged_copies_get_a_row(county, tmp_path):
 @pytest.mark.slow
 def test_a_town_summary_saved_as_xls_is_consolidated_again(county, tmp_path):
     """A town's summary workbook handed up as .xls: its 原始数据 rows are re-scored like unit files."""
-    from xlsx_addin.consolidate.writer import write_summary
+    from xlsx_addin.jobs.consolidate.writer import write_summary
 
     root, units, profile = county
     town = tmp_path / "镇"

@@ -17,9 +17,9 @@ from openpyxl import load_workbook
 
 import udfs
 from xlsx_addin import load_scheme, score_unit
-from xlsx_addin.scheme import SCORED_SCHEMES as BUILTIN
+from xlsx_addin.engine.scheme import SCORED_SCHEMES as BUILTIN
 from xlsx_addin.templates import build_unit_workbook, unit_filename
-from xlsx_addin.templates.unit import PYTHON_NOTE
+from xlsx_addin.io.books.unit.book import PYTHON_NOTE
 
 ROOT = Path(__file__).resolve().parents[1]
 UNIT = dict(org_name="城关镇第一党支部", member_count=40, item_scores=[9, 9, 8.5, 9, 9, 8, 10, 9, 9, 9],

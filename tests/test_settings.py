@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from xlsx_addin.choices import QuotaMode, SetBy
-from xlsx_addin.consolidate.settings import Settings, settings_for
-from xlsx_addin.errors import RatingError
+from xlsx_addin.model.choices import QuotaMode, SetBy
+from xlsx_addin.jobs.consolidate.settings import Settings, settings_for
+from xlsx_addin.model.errors import RatingError
 
 
 def test_defaults_are_five_star_enforce_by_parent_and_ten_backups(tmp_path):
@@ -28,8 +28,8 @@ def test_a_rules_table_overrides_the_numbers_of_the_named_scheme(tmp_path):
 
 def test_a_clerks_table_naming_another_scheme_is_kept_for_the_engine_to_refuse(tmp_path):
     """Rule 2: a table the clerk gives for another scheme is not silently dropped (apply_overrides refuses it)."""
-    from xlsx_addin.consolidate.sets import summary_scheme
-    from xlsx_addin.errors import SchemeError
+    from xlsx_addin.jobs.consolidate.sets import summary_scheme
+    from xlsx_addin.model.errors import SchemeError
 
     s = settings_for(tmp_path, "five_star", rules={"scheme": "four_grade"})
     assert s.overrides == {"scheme": "four_grade"}
@@ -105,13 +105,13 @@ def test_the_model_is_strict_and_closed():
 @pytest.mark.parametrize("text, scheme", [(None, "five_star"), ("  ", "five_star"), ("ten_star", "ten_star"),
                                           (" four_grade ", "four_grade"), ("my.yaml", "my.yaml")])
 def test_resolve_scheme_reads_a_clerks_text(text, scheme):
-    from xlsx_addin.scheme import resolve_scheme
+    from xlsx_addin.engine.scheme import resolve_scheme
 
     assert resolve_scheme(text) == scheme
 
 
 def test_resolve_scheme_knows_the_chinese_names():
-    from xlsx_addin.scheme import BUILTIN, load_scheme, resolve_scheme
+    from xlsx_addin.engine.scheme import BUILTIN, load_scheme, resolve_scheme
 
     for name in BUILTIN:
         assert resolve_scheme(load_scheme(name).name) == name

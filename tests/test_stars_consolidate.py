@@ -11,11 +11,11 @@ import openpyxl
 import pytest
 
 from xlsx_addin import load_scheme, score_unit
-from xlsx_addin.consolidate import Settings, consolidate
-from xlsx_addin.consolidate.writer import write_summary
-from xlsx_addin.demo import generate_county
-from xlsx_addin.star_demo import generate_town
-from xlsx_addin.templates.stars_book import MEMBER_HEADERS, build_star_workbook, member_inputs
+from xlsx_addin.jobs.consolidate import Settings, consolidate
+from xlsx_addin.jobs.consolidate.writer import write_summary
+from xlsx_addin.jobs.demo.county import generate_county
+from xlsx_addin.jobs.demo.double_ten import generate_town
+from xlsx_addin.io.books.double_ten.book import MEMBER_HEADERS, build_star_workbook, member_inputs
 
 ORG = load_scheme("double_ten_star")
 MEMBER = load_scheme("double_ten_star_member")
@@ -85,7 +85,7 @@ def test_consolidation_rates_organisations_and_members_like_the_engine(tmp_path)
     assert town_row[3 + 11] == pytest.approx(tens / len(c.members)) and town_row[3 + 12] == 0.9
     assert wb["统计"]._charts  # native charts
     write_summary(c, out)
-    from xlsx_addin.files.backups import existing
+    from xlsx_addin.io.files.backups import existing
 
     assert existing(out)  # the previous output kept as a dated backup
 
@@ -235,8 +235,8 @@ def test_county_consolidates_town_summaries_like_the_branch_workbooks(tmp_path):
 
 
 def test_a_summary_of_another_scheme_is_refused_with_a_message(tmp_path):
-    from xlsx_addin.consolidate.star_raw import KEYS
-    from xlsx_addin.rawdata import MARKER
+    from xlsx_addin.jobs.consolidate.double_ten.raw import KEYS
+    from xlsx_addin.io.rawdata import MARKER
 
     folder = tmp_path / "in"
     folder.mkdir()

@@ -3,7 +3,7 @@
 Proven here without Excel: the same sheets, defined names and member_table as the universal workbook; a VBA
 project (olevba reads it, code page 936) with a wrapper for every function of udfs/; each result block is one
 array call; the saved values are score_unit's for the organisation and every member; the functions answer
-like xlsx_addin.star_cells on what xlwings passes (floats, 2-D lists); LibreOffice opens and prints it; the
+like xlsx_addin.engine.double_ten.cells on what xlwings passes (floats, 2-D lists); LibreOffice opens and prints it; the
 consolidation reads it as it reads the .xlsx. Unproven without Excel: xlwings actually calling the functions.
 """
 from __future__ import annotations
@@ -21,12 +21,21 @@ from openpyxl.utils import range_boundaries
 
 import udfs
 from xlsx_addin import load_scheme
-from xlsx_addin.consolidate import Settings, consolidate
-from xlsx_addin.star_cells import (MEMBER_RESULT_KEYS, ORG_RESULT_KEYS, STAR_UDF_FUNCTIONS, _score, member_inputs,
-                                   member_values, org_values, xj_member_stars, xj_star_result)
-from xlsx_addin.star_demo import generate_town
-from xlsx_addin.templates.stars_book import M_COUNT, MEMBER_TABLE, build_star_workbook, star_filename
-from xlsx_addin.templates.stars_python import PYTHON_NOTE, SHEET_BLOCKS
+from xlsx_addin.jobs.consolidate import Settings, consolidate
+from xlsx_addin.engine.double_ten.cells import (
+    MEMBER_RESULT_KEYS,
+    ORG_RESULT_KEYS,
+    STAR_UDF_FUNCTIONS,
+    score_or_text,
+    member_inputs,
+    member_values,
+    org_values,
+    xj_member_stars,
+    xj_star_result,
+)
+from xlsx_addin.jobs.demo.double_ten import generate_town
+from xlsx_addin.io.books.double_ten.book import M_COUNT, MEMBER_TABLE, build_star_workbook, star_filename
+from xlsx_addin.io.books.double_ten.python_flavour import PYTHON_NOTE, SHEET_BLOCKS
 from tests.test_stars_workbook import OWN, member_case, org_case
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -83,12 +92,12 @@ def test_saved_values_equal_score_unit(seed, tmp_path):
     members = [member_case(rng, i) for i in range(25)]
     path = build_star_workbook(tmp_path / "p.xlsm", ORG, values, members, OWN, python=True)
     wb = openpyxl.load_workbook(path, data_only=True)
-    assert [_values(wb, n) for n in RESULTS] == org_values(_score(ORG, values))
+    assert [_values(wb, n) for n in RESULTS] == org_values(score_or_text(ORG, values))
     ws = wb["党员评星表"]
     _, top, _, _ = range_boundaries(ws.tables[MEMBER_TABLE].ref)
     for i, m in enumerate(members):
         got = [ws.cell(top + 1 + i, M_COUNT + 1 + j).value for j in range(len(MEMBER_RESULT_KEYS))]
-        want = member_values(MEMBER, _score(MEMBER, member_inputs(values, m, OWN, MEMBER)))
+        want = member_values(MEMBER, score_or_text(MEMBER, member_inputs(values, m, OWN, MEMBER)))
         assert ["" if v is None else v for v in got] == want, (i, m)
     blank = ws.cell(top + 1 + len(members), M_COUNT + 1).value
     assert blank in (None, "")
@@ -100,7 +109,7 @@ def test_stars_table_per_star(tmp_path):
     path = build_star_workbook(tmp_path / "p.xlsm", ORG, b.values, b.members, b.member_star_names, python=True)
     wb = openpyxl.load_workbook(path, data_only=True)
     ws = wb["党组织评星表"]
-    r = _score(ORG, b.values)
+    r = score_or_text(ORG, b.values)
     rows = [[c.value or "" for c in row] for row in ws["D13:J22"]]
     assert [row[0] for row in rows] == r.star_detail.names
     assert [row[5] for row in rows] == ["是" if o.earned else "否" for o in r.star_detail.outcomes]
@@ -122,7 +131,7 @@ def test_udfs_answer_like_star_cells_on_what_xlwings_passes():
             for k in ("star_names", "star_votes_for", "star_votes_valid", "star_records")]
     rules = [["评定方案", "scheme", "double_ten_star", ""]]
     assert udfs.XJ_STAR_RESULT(info, *cols, rules) == xj_star_result(info, *cols, rules)
-    assert [row[0] for row in xj_star_result(info, *cols, rules)] == org_values(_score(ORG, values))
+    assert [row[0] for row in xj_star_result(info, *cols, rules)] == org_values(score_or_text(ORG, values))
     assert len(udfs.XJ_STAR_TABLE(info, *cols, rules)) == 10
     m = member_case(rng, 2)
     row = [m["member_name"], m["member_type"], *m["star_votes_for"], m["star_votes_valid"], *m["star_records"]]
@@ -130,7 +139,7 @@ def test_udfs_answer_like_star_cells_on_what_xlwings_passes():
     mrules = [["评定方案", "scheme", "double_ten_star_member", ""]]
     got = udfs.XJ_MEMBER_STARS(members, [OWN], info, mrules)
     assert got == xj_member_stars(members, [OWN], info, mrules)
-    assert got[0] == member_values(MEMBER, _score(MEMBER, member_inputs(values, m, OWN, MEMBER)))
+    assert got[0] == member_values(MEMBER, score_or_text(MEMBER, member_inputs(values, m, OWN, MEMBER)))
     assert got[1] == [""] * 5
     # the organisation's rules given to the members' function: refused in the rows that have a member
     wrong = udfs.XJ_MEMBER_STARS(members, [OWN], info, rules)
@@ -167,7 +176,7 @@ def test_libreoffice_opens_and_prints_the_python_workbook(libreoffice, tmp_path)
     libreoffice.convert(path, pdf, "pdf")
     text = re.sub(r"\s+", "", subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
                                              check=True).stdout)
-    r = _score(ORG, b.values)
+    r = score_or_text(ORG, b.values)
     assert "党组织评星表" in text and r.level_name in text
     assert re.sub(r"\s+", "", PYTHON_NOTE)[:30] in text
     assert b.members[0]["member_name"] in text

@@ -11,9 +11,18 @@ import openpyxl
 import pytest
 
 from xlsx_addin import InputError, MissingInputError, apply_overrides, load_scheme, score_unit
-from xlsx_addin.templates.catalog import build_templates
-from xlsx_addin.templates.stars_book import (M_COUNT, M_LEVEL, M_MARK, M_REASONS, M_STARS, MEMBER_TABLE,
-                                            build_star_workbook, member_inputs, star_filename)
+from xlsx_addin.shells.templates import all_templates as build_templates
+from xlsx_addin.io.books.double_ten.book import (
+    M_COUNT,
+    M_LEVEL,
+    M_MARK,
+    M_REASONS,
+    M_STARS,
+    MEMBER_TABLE,
+    build_star_workbook,
+    member_inputs,
+    star_filename,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 ORG = load_scheme("double_ten_star")
@@ -290,7 +299,7 @@ def test_libreoffice_results_follow_edits_of_the_rules_sheet(libreoffice, tmp_pa
 def test_a_workbook_saved_by_libreoffice_consolidates_without_stale_results(libreoffice, tmp_path):
     """A clerk on LibreOffice (or WPS) types into a blank 评星表 and saves it: the table and names survive,
     LibreOffice's own results are stored, and the consolidation agrees with them (no 提示 about stored results)."""
-    from xlsx_addin.consolidate import Settings, consolidate
+    from xlsx_addin.jobs.consolidate import Settings, consolidate
 
     rng = random.Random(5)
     template = build_star_workbook(tmp_path / "blank.xlsx", ORG)

@@ -17,12 +17,18 @@ import pytest
 from tests.test_ledgers import AS_OF, BRANCH, fill, records
 from tests.test_summary_writer import _Book, _macros
 from xlsx_addin import load_scheme
-from xlsx_addin.consolidate.excel import run_in_book
-from xlsx_addin.consolidate.excel_ledgers import OUT_NAME, ledger_settings_from_rows, run_ledgers_in_book
-from xlsx_addin.consolidate.settings_sheet import S_AS_OF, S_LEDGER_DIR, S_LEDGER_OUT, S_LEDGER_PROBLEMS, S_PERIOD
-from xlsx_addin.consolidate.star_sheets import star_tables
-from xlsx_addin.star_demo import generate_town
-from xlsx_addin.templates.stars_book import build_star_workbook
+from xlsx_addin.shells.buttons.consolidate import run_in_book
+from xlsx_addin.shells.buttons.ledgers import OUT_NAME, ledger_settings_from_rows, run_ledgers_in_book
+from xlsx_addin.jobs.consolidate.settings_sheet import (
+    S_AS_OF,
+    S_LEDGER_DIR,
+    S_LEDGER_OUT,
+    S_LEDGER_PROBLEMS,
+    S_PERIOD,
+)
+from xlsx_addin.jobs.consolidate.double_ten.sheets import star_tables
+from xlsx_addin.jobs.demo.double_ten import generate_town
+from xlsx_addin.io.books.double_ten.book import build_star_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
 ORG = load_scheme("double_ten_star")
@@ -70,8 +76,8 @@ def test_vba_project_has_the_ledger_macro_and_its_button():
 
 
 def test_the_scheme_list_offers_double_ten_star():
-    from xlsx_addin.scheme import resolve_scheme
-    from xlsx_addin.consolidate.settings_sheet import scheme_choices
+    from xlsx_addin.engine.scheme import resolve_scheme
+    from xlsx_addin.jobs.consolidate.settings_sheet import scheme_choices
 
     assert ORG.name in scheme_choices() and resolve_scheme(ORG.name) == "double_ten_star"
 

@@ -16,9 +16,9 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from tests.support.libreoffice import Cell
-from xlsx_addin.files import backups
-from xlsx_addin.consolidate.carryover import EDIT_PREFIX, LEFT_TITLE
-from xlsx_addin.demo import build_workbooks, generate_county
+from xlsx_addin.io.files import backups
+from xlsx_addin.jobs.consolidate.carryover import EDIT_PREFIX, LEFT_TITLE
+from xlsx_addin.jobs.demo.county import build_workbooks, generate_county
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTE = "已电话核实,申请复核配额调整"
@@ -190,7 +190,7 @@ def test_backups_are_pruned_oldest_first(tmp_path):
 def test_button_keeps_the_same_promises(tmp_path):
     from tests.test_summary_writer import _Book, make_consolidation
 
-    from xlsx_addin.consolidate.excel import run_in_book
+    from xlsx_addin.shells.buttons.consolidate import run_in_book
 
     shutil.copy(ROOT / "workbooks" / "huizong.xlsm", tmp_path / "huizong.xlsm")
     book = _Book(tmp_path / "huizong.xlsm")

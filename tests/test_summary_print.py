@@ -11,7 +11,7 @@ import pytest
 
 from tests.support import pdf_layout
 from tests.test_summary_writer import make_consolidation
-from xlsx_addin.consolidate.writer import write_summary
+from xlsx_addin.jobs.consolidate.writer import write_summary
 
 ROOT = Path(__file__).resolve().parents[1]
 # printed sheet → (first header, last printed header): both on every page means the full width is there

@@ -6,9 +6,9 @@ from pathlib import Path
 from python_calamine import CalamineWorkbook
 
 from xlsx_addin import load_scheme, rate_set
-from xlsx_addin.consolidate.model import Consolidation, SetSummary, Settings, UnitRow
-from xlsx_addin.consolidate.sheets import stats_table
-from xlsx_addin.consolidate.writer import write_summary
+from xlsx_addin.jobs.consolidate.model import Consolidation, SetSummary, Settings, UnitRow
+from xlsx_addin.jobs.consolidate.sheets import stats_table
+from xlsx_addin.jobs.consolidate.writer import write_summary
 
 S = load_scheme("five_star")
 

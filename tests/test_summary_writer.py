@@ -16,16 +16,16 @@ import pytest
 
 from tests.support.xlsx_parts import differences, vba_modules
 from xlsx_addin import load_scheme, rate_set
-from xlsx_addin.consolidate import writer
-from xlsx_addin.consolidate.excel import run_in_book
-from xlsx_addin.consolidate.previous import read_kept, read_previous_levels
-from xlsx_addin.tables.previous import read_ledger
-from xlsx_addin.consolidate.model import Consolidation, Problem, SetSummary, Settings, UnitRow
-from xlsx_addin.consolidate.sheets import summary_tables
-from xlsx_addin.consolidate.settings_sheet import settings_from_rows, settings_table
-from xlsx_addin.tables.titles import LEDGER_CLERK
-from xlsx_addin.consolidate.writer import backup_path, write_summary
-from xlsx_addin.versions import XLWINGS_VERSION
+from xlsx_addin.jobs.consolidate import writer
+from xlsx_addin.shells.buttons.consolidate import run_in_book
+from xlsx_addin.jobs.consolidate.previous import read_kept, read_previous_levels
+from xlsx_addin.io.tables.previous import read_ledger
+from xlsx_addin.jobs.consolidate.model import Consolidation, Problem, SetSummary, Settings, UnitRow
+from xlsx_addin.jobs.consolidate.sheets import summary_tables
+from xlsx_addin.jobs.consolidate.settings_sheet import settings_from_rows, settings_table
+from xlsx_addin.contracts.summary import LEDGER_CLERK
+from xlsx_addin.jobs.consolidate.writer import backup_path, write_summary
+from xlsx_addin.model.versions import XLWINGS_VERSION
 
 ROOT = Path(__file__).resolve().parents[1]
 FORMULA_NAME = '=HYPERLINK("http://example.com","点我")'
@@ -267,7 +267,7 @@ def test_ledger_keeps_rows_of_units_no_longer_flagged(tmp_path):
 
 
 def test_keys_fall_back_to_the_name(tmp_path):
-    from xlsx_addin.tables.table import Records
+    from xlsx_addin.io.tables.table import Records
 
     recs = Records([("C1", {"党组织名称": "甲", "党组织代码": "C1"}), ("乙", {"党组织名称": "乙", "党组织代码": ""})])
     assert recs.find("C1", "whatever")["党组织名称"] == "甲"
@@ -361,13 +361,13 @@ def test_xlsm_output_carries_the_xlwings_project(tmp_path):
 
 
 def test_committed_template_is_a_fresh_build(tmp_path):
-    from xlsx_addin.templates.summary import build_summary_workbook
+    from xlsx_addin.jobs.consolidate.template import build_summary_workbook
 
     fresh = build_summary_workbook(tmp_path / "huizong.xlsm", load_scheme("five_star"))
     committed = ROOT / "workbooks" / "huizong.xlsm"
     # every sheet and part byte for byte; the VBA project by its modules and their code (olevba)
     assert not differences(fresh, committed), \
-        ("workbooks/huizong.xlsm is stale: rebuild it with xlsx_addin.templates.summary.build_summary_workbook",
+        ("workbooks/huizong.xlsm is stale: rebuild it with xlsx_addin.jobs.consolidate.template.build_summary_workbook",
          differences(fresh, committed))
     modules = vba_modules(committed)
     assert list(modules) == ["VBA/ThisWorkbook", "VBA/Sheet1", "VBA/Sheet2", "VBA/Module1", "VBA/xlwings"]

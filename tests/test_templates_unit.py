@@ -12,11 +12,11 @@ from openpyxl import load_workbook
 
 from tests.support.xlsx_parts import differences, vba_modules
 from xlsx_addin import load_scheme, score_unit
-from xlsx_addin.names import INPUTS, MASS_PREFIX
-from xlsx_addin.scheme import SCORED_SCHEMES as BUILTIN  # 双十星 has its own workbook (test_stars_workbook.py)
+from xlsx_addin.contracts.names import INPUTS, MASS_PREFIX
+from xlsx_addin.engine.scheme import SCORED_SCHEMES as BUILTIN  # 双十星 has its own workbook (test_stars_workbook.py)
 from xlsx_addin.templates import build_unit_workbook, unit_filename
-from xlsx_addin.templates.unit import RESULT_NAMES
-from xlsx_addin.versions import XLWINGS_VERSION
+from xlsx_addin.io.books.unit.book import RESULT_NAMES
+from xlsx_addin.model.versions import XLWINGS_VERSION
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKBOOKS = ROOT / "workbooks"
@@ -244,7 +244,7 @@ def _bind_udfs():
     import schedula as sh
     from formulas.functions import wrap_func
 
-    from xlsx_addin import cells
+    from xlsx_addin.engine import cells
 
     def plain(v):
         if isinstance(v, np.ndarray):

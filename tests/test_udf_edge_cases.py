@@ -12,7 +12,8 @@ import re
 
 import pytest
 
-from xlsx_addin import cells, load_scheme
+from xlsx_addin.engine import cells
+from xlsx_addin import load_scheme
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 SCHEME = load_scheme("five_star")

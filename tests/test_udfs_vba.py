@@ -1,6 +1,6 @@
 """xlwings' own VBA wrapper generator accepts every UDF, on Linux.
 
-xlsx_addin.templates.vba_wrappers (the build-time shim) runs xlwings.udfs.generate_vba_wrapper
+xlsx_addin.io.books.vba.wrappers (the build-time shim) runs xlwings.udfs.generate_vba_wrapper
 — the code that "Import Functions" runs in Excel — in a child Python with pywin32 stubbed and
 the real decorators bound; it returns the VBA and each function's __xlfunc__ metadata, which
 this test checks against the contract. Nothing of the stubbing leaks into other tests.
@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from xlsx_addin.templates import vba_wrappers
+from xlsx_addin.io.books.vba import wrappers as vba_wrappers
 
 UNIT = ["item_scores", "item_scores_reviewed", "info", "survey", "rules"]
 # The formula-function contract (docs/DESIGN.md): name → arguments; trailing "rules" is optional.

@@ -19,8 +19,8 @@ import pytest
 from tests.support.libreoffice import RecalcJob
 from tests.universal_cases import RULE_EDITS, cases
 from xlsx_addin import RatingError, apply_rules, load_scheme, score_unit
-from xlsx_addin.scheme import SCORED_SCHEMES as BUILTIN  # 双十星: tests/test_stars_workbook.py
-from xlsx_addin.templates.unit import Grid, _assign, build_unit_workbook, plan_for, result_values
+from xlsx_addin.engine.scheme import SCORED_SCHEMES as BUILTIN  # 双十星: tests/test_stars_workbook.py
+from xlsx_addin.io.books.unit.book import Grid, _assign, build_unit_workbook, plan_for, result_values
 
 pytestmark = pytest.mark.slow
 SAVE_EVERY = 10  # every tenth recalculated workbook is also saved by LibreOffice and read back
@@ -225,8 +225,8 @@ def test_texts_follow_rules_sheet_edits_in_libreoffice(libreoffice, tmp_path):
 def test_consolidation_reads_recalculated_workbooks_of_both_flavours(libreoffice, tmp_path):
     """Workbooks saved by LibreOffice after its recalculation, and Python workbooks as built, are read by
     the same names; their saved results equal the recomputation (no 表内保存 row); a stale one is reported."""
-    from xlsx_addin.consolidate import Settings, consolidate
-    from xlsx_addin.demo import generate_county
+    from xlsx_addin.jobs.consolidate import Settings, consolidate
+    from xlsx_addin.jobs.demo.county import generate_county
 
     scheme = load_scheme("five_star")
     folder = tmp_path / "in"

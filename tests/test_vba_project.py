@@ -24,11 +24,17 @@ from hypothesis import strategies as st
 from oletools.olevba import VBA_Parser, VBA_Project, decompress_stream
 
 import udfs
-from xlsx_addin.errors import RatingError
-from xlsx_addin.templates import vba_ole, vba_project
-from xlsx_addin.templates.vba_project import (RUNTIME_MODULE, WORKBOOK_CODENAME, WRAPPER_MODULE, XLWINGS_CONF_SHEET,
-                                              python_workbook_vba, xlwings_conf_rows)
-from xlsx_addin.versions import XLWINGS_VERSION
+from xlsx_addin.model.errors import RatingError
+from xlsx_addin.io.books.vba import ole as vba_ole, project as vba_project
+from xlsx_addin.io.books.vba.project import (
+    RUNTIME_MODULE,
+    WORKBOOK_CODENAME,
+    WRAPPER_MODULE,
+    XLWINGS_CONF_SHEET,
+    python_workbook_vba,
+    xlwings_conf_rows,
+)
+from xlsx_addin.model.versions import XLWINGS_VERSION
 
 CODENAMES = ["Sheet1", "Sheet2", "Sheet3"]
 # What the generated wrappers call, and what that needs inside the runtime module.

@@ -1,6 +1,6 @@
 """星级评定 formula functions for Excel (xlwings UDFs). Names and argument order: docs/DESIGN.md.
 
-Each function is one call into xlsx_addin.cells, which does the work without Excel.
+Each function is one call into xlsx_addin.engine.cells, which does the work without Excel.
 Ranges arrive as 2-D lists (ndim=2), Excel error values as text (err_to_str=True).
 """
 from __future__ import annotations
@@ -9,8 +9,9 @@ import functools
 
 import xlwings as xw
 
-from xlsx_addin import cells, star_cells
-from xlsx_addin.versions import XLWINGS_VERSION
+from xlsx_addin.engine import cells
+from xlsx_addin.engine.double_ten import cells as star_cells
+from xlsx_addin.model.versions import XLWINGS_VERSION
 
 CATEGORY = "星级评定"
 

@@ -419,7 +419,7 @@ def _forge_zip64(data: bytearray, extra_at: int, extra_len: int, fake: int, loca
 def _good_units(n: int, scheme: str = "five_star", seed: int = 7) -> list[tuple[str, dict[str, Any]]]:
     """n demo units whose rating raises no remark (no survey problem, no half-filled review)."""
     from xlsx_addin import load_scheme, score_unit
-    from xlsx_addin.demo import generate_county
+    from xlsx_addin.jobs.demo.county import generate_county
 
     sch = load_scheme(scheme)
     out, names = [], set()
@@ -571,7 +571,7 @@ def make_corpus(dest: Path, *, good: int = 4, bomb_mb: int = 300) -> list[Case]:
              reasons=(NOT_A_UNIT,)))
 
     four = load_scheme("four_grade")
-    from xlsx_addin.demo import generate_county
+    from xlsx_addin.jobs.demo.county import generate_county
 
     fv = dict(generate_county(1, four, seed=3)[0][1])
     build("其他表格/four_grade.xlsx", fv, four)
@@ -956,11 +956,11 @@ def _summary_workbook(path: Path, units: list[dict[str, Any]]) -> None:
 
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        from xlsx_addin.consolidate import consolidate  # noqa: F401
-        from xlsx_addin.consolidate.model import Settings
+        from xlsx_addin.jobs.consolidate import consolidate  # noqa: F401
+        from xlsx_addin.jobs.consolidate.model import Settings
         from xlsx_addin.templates import build_unit_workbook
         from xlsx_addin import load_scheme
-        import xlsx_addin.consolidate as c
+        import xlsx_addin.jobs.consolidate as c
 
         with tempfile.TemporaryDirectory() as tmp:
             sch = load_scheme("five_star")
@@ -969,7 +969,7 @@ def _summary_workbook(path: Path, units: list[dict[str, Any]]) -> None:
             run = c.consolidate(Settings(input_dir=Path(tmp), scheme_source="five_star"), workers=1)
             writer = getattr(c, "write_summary", None)
             if writer is None:
-                from xlsx_addin.consolidate.writer import write_summary as writer
+                from xlsx_addin.jobs.consolidate.writer import write_summary as writer
             writer(run, path)
             return
     except Exception:

@@ -1,0 +1,300 @@
+"""A locality's own numbers: a flat key → value table (the 规则 sheet) applied over a scheme.
+
+Precedence, lowest first (tests/test_engine_overrides.py checks each rule):
+1. The base scheme: a built-in name, or a scheme file, which replaces the built-in whole.
+2. Rows of the 规则 table override the base one key at a time; a key that is absent or
+   whose value is blank keeps the base value.
+3. The table's `scheme` row, when present, must name the base scheme; a table written
+   for another scheme is refused, never half-applied.
+4. A key given twice, an unknown key or a value of the wrong kind is refused with the
+   row's key, label and value; nothing of the table is applied then.
+5. In a consolidation the summary's rules apply to every unit; a unit's own 规则 sheet
+   is never used, only compared and reported when it differs.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping
+
+from xlsx_addin.model.errors import SchemeError
+from xlsx_addin.engine.scheme.loader import scheme_from_dict
+from xlsx_addin.engine.scheme.models import Scheme
+from xlsx_addin.engine.scheme.loader import load_scheme
+
+SCHEME_KEY = "scheme"
+VERSION_KEY = "version"
+_FROZEN_FIELDS = {"id", "kind", "input", "invalid_input", "rank"}
+
+
+@dataclass(frozen=True)
+class Parameter:
+    key: str
+    label: str
+    value: Any
+    note: str = ""
+
+
+def parameters(scheme: Scheme) -> list[Parameter]:
+    """The editable numbers of a scheme with Chinese labels: the rows of a 规则 sheet."""
+    term = scheme.level_term
+    out = [
+        Parameter(SCHEME_KEY, "评定方案", scheme.id, f"{scheme.name}(不要修改)"),
+        Parameter(VERSION_KEY, "方案版本", scheme.version, "模板版本(不要修改)"),
+    ]
+    if scheme.total_points is not None:
+        out.append(Parameter("total_points", "总分", scheme.total_points, "各项标准分值合计须等于总分"))
+    for i, item in enumerate(scheme.items if scheme.stars is None else [], 1):  # stars have no points
+        out.append(Parameter(f"items.{i}.points", f"第{i}项 {item.label} 标准分值", item.points))
+        for j, sub in enumerate(item.sub_items, 1):
+            out.append(Parameter(f"items.{i}.sub_items.{j}.points", f"第{i}.{j}项 {sub.label} 分值", sub.points))
+    for lv in scheme.levels:
+        if lv.min_score is not None:
+            out.append(Parameter(f"levels.{lv.rank}.min_score", f"{lv.name}最低分", lv.min_score, "含本数"))
+    if scheme.item_pass_share is not None:
+        out.append(Parameter("item_pass_share", "得星比例", scheme.item_pass_share, "该项得分不低于其分值的该比例即得星"))
+    rectify = f"{scheme.stars.rectify_label}标记" if scheme.stars else "整改标记"
+    out.append(Parameter("rectify_max_rank", f"{rectify}:{term}不高于", scheme.rectify_max_rank,
+                         f"等次序号:{'、'.join(f'{lv.rank}={lv.name}' for lv in scheme.levels)}"))
+    if scheme.survey.min_participation is not None:
+        out.append(Parameter("survey.min_participation", "测评最低参与率", scheme.survey.min_participation,
+                             "参加测评党员人数÷党员总数,低于此数测评无效"))
+    for rule in scheme.adjustments:
+        base = f"adjustments.{rule.id}"
+        if rule.kind == "bonus_by_level":
+            for word, pts in rule.points.items():
+                out.append(Parameter(f"{base}.points.{word}", f"{rule.label}:{word}加分", pts, "只按最高级别计一次"))
+        elif rule.kind in ("points_per_count", "threshold"):
+            out.append(Parameter(f"{base}.points", f"{rule.label}:分值", rule.points, "负数为扣分"))
+        if hasattr(rule, "when"):
+            for path, cond in _simple_conditions(rule.when, f"{base}.when"):
+                out.append(Parameter(f"{path}.value", f"{rule.label}:条件值({cond.input} {cond.op})", cond.value))
+        for attr in ("max_level", "level"):
+            rank = getattr(rule, attr, None)
+            if rank is not None:
+                out.append(Parameter(f"{base}.{attr}", f"{rule.label}:最高{term}" if attr == "max_level"
+                                     else f"{rule.label}:定为{term}", rank, f"等次序号,{rank}={scheme.level_name(rank)}"))
+    out.extend(_star_parameters(scheme))
+    for q in scheme.quotas:
+        if q.kind == "distribution":
+            for rank, share in q.shares.items():
+                out.append(Parameter(f"quotas.{q.id}.shares.{rank}", f"{scheme.level_name(rank)}比例", share))
+        else:
+            out.append(Parameter(f"quotas.{q.id}.share", q.label, q.share,
+                                 "向下取整" if q.rounding == "floor" else "向上取整" if q.rounding == "ceil" else "四舍五入"))
+    return out
+
+
+def _star_parameters(scheme: Scheme) -> list[Parameter]:
+    """双十星: the vote threshold, the record-set stars, the privileged level and the goal."""
+    st = scheme.stars
+    if st is None:
+        return []
+    term = scheme.level_term
+    ranks = "、".join(f"{lv.rank}={lv.name}" for lv in scheme.levels)
+    out = []
+    for rule in st.rules:
+        base = f"stars.rules.{rule.id}"
+        if rule.kind == "vote_share":
+            out.append(Parameter(f"{base}.threshold", f"{rule.label}:得星比例", rule.threshold,
+                                 "赞成票数÷有效票数高于此数(不含本数)即得星"))
+        else:
+            out.append(Parameter(f"{base}.stars", f"{rule.label}:可直接认定的星", "、".join(rule.stars),
+                                 f"记录为{rule.earned_word}即得星、为{rule.not_earned_word}即不得星,留空按民主测评;用顿号分隔"))
+    out.append(Parameter("stars.privileged_min_rank", f"{st.privileged_label}:{term}不低于", st.privileged_min_rank,
+                         f"等次序号:{ranks}"))
+    if st.goal is not None:
+        out.append(Parameter("stars.goal.rank", f"{st.goal.label}:{term}不低于", st.goal.rank, f"等次序号:{ranks}"))
+        out.append(Parameter("stars.goal.share", f"{st.goal.label}:占比", st.goal.share, "目标而非配额,只报告不调整"))
+    return out
+
+
+def _simple_conditions(cond, path):
+    if cond.input is not None:
+        yield path, cond
+        return
+    for name in ("all", "any"):
+        for k, sub in enumerate(getattr(cond, name) or []):
+            yield from _simple_conditions(sub, f"{path}.{name}.{k + 1}")
+
+
+def rows_to_table(rows: Iterable[Iterable[Any]], origin: str = "规则表") -> dict[str, Any]:
+    """Parse a 规则 range: rows of (参数, key, 值[, 说明]) or (key, 值). Header and blank rows are skipped."""
+    table: dict[str, Any] = {}
+    seen: dict[str, int] = {}
+    for n, row in enumerate(rows, 1):
+        cells = list(row)
+        if not cells:
+            continue
+        key_at = _key_column(cells)
+        if key_at is None:
+            continue
+        key = str(cells[key_at]).strip()
+        value = cells[key_at + 1] if key_at + 1 < len(cells) else None
+        if key in seen:
+            label = f"({cells[key_at - 1]})" if key_at and not _blank(cells[key_at - 1]) else ""
+            raise SchemeError(f"{origin}第{seen[key]}行和第{n}行重复设置了参数 {key}{label}:"
+                              f"值“{table[key]}”与“{value}”,请只保留一行")
+        seen[key] = n
+        table[key] = value
+    return table
+
+
+_KEY_RE = re.compile(r"^[a-z_]+(\.[A-Za-z0-9_\u4e00-\u9fff]+)*$")
+
+
+def _key_column(cells: list) -> int | None:
+    """(参数, key, 值, 说明) rows keep the key in the 2nd column; (key, 值) rows in the 1st."""
+    i = 1 if len(cells) >= 3 else 0
+    cell = cells[i]
+    if isinstance(cell, str) and _KEY_RE.match(cell.strip()) and cell.strip() != "key":
+        return i
+    return None
+
+
+def apply_overrides(scheme: Scheme, table: Mapping[str, Any], origin: str = "规则表") -> Scheme:
+    """A new scheme with the table's values; the table is applied whole or not at all."""
+    labels = {p.key: p.label for p in parameters(scheme)}
+    data = scheme.model_dump(mode="python")
+    changed = False
+    for key, value in table.items():
+        label = labels.get(key, key)
+        if _blank(value):
+            continue
+        if key == SCHEME_KEY:
+            if str(value).strip() != scheme.id:
+                raise SchemeError(f"{origin}属于评定方案“{value}”,与当前方案“{scheme.id}”不符,不能套用")
+            continue
+        if key == VERSION_KEY:
+            continue
+        parent, last, old = _locate(data, key, origin, value)
+        if last in _FROZEN_FIELDS:
+            if not isinstance(old, (dict, list)) and _coerce(value, old, key, label, origin) == old:
+                continue  # the value as built in (a 规则 sheet lists it): nothing changes
+            raise SchemeError(f"{origin}参数 {key}({label})的值“{value}”不能套用:该参数不能修改")
+        new = _coerce(value, old, key, label, origin)
+        if new != old:
+            parent[last] = new
+            changed = True
+    if not changed:
+        return scheme
+    try:
+        return scheme_from_dict(data, origin)
+    except SchemeError as exc:
+        raise SchemeError(f"{origin}的参数不能套用:{exc}".replace(f"方案文件 {origin} 有误:", "")) from None
+
+
+def apply_rules(scheme: Scheme | str, table: Mapping[str, Any]) -> Scheme:
+    """A 规则 table (key → value) applied over `scheme` (a Scheme or a built-in name / path) under
+    the precedence above; refusals raise SchemeError (a RatingError) naming the key and value."""
+
+    return apply_overrides(load_scheme(scheme), table)
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _locate(data: Any, key: str, origin: str, value: Any = None):
+    parts = key.split(".")
+    node = data
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        if isinstance(node, dict):
+            slot = _dict_slot(node, part)
+            if slot is None:
+                break
+            if last:
+                if isinstance(node[slot], dict) or (isinstance(node[slot], list) and not _words(node[slot])):
+                    break
+                return node, slot, node[slot]
+            node = node[slot]
+        elif isinstance(node, list):
+            idx = _list_slot(node, part)
+            if idx is None or last:
+                break
+            node = node[idx]
+        else:
+            break
+    raise SchemeError(f"{origin}中的参数 {key}(值“{value}”)不存在(请核对参数名)")
+
+
+def _dict_slot(node: dict, part: str):
+    if part in node:
+        return part
+    if part.lstrip("-").isdigit() and int(part) in node:
+        return int(part)
+    return None
+
+
+def _list_slot(node: list, part: str) -> int | None:
+    for i, el in enumerate(node):
+        if isinstance(el, dict):
+            if "id" in el and el["id"] == part:
+                return i
+            if "rank" in el and part.isdigit() and el["rank"] == int(part):
+                return i
+    if part.isdigit() and not any(isinstance(el, dict) and ("id" in el or "rank" in el) for el in node):
+        i = int(part) - 1
+        if 0 <= i < len(node):
+            return i
+    return None
+
+
+def _words(node: list) -> bool:
+    return bool(node) and all(isinstance(el, str) for el in node)
+
+
+def _coerce(value: Any, old: Any, key: str, label: str, origin: str) -> Any:
+    if isinstance(old, list):  # a list of words, typed as one text: 计生星、法纪星
+        words = [w.strip() for w in str(value).replace(",", "、").replace("，", "、").split("、") if w.strip()]
+        if not words:
+            raise SchemeError(f"{origin}参数 {key}({label})的值“{value}”须为用顿号分隔的名称")
+        return words
+    if isinstance(old, bool):
+        text = str(value).strip().lower()
+        if text in ("是", "true", "1", "yes"):
+            return True
+        if text in ("否", "false", "0", "no"):
+            return False
+        raise SchemeError(f"{origin}参数 {key}({label})的值“{value}”须为 是 或 否")
+    if isinstance(old, (int, float)) or old is None:
+        number = parse_number(value)
+        if number is None:
+            if old is None:
+                return str(value).strip()
+            raise SchemeError(f"{origin}参数 {key}({label})的值“{value}”不是数字")
+        if isinstance(old, int) and not isinstance(old, bool) and key.endswith(("rank", "level", "max_level")):
+            if number != int(number):
+                raise SchemeError(f"{origin}参数 {key}({label})的值“{value}”须为整数")
+            return int(number)
+        return number
+    return str(value).strip()
+
+
+def parse_number(value: Any) -> float | None:
+    """Numbers as clerks type them: 10, '10', '１０', '10%' (→ 0.1). None when not a number."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        try:
+            number = float(value)
+        except OverflowError:  # an int beyond the float range
+            return None
+        return number if number - number == 0 else None  # NaN and ±inf are not numbers a cell can hold
+    if not isinstance(value, str):
+        return None
+    text = value.strip().translate(_FULLWIDTH).replace(",", "")
+    percent = text.endswith("%")
+    if percent:
+        text = text[:-1].strip()
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    if number != number or number in (float("inf"), float("-inf")):
+        return None
+    return number / 100 if percent else number
+
+
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．－＋％，", "0123456789.-+%,")

@@ -1,0 +1,146 @@
+"""The 评星表's printable sheets: the 评星票 ballots and the 填表说明."""
+from __future__ import annotations
+
+from xlsxwriter.utility import xl_col_to_name
+
+from xlsx_addin.engine.scheme import Scheme
+
+from xlsx_addin.io.books.double_ten.layout import (
+    BookParts,
+    M_VOTES,
+    N,
+    SHEET_BALLOT,
+    SHEET_GUIDE,
+    SHEET_MEMBERS,
+    SHEET_ORG,
+    ballot_name,
+    page_setup,
+    excel_quoted,
+    scalar_value,
+)
+from xlsx_addin.io.books.double_ten.python_flavour import PYTHON_NOTE
+from xlsx_addin.io.books.double_ten.rules import record_rule
+
+
+class PrintSheets(BookParts):
+    """评星票 and 填表说明 (a mixin of stars_book._Book)."""
+
+    # 评星票 -------------------------------------------------------------------------------------------
+    def ballot_sheet(self) -> None:
+        S, ws = SHEET_BALLOT, self.ws[SHEET_BALLOT]
+        ws.set_column(0, 0, 6)
+        ws.set_column(1, 1, 30)
+        ws.set_column(2, 4, 12)
+        ws.merge_range(0, 0, 0, 4, "“双十星”民主评星票(党组织)", self.st["title"])
+        ws.set_row(0, 36)
+        ws.merge_range(1, 0, 1, 4, None, self.st["sign"])
+        self.formula(S, 1, 0, f'"被评党组织:"&{self.names["org_name"]}', "sign", "被评党组织:" + str(self.values.get("org_name") or ""))
+        ws.merge_range(2, 0, 2, 4, "评议人身份:□ 党员  □ 群众代表        日期:    年   月   日", self.st["sign"])
+        for c, text in enumerate(("序号", "星目", "同意", "不同意", "弃权")):
+            self.put(S, 3, c, text, "header")
+        for k in range(N):
+            r = 4 + k
+            self.put(S, r, 0, k + 1, "label_center")
+            self.formula(S, r, 1, f"'{SHEET_ORG}'!$D${self.org_top + k + 1}", "ballot_item", self.org_names[k])
+            for c in (2, 3, 4):
+                self.put(S, r, c, "□", "ballot_box")
+            ws.set_row(r, 28)
+        r = 4 + N + 1
+        ws.merge_range(r, 0, r, 4, None, self.st["text_top"])
+        self.formula(S, r, 0, self.ballot_note(self.org), "text_top")
+        ws.set_row(r, 60)
+        # members: one line per member, a box per star
+        r += 2
+        ws.merge_range(r, 0, r, 4, "“双十星”民主评星票(党员):每名党员每颗星同意划“√”,不同意划“×”,弃权不划", self.st["guide_head"])
+        ws.set_row(r, 24)
+        r += 1
+        self.put(S, r, 0, "序号", "header")
+        self.put(S, r, 1, "党员姓名 / 类别", "header")
+        ws.set_column(5, 14, 6)
+        ws.merge_range(r, 2, r, 4, "星目(第1至6星按类别,第7至10星见表头)", self.st["header"])
+        for k in range(N):
+            self.put(S, r, 5 + k, f"第{k + 1}星", "header")
+        first, _ = self.member_rows
+        own = [f"'{SHEET_MEMBERS}'!${xl_col_to_name(M_VOTES + k)}$3" for k in range(N)
+               if k not in [p - 1 for p in self.member.by_type().positions]]
+        r += 1
+        self.put(S, r, 1, "个性星名称", "label")
+        positions = [p - 1 for p in self.member.by_type().positions]
+        j = 0
+        for k in range(N):
+            if k in positions:
+                self.put(S, r, 5 + k, "按类别", "label_center")
+            else:
+                self.formula(S, r, 5 + k, own[j], "label_center", scalar_value(self.own[j]) or "")
+                j += 1
+        r += 1
+        for i in range(self.n_rows):
+            R = first + i + 1
+            self.put(S, r + i, 0, i + 1, "label_center")
+            name_cell = f"'{SHEET_MEMBERS}'!$A${R}"
+            type_cell = f"'{SHEET_MEMBERS}'!$B${R}"
+            data = self.members[i] if i < len(self.members) else {}
+            self.formula(S, r + i, 1, f'IF({name_cell}="","",{name_cell}&IF({type_cell}="",""," / "&{type_cell}))',
+                         "ballot_item", ballot_name(data))
+            ws.merge_range(r + i, 2, r + i, 4, None, self.st["label"])
+            for k in range(N):
+                self.put(S, r + i, 5 + k, "□", "ballot_box")
+        ws.print_area(0, 0, r + max(len(self.members), 1) - 1 if self.members else r + self.n_rows - 1, 14)
+        page_setup(ws, title="评星票", fit_width_only=True)
+
+    def ballot_note(self, scheme: Scheme) -> str:
+        thr = self.rules.thr_text[scheme.id]
+        return (f'"填写说明:每颗星在“同意”“不同意”“弃权”中选一项划“√”;弃权、多选或无法辨认的不计入有效票。'
+                f'当场唱票,赞成票数÷有效票数高于"&{thr}&"(不含本数)方可得星。"')
+
+    # 填表说明 -----------------------------------------------------------------------------------------
+    def guide_sheet(self) -> None:
+        S, ws, org, m = SHEET_GUIDE, self.ws[SHEET_GUIDE], self.org, self.member
+        ws.set_column(0, 0, 96)
+        self.put(S, 0, 0, "“双十星”评星表 · 填表说明", "title")
+        ws.set_row(0, 32)
+        thr = self.rules.thr_text[org.id]
+        rec = self.rules.key(org, f"stars.rules.{record_rule(org).id}.stars") if record_rule(org) else '""'
+        priv = self.rules.key(org, "stars.privileged_min_rank")
+        rect = self.rules.key(org, "rectify_max_rank")
+        goal = m.star_rules().goal
+        lines: list[tuple[str, bool]] = [
+            ("一、本表用途", False),
+            (excel_quoted("本工作簿用于“十星级党组织”(党组织评星表)和“十星级党员”(党员评星表)的年终民主评星,填好后报镇党委一键汇总。"
+                "黄色单元格填写,灰色单元格自动计算;" + (PYTHON_NOTE if self.python else
+                                                 "本表只用普通公式,Excel、WPS、LibreOffice 都能计算,无需宏或插件。")), True),
+            ("二、星目", False),
+            (excel_quoted("每个党组织、每名党员各评十颗星:第1至6星为共性星,按类别确定(见“规则”表的对照,党组织评星表的“采用的星目”列自动显示);"
+                "第7至10星为个性星,由上级党组织或本支部结合实际设定,须填写名称。党组织类别不在方案所列类别中的,须在“星目名称(填写)”列自行填写6颗共性星名称。"), True),
+            ("三、得星", False),
+            (f'"每颗星民主测评:得票率=赞成票数÷有效票数,高于"&{thr}&"(不含本数)的得星。赞成票数不能超过有效票数,有效票数不能超过党员总数与参加测评群众代表人数之和。"', True),
+            (f'"可按日常管理情况直接认定的星("&{rec}&"):“日常管理记录”填“是”即得星、填“否”即不得星,留空则按民主测评;其他星不能填记录。"', True),
+            ("四、星级与结果运用", False),
+            (f'"星级=得星数(十星级至一星级,一颗未得为无星)。"&{self.level_name(org, priv)}&"以上(含本数)优先推荐、享受有关激励政策;"'
+             f'&{self.level_name(org, rect)}&"以下(含本数)的党组织整顿、党员处置。"', True),
+        ]
+        for rule in org.adjustments:
+            cap = self.rules.key(org, f"adjustments.{rule.id}.max_level")
+            lines.append((f'{excel_quoted(rule.label + ":“年度目标考核排名靠后”填“是”的,最高定为")}&{self.level_name(org, cap)}&"。"', True))
+        if goal is not None:
+            share = self.rules.key(m, "stars.goal.share")
+            rank = self.rules.key(m, "stars.goal.rank")
+            lines.append((f'"目标:力争"&TEXT({share},"0%")&"以上的党员达到"&{self.level_name(m, rank)}&";这是目标而非配额,汇总时报告占比,不调整任何人的星级。"', True))
+        lines += [
+            ("五、党员评星表", False),
+            (excel_quoted("每名党员填一行:姓名、类别(下拉选择)、每颗星的赞成票数、有效票数(一次测评各星相同)、可直接认定的星的日常管理记录。"
+                "行数不够时请向镇党委索取新表,不要插入或删除行列。"), True),
+            ("六、出错提示", False),
+            (excel_quoted("灰色结果显示“待填写”表示还有必填项未填;显示“错误:…”表示某项填写有误(如赞成票多于有效票),按提示改正即可。"), True),
+        ]
+        r = 2
+        for text, formula in lines:
+            if formula:
+                self.formula(S, r, 0, text, "guide_body")
+                ws.set_row(r, 48)
+            else:
+                self.put(S, r, 0, text, "guide_head")
+                ws.set_row(r, 22)
+            r += 1
+        page_setup(ws, title="填表说明")
+

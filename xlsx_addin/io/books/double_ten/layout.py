@@ -1,0 +1,187 @@
+"""The 评星表's layout and cell helpers, shared by the modules that write its sheets (stars_*.py)."""
+from __future__ import annotations
+
+import datetime as _dt
+from typing import TYPE_CHECKING, Any, Mapping
+
+from xlsxwriter.utility import xl_rowcol_to_cell
+from xlsxwriter.worksheet import Worksheet
+
+from xlsx_addin.engine.inputs import flatten
+from xlsx_addin.engine.scheme import Scheme
+from xlsx_addin.engine.double_ten.cells import (
+    M_NAME as _C_NAME,
+    M_RECORDS as _C_RECORDS,
+    M_TYPE as _C_TYPE,
+    M_VALID as _C_VALID,
+    M_VOTES as _C_VOTES,
+)
+
+
+CREATED = _dt.datetime(2026, 1, 1, 0, 0, 0)
+SHEET_GUIDE, SHEET_ORG, SHEET_MEMBERS, SHEET_BALLOT, SHEET_RULES = "填表说明", "党组织评星表", "党员评星表", "评星票", "规则"
+MEMBER_TABLE = "member_table"
+MEMBER_ROWS = 80  # blank member rows in the template (a branch has 10–60 members)
+N = 10  # stars
+
+# member_table columns, in order (header texts are what the consolidation reads)
+M_NAME, M_TYPE = 0, 1
+M_VOTES = 2  # 2..11
+M_VALID = 12
+M_RECORDS = 13  # 13..22
+M_COUNT, M_LEVEL, M_MARK, M_STARS, M_REASONS = 23, 24, 25, 26, 27
+M_STAR_NAME = 28  # 28..37 helpers: each star's name
+M_EARNED = 38  # 38..47 helpers: 是/否
+M_PROBLEM = 48  # 48..57 helpers: the star's refused / missing input
+M_STATUS, M_RAW_STARS, M_RAW_REASONS = 58, 59, 60
+M_LAST = 60
+MEMBER_HEADERS = (["党员姓名", "党员类别"] + [f"第{k}星赞成票" for k in range(1, N + 1)] + ["有效票数"]
+                  + [f"第{k}星日常记录" for k in range(1, N + 1)] + ["得星数", "星级", "处置/优先", "已得星目", "未得星说明"]
+                  + [f"第{k}星星名" for k in range(1, N + 1)] + [f"第{k}星得星" for k in range(1, N + 1)]
+                  + [f"第{k}星检查" for k in range(1, N + 1)] + ["检查结果", "已得星目(计算)", "未得星说明(计算)"])
+assert len(MEMBER_HEADERS) == M_LAST + 1
+
+ORG_INFO = ("org_name", "org_code", "parent_org", "org_type", "member_count", "masses_present", "target_rank_bottom",
+            "prev_level")
+HINTS = {
+    "org_name": "必填,与上级通知的名称一致", "org_code": "有组织代码的填写", "parent_org": "填写镇(街道)党委全称",
+    "org_type": "下拉选择;其他类别须在下表自行填写6颗共性星名称", "member_count": "本支部党员总数(整数)",
+    "masses_present": "参加民主评星的群众代表人数(有效票数不能超过党员总数与群众代表人数之和)",
+    "target_rank_bottom": "全镇目标考核后3位的村、后2位的镇直部门填“是”", "prev_level": "上年度评定的星级,没有的留空",
+}
+assert (M_NAME, M_TYPE, M_VOTES, M_VALID, M_RECORDS) == (_C_NAME, _C_TYPE, _C_VOTES, _C_VALID, _C_RECORDS)
+
+
+class PlainFormulaSheet(Worksheet):
+    """Formulas written as given: they use only functions every program has (no _xlfn. expansion to look
+    for, which costs XlsxWriter ~30 regex passes per formula); an empty-text cached result is stored as text."""
+
+    def _prepare_formula(self, formula, expand_future_functions=False):
+        return formula[1:] if formula.startswith("=") else formula
+
+    def _xml_formula_element(self, formula, result, attributes=[]) -> None:  # noqa: B006 (XlsxWriter's signature)
+        if result == "" and not any(k == "t" for k, _ in attributes):
+            attributes = [*attributes, ("t", "str")]
+        super()._xml_formula_element(formula, result, attributes)
+
+
+def abs_ref(sheet: str, r1: int, c1: int, r2: int | None = None, c2: int | None = None) -> str:
+    a = xl_rowcol_to_cell(r1, c1, row_abs=True, col_abs=True)
+    if r2 is None:
+        return f"'{sheet}'!{a}"
+    return f"'{sheet}'!{a}:{xl_rowcol_to_cell(r2, c2, row_abs=True, col_abs=True)}"
+
+
+def excel_quoted(text: str) -> str:
+    return '"' + str(text).replace('"', '""') + '"'
+
+
+
+def page_setup(ws, *, landscape: bool = False, title: str = "", repeat: tuple[int, int] | None = None,
+          fit_width_only: bool = False) -> None:
+    ws.set_paper(9)
+    if landscape:
+        ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(0.5, 0.5, 0.7, 0.7)
+    ws.center_horizontally()
+    if repeat:
+        ws.repeat_rows(*repeat)
+    ws.set_header(f"&L&9{title}&R&9&A")
+    ws.set_footer("&C&9第 &P 页,共 &N 页")
+
+
+def scalar_value(v: Any) -> Any:
+    if isinstance(v, (list, tuple)):
+        v = v[0] if v else None
+    if v is None or (isinstance(v, float) and v != v):
+        return None
+    return v
+
+
+def cell_list(raw: Any, n: int, allow_one: bool = False) -> list[Any]:
+    if raw is None:
+        return [None] * n
+    cells = flatten(raw)
+    if allow_one and len(cells) == 1:
+        return cells * n
+    return (cells + [None] * n)[:n]
+
+
+def validation(scheme: Scheme, name: str, spec) -> dict | None:
+    if name == "org_type":
+        words = scheme.choices.get("org_types")
+        return {"validate": "list", "source": words, "ignore_blank": True, "error_type": "information",
+                "error_title": "类别", "error_message": "不在列表中的类别须自行填写6颗共性星名称"} if words else None
+    if spec.kind == "yesno":
+        return {"validate": "list", "source": ["是", "否"]}
+    if spec.kind == "count":
+        return {"validate": "integer", "criteria": ">=", "value": 1 if name == "member_count" else 0,
+                "error_title": "输入有误", "error_message": f"{spec.label}须为整数"}
+    if spec.kind == "level":
+        return {"validate": "list", "source": [lv.name for lv in scheme.levels]}
+    return None
+
+
+def yes_no(flag: bool) -> str:
+    return "是" if flag else "否"
+
+
+def label_value(scheme: Scheme, name: str) -> str:
+    st = scheme.star_rules()
+    if name == "result_rectify":
+        return f"{st.rectify_label}({scheme.level_name(scheme.rectify_max_rank)}以下)"
+    return f"{st.privileged_label}({scheme.level_name(st.privileged_min_rank)}以上)"
+
+
+def reason_of(result, k: int) -> str:
+    d = result.star_detail
+    o = d.outcomes[k]
+    if o.earned:
+        return ""
+    return next((x for x in result.reasons if x.startswith(o.name)), "")
+
+
+def ballot_name(data: Mapping) -> str:
+    name = scalar_value(data.get("member_name"))
+    if not name:
+        return ""
+    t = scalar_value(data.get("member_type"))
+    return f"{name}" + (f" / {t}" if t else "")
+
+
+class BookParts:
+    """What the parts of the 评星表 builder (RulesSheet, OrgSheet, MemberSheet, PrintSheets, PythonFlavour) share:
+    the state stars_book._Book sets, and the methods one part calls on another."""
+
+    python: bool
+    org: Scheme
+    member: Scheme
+    values: Mapping[str, Any]
+    members: list[Mapping]
+    own: list[Any]
+    wb: Any  # xlsxwriter.Workbook
+    st: Any  # templates.styles.Styles
+    rules: Any  # stars_rules.Rules
+    names: dict[str, str]
+    ws: dict[str, Any]  # sheet name → PlainFormulaSheet
+    n_rows: int
+    grid: dict[tuple[str, int, int], Any]
+    pending: list[Any]
+    org_top: int
+    org_names: list[str]
+    head_problem: str
+    member_rows: tuple[int, int]  # the member table's first and last data row
+
+    if TYPE_CHECKING:  # defined by one part, used by the others
+        def put(self, sheet: str, r: int, c: int, value: Any, style: str) -> None: ...
+        def formula(self, sheet: str, r: int, c: int, f: str, style: str, cached: Any = "") -> None: ...
+        def helper(self, sheet: str, r: int, c: int, f: str, style: str, cached: Any = "") -> None: ...
+        def result(self, sheet: str, r: int, c: int, f: str, style: str, cached: Any, key: tuple) -> None: ...
+        def star_reason(self, scheme: Scheme, k: int, name: str, votes: str, valid: str, record: str) -> str: ...
+        def vote_problem(self, scheme: Scheme, where: str, votes: str, valid: str, record: str, name: str,
+                         members: str, masses: str, raw_record: str | None = None) -> str: ...
+        def earned(self, scheme: Scheme, name: str, votes: str, valid: str, record: str) -> str: ...
+        def level_rank(self, scheme: Scheme, count: str) -> str: ...
+        def level_name(self, scheme: Scheme, rank: str) -> str: ...
+        def reasons_with_caps(self, scheme: Scheme, star_reasons: str, count: str) -> str: ...

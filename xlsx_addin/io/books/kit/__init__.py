@@ -1,0 +1,1 @@
+"""What every workbook builder shares: cell styles and writing planned cells."""

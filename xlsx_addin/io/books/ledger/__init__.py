@@ -1,0 +1,1 @@
+"""The half-year ledger workbook (半年台账.xlsx)."""

@@ -1,0 +1,1 @@
+"""The offline install folder (`xlsx-addin bundle`)."""

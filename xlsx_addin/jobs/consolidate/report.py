@@ -1,0 +1,160 @@
+"""The short Chinese report after a consolidation (CLI, window, demo): levels per set, quotas, problems."""
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+from xlsx_addin.engine.double_ten.scoring import goal_status
+from xlsx_addin.jobs.consolidate.carryover import count_edits
+from xlsx_addin.jobs.consolidate.model import Consolidation
+
+
+def outcome_lines(c, out_file: Path, seconds: float | None = None) -> list[str]:
+    """The short Chinese report of a consolidation: levels per set, quota moves, rectification, problems."""
+    scheme = c.scheme
+    if scheme.stars is not None:  # 双十星: organisations and members
+        return star_lines(c, out_file, seconds)
+    ranks = [lv.rank for lv in scheme.levels]
+    lines = [f"评定方案:{scheme.name}({scheme.id});读取文件{c.files_seen}个,评定党组织{len(c.units)}个。", ""]
+
+    by_set: dict[str, Counter] = defaultdict(Counter)
+    for u in c.units:
+        by_set[u.set_name][u.result.level] += 1
+    header = ["评定组"] + [scheme.level_name(r) for r in ranks] + ["合计"]
+    rows = []
+    total: Counter[int] = Counter()
+    order = [s.name for s in c.sets if s.name in by_set] or sorted(by_set)
+    order += [name for name in by_set if name not in order]
+    for name in order:
+        counts = by_set[name]
+        total.update(counts)
+        rows.append([name] + [counts.get(r, 0) for r in ranks] + [sum(counts.values())])
+    rows.append(["合计"] + [total.get(r, 0) for r in ranks] + [sum(total.values())])
+    lines.append(f"各评定组{scheme.level_term}分布(配额调整后):")
+    lines += ["  " + s for s in table_lines(header, rows)]
+
+    n = max(1, sum(total.values()))
+    shares = "、".join(f"{scheme.level_name(r)}{total.get(r, 0) / n:.0%}" for r in ranks if total.get(r, 0))
+    lines += ["", f"全县占比:{shares}"]
+
+    moved = [u for u in c.units if u.result.quota_moved]
+    mode = "强制调整" if c.settings.quota_mode == "enforce" else "仅标记"
+    if not scheme.quotas:
+        lines += ["", "配额:本方案未设比例限制。"]
+    else:
+        lines += ["", f"配额({mode}):{len(moved)}个单位因配额{'调整' if mode == '强制调整' else '被标记'}。"]
+    broken = [(s.name, q) for s in c.sets for q in s.quotas if not q.holds_before and q.kind != "distribution"]
+    for set_name, q in broken[:8]:
+        limit = f"上限{q.limit}个" if q.kind == "cap" else f"下限{q.limit}个"
+        lines.append(f"  · {set_name}:{q.label}({limit}),调整前{q.count_before}个,调整后{q.count_after}个,"
+                     f"调整{q.moved}个")
+    if len(broken) > 8:
+        lines.append(f"  · ……另有{len(broken) - 8}处,详见汇总表“统计”表")
+    spread = [(s.name, q) for s in c.sets for q in s.quotas if q.kind == "distribution"]
+    if spread:
+        lines.append(f"  · {spread[0][1].label}:{len(spread)}个评定组,共调整{sum(q.moved for _, q in spread)}个单位")
+
+    rectify = [u for u in c.units if u.result.rectify]
+    lines += ["", f"需整顿(整改)的党组织:{len(rectify)}个(已列入“整改台账”)。"]
+    for u in rectify[:10]:
+        lines.append(f"  · {u.set_name} {u.result.org_name}:{u.result.level_name},综合得分{u.result.final_score:g}")
+    if len(rectify) > 10:
+        lines.append(f"  · ……共{len(rectify)}个,详见汇总表“整改台账”")
+
+    up = sum(1 for u in c.units if (u.result.change or 0) > 0)
+    down = sum(1 for u in c.units if (u.result.change or 0) < 0)
+    if up or down:
+        rise, fall = ("晋星", "减星") if scheme.level_term == "星级" else ("升等", "降等")
+        lines += ["", f"与上年度相比:{rise}{up}个,{fall}{down}个(须报上级审批)。"]
+
+    return lines + tail_lines(c, out_file, seconds)
+
+
+def tail_lines(c, out_file: Path, seconds: float | None = None) -> list[str]:
+    """The report's end, shared by every scheme: the problems (errors first), the output file, the time."""
+    lines: list[str] = []
+    errors = [p for p in c.problems if p.is_error]
+    hints = [p for p in c.problems if not p.is_error]
+    lines += ["", f"问题清单:{len(errors)}个错误,{len(hints)}条提示。"]
+    for p in (errors + hints)[:6]:
+        where = " ".join(x for x in (p.sheet, p.cell) if x)
+        lines.append(f"  · [{p.severity}] {p.file}{(' ' + where) if where else ''}:{p.reason}")
+    if len(c.problems) > 6:
+        lines.append(f"  · ……共{len(c.problems)}条,详见汇总表“问题清单”")
+
+    lines += ["", f"汇总表:{out_file.resolve()}"]
+    if seconds is not None:
+        lines.append(f"用时{seconds:.1f}秒。")
+    return lines
+
+
+def star_lines(c, out_file: Path, seconds: float | None = None) -> list[str]:
+    """The short Chinese report of a 双十星 consolidation."""
+    org, member = c.scheme, c.member_scheme
+    lines = [f"评定方案:{org.name}({org.id});读取文件{c.files_seen}个,评定党组织{len(c.units)}个、党员{len(c.members)}名。", ""]
+    ranks = [lv.rank for lv in org.levels]
+    orgs = Counter(u.result.level for u in c.units)
+    mems = Counter(u.result.level for u in c.members)
+    header = ["", *[org.level_name(r) for r in ranks], "合计"]
+    rows = [["党组织", *[orgs.get(r, 0) for r in ranks], len(c.units)],
+            ["党员", *[mems.get(r, 0) for r in ranks], len(c.members)]]
+    lines.append("星级分布:")
+    lines += ["  " + s for s in table_lines(header, rows)]
+    if member is not None:
+        towns = sorted({u.set_name for u in c.members})
+        for town in towns:
+            g = goal_status(member, [u.result for u in c.members if u.set_name == town])
+            if g is not None:
+                lines.append(f"  {town}:{g.text}")
+    rect = [u for u in c.units if u.result.rectify]
+    disposed = [u for u in c.members if u.result.rectify]
+    priv_o = sum(u.result.privileged for u in c.units)
+    priv_m = sum(u.result.privileged for u in c.members)
+    lines += ["", f"{org.stars.rectify_label}的党组织{len(rect)}个、{member.stars.rectify_label if member else '处置'}的党员"
+              f"{len(disposed)}名(见“整顿处置名单”);{org.stars.privileged_label}:党组织{priv_o}个、党员{priv_m}名(见“优先名单”)。"]
+    for u in rect[:5]:
+        lines.append(f"  · {u.result.org_name}:{u.result.level_name}")
+    return lines + tail_lines(c, out_file, seconds)
+
+
+# --- the command -------------------------------------------------------------------------------
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: Any, width: int, right: bool = False) -> str:
+    text = str(text)
+    gap = " " * max(0, width - _width(text))
+    return gap + text if right else text + gap
+
+
+def table_lines(header: list[str], rows: list[list[Any]]) -> list[str]:
+    widths = [max(_width(str(c)) for c in col) for col in zip(header, *rows)]
+    lines = ["  ".join(_pad(h, w, i > 0) for i, (h, w) in enumerate(zip(header, widths)))]
+    lines.append("  ".join("-" * w for w in widths))
+    for row in rows:
+        lines.append("  ".join(_pad(c, w, i > 0) for i, (c, w) in enumerate(zip(row, widths))))
+    return lines
+
+
+def backup_lines(c: Consolidation) -> list[str]:
+    """Where the previous summary went, and the overwritten edits (the run must say both)."""
+    lines = []
+    if c.backup is not None:
+        lines.append(f"上次的汇总表已备份为:{Path(c.backup).resolve()}")
+    edits = count_edits(c)
+    if edits:
+        lines.append(f"汇总表中有{edits}处计算结果被手工改动,已按规则重新计算,原值列在“问题清单”中。")
+    return lines
+
+
+def summary_lines(c: Consolidation, out_file: Path, seconds: float | None = None) -> list[str]:
+    """The report printed after a run (CLI, window): the outcome, then how long each stage took."""
+    return outcome_lines(c, out_file, seconds) + [_timings(c)]
+
+
+def _timings(c: Consolidation) -> str:
+    names = {"read": "读取并评分", "score": "配额与比对", "write": "写出"}
+    return "各阶段用时:" + ",".join(f"{names.get(k, k)}{v:.1f}秒" for k, v in c.seconds.items())

@@ -1,0 +1,179 @@
+"""The 设置 sheet of a summary: written from the Settings, read back by the button (consolidate/settings.py
+decides what wins)."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+from xlsx_addin.model.identity import text_key
+from xlsx_addin.engine.scheme.loader import BUILTIN, SCORED_SCHEMES, STAR_SCHEMES, load_scheme, resolve_scheme
+from xlsx_addin.engine.scheme.models import Scheme
+from xlsx_addin.io.tables.table import Table
+from xlsx_addin.contracts.summary import DATA_SHEETS, RAW, RULES, SETTINGS, XLWINGS_CONF
+from xlsx_addin.jobs.consolidate.model import Consolidation
+from xlsx_addin.jobs.consolidate.settings import Settings, settings_for
+
+SET_BY_LABELS = {"parent_org": "按上级党组织", "all": "全县统一"}
+
+QUOTA_MODE_LABELS = {"enforce": "强制调整", "flag": "仅标记"}
+
+
+# --- 设置 ----------------------------------------------------------------------------------
+SETTINGS_HEADER = ["项目", "内容", "说明"]
+
+S_INPUT, S_SET_BY, S_MODE, S_SCHEME, S_PREVIOUS = "单位填报表文件夹", "评定组", "配额模式", "评定方案", "上年度汇总表"
+
+SETTINGS_KEYS = (S_INPUT, S_SET_BY, S_MODE, S_SCHEME, S_PREVIOUS)
+
+RESULT_TITLE = "上次汇总结果"
+
+RESULT_KEYS = ("读取文件数", "已评定单位数", "需整改单位数", "晋星/减星单位数", "问题数")
+
+
+def scheme_choices() -> list[str]:
+    """The built-in schemes' Chinese names, offered in the 评定方案 list."""
+    stars = [n for n in STAR_SCHEMES if load_scheme(n).star_rules().subject == "organisation"]  # 双十星 too
+    return [load_scheme(n).name for n in (*SCORED_SCHEMES, *stars)]
+
+
+def scheme_label(scheme: Scheme, source: str | None = None) -> str:
+    """What the 评定方案 cell shows: a built-in scheme's Chinese name, or the scheme file's path."""
+    if source and source not in BUILTIN:
+        return str(source)
+    return scheme.name
+
+
+def settings_table(scheme: Scheme, settings: Settings | None, c: Consolidation | None = None) -> Table:
+    mode = settings.quota_mode if settings else "enforce"
+    set_by = settings.set_by if settings else "parent_org"
+    rows: list[list[Any]] = [
+        [S_INPUT, _path_text(settings.input_dir) if settings else "",
+         "单位交回的填报表所在文件夹(含子文件夹),例如 D:\\星级评定\\2025;相对路径从本汇总表所在文件夹算起"],
+        [S_SET_BY, SET_BY_LABELS.get(set_by, set_by),
+         "按上级党组织:同一上级党组织的单位一起排名并执行配额;全县统一:全部单位一起排名"],
+        [S_MODE, QUOTA_MODE_LABELS.get(mode, mode),
+         "强制调整:超出配额的单位按排名调整;仅标记:不调整,只在一览表中列出应调整的单位"],
+        [S_SCHEME, scheme_label(scheme, settings.scheme_source if settings else None),
+         "从列表选择内置方案,或填写方案文件(.yaml)路径;“规则”工作表中的数值优先于方案"],
+        [S_PREVIOUS, _path_text(settings.previous) if settings and settings.previous else "",
+         "可不填;填写上年度汇总表路径后,比较晋星/减星"],
+        [],
+        [RESULT_TITLE],
+    ]
+    values = _result_values(c)
+    rows += [[k, values.get(k, "")] for k in RESULT_KEYS]
+    titles = [len(rows) - len(RESULT_KEYS) - 1]
+    rows.append([])
+    titles.append(len(rows))
+    rows.append([BACKUP_TITLE])
+    rows.append([S_KEEP, settings.keep_backups if settings else 10,
+                 "每次汇总前,把上次的汇总表另存为“汇总表.备份-日期-时间”文件(在汇总表旁边),保留的份数;"
+                 "超过时删除最早的;0 为不备份"])
+    rows.append([])
+    titles.append(len(rows))
+    rows.append([LEDGER_TITLE])
+    rows += [list(r) for r in LEDGER_ROWS]
+    rows.append([])
+    titles.append(len(rows))
+    rows.append([PRINT_TITLE])
+    rows += [list(r) for r in PRINT_NOTES]
+    return Table(SETTINGS, SETTINGS_HEADER, rows, ["text", "text", "text"], [18, 44, 70], titles=titles)
+
+# 台账汇总 (the half-year ledgers, issue 15) from the summary workbook's button: its settings, then where it went
+LEDGER_TITLE = "台账汇总(半年台账)"
+S_LEDGER_DIR, S_PERIOD, S_AS_OF = "台账文件夹", "期间", "截止日期"
+S_LEDGER_OUT, S_LEDGER_PROBLEMS = "台账汇总文件", "台账问题数"
+LEDGER_INPUTS = (S_LEDGER_DIR, S_PERIOD, S_AS_OF)
+LEDGER_ROWS = (
+    (S_LEDGER_DIR, "", "各支部交回的半年台账所在文件夹(含子文件夹);相对路径从本汇总表所在文件夹算起"),
+    (S_PERIOD, "", "台账期间,如 2026H1(上半年)、2026H2(下半年)"),
+    (S_AS_OF, "", "统计截止日期,如 2026-07-20;不填为今天。过了完成时限仍未完成的为逾期"),
+    (S_LEDGER_OUT, "", "点“台账汇总”后自动填写:台账汇总表写在本汇总表旁边"),
+    (S_LEDGER_PROBLEMS, "", "点“台账汇总”后自动填写:问题清单中的错误和提示条数"),
+)
+BACKUP_TITLE = "备份"
+
+S_KEEP = "保留备份份数"
+
+PRINT_TITLE = "打印说明"
+
+
+PRINT_NOTES = (
+    ("用于打印", "、".join(DATA_SHEETS), "A4纸,每页重复表头,页脚有页码;一览表不打印“来源文件”列;公示名单为纵向,其余为横向"),
+    ("参考", f"{SETTINGS}、{RULES}", "本次汇总的设置和使用的规则数值,需要时可打印"),
+    ("一般不打印", RAW, "各单位的原始填报数据,供上级党组织再次汇总;如需打印,按原尺寸分页,每页重复表头和党组织名称"),
+    ("不打印(已隐藏)", XLWINGS_CONF, "仅 huizong.xlsm 有:程序设置,由信息化人员维护;右键工作表标签选“取消隐藏”可查看"),
+)
+
+
+def _result_values(c: Consolidation | None) -> dict[str, Any]:
+    if c is None:
+        return {}
+    return {
+        "读取文件数": c.files_seen,
+        "已评定单位数": len(c.units),
+        "需整改单位数": sum(1 for u in c.units if u.result.rectify),
+        "晋星/减星单位数": sum(1 for u in c.units if u.result.change),
+        "问题数": len(c.problems),
+    }
+
+
+def _path_text(p: Path | str | None) -> str:
+    if p is None:
+        return ""
+    text = str(p)
+    return "" if text in ("", ".") else text
+
+
+def settings_from_rows(rows: Sequence[Sequence[Any]], base_dir: Path | None = None, *,
+                       rules: Mapping[str, Any] | None = None, out: Path | None = None) -> Settings:
+    """Read the 设置 sheet's (项目, 内容) rows into Settings (with the summary's own 规则 table `rules` and the
+    summary's path `out`, by settings.py's precedence). Raises ValueError with a Chinese message."""
+    values: dict[str, Any] = {}
+    for row in rows:
+        row = list(row) + [None, None]
+        key = text_key(row[0])
+        if key in (*SETTINGS_KEYS, S_KEEP) and key not in values:
+            values[key] = row[1]
+    folder = text_key(values.get(S_INPUT))
+    if not folder:
+        raise ValueError("请在“设置”工作表填写“单位填报表文件夹”")
+    set_by = _choice(values.get(S_SET_BY), SET_BY_LABELS, "parent_org", S_SET_BY,
+                     extra={"全部": "all", "全部单位": "all", "全镇统一": "all", "全市统一": "all", "统一": "all"})
+    mode = _choice(values.get(S_MODE), QUOTA_MODE_LABELS, "enforce", S_MODE)
+    prev = text_key(values.get(S_PREVIOUS))
+    return settings_for(resolve(folder, base_dir), resolve_scheme(values.get(S_SCHEME)), rules=rules,
+                        rules_from_summary=True, quota_mode=mode, set_by=set_by,
+                        previous=resolve(prev, base_dir) if prev else None, keep_backups=_keep(values.get(S_KEEP)),
+                        out=out)
+
+
+def _keep(value: Any) -> int:
+    """保留备份份数: a whole number ≥ 0; blank is the default 10."""
+    text = text_key(value)
+    if not text:
+        return 10
+    try:
+        n = float(text)
+    except ValueError:
+        n = -1.0
+    if n < 0 or not n.is_integer():
+        raise ValueError(f"“设置”工作表中“{S_KEEP}”的值“{text}”无效,应为0或正整数(默认10)")
+    return int(n)
+
+
+def _choice(value: Any, labels: Mapping[str, str], default: str, what: str, extra: Mapping[str, str] = {}) -> str:
+    text = text_key(value)
+    if not text:
+        return default
+    for key, label in labels.items():
+        if text in (key, label):
+            return key
+    if text in extra:
+        return extra[text]
+    raise ValueError(f"“设置”工作表中“{what}”的值“{text}”无效,应为:{' / '.join(labels.values())}")
+
+
+def resolve(text: str, base_dir: Path | None) -> Path:
+    p = Path(text.strip().strip('"'))
+    return p if p.is_absolute() or base_dir is None else base_dir / p

@@ -1,0 +1,101 @@
+"""Page set-up and the 设置 sheet of a summary workbook: shared by the rating and the 双十星 writers."""
+from __future__ import annotations
+
+from xlsx_addin.contracts import summary_vba as vba
+from xlsx_addin.engine.scheme.models import Scheme
+from xlsx_addin.io.tables.table import Table
+from xlsx_addin.contracts.summary import CHANGES, LEDGER, OVERVIEW, PROBLEMS, PUBLICITY, RAW, STATS
+from xlsx_addin.io.tables.xlsx import Formats, wrapped_lines
+from xlsx_addin.jobs.consolidate.settings_sheet import (
+    LEDGER_INPUTS,
+    QUOTA_MODE_LABELS,
+    S_KEEP,
+    S_LEDGER_DIR,
+    SET_BY_LABELS,
+    scheme_choices,
+)
+
+_LANDSCAPE = {OVERVIEW, STATS, LEDGER, CHANGES, PROBLEMS, RAW}
+
+
+def page_setup(ws, t: Table, scheme: Scheme) -> None:
+    ws.set_paper(9)  # A4
+    if t.name in _LANDSCAPE:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    if t.name == RAW:  # 47+ columns: printed at full size in column groups, the unit's name on every page
+        ws.repeat_columns(0)
+    else:
+        ws.fit_to_pages(1, 0)
+    printed = t.meta.get("print_columns")
+    if printed:
+        ws.print_area(0, 0, max(len(t.rows), 1), printed - 1)
+    ws.repeat_rows(0, t.meta.get("freeze", 1) - 1)
+    ws.center_horizontally()
+    ws.set_margins(left=0.4, right=0.4, top=0.75, bottom=0.6)
+    ws.hide_gridlines(0)  # gridlines on screen and on paper
+    title = f"{scheme.name}结果公示名单" if t.name == PUBLICITY else f"{scheme.name}汇总表——{t.name}"
+    ws.set_header(f"&C&14&B{title}")
+    ws.set_footer("&L制表单位:__________&C第 &P 页,共 &N 页&R制表日期:____年__月__日")
+
+
+# --- 设置 / xlwings.conf -------------------------------------------------------------------
+_HELP = [
+    "使用说明",
+    "1. 把各单位交回的填报表放在一个文件夹中(可按镇、村分子文件夹),在上面“单位填报表文件夹”填写该文件夹。",
+    "2. 选择评定组、配额模式和评定方案(黄色单元格);需要比较晋星/减星时填写上年度汇总表。",
+    "3. 点击“一键汇总”:程序读取全部填报表,重新计算得分和星级,执行配额,结果写入各工作表。",
+    "4. “整改台账”中黄色列(整改措施、责任人、时限、进度、销号日期)和“晋星减星”的审批意见由您填写,重新汇总时保留。",
+    "5. 不能使用的文件和单元格列在“问题清单”中;填报表本身不会被修改。",
+    "6. 新装电脑第一次使用时,如单元格中的函数显示 #NAME?,点击“导入函数”。",
+]
+
+
+def template_settings(t: Table) -> Table:
+    rows = [[r[0], ""] if len(r) == 2 else list(r) for r in t.rows] + [[]] + [[line] for line in _HELP]
+    titles = list(t.titles) + [len(t.rows) + 1]
+    return Table(t.name, t.header, rows, t.kinds, t.widths, titles=titles, subheaders=t.subheaders, meta=t.meta)
+
+
+def write_settings(ws, t: Table, f: Formats, *, buttons: bool) -> None:
+    ws.set_column(0, 0, 18, f.plain)
+    ws.set_column(1, 1, 46, f.plain)
+    ws.set_column(2, 2, 56, f.note)
+    ws.set_column(3, 3, 24, f.plain)
+    ws.set_row(0, 24)
+    ws.write_row(0, 0, t.header, f.header)
+    ws.freeze_panes(1, 0)
+    titles = set(t.titles)
+    for r, row in enumerate(t.rows):
+        x = r + 1
+        if r in titles:
+            ws.write_string(x, 0, str(row[0]), f.title)
+            continue
+        if not row:
+            continue
+        if r < 5 or row[0] in (S_KEEP, *LEDGER_INPUTS):  # the settings, backups kept, ledgers: the clerk's input cells
+            ws.write_string(x, 0, str(row[0]), f.plain)
+            ws.write(x, 1, row[1], f.input)
+            ws.write_string(x, 2, str(row[2]), f.note)
+            ws.set_row(x, 42)
+        else:
+            ws.write_row(x, 0, row)
+            if len(row) > 2 and wrapped_lines(row[2], 56) > 1:
+                ws.set_row(x, 15 * wrapped_lines(row[2], 56))
+    ws.data_validation(2, 1, 2, 1, {"validate": "list", "source": list(SET_BY_LABELS.values()),
+                                    "input_title": "评定组", "input_message": "同一评定组的单位一起排名并执行配额"})
+    ws.data_validation(3, 1, 3, 1, {"validate": "list", "source": list(QUOTA_MODE_LABELS.values()),
+                                    "input_title": "配额模式", "input_message": "强制调整或仅标记"})
+    ws.data_validation(4, 1, 4, 1, {"validate": "list", "source": scheme_choices(), "error_type": "information",
+                                    "input_title": "评定方案", "input_message": "选择内置方案,或填写方案文件(.yaml)路径",
+                                    "error_title": "评定方案", "error_message": "不是内置方案:将按方案文件路径读取"})
+    if buttons:
+        ws.insert_button(1, 3, {"macro": vba.RUN_MACRO, "caption": "一键汇总", "width": 150, "height": 44,
+                                "x_offset": 8, "y_offset": 4})
+        ws.insert_button(4, 3, {"macro": vba.IMPORT_UDFS_MACRO, "caption": "导入函数", "width": 150, "height": 36,
+                                "x_offset": 8, "y_offset": 4})
+        ledger = next(r for r, row in enumerate(t.rows) if row and row[0] == S_LEDGER_DIR) + 1
+        ws.insert_button(ledger, 3, {"macro": vba.LEDGER_MACRO, "caption": "台账汇总", "width": 150, "height": 44,
+                                     "x_offset": 8, "y_offset": 4})
+    ws.set_landscape()

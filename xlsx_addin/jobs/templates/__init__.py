@@ -1,0 +1,1 @@
+"""`xlsx-addin templates`: every template of a folder, and the cell maps of the built-in templates."""

@@ -1,0 +1,121 @@
+"""Command line: `xlsx-addin` / `python -m xlsx_addin`. A thin shell: each command module turns its
+arguments into one call of a job (no argparse namespace goes below this package)."""
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+
+from xlsx_addin.model.errors import RatingError
+from xlsx_addin.shells.cli import bundle as cli_bundle
+from xlsx_addin.shells.cli import consolidate as cli_consolidate
+from xlsx_addin.shells.cli import demo as cli_demo
+from xlsx_addin.shells.cli import ledgers as cli_ledgers
+from xlsx_addin.shells.cli import score as cli_score
+from xlsx_addin.shells.cli import templates as cli_templates
+
+# subcommand → (add its parser, run it); each run(args) imports its job when called: a fast start
+_COMMANDS = {
+    "templates": (cli_templates.add_parser, cli_templates.run),
+    "consolidate": (cli_consolidate.add_parser, cli_consolidate.run),
+    "demo": (cli_demo.add_parser, cli_demo.run),
+    "ledgers": (cli_ledgers.add_parser, cli_ledgers.run),
+    "bundle": (cli_bundle.add_parser, cli_bundle.run),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="xlsx-addin", description="星级评定 / 分类定级:模板生成、一键汇总、演示")
+    sub = p.add_subparsers(dest="command", required=True, metavar="命令")
+    for name in ("templates", "consolidate", "demo", "ledgers"):
+        _COMMANDS[name][0](sub)
+    cli_score.add_parsers(sub)
+    _COMMANDS["bundle"][0](sub)
+    sub.add_parser("gui", help="打开一键汇总窗口(不需要 Excel)")
+    return p
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "score":
+        return cli_score.run_score(args)
+    if args.command == "rules":
+        return cli_score.run_rules(args)
+    if args.command == "gui":
+        from xlsx_addin.shells.gui import main as window
+
+        return window([])
+    return _COMMANDS[args.command][1](args)
+
+
+# --- never a traceback for a clerk (issue 12): not from an exception, a destructor or the exit flush ---
+_LOG = "xlsx-addin-error.log"
+
+
+def _log(text: str) -> Path | None:
+    """Append text to the log for the IT person; None when even that cannot be written (disk full)."""
+    log = Path(tempfile.gettempdir()) / _LOG
+    try:
+        with open(log, "a", encoding="utf-8") as f:
+            f.write(text + "\n")
+        return log
+    except OSError:
+        return None
+
+
+def _unraisable(hook_args) -> None:  # "Exception ignored in …" (a destructor, a closing file): logged only
+    _log("".join(traceback.format_exception(hook_args.exc_type, hook_args.exc_value, hook_args.exc_traceback)))
+
+
+def _flush_quietly() -> None:
+    """Flush stdout/stderr now; a full disk or a closed pipe must not print "Exception ignored" at exit."""
+    import os
+
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            try:
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, stream.fileno())
+                os.close(devnull)
+            except (OSError, ValueError):
+                pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    sys.unraisablehook = _unraisable
+    try:
+        return _main(argv)
+    finally:
+        _flush_quietly()
+
+
+def _main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        if not isinstance(stream, io.TextIOWrapper):
+            continue  # replaced (a test's capture, a GUI without a console): nothing to reconfigure
+        try:
+            stream.reconfigure(encoding="utf-8")  # Windows consoles default to a legacy code page
+        except ValueError:
+            pass
+    args = build_parser().parse_args(argv)
+    try:
+        return _run(args)
+    except RatingError as exc:
+        print(f"错误:{exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("已中断,未写出不完整的文件。", file=sys.stderr)
+        return 130
+    except Exception:  # never a traceback for a clerk: keep it in a log for the IT person
+        log = _log(traceback.format_exc())
+        where = f",详细信息已写入 {log}" if log else ""
+        print(f"程序内部错误{where},请发给技术支持人员。", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

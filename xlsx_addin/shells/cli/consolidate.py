@@ -1,0 +1,44 @@
+"""`xlsx-addin consolidate DIR --out FILE …`: the same job as the summary workbook's button."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from xlsx_addin.io.files.backups import DEFAULT_KEEP
+
+
+def add_parser(sub) -> None:
+    c = sub.add_parser("consolidate", help="一键汇总:读取文件夹下全部单位填报表")
+    c.add_argument("input_dir", type=Path, help="单位填报表所在文件夹(含子文件夹)")
+    c.add_argument("--out", required=True, type=Path, help="汇总表输出文件(.xlsx 或 .xlsm)")
+    c.add_argument("--scheme", default="five_star", help="评定方案名称或方案文件(.yaml)路径")
+    c.add_argument("--quota-mode", choices=("enforce", "flag"), default="enforce",
+                   help="配额:enforce 强制调整(默认),flag 仅标记")
+    c.add_argument("--set-by", choices=("parent_org", "all"), default="parent_org",
+                   help="评定组:parent_org 按上级党组织(默认),all 全部单位一起")
+    c.add_argument("--rules", type=Path, default=None,
+                   help="规则表文件(.xlsx 的“规则”表,或每行 key,值 的 .csv):套用于评定方案之上")
+    c.add_argument("--previous", type=Path, default=None, help="上年度汇总表(比较晋星/减星)")
+    c.add_argument("--workers", type=int, default=None, help="读取文件的进程数(默认按CPU核数)")
+    c.add_argument("--quiet", action="store_true", help="不显示进度")
+    c.add_argument("--ledgers", type=Path, default=None,
+                   help="下半年台账汇总(台账汇总.xlsx):一览表中列出承诺完成率、整改销号率(不影响评定)")
+    c.add_argument("--keep-backups", type=int, default=DEFAULT_KEEP,
+                   help=f"保留上次汇总表的备份份数(默认{DEFAULT_KEEP},旧的先删除;0 为不备份)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from xlsx_addin.jobs.consolidate.run import consolidate_to
+    from xlsx_addin.jobs.consolidate.settings import settings_for
+    from xlsx_addin.io.rules_file import read_rules_table
+    from xlsx_addin.shells.cli.progress import progress_bar
+
+    rules = read_rules_table(args.rules) if args.rules is not None else None
+    settings = settings_for(args.input_dir, str(args.scheme), rules=rules, quota_mode=args.quota_mode,
+                            set_by=args.set_by, previous=args.previous, ledgers=args.ledgers,
+                            keep_backups=args.keep_backups, out=args.out)
+    with progress_bar("一键汇总:读取", args.quiet) as progress:
+        done = consolidate_to(settings, args.out, workers=args.workers, progress=progress)
+    for line in done.lines:
+        print(line)
+    return 0

@@ -1,0 +1,444 @@
+"""The 一键汇总 window (`xlsx-addin gui`, 一键汇总.pyw): the consolidation without Excel, for WPS and Linux offices.
+
+A tkinter shell over the consolidation job: the clerk picks the folder of unit workbooks (remembered),
+the rules (a built-in scheme, a scheme file or a 规则 table), the rating set, the quota mode and last
+year's summary; the job runs on a worker thread and reports progress through a queue the window polls;
+the end shows the CLI's summary text and buttons that open the summary workbook and its folder.
+Errors are messages, never tracebacks (an unexpected one is logged to a file for the IT person).
+"""
+from __future__ import annotations
+
+import json
+import os
+import queue
+import subprocess
+import sys
+import tempfile
+import threading
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from xlsx_addin.jobs.consolidate.run import consolidate_to
+from xlsx_addin.jobs.consolidate.settings import settings_for
+from xlsx_addin.model.errors import RatingError, SchemeError
+from xlsx_addin.io.rules_file import read_rules_table
+from xlsx_addin.engine.scheme import BUILTIN, load_scheme
+
+APP = "xlsx-addin"
+TITLE = "一键汇总 — 星级评定"
+SETTINGS_FILE = "gui.json"
+SET_BY = {"parent_org": "按上级党组织分组评定", "all": "全部单位一起评定"}
+QUOTA = {"enforce": "强制调整(超出比例的降级)", "flag": "仅标记(不调整)"}
+RULES_KINDS = ("builtin", "scheme_file", "rules_table")
+
+
+# --- settings: what the window remembers between runs --------------------------------------------------
+def config_dir() -> Path:
+    """The user's config folder for this program (XLSX_ADDIN_CONFIG_DIR wins: tests, portable installs)."""
+    if os.environ.get("XLSX_ADDIN_CONFIG_DIR"):
+        return Path(os.environ["XLSX_ADDIN_CONFIG_DIR"])
+    if sys.platform == "win32":
+        return Path(os.environ.get("APPDATA") or Path.home() / "AppData" / "Roaming") / APP
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Application Support" / APP
+    return Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / APP
+
+
+@dataclass
+class Choices:
+    """What the clerk chose; saved as JSON in the config folder."""
+
+    input_dir: str = ""
+    rules_kind: str = "builtin"  # builtin | scheme_file | rules_table
+    scheme: str = "five_star"
+    scheme_file: str = ""
+    rules_table: str = ""
+    set_by: str = "parent_org"
+    quota_mode: str = "enforce"
+    previous: str = ""
+    out: str = ""
+
+    @classmethod
+    def load(cls) -> "Choices":
+        try:
+            data = json.loads((config_dir() / SETTINGS_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return cls()
+        if not isinstance(data, dict):
+            return cls()
+        known = {k: str(v) for k, v in data.items() if k in cls.__dataclass_fields__ and isinstance(v, str)}
+        return cls(**known)
+
+    def save(self) -> None:
+        """Written whole or not at all; a config folder that cannot be written only loses the memory."""
+        folder = config_dir()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            tmp = folder / (SETTINGS_FILE + ".tmp")
+            tmp.write_text(json.dumps(self.__dict__, ensure_ascii=False, indent=1), encoding="utf-8")
+            os.replace(tmp, folder / SETTINGS_FILE)
+        except OSError:
+            pass
+
+
+def default_out(input_dir: str) -> str:
+    """汇总表 beside the folder of unit workbooks: <parent>/<folder>_汇总表.xlsx."""
+    d = Path(input_dir)
+    return str(d.parent / f"{d.name or '汇总'}_汇总表.xlsx") if input_dir else ""
+
+
+# --- the job, off the UI thread ----------------------------------------------------------------------
+def settings_of(ch: Choices):
+    """Choices → (consolidation Settings, output path); RatingError/SchemeError with a Chinese message."""
+    if not ch.input_dir:
+        raise RatingError("请先选择单位填报表所在的文件夹")
+    rules = None
+    source = ch.scheme
+    if ch.rules_kind == "scheme_file":
+        if not ch.scheme_file or not Path(ch.scheme_file).is_file():
+            raise RatingError("请选择评定方案文件(.yaml)")
+        source = ch.scheme_file
+    elif ch.rules_kind == "rules_table":
+        if not ch.rules_table or not Path(ch.rules_table).is_file():
+            raise RatingError("请选择规则表文件(.xlsx 或 .csv)")
+        rules = read_rules_table(Path(ch.rules_table))
+    out = Path(ch.out or default_out(ch.input_dir))
+    if out.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise RatingError(f"汇总表 {out.name} 的扩展名须为 .xlsx")
+    settings = settings_for(ch.input_dir, source, rules=rules, rules_pick_scheme=True, quota_mode=ch.quota_mode,
+                            set_by=ch.set_by, previous=ch.previous or None, out=out)
+    return settings, out
+
+
+@dataclass
+class Outcome:
+    ok: bool
+    lines: list[str] = field(default_factory=list)
+    out: Path | None = None
+    error: str = ""
+
+
+def run_job(ch: Choices, progress) -> Outcome:
+    """Consolidate and write the summary (the same run and report as `xlsx-addin consolidate`); never raises."""
+    try:
+        settings, out = settings_of(ch)
+        done = consolidate_to(settings, out, progress=progress)
+        return Outcome(True, done.lines, done.out)
+    except (RatingError, SchemeError) as exc:
+        return Outcome(False, error=str(exc))
+    except PermissionError as exc:
+        return Outcome(False, error=f"文件无法写入(可能正在 Excel/WPS 中打开,请关闭后重试):{exc.filename or exc}")
+    except OSError as exc:
+        return Outcome(False, error=f"文件操作失败:{exc.strerror or exc}({exc.filename or ''})")
+    except Exception:  # noqa: BLE001 - never a traceback for a clerk: keep it in a log for the IT person
+        log = Path(tempfile.gettempdir()) / "xlsx-addin-error.log"
+        try:
+            log.write_text(traceback.format_exc(), encoding="utf-8")
+        except OSError:
+            pass
+        return Outcome(False, error=f"程序内部错误,详细信息已写入 {log},请发给技术支持人员。")
+
+
+def open_path(path: Path) -> None:
+    """Open a file or folder with the PC's default program (WPS, Excel, LibreOffice; the file manager)."""
+    if sys.platform == "win32":
+        os.startfile(str(path))  # type: ignore[attr-defined]  # noqa: S606
+    elif sys.platform == "darwin":
+        subprocess.Popen(["open", str(path)])  # noqa: S603, S607
+    else:
+        subprocess.Popen(["xdg-open", str(path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
+
+
+# --- the window --------------------------------------------------------------------------------------
+class App:
+    """The window. Widgets are attributes so that a test can drive it as a clerk would."""
+
+    POLL_MS = 100
+
+    def __init__(self, root=None):
+        import tkinter as tk
+        from tkinter import ttk
+
+
+        self.tk, self.ttk = tk, ttk
+        self.root = root or tk.Tk()
+        self.root.title(TITLE)
+        self.root.minsize(720, 560)
+        self._fonts()
+        self.choices = Choices.load()
+        self.events: queue.Queue = queue.Queue()
+        self.worker: threading.Thread | None = None
+        self.outcome: Outcome | None = None
+        self.schemes = {}
+        for sid in BUILTIN:
+            try:
+                self.schemes[f"{load_scheme(sid).name}({sid})"] = sid
+            except Exception:  # noqa: BLE001 - a broken built-in never hides the window
+                continue
+
+        ch = self.choices
+        v = tk.StringVar
+        self.folder = v(value=ch.input_dir)
+        self.rules_kind = v(value=ch.rules_kind if ch.rules_kind in RULES_KINDS else "builtin")
+        label = next((k for k, s in self.schemes.items() if s == ch.scheme), next(iter(self.schemes), ""))
+        self.scheme = v(value=label)
+        self.scheme_file = v(value=ch.scheme_file)
+        self.rules_table = v(value=ch.rules_table)
+        self.set_by = v(value=SET_BY.get(ch.set_by, SET_BY["parent_org"]))
+        self.quota_mode = v(value=ch.quota_mode if ch.quota_mode in QUOTA else "enforce")
+        self.previous = v(value=ch.previous)
+        self.out = v(value=ch.out or default_out(ch.input_dir))
+        self.status = v(value="请选择单位填报表所在的文件夹,然后点击“开始汇总”。")
+        self._build()
+
+    def _fonts(self) -> None:
+        from tkinter import font
+
+        families = set(font.families(self.root))
+        for name in ("Microsoft YaHei UI", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC",
+                     "WenQuanYi Micro Hei", "Droid Sans Fallback", "SimSun"):
+            if name in families:
+                for f in ("TkDefaultFont", "TkTextFont", "TkMenuFont", "TkHeadingFont"):
+                    font.nametofont(f, self.root).configure(family=name, size=10)
+                break
+        # the summary's tables are aligned for a font whose Chinese characters are two Latin ones wide
+        for name in ("NSimSun", "SimSun", "Noto Sans Mono CJK SC", "WenQuanYi Zen Hei Mono", "Sarasa Mono SC"):
+            if name in families:
+                font.nametofont("TkFixedFont", self.root).configure(family=name, size=10)
+                break
+        if sys.platform != "win32" and "clam" in self.ttk.Style(self.root).theme_names():
+            style = self.ttk.Style(self.root)
+            style.theme_use("clam")  # the X11 default theme looks like the 1990s
+            style.configure("Horizontal.TProgressbar", background="#2f6fb5", troughcolor="#e6e6e6")
+
+    def _build(self) -> None:
+        tk, ttk = self.tk, self.ttk
+        frame = ttk.Frame(self.root, padding=12)
+        frame.grid(sticky="nsew")
+        self.root.columnconfigure(0, weight=1)
+        self.root.rowconfigure(0, weight=1)
+        frame.columnconfigure(1, weight=1)
+        r = 0
+
+        def row_label(text: str) -> None:
+            ttk.Label(frame, text=text).grid(row=r, column=0, sticky="w", pady=3)
+
+        row_label("单位填报表文件夹:")
+        self.folder_entry = ttk.Entry(frame, textvariable=self.folder)
+        self.folder_entry.grid(row=r, column=1, sticky="ew", padx=6)
+        self.folder_button = ttk.Button(frame, text="选择…", command=self.choose_folder)
+        self.folder_button.grid(row=r, column=2, sticky="ew")
+        r += 1
+
+        row_label("评定规则:")
+        rules = ttk.Frame(frame)
+        rules.grid(row=r, column=1, columnspan=2, sticky="ew")
+        rules.columnconfigure(1, weight=1)
+        ttk.Radiobutton(rules, text="内置方案", value="builtin", variable=self.rules_kind).grid(row=0, column=0, sticky="w")
+        self.scheme_box = ttk.Combobox(rules, textvariable=self.scheme, values=list(self.schemes), state="readonly")
+        self.scheme_box.grid(row=0, column=1, sticky="ew", padx=6)
+        ttk.Radiobutton(rules, text="方案文件", value="scheme_file", variable=self.rules_kind).grid(row=1, column=0,
+                                                                                                   sticky="w")
+        ttk.Entry(rules, textvariable=self.scheme_file).grid(row=1, column=1, sticky="ew", padx=6)
+        ttk.Button(rules, text="选择…", command=lambda: self._pick_file(
+            self.scheme_file, "选择评定方案文件", [("评定方案", "*.yaml *.yml")], "scheme_file")).grid(row=1, column=2)
+        ttk.Radiobutton(rules, text="规则表", value="rules_table", variable=self.rules_kind).grid(row=2, column=0,
+                                                                                                 sticky="w")
+        ttk.Entry(rules, textvariable=self.rules_table).grid(row=2, column=1, sticky="ew", padx=6)
+        ttk.Button(rules, text="选择…", command=lambda: self._pick_file(
+            self.rules_table, "选择规则表", [("规则表", "*.xlsx *.xlsm *.csv")], "rules_table")).grid(row=2, column=2)
+        r += 1
+
+        row_label("评定组:")
+        ttk.Combobox(frame, textvariable=self.set_by, values=list(SET_BY.values()), state="readonly").grid(
+            row=r, column=1, sticky="w", padx=6)
+        r += 1
+
+        row_label("配额:")
+        quota = ttk.Frame(frame)
+        quota.grid(row=r, column=1, columnspan=2, sticky="w", padx=6)
+        for i, (mode, text) in enumerate(QUOTA.items()):
+            ttk.Radiobutton(quota, text=text, value=mode, variable=self.quota_mode).grid(row=0, column=i, padx=(0, 12))
+        r += 1
+
+        row_label("上年度汇总表(可不选):")
+        ttk.Entry(frame, textvariable=self.previous).grid(row=r, column=1, sticky="ew", padx=6)
+        ttk.Button(frame, text="选择…", command=lambda: self._pick_file(
+            self.previous, "选择上年度汇总表", [("汇总表", "*.xlsx *.xlsm")])).grid(row=r, column=2, sticky="ew")
+        r += 1
+
+        row_label("汇总表保存为:")
+        ttk.Entry(frame, textvariable=self.out).grid(row=r, column=1, sticky="ew", padx=6)
+        ttk.Button(frame, text="另存为…", command=self.choose_out).grid(row=r, column=2, sticky="ew")
+        r += 1
+
+        actions = ttk.Frame(frame)
+        actions.grid(row=r, column=0, columnspan=3, sticky="ew", pady=(10, 4))
+        actions.columnconfigure(1, weight=1)
+        self.run_button = ttk.Button(actions, text="开始汇总", command=self.start)
+        self.run_button.grid(row=0, column=0, padx=(0, 8))
+        self.progress = ttk.Progressbar(actions, mode="determinate", maximum=1)
+        self.progress.grid(row=0, column=1, sticky="ew")
+        r += 1
+        ttk.Label(frame, textvariable=self.status).grid(row=r, column=0, columnspan=3, sticky="w")
+        r += 1
+
+        self.text = tk.Text(frame, height=16, wrap="word", state="disabled", relief="solid", borderwidth=1,
+                            font="TkFixedFont")
+        self.text.grid(row=r, column=0, columnspan=3, sticky="nsew", pady=4)
+        scroll = ttk.Scrollbar(frame, command=self.text.yview)
+        scroll.grid(row=r, column=3, sticky="ns", pady=4)
+        self.text.configure(yscrollcommand=scroll.set)
+        frame.rowconfigure(r, weight=1)
+        r += 1
+
+        done = ttk.Frame(frame)
+        done.grid(row=r, column=0, columnspan=3, sticky="e")
+        self.open_button = ttk.Button(done, text="打开汇总表", command=self.open_summary, state="disabled")
+        self.open_button.grid(row=0, column=0, padx=4)
+        self.folder_open_button = ttk.Button(done, text="打开所在文件夹", command=self.open_folder, state="disabled")
+        self.folder_open_button.grid(row=0, column=1, padx=4)
+
+    # --- choosing ------------------------------------------------------------------------------------
+    def choose_folder(self) -> None:
+        from tkinter import filedialog
+
+        path = filedialog.askdirectory(parent=self.root, title="选择单位填报表所在的文件夹",
+                                       initialdir=self.folder.get() or None)
+        if path:
+            self.set_folder(path)
+
+    def set_folder(self, path: str) -> None:
+        old_default = default_out(self.folder.get())
+        self.folder.set(path)
+        if not self.out.get() or self.out.get() == old_default:
+            self.out.set(default_out(path))
+
+    def choose_out(self) -> None:
+        from tkinter import filedialog
+
+        current = Path(self.out.get() or default_out(self.folder.get()) or "汇总表.xlsx")
+        path = filedialog.asksaveasfilename(parent=self.root, title="汇总表保存为", defaultextension=".xlsx",
+                                            initialdir=str(current.parent), initialfile=current.name,
+                                            filetypes=[("Excel 工作簿", "*.xlsx")])
+        if path:
+            self.out.set(path)
+
+    def _pick_file(self, var, title: str, types, kind: str | None = None) -> None:
+        from tkinter import filedialog
+
+        path = filedialog.askopenfilename(parent=self.root, title=title, filetypes=types + [("全部文件", "*.*")])
+        if path:
+            var.set(path)
+            if kind:
+                self.rules_kind.set(kind)
+
+    def current_choices(self) -> Choices:
+        set_by = next((k for k, t in SET_BY.items() if t == self.set_by.get()), "parent_org")
+        return Choices(input_dir=self.folder.get().strip(), rules_kind=self.rules_kind.get(),
+                       scheme=self.schemes.get(self.scheme.get(), "five_star"),
+                       scheme_file=self.scheme_file.get().strip(), rules_table=self.rules_table.get().strip(),
+                       set_by=set_by, quota_mode=self.quota_mode.get(), previous=self.previous.get().strip(),
+                       out=self.out.get().strip())
+
+    # --- running -------------------------------------------------------------------------------------
+    def start(self) -> None:
+        if self.worker is not None and self.worker.is_alive():
+            return
+        ch = self.current_choices()
+        ch.save()
+        self.outcome = None
+        self.run_button.configure(state="disabled")
+        self.open_button.configure(state="disabled")
+        self.folder_open_button.configure(state="disabled")
+        self.progress.configure(value=0, maximum=1)
+        self.status.set("正在查找单位填报表……")
+        self._show("")
+        self.worker = threading.Thread(target=self._work, args=(ch,), daemon=True, name="consolidate")
+        self.worker.start()
+        self.root.after(self.POLL_MS, self._poll)
+
+    def _work(self, ch: Choices) -> None:
+        outcome = run_job(ch, lambda done, total: self.events.put(("progress", done, total)))
+        self.events.put(("done", outcome))
+
+    def _poll(self) -> None:
+        try:
+            while True:
+                event = self.events.get_nowait()
+                if event[0] == "progress":
+                    self._progress(event[1], event[2])
+                else:
+                    self._finish(event[1])
+                    return
+        except queue.Empty:
+            pass
+        self.root.after(self.POLL_MS, self._poll)
+
+    def _progress(self, done: int, total: int) -> None:
+        self.progress.configure(maximum=max(total, 1), value=done)
+        if done >= total:  # every file read and scored: the summary is being written
+            self.status.set("正在写出汇总表……")
+        else:
+            self.status.set(f"正在读取并评分:{done}/{total}个文件")
+
+    def _finish(self, outcome: Outcome) -> None:
+        from tkinter import messagebox
+
+        self.outcome = outcome
+        self.run_button.configure(state="normal")
+        if outcome.ok:
+            self.progress.configure(value=self.progress.cget("maximum"))
+            self.status.set(f"汇总完成:{outcome.out}")
+            self._show("\n".join(outcome.lines))
+            self.open_button.configure(state="normal")
+            self.folder_open_button.configure(state="normal")
+        else:
+            self.progress.configure(value=0)
+            self.status.set("未完成汇总。")
+            self._show(outcome.error)
+            if not os.environ.get("XLSX_ADDIN_GUI_NO_DIALOGS"):  # tests read the text instead of a modal dialog
+                messagebox.showerror(TITLE, outcome.error, parent=self.root)
+
+    def _show(self, text: str) -> None:
+        self.text.configure(state="normal")
+        self.text.delete("1.0", "end")
+        self.text.insert("1.0", text)
+        self.text.configure(state="disabled")
+
+    def open_summary(self) -> None:
+        if self.outcome and self.outcome.out:
+            self._open(self.outcome.out)
+
+    def open_folder(self) -> None:
+        if self.outcome and self.outcome.out:
+            self._open(self.outcome.out.parent)
+
+    def _open(self, path: Path) -> None:
+        from tkinter import messagebox
+
+        try:
+            open_path(path)
+        except OSError as exc:
+            messagebox.showerror(TITLE, f"无法打开 {path}:{exc.strerror or exc}", parent=self.root)
+
+
+def _say(message: str) -> None:
+    if sys.stderr is not None:  # pythonw (一键汇总.pyw) has no console
+        print(message, file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        import tkinter  # noqa: F401
+    except ImportError:
+        _say("错误:本机的 Python 缺少 tkinter,无法打开窗口;Linux 上请安装 python3-tk。命令行可用:xlsx-addin consolidate")
+        return 2
+    try:
+        app = App()
+    except Exception as exc:  # noqa: BLE001 - e.g. no display
+        _say(f"错误:无法打开窗口({exc})")
+        return 2
+    app.root.mainloop()
+    return 0
