@@ -7,8 +7,15 @@ from pathlib import Path
 import pytest
 
 from xlsx_addin.model.choices import QuotaMode, SetBy
-from xlsx_addin.jobs.consolidate.settings import Settings, settings_for
+from xlsx_addin.jobs.consolidate.settings import Given, Settings, resolve_settings
 from xlsx_addin.model.errors import RatingError
+
+
+def settings_for(input_dir, scheme=None, *, rules=None, summary_rules=None, table_picks_scheme=False, out=None,
+                 **given):
+    """The settings when the clerk gives these (and no 设置 sheet)."""
+    return resolve_settings(Given(input_dir=input_dir, scheme=scheme, rules=rules, **given),
+                            summary_rules=summary_rules, table_picks_scheme=table_picks_scheme, out=out)
 
 
 def test_defaults_are_five_star_enforce_by_parent_and_ten_backups(tmp_path):
@@ -38,24 +45,22 @@ def test_a_clerks_table_naming_another_scheme_is_kept_for_the_engine_to_refuse(t
 
 
 def test_the_summarys_own_rules_sheet_for_another_scheme_is_not_applied(tmp_path):
-    s = settings_for(tmp_path, "four_grade", rules={"scheme": "five_star", "levels.5.min_score": 92},
-                     rules_from_summary=True)
+    s = settings_for(tmp_path, "four_grade", summary_rules={"scheme": "five_star", "levels.5.min_score": 92})
     assert s.scheme_source == "four_grade" and s.overrides is None
 
 
 def test_the_summarys_own_rules_sheet_for_the_same_scheme_is_applied(tmp_path):
-    s = settings_for(tmp_path, "five_star", rules={"scheme": "five_star", "levels.5.min_score": 92},
-                     rules_from_summary=True)
+    s = settings_for(tmp_path, "five_star", summary_rules={"scheme": "five_star", "levels.5.min_score": 92})
     assert s.overrides == {"scheme": "five_star", "levels.5.min_score": 92}
 
 
 def test_in_the_window_a_table_naming_a_builtin_scheme_selects_it(tmp_path):
-    s = settings_for(tmp_path, "five_star", rules={"scheme": "ten_star"}, rules_pick_scheme=True)
+    s = settings_for(tmp_path, "five_star", rules={"scheme": "ten_star"}, table_picks_scheme=True)
     assert s.scheme_source == "ten_star"
 
 
 def test_in_the_window_a_table_naming_no_known_scheme_keeps_the_chosen_one(tmp_path):
-    s = settings_for(tmp_path, "four_grade", rules={"scheme": "本地方案"}, rules_pick_scheme=True)
+    s = settings_for(tmp_path, "four_grade", rules={"scheme": "本地方案"}, table_picks_scheme=True)
     assert s.scheme_source == "four_grade"
 
 
@@ -115,3 +120,70 @@ def test_resolve_scheme_knows_the_chinese_names():
 
     for name in BUILTIN:
         assert resolve_scheme(load_scheme(name).name) == name
+
+
+# --- the precedence between the clerk's choices and the 设置 sheet: one rule per test --------------------
+def test_the_clerks_scheme_wins_over_the_settings_sheets(tmp_path):
+    s = resolve_settings(Given(input_dir=tmp_path, scheme="ten_star"), Given(scheme="four_grade"))
+    assert s.scheme_source == "ten_star"
+
+
+def test_the_settings_sheets_scheme_applies_when_the_clerk_gave_none(tmp_path):
+    assert resolve_settings(Given(input_dir=tmp_path), Given(scheme="four_grade")).scheme_source == "four_grade"
+
+
+def test_the_clerks_choices_win_over_the_settings_sheets(tmp_path):
+    s = resolve_settings(Given(input_dir=tmp_path, quota_mode=QuotaMode.FLAG, set_by=SetBy.ALL, keep_backups=2),
+                         Given(quota_mode=QuotaMode.ENFORCE, set_by=SetBy.PARENT_ORG, keep_backups=5))
+    assert (s.quota_mode, s.set_by, s.keep_backups) == (QuotaMode.FLAG, SetBy.ALL, 2)
+
+
+def test_the_settings_sheets_choices_apply_when_the_clerk_gave_none(tmp_path):
+    s = resolve_settings(Given(), Given(input_dir=tmp_path, quota_mode=QuotaMode.FLAG, previous=tmp_path / "p.xlsx",
+                                        keep_backups=0))
+    assert (s.input_dir, s.quota_mode, s.previous, s.keep_backups) == (tmp_path, QuotaMode.FLAG, tmp_path / "p.xlsx", 0)
+
+
+def test_a_clerks_table_wins_over_the_summarys_own_rules_sheet(tmp_path):
+    s = settings_for(tmp_path, rules={"levels.5.min_score": 95}, summary_rules={"levels.5.min_score": 92})
+    assert s.overrides == {"levels.5.min_score": 95}
+
+
+def test_a_summarys_rules_sheet_naming_no_scheme_is_applied(tmp_path):
+    assert settings_for(tmp_path, summary_rules={"levels.5.min_score": 92}).overrides == {"levels.5.min_score": 92}
+
+
+def test_without_an_input_folder_nothing_runs(tmp_path):
+    with pytest.raises(RatingError, match="文件夹"):
+        resolve_settings(Given(scheme="five_star"))
+
+
+def test_a_blank_scheme_is_no_scheme(tmp_path):
+    assert settings_for(tmp_path, "").scheme_source == "five_star"
+
+
+# --- the 设置 sheet's reader: what it gives, and refusals naming the sheet, the row and the value ----------
+def test_the_settings_sheet_gives_only_what_is_filled_in(tmp_path):
+    from xlsx_addin.jobs.consolidate.settings_sheet import given_by_sheet
+
+    given = given_by_sheet([["项目", "内容"], ["单位填报表文件夹", "单位"], ["配额模式", None], ["评定组", "全部"]],
+                           tmp_path)
+    assert given == Given(input_dir=tmp_path / "单位", set_by=SetBy.ALL)
+
+
+@pytest.mark.parametrize("row, words", [
+    (["评定组", "按乡镇"], "“设置”工作表第3行“评定组”的值“按乡镇”无效,应为:按上级党组织 / 全县统一"),
+    (["配额模式", "严格"], "“设置”工作表第3行“配额模式”的值“严格”无效,应为:强制调整 / 仅标记"),
+    (["保留备份份数", "-2"], "“设置”工作表第3行“保留备份份数”的值“-2”无效,应为0或正整数(默认10)"),
+])
+def test_a_wrong_settings_sheet_value_names_the_sheet_row_and_value(tmp_path, row, words):
+    from xlsx_addin.jobs.consolidate.settings_sheet import given_by_sheet
+
+    with pytest.raises(RatingError) as refused:
+        given_by_sheet([["项目", "内容"], ["单位填报表文件夹", "单位"], row], tmp_path)
+    assert str(refused.value) == words
+
+
+def test_each_choice_reads_its_value_label_and_aliases():
+    assert SetBy.from_text("all") is SetBy.from_text("全县统一") is SetBy.from_text("全镇统一") is SetBy.ALL
+    assert QuotaMode.from_text("仅标记") is QuotaMode.FLAG and QuotaMode.from_text("严格") is None

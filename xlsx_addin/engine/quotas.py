@@ -5,15 +5,12 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
-from xlsx_addin.model.choices import QuotaMode
+from xlsx_addin.model.choices import DEFAULT_QUOTA_MODE, QuotaMode
 from xlsx_addin.model.errors import RatingError
 from xlsx_addin.engine.scheme.loader import load_scheme
 from xlsx_addin.engine.scheme.models import Scheme
 from xlsx_addin.engine.result import RatedUnit
 from xlsx_addin.engine.scoring import UnitResult, rectifies, score_unit
-
-MODES = tuple(m.value for m in QuotaMode)
-
 
 @dataclass
 class QuotaMove:
@@ -70,12 +67,13 @@ def rank_key(r: UnitResult, scheme: Scheme) -> tuple[float, ...]:
 
 def check_mode(mode: str) -> QuotaMode:
     """The QuotaMode of a text; RatingError (Chinese) for any other word."""
-    if mode not in MODES:
-        raise RatingError(f"配额模式“{mode}”无效,应为 enforce(强制调整)或 flag(仅标记)")
-    return QuotaMode(mode)
+    try:
+        return QuotaMode(mode)
+    except ValueError:
+        raise RatingError(f"配额模式“{mode}”无效,应为 {QuotaMode.allowed()}") from None
 
 
-def apply_quotas(scheme: Scheme, results: list[UnitResult], mode: str = "enforce") -> RatedSet:
+def apply_quotas(scheme: Scheme, results: list[UnitResult], mode: str = DEFAULT_QUOTA_MODE) -> RatedSet:
     """The set rated: each unit's RatedUnit (in enforce mode the quotas move its level; in flag mode they
     are only reasons) and each quota's status (`.quotas`). The results themselves are not changed."""
     mode = check_mode(mode)
@@ -116,14 +114,14 @@ def apply_quotas(scheme: Scheme, results: list[UnitResult], mode: str = "enforce
                                     count_before, count_after, sum(a != b for a, b in zip(before, levels)),
                                     ok(count_before), ok(count_after), note, _moves(results, keys, before, levels)))
 
-    if mode == "flag":
+    if mode is QuotaMode.FLAG:
         for s in statuses:
             s.count_after = s.count_before
             s.holds_after = s.holds_before
     rated = []
     for i, r in enumerate(results):
         moved = levels[i] != r.rule_level
-        if moved and mode == "enforce":
+        if moved and mode is QuotaMode.ENFORCE:
             level, reasons = levels[i], [*r.reasons, *why[i]]
         else:
             level, reasons = r.level, [*r.reasons, *(f"配额提示(未调整):{w}" for w in why[i])] if moved else list(r.reasons)
@@ -190,7 +188,7 @@ def _distribute(scheme: Scheme, q, keys: list[tuple], levels: list[int], why: li
 
 
 def rate_set(scheme: Scheme | str, units: Iterable[Mapping[str, Any] | UnitResult],
-             quota_mode: str = "enforce") -> RatedSet:
+             quota_mode: str = DEFAULT_QUOTA_MODE) -> RatedSet:
     """Score every unit of one rating set and apply the scheme's quotas across it."""
     scheme = load_scheme(scheme)
     check_mode(quota_mode)  # before scoring: a wrong mode is refused at once

@@ -13,23 +13,21 @@ import os
 import queue
 import subprocess
 import sys
-import tempfile
 import threading
-import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from xlsx_addin.jobs.consolidate.run import consolidate_to
-from xlsx_addin.jobs.consolidate.settings import settings_for
-from xlsx_addin.model.errors import RatingError, SchemeError
+from xlsx_addin.jobs.consolidate.settings import Given, Settings, resolve_settings
+from xlsx_addin.model.errors import RatingError
+from xlsx_addin.shells.errors import clerk_message
 from xlsx_addin.io.rules_file import read_rules_table
-from xlsx_addin.engine.scheme import BUILTIN, load_scheme
+from xlsx_addin.engine.scheme import BUILTIN, DEFAULT_SCHEME, load_scheme
+from xlsx_addin.model.choices import DEFAULT_QUOTA_MODE, DEFAULT_SET_BY, QuotaMode, SetBy
 
 APP = "xlsx-addin"
 TITLE = "一键汇总 — 星级评定"
 SETTINGS_FILE = "gui.json"
-SET_BY = {"parent_org": "按上级党组织分组评定", "all": "全部单位一起评定"}
-QUOTA = {"enforce": "强制调整(超出比例的降级)", "flag": "仅标记(不调整)"}
 RULES_KINDS = ("builtin", "scheme_file", "rules_table")
 
 
@@ -51,11 +49,11 @@ class Choices:
 
     input_dir: str = ""
     rules_kind: str = "builtin"  # builtin | scheme_file | rules_table
-    scheme: str = "five_star"
+    scheme: str = DEFAULT_SCHEME
     scheme_file: str = ""
     rules_table: str = ""
-    set_by: str = "parent_org"
-    quota_mode: str = "enforce"
+    set_by: str = DEFAULT_SET_BY.value
+    quota_mode: str = DEFAULT_QUOTA_MODE.value
     previous: str = ""
     out: str = ""
 
@@ -89,7 +87,7 @@ def default_out(input_dir: str) -> str:
 
 
 # --- the job, off the UI thread ----------------------------------------------------------------------
-def settings_of(ch: Choices):
+def settings_of(ch: Choices) -> tuple[Settings, Path]:
     """Choices → (consolidation Settings, output path); RatingError/SchemeError with a Chinese message."""
     if not ch.input_dir:
         raise RatingError("请先选择单位填报表所在的文件夹")
@@ -106,8 +104,9 @@ def settings_of(ch: Choices):
     out = Path(ch.out or default_out(ch.input_dir))
     if out.suffix.lower() not in (".xlsx", ".xlsm"):
         raise RatingError(f"汇总表 {out.name} 的扩展名须为 .xlsx")
-    settings = settings_for(ch.input_dir, source, rules=rules, rules_pick_scheme=True, quota_mode=ch.quota_mode,
-                            set_by=ch.set_by, previous=ch.previous or None, out=out)
+    given = Given(input_dir=Path(ch.input_dir), scheme=source, rules=rules, quota_mode=ch.quota_mode,
+                  set_by=ch.set_by, previous=Path(ch.previous) if ch.previous else None)
+    settings = resolve_settings(given, table_picks_scheme=True, out=out)
     return settings, out
 
 
@@ -125,19 +124,8 @@ def run_job(ch: Choices, progress) -> Outcome:
         settings, out = settings_of(ch)
         done = consolidate_to(settings, out, progress=progress)
         return Outcome(True, done.lines, done.out)
-    except (RatingError, SchemeError) as exc:
-        return Outcome(False, error=str(exc))
-    except PermissionError as exc:
-        return Outcome(False, error=f"文件无法写入(可能正在 Excel/WPS 中打开,请关闭后重试):{exc.filename or exc}")
-    except OSError as exc:
-        return Outcome(False, error=f"文件操作失败:{exc.strerror or exc}({exc.filename or ''})")
-    except Exception:  # noqa: BLE001 - never a traceback for a clerk: keep it in a log for the IT person
-        log = Path(tempfile.gettempdir()) / "xlsx-addin-error.log"
-        try:
-            log.write_text(traceback.format_exc(), encoding="utf-8")
-        except OSError:
-            pass
-        return Outcome(False, error=f"程序内部错误,详细信息已写入 {log},请发给技术支持人员。")
+    except Exception as exc:  # noqa: BLE001 - never a traceback for a clerk (shells/errors.py)
+        return Outcome(False, error=clerk_message(exc))
 
 
 def open_path(path: Path) -> None:
@@ -185,8 +173,8 @@ class App:
         self.scheme = v(value=label)
         self.scheme_file = v(value=ch.scheme_file)
         self.rules_table = v(value=ch.rules_table)
-        self.set_by = v(value=SET_BY.get(ch.set_by, SET_BY["parent_org"]))
-        self.quota_mode = v(value=ch.quota_mode if ch.quota_mode in QUOTA else "enforce")
+        self.set_by = v(value=(SetBy.from_text(ch.set_by) or DEFAULT_SET_BY).label)
+        self.quota_mode = v(value=(QuotaMode.from_text(ch.quota_mode) or DEFAULT_QUOTA_MODE).value)
         self.previous = v(value=ch.previous)
         self.out = v(value=ch.out or default_out(ch.input_dir))
         self.status = v(value="请选择单位填报表所在的文件夹,然后点击“开始汇总”。")
@@ -251,15 +239,15 @@ class App:
         r += 1
 
         row_label("评定组:")
-        ttk.Combobox(frame, textvariable=self.set_by, values=list(SET_BY.values()), state="readonly").grid(
+        ttk.Combobox(frame, textvariable=self.set_by, values=SetBy.labels(), state="readonly").grid(
             row=r, column=1, sticky="w", padx=6)
         r += 1
 
         row_label("配额:")
         quota = ttk.Frame(frame)
         quota.grid(row=r, column=1, columnspan=2, sticky="w", padx=6)
-        for i, (mode, text) in enumerate(QUOTA.items()):
-            ttk.Radiobutton(quota, text=text, value=mode, variable=self.quota_mode).grid(row=0, column=i, padx=(0, 12))
+        for i, mode in enumerate(QuotaMode):
+            ttk.Radiobutton(quota, text=mode.label, value=mode.value, variable=self.quota_mode).grid(row=0, column=i, padx=(0, 12))
         r += 1
 
         row_label("上年度汇总表(可不选):")
@@ -335,9 +323,9 @@ class App:
                 self.rules_kind.set(kind)
 
     def current_choices(self) -> Choices:
-        set_by = next((k for k, t in SET_BY.items() if t == self.set_by.get()), "parent_org")
+        set_by = (SetBy.from_text(self.set_by.get()) or DEFAULT_SET_BY).value
         return Choices(input_dir=self.folder.get().strip(), rules_kind=self.rules_kind.get(),
-                       scheme=self.schemes.get(self.scheme.get(), "five_star"),
+                       scheme=self.schemes.get(self.scheme.get(), DEFAULT_SCHEME),
                        scheme_file=self.scheme_file.get().strip(), rules_table=self.rules_table.get().strip(),
                        set_by=set_by, quota_mode=self.quota_mode.get(), previous=self.previous.get().strip(),
                        out=self.out.get().strip())

@@ -8,7 +8,7 @@ from xlsx_addin.jobs.consolidate.job import consolidate
 from xlsx_addin.jobs.consolidate.model import Consolidation, SetSummary, UnitRow
 from xlsx_addin.jobs.consolidate.report import summary_lines
 from xlsx_addin.jobs.consolidate.sets import summary_scheme
-from xlsx_addin.jobs.consolidate.settings import Settings, settings_for
+from xlsx_addin.jobs.consolidate.settings import Given, Settings, resolve_settings
 
-__all__ = ["Consolidation", "SetSummary", "Settings", "UnitRow", "consolidate", "find_files", "read_files",
-           "settings_for", "summary_lines", "summary_scheme"]
+__all__ = ["Consolidation", "Given", "SetSummary", "Settings", "UnitRow", "consolidate", "find_files", "read_files",
+           "resolve_settings", "summary_lines", "summary_scheme"]

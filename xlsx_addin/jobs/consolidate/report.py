@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from xlsx_addin.engine.double_ten.scoring import goal_status
+from xlsx_addin.model.choices import QuotaMode
 from xlsx_addin.jobs.consolidate.carryover import count_edits
 from xlsx_addin.jobs.consolidate.model import Consolidation
 
@@ -40,11 +41,11 @@ def outcome_lines(c, out_file: Path, seconds: float | None = None) -> list[str]:
     lines += ["", f"全县占比:{shares}"]
 
     moved = [u for u in c.units if u.result.quota_moved]
-    mode = "强制调整" if c.settings.quota_mode == "enforce" else "仅标记"
+    mode = c.settings.quota_mode
     if not scheme.quotas:
         lines += ["", "配额:本方案未设比例限制。"]
     else:
-        lines += ["", f"配额({mode}):{len(moved)}个单位因配额{'调整' if mode == '强制调整' else '被标记'}。"]
+        lines += ["", f"配额({mode.label}):{len(moved)}个单位因配额{'调整' if mode is QuotaMode.ENFORCE else '被标记'}。"]
     broken = [(s.name, q) for s in c.sets for q in s.quotas if not q.holds_before and q.kind != "distribution"]
     for set_name, q in broken[:8]:
         limit = f"上限{q.limit}个" if q.kind == "cap" else f"下限{q.limit}个"

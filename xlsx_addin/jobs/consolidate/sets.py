@@ -7,6 +7,7 @@ from pathlib import Path
 
 from xlsx_addin.model.errors import RatingError
 from xlsx_addin.io.files.discover import check_folder
+from xlsx_addin.model.choices import SetBy
 from xlsx_addin.model.identity import unit_key
 from xlsx_addin.model.problems import HINT, Problem
 from xlsx_addin.engine.quotas import apply_quotas
@@ -57,7 +58,7 @@ def rate_sets(rated: list[tuple[Candidate, UnitResult]], scheme: Scheme, setting
                prev: dict[str, int] | None, problems: list[Problem]) -> tuple[list[UnitRow], list[SetSummary]]:
     groups: dict[str, list[tuple[Candidate, UnitResult]]] = {}
     for cand, r in rated:
-        if settings.set_by == "all":
+        if settings.set_by is SetBy.ALL:
             name = ALL_SET
         elif r.parent_org:
             name = r.parent_org

@@ -1,31 +1,35 @@
-"""The settings of one consolidation: one validated model, filled by the CLI, the 设置 sheet or the window.
+"""The settings of one consolidation: one validated model, and `resolve_settings`, the one place that decides
+what wins when a setting comes from more than one place and what applies when none gives it.
 
-Where a setting can come from more than one place, `settings_for` decides, and only there:
+Each shell gives only what it was given (`Given`, unset = None): the CLI its arguments, the window the
+clerk's choices, the button the 设置 sheet (settings_sheet.py). The precedence, each rule in one function:
 
-1. **Scheme.** The scheme the clerk names (``--scheme``, the window's list, 设置's 评定方案) is the base;
-   the default is five_star. In the window, a 规则 table that names a built-in scheme selects that scheme.
-2. **Rules.** A 规则 table (``--rules FILE``, the window's table, the summary's own 规则 sheet) overrides the
-   scheme's numbers; a blank 值 keeps the scheme's value (`scheme.apply_overrides`). The summary's own 规则
-   sheet applies only while its ``scheme`` row names the scheme in force: after the clerk switches schemes
-   it is rewritten, not applied. A table given by the clerk that names another scheme is refused.
-3. **Backups.** ``--keep-backups`` or 设置's 保留备份份数, else 10; never negative.
+1. **Scheme** (`_scheme`): the clerk's, else 设置's 评定方案, else DEFAULT_SCHEME. In the window
+   (`table_picks_scheme`), a 规则 table of the clerk's that names a built-in scheme selects that scheme.
+2. **Rules** (`_rules`): a 规则 table of the clerk's overrides the scheme's numbers (a blank 值 keeps the
+   scheme's value: `scheme.apply_overrides`); one naming another scheme is kept, for the engine to refuse.
+   Without it, the summary's own 规则 sheet applies only while its ``scheme`` row names the scheme in
+   force: after the clerk switches schemes it is rewritten, not applied.
+3. **Everything else** (`_first`): the clerk's, else 设置's, else the model's default (quota mode enforce,
+   sets by parent_org, DEFAULT_KEEP backups, no previous summary, no ledgers). Backups are never negative.
 4. **Files never read as units**: the output and its dated backups (wherever they lie).
-5. **Quota mode and sets**: enforce and parent_org unless given.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from xlsx_addin.model.choices import QuotaMode, SetBy
+from xlsx_addin.model.choices import DEFAULT_QUOTA_MODE, DEFAULT_SET_BY, Choice, QuotaMode, SetBy
 from xlsx_addin.model.errors import RatingError
 from xlsx_addin.io.files import backups
 from xlsx_addin.engine.scheme import BUILTIN, DEFAULT_SCHEME, load_scheme
 from xlsx_addin.engine.scheme.overrides import SCHEME_KEY
 
 DEFAULT_KEEP = backups.DEFAULT_KEEP
+T = TypeVar("T")
 
 
 class Settings(BaseModel):
@@ -35,8 +39,8 @@ class Settings(BaseModel):
 
     input_dir: Path
     scheme_source: str  # built-in name or path of a scheme file
-    quota_mode: QuotaMode = QuotaMode.ENFORCE
-    set_by: SetBy = SetBy.PARENT_ORG
+    quota_mode: QuotaMode = DEFAULT_QUOTA_MODE
+    set_by: SetBy = DEFAULT_SET_BY
     previous: Path | None = None  # last year's summary (晋星/减星)
     overrides: dict[str, Any] | None = None  # a 规则 table (key → value) applied over scheme_source
     exclude: tuple[Path, ...] = ()  # files never read as units (the summary being written, its backups)
@@ -46,51 +50,89 @@ class Settings(BaseModel):
     @field_validator("quota_mode", mode="before")
     @classmethod
     def _mode(cls, value: Any) -> Any:
-        return _choice(QuotaMode, value, "配额模式", "enforce(强制调整)或 flag(仅标记)")
+        return _choice(QuotaMode, value, "配额模式")
 
     @field_validator("set_by", mode="before")
     @classmethod
     def _set_by(cls, value: Any) -> Any:
-        return _choice(SetBy, value, "评定组", "parent_org(按上级党组织)或 all(全部单位一起)")
+        return _choice(SetBy, value, "评定组")
 
 
-def _choice(enum: Any, value: Any, what: str, allowed: str) -> Any:
+def _choice(enum: type[Choice], value: Any, what: str) -> Any:
     if isinstance(value, str) and not isinstance(value, enum):
         try:
             return enum(value)
         except ValueError:
-            raise ValueError(f"{what}“{value}”无效,应为 {allowed}") from None
+            raise ValueError(f"{what}“{value}”无效,应为 {enum.allowed()}") from None
     return value
 
 
-def settings_for(input_dir: Path | str, scheme: str | None = None, *, rules: Mapping[str, Any] | None = None,
-                 rules_from_summary: bool = False, rules_pick_scheme: bool = False,
-                 quota_mode: str = "enforce", set_by: str = "parent_org", previous: Path | str | None = None,
-                 ledgers: Path | str | None = None, keep_backups: int | None = None,
-                 out: Path | str | None = None) -> Settings:
-    """Settings with the precedence of the module notes; RatingError with a Chinese message when unusable.
+@dataclass(frozen=True)
+class Given:
+    """What one source gave for a consolidation; None = not given (a later source or the default applies)."""
 
-    rules_from_summary: the table is the summary's own 规则 sheet (rule 2: skipped for another scheme);
-    rules_pick_scheme: the window's table may select the scheme (rule 1)."""
-    input_dir = Path(input_dir)
-    source = str(scheme) if scheme else DEFAULT_SCHEME
-    table = dict(rules) if rules else None
-    if table:
-        named = str(table.get(SCHEME_KEY) or "").strip()
-        if rules_pick_scheme and named in BUILTIN:
-            source = named
-        if rules_from_summary and named and named != _scheme_id(source):
-            table = None
-    exclude = (Path(out), *backups.existing(Path(out))) if out is not None else ()
-    try:
-        # quota_mode and set_by are words here: the model's validators turn them into the enums
-        return Settings.model_validate(dict(
-            input_dir=input_dir, scheme_source=source, quota_mode=quota_mode, set_by=set_by,
-            previous=Path(previous) if previous is not None else None, overrides=table,
-            exclude=exclude, ledgers=Path(ledgers) if ledgers is not None else None,
-            keep_backups=DEFAULT_KEEP if keep_backups is None else keep_backups))
+    input_dir: Path | None = None
+    scheme: str | None = None  # built-in name or path of a scheme file
+    rules: Mapping[str, Any] | None = None  # a 规则 table (key → value)
+    quota_mode: QuotaMode | str | None = None  # a word the model checks (Settings._mode)
+    set_by: SetBy | str | None = None
+    previous: Path | None = None
+    ledgers: Path | None = None
+    keep_backups: int | None = None
+
+
+NOTHING = Given()
+
+
+def resolve_settings(given_by_clerk: Given, from_settings_sheet: Given = NOTHING, *,
+                     summary_rules: Mapping[str, Any] | None = None, table_picks_scheme: bool = False,
+                     out: Path | None = None) -> Settings:
+    """The Settings by the precedence of the module notes; RatingError with a Chinese message when unusable.
+
+    summary_rules: the summary's own 规则 sheet (rule 2); table_picks_scheme: the window's rule 1;
+    out: the summary to be written (rule 4)."""
+    clerk, sheet = given_by_clerk, from_settings_sheet
+    input_dir = _first(clerk.input_dir, sheet.input_dir)
+    if input_dir is None:
+        raise RatingError("请给出单位填报表所在的文件夹")
+    source = _scheme(clerk, sheet, table_picks_scheme)
+    fields: dict[str, Any] = dict(
+        input_dir=Path(input_dir), scheme_source=source, overrides=_rules(clerk.rules, summary_rules, source),
+        exclude=(Path(out), *backups.existing(Path(out))) if out is not None else (),
+        previous=_first(clerk.previous, sheet.previous), ledgers=_first(clerk.ledgers, sheet.ledgers),
+        quota_mode=_first(clerk.quota_mode, sheet.quota_mode), set_by=_first(clerk.set_by, sheet.set_by),
+        keep_backups=_first(clerk.keep_backups, sheet.keep_backups))
+    try:  # what no source gave is left out: the model's defaults apply
+        return Settings.model_validate({k: v for k, v in fields.items() if v is not None})
     except ValidationError as exc:
         raise RatingError(_message(exc)) from None
+
+
+def _first(*values: T | None) -> T | None:
+    """The first value given, in the order of precedence."""
+    return next((v for v in values if v is not None), None)
+
+
+def _scheme(clerk: Given, sheet: Given, table_picks_scheme: bool) -> str:
+    """Rule 1: the clerk's scheme, else 设置's, else the default; the window's table may name a built-in one."""
+    named = _table_scheme(clerk.rules)
+    if table_picks_scheme and named in BUILTIN:
+        return named
+    return str(_first(clerk.scheme or None, sheet.scheme or None) or DEFAULT_SCHEME)
+
+
+def _rules(clerks: Mapping[str, Any] | None, summarys: Mapping[str, Any] | None, source: str) -> dict[str, Any] | None:
+    """Rule 2: the clerk's table; else the summary's own 规则 sheet while it is for the scheme in force."""
+    if clerks:
+        return dict(clerks)
+    if not summarys:
+        return None
+    named = _table_scheme(summarys)
+    return None if named and named != _scheme_id(source) else dict(summarys)
+
+
+def _table_scheme(table: Mapping[str, Any] | None) -> str:
+    return str((table or {}).get(SCHEME_KEY) or "").strip()
 
 
 def _scheme_id(source: str) -> str:

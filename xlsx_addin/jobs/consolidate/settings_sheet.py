@@ -1,21 +1,19 @@
-"""The 设置 sheet of a summary: written from the Settings, read back by the button (consolidate/settings.py
-decides what wins)."""
+"""The 设置 sheet of a summary: written from the Settings, read back by the button as what the sheet gives
+(consolidate/settings.py `resolve_settings` decides what wins and the defaults)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping, Sequence, TypeVar
 
+from xlsx_addin.model.choices import DEFAULT_QUOTA_MODE, DEFAULT_SET_BY, Choice, QuotaMode, SetBy
+from xlsx_addin.model.errors import RatingError
 from xlsx_addin.model.identity import text_key
 from xlsx_addin.engine.scheme.loader import BUILTIN, SCORED_SCHEMES, STAR_SCHEMES, load_scheme, resolve_scheme
 from xlsx_addin.engine.scheme.models import Scheme
 from xlsx_addin.io.tables.table import Table
 from xlsx_addin.contracts.summary import DATA_SHEETS, RAW, RULES, SETTINGS, XLWINGS_CONF
 from xlsx_addin.jobs.consolidate.model import Consolidation
-from xlsx_addin.jobs.consolidate.settings import Settings, settings_for
-
-SET_BY_LABELS = {"parent_org": "按上级党组织", "all": "全县统一"}
-
-QUOTA_MODE_LABELS = {"enforce": "强制调整", "flag": "仅标记"}
+from xlsx_addin.jobs.consolidate.settings import DEFAULT_KEEP, NOTHING, Given, Settings, resolve_settings
 
 
 # --- 设置 ----------------------------------------------------------------------------------
@@ -44,15 +42,13 @@ def scheme_label(scheme: Scheme, source: str | None = None) -> str:
 
 
 def settings_table(scheme: Scheme, settings: Settings | None, c: Consolidation | None = None) -> Table:
-    mode = settings.quota_mode if settings else "enforce"
-    set_by = settings.set_by if settings else "parent_org"
+    mode = settings.quota_mode if settings else DEFAULT_QUOTA_MODE
+    set_by = settings.set_by if settings else DEFAULT_SET_BY
     rows: list[list[Any]] = [
         [S_INPUT, _path_text(settings.input_dir) if settings else "",
          "单位交回的填报表所在文件夹(含子文件夹),例如 D:\\星级评定\\2025;相对路径从本汇总表所在文件夹算起"],
-        [S_SET_BY, SET_BY_LABELS.get(set_by, set_by),
-         "按上级党组织:同一上级党组织的单位一起排名并执行配额;全县统一:全部单位一起排名"],
-        [S_MODE, QUOTA_MODE_LABELS.get(mode, mode),
-         "强制调整:超出配额的单位按排名调整;仅标记:不调整,只在一览表中列出应调整的单位"],
+        [S_SET_BY, set_by.label, SetBy.explained()],
+        [S_MODE, mode.label, QuotaMode.explained()],
         [S_SCHEME, scheme_label(scheme, settings.scheme_source if settings else None),
          "从列表选择内置方案,或填写方案文件(.yaml)路径;“规则”工作表中的数值优先于方案"],
         [S_PREVIOUS, _path_text(settings.previous) if settings and settings.previous else "",
@@ -66,7 +62,7 @@ def settings_table(scheme: Scheme, settings: Settings | None, c: Consolidation |
     rows.append([])
     titles.append(len(rows))
     rows.append([BACKUP_TITLE])
-    rows.append([S_KEEP, settings.keep_backups if settings else 10,
+    rows.append([S_KEEP, settings.keep_backups if settings else DEFAULT_KEEP,
                  "每次汇总前,把上次的汇总表另存为“汇总表.备份-日期-时间”文件(在汇总表旁边),保留的份数;"
                  "超过时删除最早的;0 为不备份"])
     rows.append([])
@@ -127,51 +123,60 @@ def _path_text(p: Path | str | None) -> str:
 
 def settings_from_rows(rows: Sequence[Sequence[Any]], base_dir: Path | None = None, *,
                        rules: Mapping[str, Any] | None = None, out: Path | None = None) -> Settings:
-    """Read the 设置 sheet's (项目, 内容) rows into Settings (with the summary's own 规则 table `rules` and the
-    summary's path `out`, by settings.py's precedence). Raises ValueError with a Chinese message."""
-    values: dict[str, Any] = {}
-    for row in rows:
+    """The Settings of the 设置 sheet's (项目, 内容) rows, with the summary's own 规则 table `rules` and the
+    summary's path `out` (resolve_settings). RatingError naming the sheet, the row and the value."""
+    return resolve_settings(NOTHING, given_by_sheet(rows, base_dir), summary_rules=rules, out=out)
+
+
+
+def given_by_sheet(rows: Sequence[Sequence[Any]], base_dir: Path | None = None) -> Given:
+    """What the 设置 rows give (a blank 内容 gives nothing); RatingError for a value that cannot be used."""
+    cells: dict[str, tuple[int, Any]] = {}  # 项目 → (row number, 内容); the first row of each 项目 counts
+    for number, row in enumerate(rows, 1):
         row = list(row) + [None, None]
         key = text_key(row[0])
-        if key in (*SETTINGS_KEYS, S_KEEP) and key not in values:
-            values[key] = row[1]
-    folder = text_key(values.get(S_INPUT))
+        if key in (*SETTINGS_KEYS, S_KEEP) and key not in cells:
+            cells[key] = (number, row[1])
+    folder = text_key(cells.get(S_INPUT, (0, None))[1])
     if not folder:
-        raise ValueError("请在“设置”工作表填写“单位填报表文件夹”")
-    set_by = _choice(values.get(S_SET_BY), SET_BY_LABELS, "parent_org", S_SET_BY,
-                     extra={"全部": "all", "全部单位": "all", "全镇统一": "all", "全市统一": "all", "统一": "all"})
-    mode = _choice(values.get(S_MODE), QUOTA_MODE_LABELS, "enforce", S_MODE)
-    prev = text_key(values.get(S_PREVIOUS))
-    return settings_for(resolve(folder, base_dir), resolve_scheme(values.get(S_SCHEME)), rules=rules,
-                        rules_from_summary=True, quota_mode=mode, set_by=set_by,
-                        previous=resolve(prev, base_dir) if prev else None, keep_backups=_keep(values.get(S_KEEP)),
-                        out=out)
+        raise RatingError(f"请在“{SETTINGS}”工作表填写“{S_INPUT}”")
+    prev = text_key(cells.get(S_PREVIOUS, (0, None))[1])
+    scheme = text_key(cells.get(S_SCHEME, (0, None))[1])
+    return Given(input_dir=resolve(folder, base_dir), scheme=resolve_scheme(scheme) if scheme else None,
+                 set_by=_choice(SetBy, cells.get(S_SET_BY), S_SET_BY),
+                 quota_mode=_choice(QuotaMode, cells.get(S_MODE), S_MODE),
+                 previous=resolve(prev, base_dir) if prev else None, keep_backups=_keep(cells.get(S_KEEP)))
 
 
-def _keep(value: Any) -> int:
-    """保留备份份数: a whole number ≥ 0; blank is the default 10."""
-    text = text_key(value)
-    if not text:
-        return 10
+def _refused(cell: tuple[int, Any], what: str, text: str, allowed: str) -> RatingError:
+    return RatingError(f"“{SETTINGS}”工作表第{cell[0]}行“{what}”的值“{text}”无效,应为{allowed}")
+
+
+def _keep(cell: tuple[int, Any] | None) -> int | None:
+    """保留备份份数: a whole number ≥ 0; blank gives nothing."""
+    text = text_key(cell[1]) if cell else ""
+    if not cell or not text:
+        return None
     try:
         n = float(text)
     except ValueError:
         n = -1.0
     if n < 0 or not n.is_integer():
-        raise ValueError(f"“设置”工作表中“{S_KEEP}”的值“{text}”无效,应为0或正整数(默认10)")
+        raise _refused(cell, S_KEEP, text, f"0或正整数(默认{DEFAULT_KEEP})")
     return int(n)
 
 
-def _choice(value: Any, labels: Mapping[str, str], default: str, what: str, extra: Mapping[str, str] = {}) -> str:
-    text = text_key(value)
-    if not text:
-        return default
-    for key, label in labels.items():
-        if text in (key, label):
-            return key
-    if text in extra:
-        return extra[text]
-    raise ValueError(f"“设置”工作表中“{what}”的值“{text}”无效,应为:{' / '.join(labels.values())}")
+C = TypeVar("C", bound=Choice)
+
+
+def _choice(enum: type[C], cell: tuple[int, Any] | None, what: str) -> C | None:
+    text = text_key(cell[1]) if cell else ""
+    if not cell or not text:
+        return None
+    member = enum.from_text(text)
+    if member is None:
+        raise _refused(cell, what, text, ":" + " / ".join(enum.labels()))
+    return member
 
 
 def resolve(text: str, base_dir: Path | None) -> Path:

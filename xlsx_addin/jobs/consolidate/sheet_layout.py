@@ -2,16 +2,15 @@
 from __future__ import annotations
 
 from xlsx_addin.contracts import summary_vba as vba
+from xlsx_addin.model.choices import QuotaMode, SetBy
 from xlsx_addin.engine.scheme.models import Scheme
 from xlsx_addin.io.tables.table import Table
 from xlsx_addin.contracts.summary import CHANGES, LEDGER, OVERVIEW, PROBLEMS, PUBLICITY, RAW, STATS
 from xlsx_addin.io.tables.xlsx import Formats, wrapped_lines
 from xlsx_addin.jobs.consolidate.settings_sheet import (
     LEDGER_INPUTS,
-    QUOTA_MODE_LABELS,
     S_KEEP,
     S_LEDGER_DIR,
-    SET_BY_LABELS,
     scheme_choices,
 )
 
@@ -83,10 +82,10 @@ def write_settings(ws, t: Table, f: Formats, *, buttons: bool) -> None:
             ws.write_row(x, 0, row)
             if len(row) > 2 and wrapped_lines(row[2], 56) > 1:
                 ws.set_row(x, 15 * wrapped_lines(row[2], 56))
-    ws.data_validation(2, 1, 2, 1, {"validate": "list", "source": list(SET_BY_LABELS.values()),
+    ws.data_validation(2, 1, 2, 1, {"validate": "list", "source": SetBy.labels(),
                                     "input_title": "评定组", "input_message": "同一评定组的单位一起排名并执行配额"})
-    ws.data_validation(3, 1, 3, 1, {"validate": "list", "source": list(QUOTA_MODE_LABELS.values()),
-                                    "input_title": "配额模式", "input_message": "强制调整或仅标记"})
+    ws.data_validation(3, 1, 3, 1, {"validate": "list", "source": QuotaMode.labels(),
+                                    "input_title": "配额模式", "input_message": "或".join(QuotaMode.labels())})
     ws.data_validation(4, 1, 4, 1, {"validate": "list", "source": scheme_choices(), "error_type": "information",
                                     "input_title": "评定方案", "input_message": "选择内置方案,或填写方案文件(.yaml)路径",
                                     "error_title": "评定方案", "error_message": "不是内置方案:将按方案文件路径读取"})

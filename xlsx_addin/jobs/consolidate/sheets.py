@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from xlsx_addin.io import rawdata
+from xlsx_addin.model.choices import QuotaMode
 from xlsx_addin.model.identity import text_key, unit_key
 from xlsx_addin.engine.scheme.models import Scheme
 from xlsx_addin.engine.scheme.overrides import parameters
@@ -37,7 +38,7 @@ from xlsx_addin.contracts.summary import (
     YES,
 )
 from xlsx_addin.jobs.consolidate.model import Consolidation, Settings, UnitRow
-from xlsx_addin.jobs.consolidate.settings_sheet import QUOTA_MODE_LABELS, SET_BY_LABELS, settings_table
+from xlsx_addin.jobs.consolidate.settings_sheet import settings_table
 from xlsx_addin.io.ledger_summary import COLUMNS, rates
 
 
@@ -83,7 +84,7 @@ def quota_text(scheme: Scheme, u: UnitRow, mode: str) -> str:
     if not r.quota_moved:
         return ""
     to = _level_name(scheme, r.quota_level)
-    if mode == "flag":
+    if mode == QuotaMode.FLAG:
         return f"应调为{to}(仅标记,未调整)"
     return f"{_level_name(scheme, r.rule_level)}→{to}"
 
@@ -167,9 +168,9 @@ def stats_table(c: Consolidation) -> Table:
 
     rows.append([])
     titles = [len(rows)]
-    flag = c.settings.quota_mode == "flag"
-    mode_text = QUOTA_MODE_LABELS.get(c.settings.quota_mode, c.settings.quota_mode)
-    rows.append([f"配额执行情况(配额模式:{mode_text};评定组:{SET_BY_LABELS.get(c.settings.set_by, c.settings.set_by)})"])
+    flag = c.settings.quota_mode is QuotaMode.FLAG
+    mode_text = c.settings.quota_mode.label
+    rows.append([f"配额执行情况(配额模式:{mode_text};评定组:{c.settings.set_by.label})"])
     subheaders = [len(rows)]
     rows.append(quota_header(s))
     first_quota = len(rows)

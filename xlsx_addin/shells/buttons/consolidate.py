@@ -15,7 +15,6 @@ from typing import Any, Callable
 
 from xlsxwriter.utility import xl_col_to_name
 
-from xlsx_addin.model.errors import RatingError
 from xlsx_addin.io.files import backups
 from xlsx_addin.engine.scheme.overrides import rows_to_table
 from xlsx_addin.io.tables.table import Table, records_from_rows
@@ -35,6 +34,7 @@ from xlsx_addin.jobs.consolidate.sheets import QUOTA_CHART_COLUMNS, Kept, summar
 from xlsx_addin.jobs.consolidate.settings_sheet import RESULT_KEYS, RESULT_TITLE, settings_from_rows
 from xlsx_addin.jobs.consolidate.double_ten.sheets import ORDER, star_tables
 from xlsx_addin.jobs.consolidate.job import consolidate as run_consolidation
+from xlsx_addin.shells.errors import clerk_message
 
 MessageBox = Callable[[Any, str, str], Any]
 TITLE = "一键汇总"
@@ -56,13 +56,10 @@ def run_in_book(book, *, message_box: MessageBox | None = None,
         if path is not None and path.is_file():  # the book as last saved, before this run changes it
             c.backup = backups.keep(path, settings.keep_backups)
         write_into_book(book, c, prev=prev)
-    except (RatingError, ValueError, OSError) as exc:
+    except Exception as exc:  # never a traceback for a clerk (shells/errors.py)
         status(False)
-        tell(f"汇总未完成:{exc}")
+        tell(f"汇总未完成:{clerk_message(exc)}")
         return None
-    except Exception:
-        status(False)
-        raise
     status(False)
     tell(summary_message(c, time.perf_counter() - start))
     return c

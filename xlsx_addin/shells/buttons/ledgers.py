@@ -21,6 +21,7 @@ from xlsx_addin.jobs.ledgers.read import to_date
 from xlsx_addin.jobs.ledgers.report import summary_lines
 from xlsx_addin.jobs.ledgers.writer import write_ledger_summary
 from xlsx_addin.contracts.summary import SETTINGS
+from xlsx_addin.shells.errors import clerk_message
 from xlsx_addin.shells.buttons.consolidate import MessageBox, progress_callback, used_range, book_path, status_bar, teller
 from xlsx_addin.jobs.consolidate.settings_sheet import (
     S_AS_OF,
@@ -36,7 +37,7 @@ OUT_NAME = "台账汇总.xlsx"  # written beside the summary workbook
 
 
 def ledger_settings_from_rows(rows: Sequence[Sequence[Any]], base_dir: Path | None = None):
-    """(ledger folder, Period, 截止日期 or None) from the 设置 rows; ValueError with a Chinese message."""
+    """(ledger folder, Period, 截止日期 or None) from the 设置 rows; RatingError with a Chinese message."""
     values: dict[str, Any] = {}
     for row in rows:
         row = list(row) + [None, None]
@@ -45,19 +46,19 @@ def ledger_settings_from_rows(rows: Sequence[Sequence[Any]], base_dir: Path | No
             values[key] = row[1]
     folder = text_key(values.get(S_LEDGER_DIR))
     if not folder:
-        raise ValueError(f"请在“设置”工作表填写“{S_LEDGER_DIR}”(各支部半年台账所在文件夹)")
+        raise RatingError(f"请在“设置”工作表填写“{S_LEDGER_DIR}”(各支部半年台账所在文件夹)")
     raw_period = values.get(S_PERIOD)
     if not text_key(raw_period):
-        raise ValueError(f"请在“设置”工作表填写“{S_PERIOD}”,例如 2026H1(上半年)或 2026H2(下半年)")
+        raise RatingError(f"请在“设置”工作表填写“{S_PERIOD}”,例如 2026H1(上半年)或 2026H2(下半年)")
     period = parse_period(text_key(raw_period))
     if period is None:
-        raise ValueError(f"“设置”工作表中“{S_PERIOD}”的值“{text_key(raw_period)}”无效,应为 年份+H1(上半年)或 H2(下半年),"
+        raise RatingError(f"“设置”工作表中“{S_PERIOD}”的值“{text_key(raw_period)}”无效,应为 年份+H1(上半年)或 H2(下半年),"
                          "例如 2026H1")
     raw_day = values.get(S_AS_OF)
     try:
         day = to_date(raw_day)
     except ValueError:
-        raise ValueError(f"“设置”工作表中“{S_AS_OF}”的值“{text_key(raw_day)}”不是日期,应为如 2026-07-20(不填为今天)") from None
+        raise RatingError(f"“设置”工作表中“{S_AS_OF}”的值“{text_key(raw_day)}”不是日期,应为如 2026-07-20(不填为今天)") from None
     if isinstance(day, dt.datetime):
         day = day.date()
     return resolve(folder, base_dir), period, day
@@ -73,20 +74,20 @@ def run_ledgers_in_book(book, *, message_box: MessageBox | None = None, run: Cal
     try:
         path = book_path(book)
         if path is None:
-            raise ValueError("请先把汇总表保存到本机文件夹,再点“台账汇总”(台账汇总表写在汇总表旁边)")
+            raise RatingError("请先把汇总表保存到本机文件夹,再点“台账汇总”(台账汇总表写在汇总表旁边)")
         status("台账汇总:正在读取设置……")
         folder, period, as_of = ledger_settings_from_rows(used_range(book.sheets[SETTINGS]), path.parent)
         if not folder.is_dir():
-            raise ValueError(f"“设置”工作表中的“{S_LEDGER_DIR}” {folder} 不存在或不是文件夹")
+            raise RatingError(f"“设置”工作表中的“{S_LEDGER_DIR}” {folder} 不存在或不是文件夹")
         out = path.parent / OUT_NAME
         settings = settings_for(folder, period, as_of, exclude=(out, path),
                                 previous=out if out.is_file() else None)
         result = run(settings, progress=progress_callback(status))
         status("台账汇总:正在写入台账汇总表……")
         write(result, out)
-    except (RatingError, ValueError, OSError) as exc:
+    except Exception as exc:  # never a traceback for a clerk (shells/errors.py)
         status(False)
-        tell(f"台账汇总未完成:{exc}")
+        tell(f"台账汇总未完成:{clerk_message(exc)}")
         return None
     status(False)
     _report(book, out, len(result.problems))

@@ -5,17 +5,15 @@ from __future__ import annotations
 import argparse
 import io
 import sys
-import tempfile
 import traceback
-from pathlib import Path
 
-from xlsx_addin.model.errors import RatingError
 from xlsx_addin.shells.cli import bundle as cli_bundle
 from xlsx_addin.shells.cli import consolidate as cli_consolidate
 from xlsx_addin.shells.cli import demo as cli_demo
 from xlsx_addin.shells.cli import ledgers as cli_ledgers
 from xlsx_addin.shells.cli import score as cli_score
 from xlsx_addin.shells.cli import templates as cli_templates
+from xlsx_addin.shells.errors import clerk_message, is_program_fault, write_log
 
 # subcommand → (add its parser, run it); each run(args) imports its job when called: a fast start
 _COMMANDS = {
@@ -51,22 +49,8 @@ def _run(args: argparse.Namespace) -> int:
 
 
 # --- never a traceback for a clerk (issue 12): not from an exception, a destructor or the exit flush ---
-_LOG = "xlsx-addin-error.log"
-
-
-def _log(text: str) -> Path | None:
-    """Append text to the log for the IT person; None when even that cannot be written (disk full)."""
-    log = Path(tempfile.gettempdir()) / _LOG
-    try:
-        with open(log, "a", encoding="utf-8") as f:
-            f.write(text + "\n")
-        return log
-    except OSError:
-        return None
-
-
 def _unraisable(hook_args) -> None:  # "Exception ignored in …" (a destructor, a closing file): logged only
-    _log("".join(traceback.format_exception(hook_args.exc_type, hook_args.exc_value, hook_args.exc_traceback)))
+    write_log("".join(traceback.format_exception(hook_args.exc_type, hook_args.exc_value, hook_args.exc_traceback)))
 
 
 def _flush_quietly() -> None:
@@ -104,17 +88,16 @@ def _main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return _run(args)
-    except RatingError as exc:
-        print(f"错误:{exc}", file=sys.stderr)
-        return 2
     except KeyboardInterrupt:
         print("已中断,未写出不完整的文件。", file=sys.stderr)
         return 130
-    except Exception:  # never a traceback for a clerk: keep it in a log for the IT person
-        log = _log(traceback.format_exc())
-        where = f",详细信息已写入 {log}" if log else ""
-        print(f"程序内部错误{where},请发给技术支持人员。", file=sys.stderr)
-        return 1
+    except Exception as exc:  # never a traceback for a clerk (shells/errors.py)
+        message = clerk_message(exc)
+        if is_program_fault(exc):
+            print(message, file=sys.stderr)
+            return 1
+        print(f"错误:{message}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

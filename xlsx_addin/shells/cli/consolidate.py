@@ -4,18 +4,20 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from xlsx_addin.engine.scheme.loader import DEFAULT_SCHEME
 from xlsx_addin.io.files.backups import DEFAULT_KEEP
+from xlsx_addin.model.choices import DEFAULT_QUOTA_MODE, DEFAULT_SET_BY, Choice, QuotaMode, SetBy
 
 
 def add_parser(sub) -> None:
     c = sub.add_parser("consolidate", help="一键汇总:读取文件夹下全部单位填报表")
     c.add_argument("input_dir", type=Path, help="单位填报表所在文件夹(含子文件夹)")
     c.add_argument("--out", required=True, type=Path, help="汇总表输出文件(.xlsx 或 .xlsm)")
-    c.add_argument("--scheme", default="five_star", help="评定方案名称或方案文件(.yaml)路径")
-    c.add_argument("--quota-mode", choices=("enforce", "flag"), default="enforce",
-                   help="配额:enforce 强制调整(默认),flag 仅标记")
-    c.add_argument("--set-by", choices=("parent_org", "all"), default="parent_org",
-                   help="评定组:parent_org 按上级党组织(默认),all 全部单位一起")
+    c.add_argument("--scheme", default=None, help=f"评定方案名称或方案文件(.yaml)路径(默认{DEFAULT_SCHEME})")
+    c.add_argument("--quota-mode", type=QuotaMode, choices=list(QuotaMode), default=None,
+                   help=f"配额:{_choices_help(QuotaMode, DEFAULT_QUOTA_MODE)}")
+    c.add_argument("--set-by", type=SetBy, choices=list(SetBy), default=None, 
+                   help=f"评定组:{_choices_help(SetBy, DEFAULT_SET_BY)}")
     c.add_argument("--rules", type=Path, default=None,
                    help="规则表文件(.xlsx 的“规则”表,或每行 key,值 的 .csv):套用于评定方案之上")
     c.add_argument("--previous", type=Path, default=None, help="上年度汇总表(比较晋星/减星)")
@@ -23,20 +25,25 @@ def add_parser(sub) -> None:
     c.add_argument("--quiet", action="store_true", help="不显示进度")
     c.add_argument("--ledgers", type=Path, default=None,
                    help="下半年台账汇总(台账汇总.xlsx):一览表中列出承诺完成率、整改销号率(不影响评定)")
-    c.add_argument("--keep-backups", type=int, default=DEFAULT_KEEP,
+    c.add_argument("--keep-backups", type=int, default=None,
                    help=f"保留上次汇总表的备份份数(默认{DEFAULT_KEEP},旧的先删除;0 为不备份)")
+
+
+def _choices_help(enum: type[Choice], default: Choice) -> str:
+    """'enforce 强制调整(默认),flag 仅标记'."""
+    return ",".join(f"{m.value} {m.label}{'(默认)' if m is default else ''}" for m in enum)
 
 
 def run(args: argparse.Namespace) -> int:
     from xlsx_addin.jobs.consolidate.run import consolidate_to
-    from xlsx_addin.jobs.consolidate.settings import settings_for
+    from xlsx_addin.jobs.consolidate.settings import Given, resolve_settings
     from xlsx_addin.io.rules_file import read_rules_table
     from xlsx_addin.shells.cli.progress import progress_bar
 
     rules = read_rules_table(args.rules) if args.rules is not None else None
-    settings = settings_for(args.input_dir, str(args.scheme), rules=rules, quota_mode=args.quota_mode,
-                            set_by=args.set_by, previous=args.previous, ledgers=args.ledgers,
-                            keep_backups=args.keep_backups, out=args.out)
+    given = Given(input_dir=args.input_dir, scheme=args.scheme, rules=rules, quota_mode=args.quota_mode,
+                  set_by=args.set_by, previous=args.previous, ledgers=args.ledgers, keep_backups=args.keep_backups)
+    settings = resolve_settings(given, out=args.out)
     with progress_bar("一键汇总:读取", args.quiet) as progress:
         done = consolidate_to(settings, args.out, workers=args.workers, progress=progress)
     for line in done.lines:
