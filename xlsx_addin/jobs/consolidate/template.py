@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from xlsx_addin.jobs.consolidate.writer import render_template
-from xlsx_addin.engine.scheme.loader import load_scheme
+from xlsx_addin.engine.scheme.loader import DEFAULT_SCHEME, load_scheme
 from xlsx_addin.engine.scheme.models import Scheme
 
 SUMMARY_NAME = "huizong"  # an ASCII identifier: the workbook's name is the sidecar module's name
@@ -55,7 +55,7 @@ if __name__ == "__main__":
 def build_summary_workbook(path: Path | str, scheme: Scheme | str | None = None) -> Path:
     """Write the empty summary template to `path` (.xlsm) and its sidecar `<stem>.py` beside it."""
     path = Path(path)
-    scheme = load_scheme(scheme or "five_star")
+    scheme = load_scheme(scheme or DEFAULT_SCHEME)
     path.parent.mkdir(parents=True, exist_ok=True)
     render_template(path, scheme)
     if path.stem.isidentifier():

@@ -18,7 +18,7 @@ from xlsx_addin.model.progress import Stage, no_stage
 from xlsx_addin.model.errors import RatingError
 from xlsx_addin.contracts.names import MASS_PREFIX
 from xlsx_addin.model.progress import Progress
-from xlsx_addin.engine.scheme.loader import load_scheme
+from xlsx_addin.engine.scheme.loader import DEFAULT_SCHEME, load_scheme
 from xlsx_addin.engine.scheme.models import Scheme
 from xlsx_addin.engine.scoring import score_unit
 from xlsx_addin.jobs.demo.double_ten import generate_town, make_town
@@ -253,7 +253,7 @@ def _unit_values(rng: random.Random, scheme: Scheme, kind: str, name: str, code:
     return values
 
 
-def generate_county(n_units: int, scheme: Scheme | str = "five_star", seed: int = 2026) -> list[tuple[str, dict[str, Any]]]:
+def generate_county(n_units: int, scheme: Scheme | str = DEFAULT_SCHEME, seed: int = 2026) -> list[tuple[str, dict[str, Any]]]:
     """A realistic county of `n_units` branches: [(relative path county/town/branch.xlsx, inputs)].
 
     Deterministic for a seed; inputs are keyed by the names contract and fit `scheme`.
@@ -313,7 +313,7 @@ def build_workbooks(units: list[tuple[str, dict[str, Any]]], units_dir: Path, sc
     build_all(units_dir, dict(units), functools.partial(_build_unit, scheme_source), progress, workers)
 
 
-def make_county(out: Path, scheme_source: str = "five_star", units: int | None = None, seed: int = 2026, *,
+def make_county(out: Path, scheme_source: str = DEFAULT_SCHEME, units: int | None = None, seed: int = 2026, *,
                 stage: Stage = no_stage) -> DemoFolder:
     """Build the demo county's unit workbooks under out (双十星: a town of 评星表); the shell consolidates them."""
     scheme = load_scheme(scheme_source)

@@ -15,7 +15,7 @@ from xlsx_addin.model.errors import RatingError
 from xlsx_addin.io.files.dedupe import dedupe
 from xlsx_addin.io.files.discover import check_folder, find_files
 from xlsx_addin.io.files.pool import map_files
-from xlsx_addin.model.identity import text_key
+from xlsx_addin.model.identity import dedupe_key, text_key
 from xlsx_addin.model.problems import Problem
 from xlsx_addin.model.progress import Progress
 from xlsx_addin.io.tables.previous import read_sheet_rows
@@ -136,7 +136,7 @@ def read_expected(path: Path) -> list[Expected]:
             if not name or name in ("合计", "总计"):
                 continue
             e = Expected(name, get(CODE), get(PARENT))
-            key = e.org_code or (e.parent_org, e.org_name)
+            key = dedupe_key(e.org_code, e.parent_org, e.org_name)
             if key not in seen:
                 seen.add(key)
                 out.append(e)

@@ -13,7 +13,7 @@ from typing import Any, Sequence
 from xlsx_addin.model.problems import Problem
 from xlsx_addin.engine.inputs import excel_error, is_blank, quoted, shown
 from xlsx_addin.io.reader import UnitFile, read_unit
-from xlsx_addin.engine.scheme import BUILTIN, Scheme, load_scheme
+from xlsx_addin.engine.scheme import BUILTIN, DEFAULT_SCHEME, Scheme, load_scheme
 from xlsx_addin.engine.survey import tally
 from xlsx_addin.contracts.ledger import (
     CELLS,
@@ -169,7 +169,7 @@ class LedgerTask:
 
     def __init__(self, period: Period, as_of: dt.date, scheme: Scheme | str | None = None):
         self.period, self.as_of = period, as_of
-        self.scheme = load_scheme(scheme or "five_star")
+        self.scheme = load_scheme(scheme or DEFAULT_SCHEME)
         self.specs = table_specs(tuple(o.label for o in self.scheme.survey.options))
         self.want = _Want(ledger_names(self.specs))
 

@@ -14,7 +14,7 @@ from typing import Any
 from xlsx_addin.io.tables.previous import read_ledger
 from xlsx_addin.contracts.summary import CODE, NAME, PARENT, SET
 from xlsx_addin.io.tables.table import has_content
-from xlsx_addin.model.identity import text_key
+from xlsx_addin.model.identity import dedupe_key, text_key
 from xlsx_addin.model.errors import RatingError
 from xlsx_addin.contracts.ledger import RECT_FROM_RATING, Period, period_of
 from xlsx_addin.jobs.ledgers.read import to_date
@@ -39,7 +39,7 @@ def branches_of(summary: Path) -> list[dict[str, str]]:
         name = rec.get(NAME, "")
         if not name:
             continue
-        key = rec.get(CODE) or (rec.get(PARENT) or rec.get(SET), name)
+        key = dedupe_key(rec.get(CODE), rec.get(PARENT) or rec.get(SET), name)
         if key in seen:
             continue
         seen.add(key)

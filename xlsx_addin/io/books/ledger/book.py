@@ -25,7 +25,7 @@ from xlsx_addin.contracts.ledger import (
     TableSpec,
     table_specs,
 )
-from xlsx_addin.engine.scheme import Scheme, load_scheme
+from xlsx_addin.engine.scheme import DEFAULT_SCHEME, Scheme, load_scheme
 from xlsx_addin.io.books.ledger.checks import (
     commitment_checks,
     mass_checks,
@@ -61,7 +61,7 @@ def build_ledger_workbook(path: str | Path, values: Mapping[str, Any] | None = N
     The mass evaluation's options and satisfied options are the rating survey's (default five_star).
     """
     path = Path(path)
-    scheme = load_scheme(scheme or "five_star")
+    scheme = load_scheme(scheme or DEFAULT_SCHEME)
     labels = tuple(o.label for o in scheme.survey.options)
     specs = table_specs(labels)
     lay = Layout(specs)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from xlsx_addin.model.errors import InputError, RatingError
+from xlsx_addin.model.identity import unit_key
 from xlsx_addin.io.files.dedupe import dedupe
 from xlsx_addin.io.files.discover import find_files
 from xlsx_addin.io.files.pool import map_files
@@ -293,7 +294,7 @@ def consolidate_stars(settings: Settings, progress: Progress | None = None, work
             if seen[name] == 2:
                 problems.append(Problem(rel, book.SHEET_MEMBERS, "", name, f"党员“{name}”在本支部出现不止一次,"
                                         "均已评定;如为重复填写请删除多余的行", HINT))
-            key = f"{cell_text(cand.inputs.get('org_code')) or cell_text(cand.inputs.get('org_name'))}/{name}"
+            key = f"{unit_key(cand.inputs.get('org_code'), cand.inputs.get('org_name'))}/{name}"
             branch = branch_of.get(id(cand))
             c.members.append(UnitRow(result=unrated(cand.result),
                                      set_name=set_of.get(branch, cell_text(cand.inputs.get("org_name")))
