@@ -3,8 +3,23 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from typing_extensions import assert_never  # typing's from Python 3.11; pydantic brings it
+
 from xlsx_addin.model.errors import InputError
-from xlsx_addin.engine.scheme.models import LEVEL_RULES, TEMPLATE_FIELDS, Condition, Scheme
+from xlsx_addin.engine.scheme.models import (
+    LEVEL_RULES,
+    TEMPLATE_FIELDS,
+    AdjustmentRule,
+    BonusByLevel,
+    CapLevel,
+    Condition,
+    Demote,
+    LevelRule,
+    PointsPerCount,
+    Scheme,
+    SetLevel,
+    ThresholdPoints,
+)
 from xlsx_addin.model.textfmt import cn_count, num, percent
 
 TOL = 1e-9
@@ -138,31 +153,40 @@ def rule_reason(rule, scheme: Scheme, **fields: str) -> str:
                                  **rule_fields(rule, scheme), **fields})
 
 
-def score_delta(rule, ctx) -> tuple[float, dict[str, str]]:
-    """Points a score rule adds (+) or takes (−), with the fields of its reason."""
-    if rule.kind == "bonus_by_level":
-        given = ctx.get(rule.input)
-        words = given if isinstance(given, tuple) else (given,)
-        best = max(((rule.points.get(w, 0.0), w) for w in words), default=(0.0, ""))
-        return best[0], {"word": best[1], "points": number_text(abs(best[0]))}
-    if rule.kind == "points_per_count":
-        count = ctx.get(rule.input) or 0
-        delta = rule.points * count
-        return delta, {"count": str(count), "value": number_text(abs(rule.points)), "points": number_text(abs(delta))}
-    if rule.kind == "threshold" and holds(rule.when, ctx):
-        value = value_text(*_first_value(rule.when, ctx))
-        return rule.points, {"value": value, "count": value, "points": number_text(abs(rule.points))}
-    return 0.0, {}
+def score_delta(rule: AdjustmentRule, ctx: Mapping[str, Any]) -> tuple[float, dict[str, str]]:
+    """Points a score rule adds (+) or takes (−), with the fields of its reason; level rules give none."""
+    match rule:
+        case BonusByLevel():
+            given = ctx.get(rule.input)
+            words = given if isinstance(given, tuple) else (given,)
+            best = max(((rule.points.get(w, 0.0), w) for w in words), default=(0.0, ""))
+            return best[0], {"word": best[1], "points": number_text(abs(best[0]))}
+        case PointsPerCount():
+            count = ctx.get(rule.input) or 0
+            delta = rule.points * count
+            return delta, {"count": str(count), "value": number_text(abs(rule.points)),
+                           "points": number_text(abs(delta))}
+        case ThresholdPoints():
+            if not holds(rule.when, ctx):
+                return 0.0, {}
+            value = value_text(*_first_value(rule.when, ctx))
+            return rule.points, {"value": value, "count": value, "points": number_text(abs(rule.points))}
+        case CapLevel() | SetLevel() | Demote():
+            return 0.0, {}
+        case _:
+            assert_never(rule)
 
 
-def _level_after(rule, level: int, scheme: Scheme) -> int:
-    if rule.kind == "cap_level":
-        return min(level, rule.max_level)
-    if rule.kind == "set_level":
-        return rule.level
-    new = level
-    for _ in range(rule.by):
-        new = scheme.next_lower(new)
-    if rule.max_level is not None:
-        new = min(new, rule.max_level)
-    return new
+def _level_after(rule: LevelRule, level: int, scheme: Scheme) -> int:
+    match rule:
+        case CapLevel():
+            return min(level, rule.max_level)
+        case SetLevel():
+            return rule.level
+        case Demote():
+            new = level
+            for _ in range(rule.by):
+                new = scheme.next_lower(new)
+            return new if rule.max_level is None else min(new, rule.max_level)
+        case _:
+            assert_never(rule)

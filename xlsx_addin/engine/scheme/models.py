@@ -154,11 +154,12 @@ class Demote(_Rule):
     max_level: int | None = Field(default=None, ge=0)
 
 
-Adjustment = Annotated[
-    Union[BonusByLevel, PointsPerCount, ThresholdPoints, CapLevel, SetLevel, Demote],
-    Field(discriminator="kind"),
-]
-LEVEL_RULES = (CapLevel, SetLevel, Demote)  # rules that act on the level, after banding
+# every kind of adjustment rule: dispatch with `match rule: case BonusByLevel(): …` and end with
+# `case _: assert_never(rule)`, so that a new kind fails mypy wherever it is not handled
+AdjustmentRule = Union[BonusByLevel, PointsPerCount, ThresholdPoints, CapLevel, SetLevel, Demote]
+Adjustment = Annotated[AdjustmentRule, Field(discriminator="kind")]
+LevelRule = Union[CapLevel, SetLevel, Demote]  # rules that act on the level, after banding
+LEVEL_RULES = (CapLevel, SetLevel, Demote)
 
 
 class _Quota(Strict):
@@ -337,7 +338,7 @@ def check_scheme(s: Scheme) -> None:
         for name in _rule_inputs(rule):
             if name not in known:
                 _fail(where, f"输入项 {name} 不在名称约定中")
-        if rule.kind == "bonus_by_level":
+        if isinstance(rule, BonusByLevel):
             spec = INPUTS[rule.input]
             if spec.kind != "choice" or spec.choices is None or spec.choices not in s.choices:
                 _fail(where, f"{rule.input} 须为有可选级别的输入项")
@@ -392,7 +393,7 @@ def _check_typed_items(s: Scheme) -> None:
         return
     if ibt is not None and ibt.input != ("member_type" if st.subject == "member" else "org_type"):
         _fail("items_by_type.input", "评定党员按党员类别(member_type)、评定党组织按党组织类别(org_type)确定星目")
-    if any(r.kind not in ("cap_level", "set_level", "demote") for r in s.adjustments):
+    if any(not isinstance(r, LEVEL_RULES) for r in s.adjustments):
         _fail("adjustments", "按星评定的方案没有分数,只能有定级规则(cap_level、set_level、demote)")
     if s.level_rule != "items_passed":
         _fail("level_rule", "按星评定的方案(stars)须按得星数定级(items_passed)")

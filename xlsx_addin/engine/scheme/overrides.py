@@ -17,13 +17,60 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
+from typing_extensions import assert_never
+
 from xlsx_addin.model.errors import SchemeError
 from xlsx_addin.engine.scheme.loader import scheme_from_dict
-from xlsx_addin.engine.scheme.models import Scheme
+from xlsx_addin.engine.scheme.models import (
+    AdjustmentRule,
+    BonusByLevel,
+    CapLevel,
+    Demote,
+    PointsPerCount,
+    Scheme,
+    SetLevel,
+    ThresholdPoints,
+)
 from xlsx_addin.engine.scheme.loader import load_scheme
 
 SCHEME_KEY = "scheme"
 VERSION_KEY = "version"
+
+
+# --- the keys of a 规则 table, spelled here only (positions and sub-condition numbers are 1-based) ---------
+def item_points_key(i: int) -> str:
+    return f"items.{i}.points"
+
+
+def sub_item_points_key(i: int, j: int) -> str:
+    return f"items.{i}.sub_items.{j}.points"
+
+
+def min_score_key(rank: int) -> str:
+    return f"levels.{rank}.min_score"
+
+
+def adjustment_key(rule_id: str, *fields: object) -> str:
+    """adjustments.<id>[.<field>…]: 'adjustments.veto.max_level', 'adjustments.honours.points.县级'."""
+    return ".".join(("adjustments", rule_id, *map(str, fields)))
+
+
+def quota_share_key(quota_id: str, rank: int | None = None) -> str:
+    """A cap or floor quota's share; with rank, a distribution's share of that level."""
+    return f"quotas.{quota_id}.share" if rank is None else f"quotas.{quota_id}.shares.{rank}"
+
+
+def star_rule_key(rule_id: str, field: str) -> str:
+    return f"stars.rules.{rule_id}.{field}"
+
+
+def condition_part_key(path: str, kind: str, k: int) -> str:
+    """The k-th (0-based) condition of an all/any condition at path."""
+    return f"{path}.{kind}.{k + 1}"
+
+
+def condition_value_key(path: str) -> str:
+    return f"{path}.value"
 _FROZEN_FIELDS = {"id", "kind", "input", "invalid_input", "rank"}
 
 
@@ -45,12 +92,12 @@ def parameters(scheme: Scheme) -> list[Parameter]:
     if scheme.total_points is not None:
         out.append(Parameter("total_points", "总分", scheme.total_points, "各项标准分值合计须等于总分"))
     for i, item in enumerate(scheme.items if scheme.stars is None else [], 1):  # stars have no points
-        out.append(Parameter(f"items.{i}.points", f"第{i}项 {item.label} 标准分值", item.points))
+        out.append(Parameter(item_points_key(i), f"第{i}项 {item.label} 标准分值", item.points))
         for j, sub in enumerate(item.sub_items, 1):
-            out.append(Parameter(f"items.{i}.sub_items.{j}.points", f"第{i}.{j}项 {sub.label} 分值", sub.points))
+            out.append(Parameter(sub_item_points_key(i, j), f"第{i}.{j}项 {sub.label} 分值", sub.points))
     for lv in scheme.levels:
         if lv.min_score is not None:
-            out.append(Parameter(f"levels.{lv.rank}.min_score", f"{lv.name}最低分", lv.min_score, "含本数"))
+            out.append(Parameter(min_score_key(lv.rank), f"{lv.name}最低分", lv.min_score, "含本数"))
     if scheme.item_pass_share is not None:
         out.append(Parameter("item_pass_share", "得星比例", scheme.item_pass_share, "该项得分不低于其分值的该比例即得星"))
     rectify = f"{scheme.stars.rectify_label}标记" if scheme.stars else "整改标记"
@@ -60,28 +107,43 @@ def parameters(scheme: Scheme) -> list[Parameter]:
         out.append(Parameter("survey.min_participation", "测评最低参与率", scheme.survey.min_participation,
                              "参加测评党员人数÷党员总数,低于此数测评无效"))
     for rule in scheme.adjustments:
-        base = f"adjustments.{rule.id}"
-        if rule.kind == "bonus_by_level":
-            for word, pts in rule.points.items():
-                out.append(Parameter(f"{base}.points.{word}", f"{rule.label}:{word}加分", pts, "只按最高级别计一次"))
-        elif rule.kind in ("points_per_count", "threshold"):
-            out.append(Parameter(f"{base}.points", f"{rule.label}:分值", rule.points, "负数为扣分"))
-        if hasattr(rule, "when"):
-            for path, cond in _simple_conditions(rule.when, f"{base}.when"):
-                out.append(Parameter(f"{path}.value", f"{rule.label}:条件值({cond.input} {cond.op})", cond.value))
-        for attr in ("max_level", "level"):
-            rank = getattr(rule, attr, None)
-            if rank is not None:
-                out.append(Parameter(f"{base}.{attr}", f"{rule.label}:最高{term}" if attr == "max_level"
-                                     else f"{rule.label}:定为{term}", rank, f"等次序号,{rank}={scheme.level_name(rank)}"))
+        out.extend(_rule_parameters(rule, scheme))
     out.extend(_star_parameters(scheme))
     for q in scheme.quotas:
         if q.kind == "distribution":
             for rank, share in q.shares.items():
-                out.append(Parameter(f"quotas.{q.id}.shares.{rank}", f"{scheme.level_name(rank)}比例", share))
+                out.append(Parameter(quota_share_key(q.id, rank), f"{scheme.level_name(rank)}比例", share))
         else:
-            out.append(Parameter(f"quotas.{q.id}.share", q.label, q.share,
+            out.append(Parameter(quota_share_key(q.id), q.label, q.share,
                                  "向下取整" if q.rounding == "floor" else "向上取整" if q.rounding == "ceil" else "四舍五入"))
+    return out
+
+
+def _rule_parameters(rule: AdjustmentRule, scheme: Scheme) -> list[Parameter]:
+    """An adjustment rule's numbers: its points, its conditions' values, the level it caps at or sets."""
+    out = []
+    match rule:
+        case BonusByLevel():
+            for word, pts in rule.points.items():
+                out.append(Parameter(adjustment_key(rule.id, "points", word), f"{rule.label}:{word}加分", pts,
+                                     "只按最高级别计一次"))
+            return out
+        case PointsPerCount():
+            return [Parameter(adjustment_key(rule.id, "points"), f"{rule.label}:分值", rule.points, "负数为扣分")]
+        case ThresholdPoints():
+            out.append(Parameter(adjustment_key(rule.id, "points"), f"{rule.label}:分值", rule.points, "负数为扣分"))
+        case CapLevel() | SetLevel() | Demote():
+            pass
+        case _:
+            assert_never(rule)
+    for path, cond in _simple_conditions(rule.when, adjustment_key(rule.id, "when")):
+        out.append(Parameter(condition_value_key(path), f"{rule.label}:条件值({cond.input} {cond.op})", cond.value))
+    term = scheme.level_term
+    for attr in ("max_level", "level"):
+        rank = getattr(rule, attr, None)
+        if rank is not None:
+            out.append(Parameter(adjustment_key(rule.id, attr), f"{rule.label}:最高{term}" if attr == "max_level"
+                                 else f"{rule.label}:定为{term}", rank, f"等次序号,{rank}={scheme.level_name(rank)}"))
     return out
 
 
@@ -94,12 +156,11 @@ def _star_parameters(scheme: Scheme) -> list[Parameter]:
     ranks = "、".join(f"{lv.rank}={lv.name}" for lv in scheme.levels)
     out = []
     for rule in st.rules:
-        base = f"stars.rules.{rule.id}"
         if rule.kind == "vote_share":
-            out.append(Parameter(f"{base}.threshold", f"{rule.label}:得星比例", rule.threshold,
+            out.append(Parameter(star_rule_key(rule.id, "threshold"), f"{rule.label}:得星比例", rule.threshold,
                                  "赞成票数÷有效票数高于此数(不含本数)即得星"))
         else:
-            out.append(Parameter(f"{base}.stars", f"{rule.label}:可直接认定的星", "、".join(rule.stars),
+            out.append(Parameter(star_rule_key(rule.id, "stars"), f"{rule.label}:可直接认定的星", "、".join(rule.stars),
                                  f"记录为{rule.earned_word}即得星、为{rule.not_earned_word}即不得星,留空按民主测评;用顿号分隔"))
     out.append(Parameter("stars.privileged_min_rank", f"{st.privileged_label}:{term}不低于", st.privileged_min_rank,
                          f"等次序号:{ranks}"))
@@ -115,7 +176,7 @@ def _simple_conditions(cond, path):
         return
     for name in ("all", "any"):
         for k, sub in enumerate(getattr(cond, name) or []):
-            yield from _simple_conditions(sub, f"{path}.{name}.{k + 1}")
+            yield from _simple_conditions(sub, condition_part_key(path, name, k))
 
 
 def rows_to_table(rows: Iterable[Iterable[Any]], origin: str = "规则表") -> dict[str, Any]:

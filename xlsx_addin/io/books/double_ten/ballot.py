@@ -4,6 +4,7 @@ from __future__ import annotations
 from xlsxwriter.utility import xl_col_to_name
 
 from xlsx_addin.engine.scheme import Scheme
+from xlsx_addin.engine.scheme.overrides import adjustment_key, star_rule_key
 
 from xlsx_addin.io.books.double_ten.layout import (
     BookParts,
@@ -100,7 +101,7 @@ class PrintSheets(BookParts):
         self.put(S, 0, 0, "“双十星”评星表 · 填表说明", "title")
         ws.set_row(0, 32)
         thr = self.rules.thr_text[org.id]
-        rec = self.rules.key(org, f"stars.rules.{record_rule(org).id}.stars") if record_rule(org) else '""'
+        rec = self.rules.key(org, star_rule_key(record_rule(org).id, "stars")) if record_rule(org) else '""'
         priv = self.rules.key(org, "stars.privileged_min_rank")
         rect = self.rules.key(org, "rectify_max_rank")
         goal = m.star_rules().goal
@@ -120,7 +121,7 @@ class PrintSheets(BookParts):
              f'&{self.level_name(org, rect)}&"以下(含本数)的党组织整顿、党员处置。"', True),
         ]
         for rule in org.adjustments:
-            cap = self.rules.key(org, f"adjustments.{rule.id}.max_level")
+            cap = self.rules.key(org, adjustment_key(rule.id, "max_level"))
             lines.append((f'{excel_quoted(rule.label + ":“年度目标考核排名靠后”填“是”的,最高定为")}&{self.level_name(org, cap)}&"。"', True))
         if goal is not None:
             share = self.rules.key(m, "stars.goal.share")

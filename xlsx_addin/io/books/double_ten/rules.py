@@ -10,6 +10,7 @@ from xlsx_addin.model.errors import RatingError
 from xlsx_addin.engine.inputs import QUOTE_LIMIT, describe
 from xlsx_addin.contracts.names import INPUTS
 from xlsx_addin.engine.scheme import Scheme, parameters
+from xlsx_addin.engine.scheme.overrides import adjustment_key, condition_value_key, star_rule_key
 from xlsx_addin.io.books.double_ten.layout import BookParts, SHEET_RULES, abs_ref, page_setup, excel_quoted
 
 
@@ -169,7 +170,7 @@ class RulesSheet(BookParts):
         rule = record_rule(scheme)
         if rule is None:
             return "FALSE"
-        cell = self.rules.key(scheme, f"stars.rules.{rule.id}.stars")
+        cell = self.rules.key(scheme, star_rule_key(rule.id, "stars"))
         return f'ISNUMBER(SEARCH("、"&{name}&"、","、"&SUBSTITUTE({cell}," ","")&"、"))'
 
     def star_reason(self, scheme: Scheme, k: int, name: str, votes: str, valid: str, record: str) -> str:
@@ -194,8 +195,8 @@ class RulesSheet(BookParts):
         by_record = f'AND({record}<>"",{self.is_record(scheme, name)})'
         at = f'"错误:"&{where}'
         rule = record_rule(scheme)
-        allowed = (f'IF(SUBSTITUTE({self.rules.key(scheme, f"stars.rules.{rule.id}.stars")}," ","")="","无",'
-                   f'SUBSTITUTE({self.rules.key(scheme, f"stars.rules.{rule.id}.stars")}," ",""))') if rule else '"无"'
+        allowed = (f'IF(SUBSTITUTE({self.rules.key(scheme, star_rule_key(rule.id, "stars"))}," ","")="","无",'
+                   f'SUBSTITUTE({self.rules.key(scheme, star_rule_key(rule.id, "stars"))}," ",""))') if rule else '"无"'
         steps = count_steps("star_votes_for", votes, at) + count_steps("star_votes_valid", valid, at) + [
             (f"AND(ISNUMBER({votes}),ISNUMBER({valid}),N({votes})>N({valid}))",
              f'{at}&"赞成票数"&{votes}&"超过有效票数"&{valid}'),
@@ -214,7 +215,7 @@ class RulesSheet(BookParts):
 
     def earned(self, scheme: Scheme, name: str, votes: str, valid: str, record: str) -> str:
         rule = record_rule(scheme)
-        thr = self.rules.key(scheme, f"stars.rules.{_vote_rule(scheme).id}.threshold")
+        thr = self.rules.key(scheme, star_rule_key(_vote_rule(scheme).id, "threshold"))
         by_vote = f'IF({votes}/{valid}>{thr},"是","否")'
         if rule is None:
             return by_vote
@@ -227,8 +228,8 @@ class RulesSheet(BookParts):
             if not isinstance(rule, CapLevel):  # check_supported allows caps only
                 continue
             cond = rule.when
-            value = self.rules.key(scheme, f"adjustments.{rule.id}.when.value")
-            cap = self.rules.key(scheme, f"adjustments.{rule.id}.max_level")
+            value = self.rules.key(scheme, condition_value_key(adjustment_key(rule.id, "when")))
+            cap = self.rules.key(scheme, adjustment_key(rule.id, "max_level"))
             given = f"TRIM({self.names[str(cond.input)]})"
             yield rule, given, f"{given}{'=' if cond.op == '==' else '<>'}{value}", cap
 

@@ -15,11 +15,38 @@ from __future__ import annotations
 
 import string
 from dataclasses import dataclass, field
+from functools import partial
+from typing import Callable
+
+from typing_extensions import assert_never
 
 from xlsx_addin.engine.inputs import describe
 from xlsx_addin.contracts.names import INPUTS, MASS_PREFIX
-from xlsx_addin.engine.scheme.models import LEVEL_RULES, TEMPLATE_FIELDS, Condition, Scheme
-from xlsx_addin.engine.scheme.overrides import SCHEME_KEY, VERSION_KEY, parameters
+from xlsx_addin.engine.scheme.models import (
+    LEVEL_RULES,
+    TEMPLATE_FIELDS,
+    AdjustmentRule,
+    BonusByLevel,
+    CapLevel,
+    Condition,
+    Demote,
+    LevelRule,
+    PointsPerCount,
+    Scheme,
+    SetLevel,
+    ThresholdPoints,
+)
+from xlsx_addin.engine.scheme.overrides import (
+    SCHEME_KEY,
+    VERSION_KEY,
+    adjustment_key,
+    condition_part_key,
+    condition_value_key,
+    item_points_key,
+    min_score_key,
+    parameters,
+    sub_item_points_key,
+)
 from xlsx_addin.engine.scoring import above_level, first_condition
 from xlsx_addin.model.textfmt import cn_count, num
 from xlsx_addin.io.books.unit.formulas import (
@@ -203,9 +230,9 @@ class UnitCompiler:
     def slots(self) -> list[tuple[str, str, int]]:
         """(where, points key, item index) per score cell, as the template lays them out."""
         if self.s.sub_item_count:
-            return [(f"第{i + 1}.{j + 1}项“{sub.label}”", f"items.{i + 1}.sub_items.{j + 1}.points", i)
+            return [(f"第{i + 1}.{j + 1}项“{sub.label}”", sub_item_points_key(i + 1, j + 1), i)
                     for i, it in enumerate(self.s.items) for j, sub in enumerate(it.sub_items)]
-        return [(f"第{i + 1}项“{it.label}”", f"items.{i + 1}.points", i) for i, it in enumerate(self.s.items)]
+        return [(f"第{i + 1}项“{it.label}”", item_points_key(i + 1), i) for i, it in enumerate(self.s.items)]
 
     def compile_scores(self, name: str) -> tuple[str, str, list[str]]:
         """(any-blank cell, first-error cell, per-slot number cells) of one score column."""
@@ -321,12 +348,12 @@ class UnitCompiler:
     # --- conditions and rules (scoring) ----------------------------------------------------
     def holds(self, cond: Condition, path: str) -> str:
         if cond.all is not None:
-            return "AND(" + ",".join(self.holds(c, f"{path}.all.{k + 1}") for k, c in enumerate(cond.all)) + ")"
+            return "AND(" + ",".join(self.holds(c, condition_part_key(path, "all", k)) for k, c in enumerate(cond.all)) + ")"
         if cond.any is not None:
-            return "OR(" + ",".join(self.holds(c, f"{path}.any.{k + 1}") for k, c in enumerate(cond.any)) + ")"
+            return "OR(" + ",".join(self.holds(c, condition_part_key(path, "any", k)) for k, c in enumerate(cond.any)) + ")"
         simple = cond.comparison()
         x = self.value[simple.input]
-        target = self.prm(f"{path}.value")
+        target = self.prm(condition_value_key(path))
         spec = INPUTS.get(simple.input)
         if isinstance(simple.value, str) or spec and spec.kind in ("yesno", "choice", "text"):
             eq = f'{x}&""={target}&""'
@@ -349,11 +376,11 @@ class UnitCompiler:
         when = getattr(rule, "when", None)
         if when is not None:
             first = first_condition(when)
-            values["threshold"] = self.value_text(first.comparison().input, self.prm(self._path_of(when, first, f"adjustments.{rule.id}.when") + ".value"))
+            values["threshold"] = self.value_text(first.comparison().input, self.prm(condition_value_key(self._path_of(when, first, adjustment_key(rule.id, "when")))))
         max_level = getattr(rule, "max_level", None)
         if max_level is not None:
-            values["max_level"] = choose_name(self.prm(f"adjustments.{rule.id}.max_level"), self.names_by_rank)
-            values["above_max"] = self.above_formula(self.prm(f"adjustments.{rule.id}.max_level"))
+            values["max_level"] = choose_name(self.prm(adjustment_key(rule.id, "max_level")), self.names_by_rank)
+            values["above_max"] = self.above_formula(self.prm(adjustment_key(rule.id, "max_level")))
         if getattr(rule, "by", None) is not None:
             values["by"] = lit(cn_count(rule.by))
         values.update(fields)
@@ -370,7 +397,7 @@ class UnitCompiler:
             return path
         for kind in ("all", "any"):
             for k, sub in enumerate(getattr(cond, kind) or []):
-                found = self._path_of(sub, target, f"{path}.{kind}.{k + 1}")
+                found = self._path_of(sub, target, condition_part_key(path, kind, k))
                 if found:
                     return found
         return ""
@@ -428,19 +455,20 @@ class UnitCompiler:
         passed = NONE
         if s.item_pass_share is not None:
             share = self.prm("item_pass_share")
-            flags = [f"IF({u}>={share}*{self.prm(f'items.{i + 1}.points')}-{TOL},1,0)" for i, u in enumerate(item_used)]
+            flags = [f"IF({u}>={share}*{self.prm(item_points_key(i + 1))}-{TOL},1,0)" for i, u in enumerate(item_used)]
             passed = self.p.add("达标项数", "+".join(flags))
         self.value["items_passed"] = passed
 
         bonus_parts, penalty_parts = [], []
         for rule in s.adjustments:
-            delta, fields = self._score_rule(rule)
-            if delta is None:
+            scored = self._score_rule(rule)
+            if scored is None:
                 continue
+            delta, score_fields = scored
             d = self.p.add(f"规则 {rule.id} 分值", delta)
             bonus_parts.append(f"MAX({d},0)")
             penalty_parts.append(f"MAX(-{d},0)")
-            reasons.append(self.p.add(f"规则 {rule.id} 说明", f'IF({d}<>0,{self.reason(rule, fields(d))},"")'))
+            reasons.append(self.p.add(f"规则 {rule.id} 说明", f'IF({d}<>0,{self.reason(rule, score_fields(d))},"")'))
         bonus = self.p.add("加分", f"ROUND({'+'.join(bonus_parts) or '0'},9)")
         penalty = self.p.add("减分", f"ROUND({'+'.join(penalty_parts) or '0'},9)")
         final = self.p.add("综合得分", f"ROUND({base}+{bonus}-{penalty},9)")
@@ -452,12 +480,12 @@ class UnitCompiler:
             band = str(s.bottom_rank)
             for lv in reversed(s.levels):
                 if lv.min_score is not None:
-                    band = f"IF({final}>={self.prm(f'levels.{lv.rank}.min_score')}-{TOL},{lv.rank},{band})"
+                    band = f"IF({final}>={self.prm(min_score_key(lv.rank))}-{TOL},{lv.rank},{band})"
             level = self.p.add("按分数段定级", band)
         for rule in s.adjustments:
             if not isinstance(rule, LEVEL_RULES):
                 continue
-            holds = self.p.add(f"规则 {rule.id} 条件", self.holds(rule.when, f"adjustments.{rule.id}.when"))
+            holds = self.p.add(f"规则 {rule.id} 条件", self.holds(rule.when, adjustment_key(rule.id, "when")))
             new = self.p.add(f"规则 {rule.id} 调整后", f"IF({holds},{self._level_after(rule, level)},{level})")
             first = first_condition(rule.when).comparison()
             value = self.value_text(first.input, self.value[first.input])
@@ -478,7 +506,7 @@ class UnitCompiler:
         }
         if s.item_pass_share is not None:
             out["star_count"] = _gate(unit_err, passed)
-            names = [f'IF({u}>={self.prm("item_pass_share")}*{self.prm(f"items.{i + 1}.points")}-{TOL},"、"&{lit(it.label)},"")'
+            names = [f'IF({u}>={self.prm("item_pass_share")}*{self.prm(item_points_key(i + 1))}-{TOL},"、"&{lit(it.label)},"")'
                      for i, (u, it) in enumerate(zip(item_used, s.items))]
             stars = self.p.add("所得星目", cat(*names))
             out["stars"] = _gate(unit_err, f'IF({stars}="","无",MID({stars},2,999))')
@@ -501,37 +529,44 @@ class UnitCompiler:
                                              f'{full["problem"]},{full["caveat"]}))')
         return out
 
-    def _score_rule(self, rule):
-        """(delta formula, fields(delta_cell) → reason fields) of a score rule; (None, None) for level rules."""
-        key = f"adjustments.{rule.id}"
-        if rule.kind == "bonus_by_level":
-            word = self.value[rule.input]
-            pts = {w: self.prm(f"{key}.points.{w}") for w in rule.points}
-            best = "MAX(" + ",".join(f"IF({word}={lit(w)},{p},0)" for w, p in pts.items()) + ",0)" if pts else "0"
-            return best, lambda d: {"word": word, "points": num_text(f"ABS({d})")}
-        if rule.kind == "points_per_count":
-            count = self.value[rule.input]
-            p = self.prm(f"{key}.points")
-            return (f"{p}*{count}", lambda d: {"count": f'{count}&""', "value": num_text(f"ABS({p})"),
-                                               "points": num_text(f"ABS({d})")})
-        if rule.kind == "threshold":
-            holds = self.p.add(f"规则 {rule.id} 条件", self.holds(rule.when, f"{key}.when"))
-            p = self.prm(f"{key}.points")
-            first = first_condition(rule.when).comparison()
-            value = self.value_text(first.input, self.value[first.input])
-            return (f"IF({holds},{p},0)", lambda d: {"value": value, "count": value, "points": num_text(f"ABS({p})")})
-        return None, None
+    def _score_rule(self, rule: AdjustmentRule) -> tuple[str, Callable[[str], dict[str, str]]] | None:
+        """(delta formula, fields(delta_cell) → reason fields) of a score rule; None for level rules."""
+        key = partial(adjustment_key, rule.id)
+        match rule:
+            case BonusByLevel():
+                word = self.value[rule.input]
+                pts = {w: self.prm(key("points", w)) for w in rule.points}
+                best = "MAX(" + ",".join(f"IF({word}={lit(w)},{p},0)" for w, p in pts.items()) + ",0)" if pts else "0"
+                return best, lambda d: {"word": word, "points": num_text(f"ABS({d})")}
+            case PointsPerCount():
+                count = self.value[rule.input]
+                p = self.prm(key("points"))
+                return (f"{p}*{count}", lambda d: {"count": f'{count}&""', "value": num_text(f"ABS({p})"),
+                                                   "points": num_text(f"ABS({d})")})
+            case ThresholdPoints():
+                holds = self.p.add(f"规则 {rule.id} 条件", self.holds(rule.when, key("when")))
+                p = self.prm(key("points"))
+                first = first_condition(rule.when).comparison()
+                value = self.value_text(first.input, self.value[first.input])
+                return (f"IF({holds},{p},0)", lambda d: {"value": value, "count": value,
+                                                         "points": num_text(f"ABS({p})")})
+            case CapLevel() | SetLevel() | Demote():
+                return None
+            case _:
+                assert_never(rule)
 
-    def _level_after(self, rule, level: str) -> str:
-        key = f"adjustments.{rule.id}"
-        if rule.kind == "cap_level":
-            return f"MIN({level},{self.prm(f'{key}.max_level')})"
-        if rule.kind == "set_level":
-            return self.prm(f"{key}.level")
-        new = f"MAX({level}-{rule.by},{self.s.bottom_rank})"
-        if rule.max_level is not None:
-            new = f"MIN({new},{self.prm(f'{key}.max_level')})"
-        return new
+    def _level_after(self, rule: LevelRule, level: str) -> str:
+        key = partial(adjustment_key, rule.id)
+        match rule:
+            case CapLevel():
+                return f"MIN({level},{self.prm(key('max_level'))})"
+            case SetLevel():
+                return self.prm(key("level"))
+            case Demote():
+                new = f"MAX({level}-{rule.by},{self.s.bottom_rank})"
+                return new if rule.max_level is None else f"MIN({new},{self.prm(key('max_level'))})"
+            case _:
+                assert_never(rule)
 
 
 def _number(x) -> str:

@@ -9,6 +9,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsx_addin.contracts.names import INPUTS, MASS_PREFIX
 from xlsx_addin.engine.scheme import Scheme, parameters
 from xlsx_addin.engine.scheme.models import Item, SubItem
+from xlsx_addin.engine.scheme.overrides import item_points_key, sub_item_points_key
 from xlsx_addin.io.books.unit import guide, results, texts
 from xlsx_addin.io.books.unit.layout import (
     ADJUST,
@@ -112,7 +113,7 @@ def _plan(scheme: Scheme, python: bool = False) -> Plan:
         rows: Sequence[SubItem | Item] = item.sub_items if per_sub else [item]
         first = r
         for j, sub in enumerate(rows, 1):
-            key = f"items.{i}.sub_items.{j}.points" if per_sub else f"items.{i}.points"
+            key = sub_item_points_key(i, j) if per_sub else item_points_key(i)
             rich(sp, S, r, C, (texts.P(key),), "number_center", scheme, formulas)
             sp.text(r, D, sub.label if per_sub else (item.guide or item.label), "label")
             dv = dv_score(param_ref(pcells[key]), per_sub and scheme.sub_item_all_or_nothing,
@@ -129,7 +130,7 @@ def _plan(scheme: Scheme, python: bool = False) -> Plan:
         sp.merge(first, A, r - 1, A, i, "label_center")
         if per_sub:
             sp.merge(first, B, r - 1, B, None, "label_center")
-            rich(sp, S, first, B, texts.t(item.label, "\n(", texts.P(f"items.{i}.points"), "分)"), "label_center",
+            rich(sp, S, first, B, texts.t(item.label, "\n(", texts.P(item_points_key(i)), "分)"), "label_center",
                  scheme, formulas)
         else:
             sp.merge(first, B, r - 1, B, item.label, "label")

@@ -5,8 +5,31 @@ the 规则 sheet and the clerk always reads the numbers in force.
 """
 from __future__ import annotations
 
+from functools import partial
+
+from typing_extensions import assert_never
+
 from xlsx_addin.contracts.names import DERIVED, INPUTS
-from xlsx_addin.engine.scheme.models import Condition, Scheme
+from xlsx_addin.engine.scheme.models import (
+    AdjustmentRule,
+    BonusByLevel,
+    CapLevel,
+    Condition,
+    Demote,
+    PointsPerCount,
+    Scheme,
+    SetLevel,
+    ThresholdPoints,
+)
+from xlsx_addin.engine.scheme.overrides import (
+    adjustment_key,
+    condition_part_key,
+    condition_value_key,
+    item_points_key,
+    min_score_key,
+    quota_share_key,
+    sub_item_points_key,
+)
 from xlsx_addin.model.textfmt import num
 from xlsx_addin.io.books.unit.texts import P, Txt, join, parse_note, t
 
@@ -24,13 +47,13 @@ def input_label(name: str) -> str:
 
 def condition_text(cond: Condition, path: str) -> Txt:
     if cond.all is not None:
-        return join((condition_text(c, f"{path}.all.{k + 1}") for k, c in enumerate(cond.all)), "且")
+        return join((condition_text(c, condition_part_key(path, "all", k)) for k, c in enumerate(cond.all)), "且")
     if cond.any is not None:
-        return join((condition_text(c, f"{path}.any.{k + 1}") for k, c in enumerate(cond.any)), "或")
+        return join((condition_text(c, condition_part_key(path, "any", k)) for k, c in enumerate(cond.any)), "或")
     simple = cond.comparison()
     value = simple.value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        shown: Txt = (P(f"{path}.value", "pct" if simple.input.endswith("_rate") else "num"),)
+        shown: Txt = (P(condition_value_key(path), "pct" if simple.input.endswith("_rate") else "num"),)
     else:
         shown = (f"“{value}”",)
     return t(input_label(simple.input), _OPS[simple.op], shown)
@@ -40,26 +63,28 @@ def _verb(points: float) -> str:
     return "加" if points >= 0 else "扣"
 
 
-def rule_text(rule, scheme: Scheme) -> Txt:
+def rule_text(rule: AdjustmentRule, scheme: Scheme) -> Txt:
     """One adjustment in plain Chinese, with its points or its effect on the level."""
     term = scheme.level_term
-    key = f"adjustments.{rule.id}"
-    if rule.kind == "bonus_by_level":
-        pts = join((t(w, _verb(p), P(f"{key}.points.{w}", "abs"), "分") for w, p in rule.points.items()), "、")
-        return t(rule.label, ":", pts, ",只按最高级别计一次")
-    when = condition_text(rule.when, f"{key}.when") if hasattr(rule, "when") else ()
-    if rule.kind == "points_per_count":
-        return t(rule.label, ":每次(人次)", _verb(rule.points), P(f"{key}.points", "abs"), "分")
-    if rule.kind == "threshold":
-        return t(rule.label, ":", when, "时", _verb(rule.points), P(f"{key}.points", "abs"), "分")
-    if rule.kind == "cap_level":
-        return t(rule.label, ":", when, "时,最高定为", P(f"{key}.max_level", "level"))
-    if rule.kind == "set_level":
-        return t(rule.label, ":", when, "时,定为", P(f"{key}.level", "level"))
-    if rule.kind == "demote":
-        cap = t(",且最高为", P(f"{key}.max_level", "level")) if rule.max_level is not None else ()
-        return t(rule.label, ":", when, f"时,降低{rule.by}个{term}", cap)
-    return (rule.label,)
+    key = partial(adjustment_key, rule.id)
+    match rule:
+        case BonusByLevel():
+            pts = join((t(w, _verb(p), P(key("points", w), "abs"), "分") for w, p in rule.points.items()), "、")
+            return t(rule.label, ":", pts, ",只按最高级别计一次")
+        case PointsPerCount():
+            return t(rule.label, ":每次(人次)", _verb(rule.points), P(key("points"), "abs"), "分")
+        case ThresholdPoints():
+            when = condition_text(rule.when, key("when"))
+            return t(rule.label, ":", when, "时", _verb(rule.points), P(key("points"), "abs"), "分")
+        case CapLevel():
+            return t(rule.label, ":", condition_text(rule.when, key("when")), "时,最高定为", P(key("max_level"), "level"))
+        case SetLevel():
+            return t(rule.label, ":", condition_text(rule.when, key("when")), "时,定为", P(key("level"), "level"))
+        case Demote():
+            cap = t(",且最高为", P(key("max_level"), "level")) if rule.max_level is not None else ()
+            return t(rule.label, ":", condition_text(rule.when, key("when")), f"时,降低{rule.by}个{term}", cap)
+        case _:
+            assert_never(rule)
 
 
 def rules_for_input(scheme: Scheme, name: str) -> list[Txt]:
@@ -80,7 +105,7 @@ def level_rule_text(scheme: Scheme) -> list[Txt]:
     upper: P | None = None
     for lv in scheme.levels:
         if lv.min_score is not None:
-            low = P(f"levels.{lv.rank}.min_score")
+            low = P(min_score_key(lv.rank))
             rng = t(low, "分及以上") if upper is None else t(low, "分至不足", upper, "分")
             bands.append(t(rng, "为", lv.name))
             upper = low
@@ -94,14 +119,14 @@ def quota_texts(scheme: Scheme) -> list[Txt]:
     for q in scheme.quotas:
         if q.kind == "cap":
             names = "、".join(scheme.level_name(r) for r in q.levels)
-            out.append(t(f"{q.label}:{names}不超过参评总数的", P(f"quotas.{q.id}.share", "pct"),
+            out.append(t(f"{q.label}:{names}不超过参评总数的", P(quota_share_key(q.id), "pct"),
                          f"({_ROUNDING[q.rounding]}),超出的按排名由低到高各降一个{scheme.level_term}。"))
         elif q.kind == "floor":
             names = "、".join(scheme.level_name(r) for r in q.levels)
-            out.append(t(f"{q.label}:{names}不少于参评总数的", P(f"quotas.{q.id}.share", "pct"),
+            out.append(t(f"{q.label}:{names}不少于参评总数的", P(quota_share_key(q.id), "pct"),
                          f"({_ROUNDING[q.rounding]}),不足的按排名由低到高调整为{scheme.level_name(q.target_level)}。"))
         else:
-            shares = join((t(scheme.level_name(r), P(f"quotas.{q.id}.shares.{r}", "pct")) for r in q.shares), "、")
+            shares = join((t(scheme.level_name(r), P(quota_share_key(q.id, r), "pct")) for r in q.shares), "、")
             out.append(t(f"{q.label}:按排名强制分布,", shares, "。"))
     if out:
         out.append(("配额在上级党组织汇总时按同一评定组(一般为同一上级党组织所属单位)统一执行,"
@@ -134,9 +159,9 @@ def guide_sections(scheme: Scheme, python: bool = False) -> list[tuple[str, list
     )]
     items: list[Txt] = []
     for i, item in enumerate(scheme.items, 1):
-        line = t(f"{i}. {item.label}(", P(f"items.{i}.points"), "分)", f":{item.guide}" if item.guide else "")
+        line = t(f"{i}. {item.label}(", P(item_points_key(i)), "分)", f":{item.guide}" if item.guide else "")
         if item.sub_items:
-            subs = join((t(s.label, "(", P(f"items.{i}.sub_items.{j}.points"), "分)")
+            subs = join((t(s.label, "(", P(sub_item_points_key(i, j)), "分)")
                          for j, s in enumerate(item.sub_items, 1)), ";")
             line = t(line, "。细项:", subs)
         items.append(line)
