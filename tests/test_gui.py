@@ -11,7 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from xlsx_addin.shells import gui
+from xlsx_addin.shells import gui, gui_run
 from xlsx_addin import load_scheme
 from xlsx_addin.jobs.demo.county import generate_county
 from xlsx_addin.templates import build_unit_workbook
@@ -134,7 +134,7 @@ def test_window_consolidates_a_folder(display, env):
     finally:
         app.root.destroy()
 
-    saved = json.loads((env / "config" / gui.SETTINGS_FILE).read_text(encoding="utf-8"))
+    saved = json.loads((env / "config" / gui_run.SETTINGS_FILE).read_text(encoding="utf-8"))
     assert saved["input_dir"] == str(folder)
     again = gui.App()  # the folder is remembered
     try:
@@ -165,28 +165,28 @@ def test_unexpected_errors_are_logged_not_shown(env, monkeypatch):
     def boom(*args, **kwargs):
         raise ZeroDivisionError("boom")
 
-    monkeypatch.setattr(gui, "consolidate_to", boom)
-    outcome = gui.run_job(gui.Choices(input_dir=str(folder)), lambda *a: None)
+    monkeypatch.setattr(gui_run, "consolidate_to", boom)
+    outcome = gui_run.run_job(gui_run.Choices(input_dir=str(folder)), lambda *a: None)
     assert not outcome.ok and "程序内部错误" in outcome.error and "Traceback" not in outcome.error
 
 
 def test_choices_are_remembered_and_damaged_settings_ignored(env):
-    ch = gui.Choices(input_dir="D:/填报表/2026", scheme="four_grade", quota_mode="flag")
+    ch = gui_run.Choices(input_dir="D:/填报表/2026", scheme="four_grade", quota_mode="flag")
     ch.save()
-    assert gui.Choices.load() == ch
-    (env / "config" / gui.SETTINGS_FILE).write_text("{not json", encoding="utf-8")
-    assert gui.Choices.load() == gui.Choices()
+    assert gui_run.Choices.load() == ch
+    (env / "config" / gui_run.SETTINGS_FILE).write_text("{not json", encoding="utf-8")
+    assert gui_run.Choices.load() == gui_run.Choices()
 
 
 def test_rules_table_file(env):
     csv = env / "规则.csv"
     csv.write_text("key,值\nscheme,four_grade\nlevels.3.min_score,91\n", encoding="gbk")
-    ch = gui.Choices(input_dir=str(env), rules_kind="rules_table", rules_table=str(csv))
-    settings, out = gui.settings_of(ch)
+    ch = gui_run.Choices(input_dir=str(env), rules_kind="rules_table", rules_table=str(csv))
+    settings, out = gui_run.settings_of(ch)
     assert settings.scheme_source == "four_grade" and settings.overrides["levels.3.min_score"] == "91"
-    assert out == Path(gui.default_out(str(env)))
+    assert out == Path(gui_run.default_out(str(env)))
     with pytest.raises(Exception, match="请选择规则表"):
-        gui.settings_of(gui.Choices(input_dir=str(env), rules_kind="rules_table"))
+        gui_run.settings_of(gui_run.Choices(input_dir=str(env), rules_kind="rules_table"))
 
 
 def test_cli_knows_gui_and_bundle(tmp_path, capsys):
@@ -235,12 +235,12 @@ def test_pyw_opens_the_window(display, env):
 
 def test_open_path_uses_the_default_program(monkeypatch, tmp_path):
     calls = []
-    monkeypatch.setattr(gui.sys, "platform", "linux")
-    monkeypatch.setattr(gui.subprocess, "Popen", lambda args, **kw: calls.append(args))
-    gui.open_path(tmp_path / "汇总表.xlsx")
+    monkeypatch.setattr(gui_run.sys, "platform", "linux")
+    monkeypatch.setattr(gui_run.subprocess, "Popen", lambda args, **kw: calls.append(args))
+    gui_run.open_path(tmp_path / "汇总表.xlsx")
     assert calls == [["xdg-open", str(tmp_path / "汇总表.xlsx")]]
     started = []
-    monkeypatch.setattr(gui.sys, "platform", "win32")
-    monkeypatch.setattr(gui.os, "startfile", started.append, raising=False)
-    gui.open_path(tmp_path)
+    monkeypatch.setattr(gui_run.sys, "platform", "win32")
+    monkeypatch.setattr(gui_run.os, "startfile", started.append, raising=False)
+    gui_run.open_path(tmp_path)
     assert started == [str(tmp_path)]

@@ -1,0 +1,130 @@
+"""The 一键汇总 window's work without the window: what the clerk chose (remembered between runs as JSON in
+the user's config folder), the Settings it gives, the consolidation run (shells/errors.py turns a failure into
+the clerk's message) and opening the summary with the PC's default program."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from xlsx_addin.engine.scheme import DEFAULT_SCHEME
+from xlsx_addin.io.rules_file import read_rules_table
+from xlsx_addin.jobs.consolidate.run import consolidate_to
+from xlsx_addin.jobs.consolidate.settings import Given, Settings, resolve_settings
+from xlsx_addin.model.choices import DEFAULT_QUOTA_MODE, DEFAULT_SET_BY
+from xlsx_addin.model.errors import RatingError
+from xlsx_addin.shells.errors import clerk_message
+
+APP = "xlsx-addin"
+SETTINGS_FILE = "gui.json"
+RULES_KINDS = ("builtin", "scheme_file", "rules_table")
+
+
+# --- settings: what the window remembers between runs --------------------------------------------------
+def config_dir() -> Path:
+    """The user's config folder for this program (XLSX_ADDIN_CONFIG_DIR wins: tests, portable installs)."""
+    if os.environ.get("XLSX_ADDIN_CONFIG_DIR"):
+        return Path(os.environ["XLSX_ADDIN_CONFIG_DIR"])
+    if sys.platform == "win32":
+        return Path(os.environ.get("APPDATA") or Path.home() / "AppData" / "Roaming") / APP
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Application Support" / APP
+    return Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / APP
+
+
+@dataclass
+class Choices:
+    """What the clerk chose; saved as JSON in the config folder."""
+
+    input_dir: str = ""
+    rules_kind: str = "builtin"  # builtin | scheme_file | rules_table
+    scheme: str = DEFAULT_SCHEME
+    scheme_file: str = ""
+    rules_table: str = ""
+    set_by: str = DEFAULT_SET_BY.value
+    quota_mode: str = DEFAULT_QUOTA_MODE.value
+    previous: str = ""
+    out: str = ""
+
+    @classmethod
+    def load(cls) -> "Choices":
+        try:
+            data = json.loads((config_dir() / SETTINGS_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return cls()
+        if not isinstance(data, dict):
+            return cls()
+        known = {k: str(v) for k, v in data.items() if k in cls.__dataclass_fields__ and isinstance(v, str)}
+        return cls(**known)
+
+    def save(self) -> None:
+        """Written whole or not at all; a config folder that cannot be written only loses the memory."""
+        folder = config_dir()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            tmp = folder / (SETTINGS_FILE + ".tmp")
+            tmp.write_text(json.dumps(self.__dict__, ensure_ascii=False, indent=1), encoding="utf-8")
+            os.replace(tmp, folder / SETTINGS_FILE)
+        except OSError:
+            pass
+
+
+def default_out(input_dir: str) -> str:
+    """汇总表 beside the folder of unit workbooks: <parent>/<folder>_汇总表.xlsx."""
+    d = Path(input_dir)
+    return str(d.parent / f"{d.name or '汇总'}_汇总表.xlsx") if input_dir else ""
+
+
+# --- the job, off the UI thread ----------------------------------------------------------------------
+def settings_of(ch: Choices) -> tuple[Settings, Path]:
+    """Choices → (consolidation Settings, output path); RatingError/SchemeError with a Chinese message."""
+    if not ch.input_dir:
+        raise RatingError("请先选择单位填报表所在的文件夹")
+    rules = None
+    source = ch.scheme
+    if ch.rules_kind == "scheme_file":
+        if not ch.scheme_file or not Path(ch.scheme_file).is_file():
+            raise RatingError("请选择评定方案文件(.yaml)")
+        source = ch.scheme_file
+    elif ch.rules_kind == "rules_table":
+        if not ch.rules_table or not Path(ch.rules_table).is_file():
+            raise RatingError("请选择规则表文件(.xlsx 或 .csv)")
+        rules = read_rules_table(Path(ch.rules_table))
+    out = Path(ch.out or default_out(ch.input_dir))
+    if out.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise RatingError(f"汇总表 {out.name} 的扩展名须为 .xlsx")
+    given = Given(input_dir=Path(ch.input_dir), scheme=source, rules=rules, quota_mode=ch.quota_mode,
+                  set_by=ch.set_by, previous=Path(ch.previous) if ch.previous else None)
+    settings = resolve_settings(given, table_picks_scheme=True, out=out)
+    return settings, out
+
+
+@dataclass
+class Outcome:
+    ok: bool
+    lines: list[str] = field(default_factory=list)
+    out: Path | None = None
+    error: str = ""
+
+
+def run_job(ch: Choices, progress) -> Outcome:
+    """Consolidate and write the summary (the same run and report as `xlsx-addin consolidate`); never raises."""
+    try:
+        settings, out = settings_of(ch)
+        done = consolidate_to(settings, out, progress=progress)
+        return Outcome(True, done.lines, done.out)
+    except Exception as exc:  # noqa: BLE001 - never a traceback for a clerk (shells/errors.py)
+        return Outcome(False, error=clerk_message(exc))
+
+
+def open_path(path: Path) -> None:
+    """Open a file or folder with the PC's default program (WPS, Excel, LibreOffice; the file manager)."""
+    if sys.platform == "win32":
+        os.startfile(str(path))  # type: ignore[attr-defined]  # noqa: S606
+    elif sys.platform == "darwin":
+        subprocess.Popen(["open", str(path)])  # noqa: S603, S607
+    else:
+        subprocess.Popen(["xdg-open", str(path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
