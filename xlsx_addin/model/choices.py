@@ -45,6 +45,11 @@ class Choice(TextEnum):
         return None
 
     @classmethod
+    def values(cls) -> list[str]:
+        """The words of the CLI and the files (argparse choices)."""
+        return [m.value for m in cls]
+
+    @classmethod
     def labels(cls) -> list[str]:
         return [m.label for m in cls]
 

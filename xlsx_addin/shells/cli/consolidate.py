@@ -14,9 +14,9 @@ def add_parser(sub) -> None:
     c.add_argument("input_dir", type=Path, help="单位填报表所在文件夹(含子文件夹)")
     c.add_argument("--out", required=True, type=Path, help="汇总表输出文件(.xlsx 或 .xlsm)")
     c.add_argument("--scheme", default=None, help=f"评定方案名称或方案文件(.yaml)路径(默认{DEFAULT_SCHEME})")
-    c.add_argument("--quota-mode", type=QuotaMode, choices=list(QuotaMode), default=None,
+    c.add_argument("--quota-mode", choices=QuotaMode.values(), default=None,
                    help=f"配额:{_choices_help(QuotaMode, DEFAULT_QUOTA_MODE)}")
-    c.add_argument("--set-by", type=SetBy, choices=list(SetBy), default=None, 
+    c.add_argument("--set-by", choices=SetBy.values(), default=None, 
                    help=f"评定组:{_choices_help(SetBy, DEFAULT_SET_BY)}")
     c.add_argument("--rules", type=Path, default=None,
                    help="规则表文件(.xlsx 的“规则”表,或每行 key,值 的 .csv):套用于评定方案之上")

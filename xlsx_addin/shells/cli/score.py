@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from xlsx_addin.engine.scheme.loader import DEFAULT_SCHEME
-from xlsx_addin.model.choices import QuotaMode
+from xlsx_addin.model.choices import DEFAULT_QUOTA_MODE, QuotaMode
 from xlsx_addin.model.errors import RatingError
 
 
@@ -14,7 +14,7 @@ def add_parsers(sub) -> None:
     s = sub.add_parser("score", help="为一个单位评分:输入为 JSON 文件(名称约定的键)")
     s.add_argument("inputs", type=Path, help="JSON 文件:一个单位的输入,或多个单位的列表")
     s.add_argument("--scheme", default=DEFAULT_SCHEME, help="评定方案名称或方案文件路径")
-    s.add_argument("--quota-mode", type=QuotaMode, choices=list(QuotaMode), default=QuotaMode.ENFORCE)
+    s.add_argument("--quota-mode", choices=QuotaMode.values(), default=DEFAULT_QUOTA_MODE.value)
     r = sub.add_parser("rules", help="列出方案的可调参数(规则表的内容)")
     r.add_argument("--scheme", default=DEFAULT_SCHEME)
 
