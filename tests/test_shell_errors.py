@@ -95,3 +95,21 @@ def test_the_ledger_button_reports_a_bug_as_a_program_fault(tmp_path, log_dir):
     messages: list[str] = []
     assert run_ledgers_in_book(book, run=buggy, message_box=lambda b, t, m: messages.append(m)) is None
     assert messages == [f"台账汇总未完成:程序内部错误,详细信息已写入 {log_dir / errors.LOG_NAME},请发给技术支持人员。"]
+
+
+@pytest.mark.parametrize("exc, code, said", [
+    (RatingError("方案文件无法读取"), 2, "错误:方案文件无法读取"),
+    (FileNotFoundError(2, "No such file or directory", "甲.yaml"), 2, "错误:文件操作失败:No such file or directory(甲.yaml)"),
+    (IndexError("list index out of range"), 1, "程序内部错误,详细信息已写入"),
+])
+def test_the_command_line_says_the_same_and_exits_by_kind(exc, code, said, log_dir, monkeypatch, capsys):
+    from xlsx_addin.shells import cli
+    from xlsx_addin.shells.cli import score
+
+    def fail(args):
+        raise exc
+
+    monkeypatch.setattr(score, "run_rules", fail)
+    assert cli.main(["rules"]) == code
+    err = capsys.readouterr().err
+    assert err.startswith(said) and "Traceback" not in err
