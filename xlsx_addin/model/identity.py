@@ -4,7 +4,7 @@ Model layer: the consolidation, the ledgers and the carry-over of the previous s
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Mapping, TypeVar
 
 from xlsx_addin.model.values import key_text
 
@@ -21,6 +21,17 @@ def text_key(value: Any) -> str:
 def unit_key(code: Any, name: Any) -> str:
     """The key of a unit across runs and years: org_code when present, else org_name."""
     return text_key(code) or text_key(name)
+
+
+T = TypeVar("T")
+
+
+def find_unit(table: Mapping[str, T], code: Any, name: Any) -> T | None:
+    """A unit's entry in a table keyed by unit_key (names too): by org_code when listed, else by org_name."""
+    code_text, name_text = text_key(code), text_key(name)
+    if code_text and code_text in table:
+        return table[code_text]
+    return table.get(name_text) if name_text else None
 
 
 def dedupe_key(code: Any, parent: Any, name: Any) -> tuple[str, ...]:

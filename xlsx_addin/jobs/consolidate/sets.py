@@ -8,7 +8,7 @@ from pathlib import Path
 from xlsx_addin.model.errors import RatingError
 from xlsx_addin.io.files.discover import check_folder
 from xlsx_addin.model.choices import SetBy
-from xlsx_addin.model.identity import unit_key
+from xlsx_addin.model.identity import find_unit, unit_key
 from xlsx_addin.model.problems import HINT, Problem
 from xlsx_addin.engine.quotas import apply_quotas
 from xlsx_addin.engine.scheme.loader import load_scheme
@@ -84,7 +84,7 @@ def rate_sets(rated: list[tuple[Candidate, UnitResult]], scheme: Scheme, setting
         for (cand, _), r in zip(members, rated):
             key = unit_key(r.org_code, r.org_name)
             if prev is not None:  # --previous wins over the unit's own prev_level input
-                found = prev.get(r.org_code) if r.org_code in prev else prev.get(r.org_name)
+                found = find_unit(prev, r.org_code, r.org_name)
                 if found is not None:
                     r = r.with_previous(found)
             rows.append(UnitRow(result=r, set_name=name, source_file=cand.source, key=key, inputs=cand.inputs))
