@@ -7,7 +7,6 @@ or external link is ever run. Every failure becomes a Chinese :class:`Problem`, 
 from __future__ import annotations
 
 import functools
-import contextvars
 import io
 import math
 import os
@@ -33,14 +32,15 @@ from xlsx_addin.io.unitfile import (
     TWO_D,
     Ref,
     UnitFile,
+    UNIT_WORKBOOK,
     float_text,
     sheet_grid,
     read_raw_sheet,
     grid_values,
     col_index,
     parse_ref,
-    wanted,
 )  # noqa: F401
+from xlsx_addin.io.request import ReadRequest
 from xlsx_addin.io.package import (
     MAX_BYTES,
     MAX_NAME_CELLS,
@@ -165,11 +165,8 @@ def _workbook_part(zf: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo]) -> by
     return package.read_member(zf, info, MAX_XML_PART)
 
 
-def read_unit(path: str | os.PathLike, rel: str | None = None, *, want: Callable[[str], bool] = wanted,
-              tables: frozenset[str] = frozenset({RULES_TABLE})) -> UnitFile:
-    """Read one workbook file; never raises (an unexpected failure becomes a Problem too).
-
-    `want` picks the defined names to read (default: a unit workbook's); `tables` are read as rows (2-D)."""
+def read_unit(path: str | os.PathLike, request: ReadRequest, rel: str | None = None) -> UnitFile:
+    """Read what `request` asks for out of one workbook file; never raises (an unexpected failure becomes a Problem too)."""
     path = os.fspath(path)
     unit = UnitFile(path=path, rel=rel if rel is not None else path)
     try:
@@ -177,15 +174,13 @@ def read_unit(path: str | os.PathLike, rel: str | None = None, *, want: Callable
     except Refused as why:
         unit.problem(str(why))
         return unit
-    return read_unit_data(unit, data, want=want, tables=tables)
+    return read_unit_data(unit, data, request)
 
 
-def read_unit_data(unit: UnitFile, data: bytes, *, want: Callable[[str], bool] = wanted,
-                   tables: frozenset[str] = frozenset({RULES_TABLE})) -> UnitFile:
+def read_unit_data(unit: UnitFile, data: bytes, request: ReadRequest) -> UnitFile:
     """Read a workbook from its bytes (a file, or a member of a .zip archive) into `unit`; never raises."""
     try:
-        _WANT.set((want, tables))
-        read_by_format(unit, data)
+        read_by_format(unit, data, request)
     except Refused as why:
         unit.values.clear()
         unit.problem(str(why))
@@ -204,12 +199,13 @@ def read_unit_data(unit: UnitFile, data: bytes, *, want: Callable[[str], bool] =
 
 
 # --- one dispatch point: the reader for a file's format ----------------------------------------------
-# format id → reader(unit, data). The Office Open XML reader is built in; other formats (.xls, .ods, .et)
+# format id → reader(unit, data, request). The Office Open XML reader is built in; other formats (.xls, .ods, .et)
 # register theirs with register_format(). file_format() decides from the bytes first, then the name.
-FORMAT_READERS: dict[str, Callable[["UnitFile", bytes], None]] = {}
+FormatReader = Callable[[UnitFile, bytes, ReadRequest], None]
+FORMAT_READERS: dict[str, FormatReader] = {}
 
 
-def register_format(kind: str, reader: Callable[["UnitFile", bytes], None]) -> None:
+def register_format(kind: str, reader: FormatReader) -> None:
     FORMAT_READERS[kind] = reader
 
 
@@ -223,18 +219,17 @@ def file_format(path: str, data: bytes) -> str:
     return os.path.splitext(path)[1].lower().lstrip(".")
 
 
-def read_by_format(unit: UnitFile, data: bytes) -> None:
+def read_by_format(unit: UnitFile, data: bytes, request: ReadRequest) -> None:
     """Pick the reader by the file's format; a format without one gets its reason (_file_problem)."""
     kind = file_format(unit.rel, data)  # rel: a member of a .zip has its own name, not the archive's
     reader = FORMAT_READERS.get(kind)
     if reader is None or (kind == "ole2" and ENCRYPTED in data):
         unit.problem(_file_problem(data) or "不是有效的 Excel 工作簿(.xlsx/.xlsm),文件可能已损坏或扩展名被改过")
         return
-    reader(unit, data)
+    reader(unit, data, request)
 
 
-def _read_ooxml(unit: UnitFile, data: bytes) -> None:
-    want, tables = _WANT.get()
+def _read_ooxml(unit: UnitFile, data: bytes, request: ReadRequest) -> None:
     package.check_members(data)
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
@@ -253,7 +248,7 @@ def _read_ooxml(unit: UnitFile, data: bytes) -> None:
     names = dict(info.names)
     unit.sheets = [name for name, _ in info.sheets]
     unit.names = list(names)
-    dups = [n for n in info.duplicates if wanted(n.lower())]
+    dups = [n for n in info.duplicates if request.wants(n.lower())]
     if dups:
         unit.problem(f"定义名称 {dups[0]} 在文件中定义了两次(名称不区分大小写),无法确定使用哪一个,未读取;"
                      "请使用下发的模板重新填报", value=dups[0])
@@ -265,7 +260,7 @@ def _read_ooxml(unit: UnitFile, data: bytes) -> None:
         names.setdefault(name, text)
     refs: dict[str, Ref] = {}
     for name, text in names.items():
-        if not want(name):
+        if not request.wants(name):
             continue
         ref = parse_ref(text)
         if ref is None:
@@ -324,7 +319,7 @@ def _read_ooxml(unit: UnitFile, data: bytes) -> None:
                 unit.problems[-1].cell = name
                 del unit.refs[name]
                 continue
-            unit.values[name] = grid_values(grid, ref, name in tables or name in TWO_D, errors.get(ref.sheet))
+            unit.values[name] = grid_values(grid, ref, request.is_table(name), errors.get(ref.sheet))
         _check_values(unit)
         _check_percent_scores(unit, zf, infos, xmls)
     finally:
@@ -332,10 +327,6 @@ def _read_ooxml(unit: UnitFile, data: bytes) -> None:
 
 
 register_format("ooxml", _read_ooxml)
-
-# The names this read wants and which of them are tables (read_unit's keywords), for the format readers.
-_WANT: contextvars.ContextVar[tuple[Callable[[str], bool], frozenset[str]]] = contextvars.ContextVar(
-    "reader_want", default=(wanted, frozenset({RULES_TABLE})))
 
 
 def _check_values(unit: UnitFile) -> None:
