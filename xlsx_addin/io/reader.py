@@ -1,5 +1,6 @@
-"""Read one unit workbook by its workbook-level defined names: zip + XML + python-calamine, nothing executed.
+"""Read one workbook by its workbook-level defined names: zip + XML + python-calamine, nothing executed.
 
+What is read is the caller's ReadRequest (request.py), handed to the reader of the file's format.
 The defined names are parsed from ``xl/workbook.xml`` (python-calamine has no defined-names API);
 the cell values, cached formula results included, come from python-calamine. No macro, formula
 or external link is ever run. Every failure becomes a Chinese :class:`Problem`, never an exception.
