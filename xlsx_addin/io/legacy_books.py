@@ -40,7 +40,7 @@ def format_kind(data: bytes, ext: str) -> str:
         what = "Excel 工作簿(.xlsx)" if b"xl/" in data[:4096] or b"[Content_Types].xml" in data[:4096] else "压缩文件"
         if ext == ".et":
             raise FileRefused(f"这个 WPS 表格(.et)文件内部是{what},不是可读取的 .et(Excel 97-2003 兼容)格式;"
-                       "请在 WPS 中另存为 Excel 工作簿(.xlsx)后重新提交")
+                              "请在 WPS 中另存为 Excel 工作簿(.xlsx)后重新提交")
         raise FileRefused(f"扩展名为 {ext},但内容是{what};请把扩展名改为 .xlsx 后重新提交")
     head = data[:512].lstrip().lower()
     if head.startswith((b"<html", b"<!doctype", b"<?xml", b"<table")):
