@@ -19,7 +19,7 @@ from xlsx_addin.io.files.discover import find_files
 from xlsx_addin.io.files.pool import map_files
 from xlsx_addin.engine.inputs import is_blank, shown
 from xlsx_addin.model.problems import Problem
-from xlsx_addin.io.reader import RAW_SHEET, SCHEME_ID, read_unit
+from xlsx_addin.io.reader import RAW_SHEET, SCHEME_ID, UNIT_WORKBOOK, read_unit
 from xlsx_addin.engine.scheme.loader import load_scheme
 from xlsx_addin.engine.scheme.models import Scheme
 from xlsx_addin.engine.scoring import UnitResult, score_unit
@@ -68,7 +68,7 @@ class StarScorer:
         return [Problem(file=rel, reason=reason, severity=ERROR)], [], []
 
     def _one(self, path: str, rel: str) -> tuple[list[Problem], list[Candidate], list[list[Candidate]]]:
-        unit = read_unit(path, rel)
+        unit = read_unit(path, UNIT_WORKBOOK, rel)
         problems: list[Problem] = list(unit.problems)
         if unit.failed:
             return problems, [], []
