@@ -198,7 +198,8 @@ class Carried:
 
 
 def carry(c: Consolidation, tables: dict[str, Table], prev: Previous | None) -> Carried:
-    """Bring the clerk's work of `prev` into `tables` (in place); list overwritten edits in 问题清单."""
+    """Bring the clerk's work of `prev` into `tables` (in place); list overwritten edits in 问题清单 (and
+    Carried.edits); `c` is not changed."""
     known = _known(tables)
     out = Carried()
     if prev is not None and prev.path is not None:
@@ -212,9 +213,8 @@ def carry(c: Consolidation, tables: dict[str, Table], prev: Previous | None) -> 
         for name in GENERATED:
             if name in tables and name in prev.sheets:
                 out.edits += _edits(tables[name], prev.sheets[name], prev, known.get(name, set()))
-        if out.edits:
-            c.problems.extend(out.edits)
-            tables[PROBLEMS] = problems_table(c.problems)
+        if out.edits:  # 问题清单 lists them too; the job's result stays as it was (Written.edits)
+            tables[PROBLEMS] = problems_table(c.problems + out.edits)
     digests = {name: _digests(tables[name]) for name in GENERATED if name in tables}
     if prev is not None:
         for name in GENERATED:
@@ -436,9 +436,5 @@ def _record_table(digests: dict[str, tuple[str, dict[str, str]]]) -> Table:
     return Table(RECORD, ["工作表", RECORD_NOTE, "记录"], rows, ["text", "text", "text"], [12, 30, 60])
 
 
-def count_edits(c: Consolidation) -> int:
-    return sum(1 for p in c.problems if p.reason.startswith(EDIT_PREFIX))
-
-
-__all__ = ["Carried", "EDIT_PREFIX", "Formula", "LEFT_TITLE", "Previous", "RECORD", "carry", "count_edits",
+__all__ = ["Carried", "EDIT_PREFIX", "Formula", "LEFT_TITLE", "Previous", "RECORD", "carry",
            "from_rows", "kept_from", "read_previous"]
