@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from xlsx_addin.jobs.bundle import build as bundle, scripts as bundle_scripts
+from xlsx_addin.jobs.bundle import build as bundle, scripts as bundle_scripts, wheels
 
 HERE = "{}.{}".format(*sys.version_info)
 PYTHONS = sorted({"3.11", "3.12", HERE})
@@ -62,7 +62,7 @@ def test_bundle_holds_everything(made):
             assert wheel in manifest["files"] and (made / wheel).is_file()
     for name in ("安装.bat", "安装.sh", "安装说明.txt", "一键汇总.pyw", "模板/单位填报表_five_star.xlsx"):
         assert (made / name).is_file(), name
-        assert manifest["files"][name]["sha256"] == bundle.sha256(made / name)
+        assert manifest["files"][name]["sha256"] == wheels.sha256(made / name)
     txt = (made / "安装说明.txt").read_bytes()
     assert txt.startswith(codecs.BOM_UTF8) and b"\r\n" in txt and b"\n" not in txt.replace(b"\r\n", b"")
     assert "离线安装包" in txt.decode("utf-8-sig")
@@ -208,13 +208,13 @@ def test_sh_is_valid_posix_shell(tmp_path):
 
 
 def test_platform_names_and_markers():
-    name, tags = bundle.platform_tags("manylinux_x86_64")
+    name, tags = wheels.platform_tags("manylinux_x86_64")
     assert name == "manylinux_x86_64" and "manylinux_2_28_x86_64" in tags and "manylinux2014_x86_64" in tags
     assert "manylinux_2_29_x86_64" not in tags
-    assert bundle.platform_tags("win32") == ("win32", ("win32",))
+    assert wheels.platform_tags("win32") == ("win32", ("win32",))
     with pytest.raises(Exception, match="不支持的平台"):
-        bundle.platform_tags("macosx_11_0_arm64")
-    [t] = bundle.targets_of(["3.12"], ["win_amd64"])
+        wheels.platform_tags("macosx_11_0_arm64")
+    [t] = wheels.targets_of(["3.12"], ["win_amd64"])
     assert t.key == "cp312-win_amd64"
     env = t.markers()
     assert env["platform_system"] == "Windows" and env["sys_platform"] == "win32" and env["python_version"] == "3.12"

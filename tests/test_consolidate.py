@@ -14,7 +14,7 @@ import pytest
 
 from xlsx_addin import apply_overrides, load_scheme
 from xlsx_addin.jobs.consolidate import Settings, consolidate
-from xlsx_addin.io.reader import defined_names, parse_ref, read_unit
+from xlsx_addin.io.reader import UNIT_WORKBOOK, defined_names, parse_ref, read_unit
 from xlsx_addin.templates import build_unit_workbook
 
 SCHEME = load_scheme("five_star")
@@ -119,11 +119,11 @@ def test_refused_values_name_file_sheet_cell(tmp_path):
     c = consolidate(Settings(input_dir=folder, scheme_source="five_star"))
     assert [u.result.org_name for u in c.units] == ["好支部"]
     over = next(p for p in errors(c) if p.file == "超分.xlsx")
-    ref = read_unit(folder / "超分.xlsx").refs["item_scores"]
+    ref = read_unit(folder / "超分.xlsx", UNIT_WORKBOOK).refs["item_scores"]
     assert (over.sheet, over.cell, over.value) == (ref.sheet, ref.cell(2), "15")
     assert "超过标准分值" in over.reason and "第3项" in over.reason
     count = next(p for p in errors(c) if p.file == "人数.xlsx")
-    assert count.value == "三十" and "党员总数" in count.reason and count.cell == read_unit(folder / "人数.xlsx").refs[
+    assert count.value == "三十" and "党员总数" in count.reason and count.cell == read_unit(folder / "人数.xlsx", UNIT_WORKBOOK).refs[
         "member_count"].a1
 
 
@@ -178,7 +178,7 @@ def test_duplicate_org_code_newest_file_wins(tmp_path):
 
 def _patch_cached(path: Path, name: str, value: str) -> None:
     """Change the cached value of the formula cell a defined name points at (as a hand edit would)."""
-    ref = read_unit(path).refs[name]
+    ref = read_unit(path, UNIT_WORKBOOK).refs[name]
     with zipfile.ZipFile(path) as zf:
         parts = {n: zf.read(n) for n in zf.namelist()}
         sheets = re.findall(r'<sheet name="([^"]+)"', parts["xl/workbook.xml"].decode())
@@ -337,7 +337,7 @@ def test_reader_offsets_quoting_and_broken_names(tmp_path):
     wb.define_name("parent_org", "=#REF!")
     wb.define_name("members_present", "=Gone!$A$1")
     wb.close()
-    u = read_unit(path, "手工.xlsx")
+    u = read_unit(path, UNIT_WORKBOOK, "手工.xlsx")
     assert u.values["org_name"] == "甲支部" and u.values["item_scores"] == [None, 1.0, 2.0, 3.0]
     assert u.where("item_scores", 2) == ("Bob's 表", "E8")
     why = {p.cell: p.reason for p in u.problems}

@@ -13,7 +13,7 @@ from xlsx_addin.io import rawdata
 from xlsx_addin.jobs.consolidate import Settings, consolidate
 from xlsx_addin.io.files.pool import FILES_PER_WORKER, choose_workers
 from xlsx_addin.io.tables.xlsx import wrapped_lines
-from xlsx_addin.io.reader import CACHED_PART_CHARS, _parse_workbook, defined_names, read_unit, sheet_parts
+from xlsx_addin.io.reader import CACHED_PART_CHARS, UNIT_WORKBOOK, _parse_workbook, defined_names, read_unit, sheet_parts
 from xlsx_addin.templates import build_unit_workbook
 
 SCHEME = load_scheme("five_star")
@@ -85,9 +85,9 @@ def test_same_template_files_with_other_names_are_read_by_their_own_names(tmp_pa
     with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in parts.items():
             z.writestr(name, moved.encode() if name == "xl/workbook.xml" else data)
-    assert read_unit(a).values["org_name"] == "甲支部"
-    assert read_unit(b).values["org_name"] == "A1"
-    assert read_unit(a).values["org_name"] == "甲支部"
+    assert read_unit(a, UNIT_WORKBOOK).values["org_name"] == "甲支部"
+    assert read_unit(b, UNIT_WORKBOOK).values["org_name"] == "A1"
+    assert read_unit(a, UNIT_WORKBOOK).values["org_name"] == "甲支部"
 
 
 def _snapshot(c):

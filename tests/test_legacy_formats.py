@@ -13,7 +13,7 @@ from xlsx_addin.jobs.consolidate import Settings, consolidate
 from xlsx_addin.jobs.consolidate.scorer import UnitScorer
 from xlsx_addin.jobs.demo.county import generate_county
 from xlsx_addin.io.legacy_reader import ods_ref, template_map
-from xlsx_addin.io.reader import Ref, read_unit
+from xlsx_addin.io.reader import UNIT_WORKBOOK, Ref, read_unit
 from xlsx_addin.templates import build_unit_workbook
 
 SOFFICE = shutil.which("soffice")
@@ -163,7 +163,7 @@ def test_without_defined_names_the_template_cell_map_is_used(edited, fmt):
     root, inputs = edited
     scheme = load_scheme("five_star")
     path = root / f"edited_{fmt}" / f"no_names.{fmt}"
-    unit = read_unit(path, path.name)
+    unit = read_unit(path, UNIT_WORKBOOK, path.name)
     assert unit.names == [] or not any(n in unit.names for n in ("org_name", "item_scores"))
     problems, cands = UnitScorer(scheme)(str(path), path.name)
     assert [p for p in problems if p.severity == "错误"] == []
@@ -204,7 +204,7 @@ def test_wrong_contents_for_the_extension_get_a_row(tmp_path):
              "d.xls": (b"", "0字节"), "e.xls": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "xls")}
     for name, (data, words) in cases.items():
         (tmp_path / name).write_bytes(data)
-        unit = read_unit(tmp_path / name, name)
+        unit = read_unit(tmp_path / name, UNIT_WORKBOOK, name)
         assert unit.failed and words in unit.problems[0].reason, (name, unit.problems)
 
 

@@ -265,3 +265,28 @@ def test_a_summary_beside_the_workbooks_counts_nobody_twice(tmp_path):
     again = consolidate(Settings(input_dir=folder, scheme_source="double_ten_star"))
     assert sorted(u.key for u in again.units) == sorted(u.key for u in first.units)
     assert sorted((u.key, u.result.level) for u in again.members) == sorted((u.key, u.result.level) for u in first.members)
+
+
+@pytest.mark.slow
+def test_ledgers_summary_is_evidence_on_the_organisations_overview(tmp_path):
+    """--ledgers works for 双十星 as for five_star: 承诺完成率 and 整改销号率 before 来源文件, no star changed."""
+    from tests.test_ledgers import AS_OF, BRANCH, fill, records, run_cli
+
+    folder, town = _town(tmp_path, n=3, members=3)
+    first = town[0].values
+    fill(tmp_path / "台账" / "第一.xlsx", dict(BRANCH, org_name=first["org_name"], org_code=first.get("org_code")))
+    lsum = tmp_path / "台账汇总.xlsx"
+    assert run_cli("ledgers", tmp_path / "台账", "--out", lsum, "--period", "2026H1", "--as-of", AS_OF).returncode == 0
+    plain, with_ledgers = tmp_path / "无台账.xlsx", tmp_path / "有台账.xlsx"
+    r = run_cli("consolidate", folder, "--out", plain, "--scheme", "double_ten_star", "--quiet")
+    assert r.returncode == 0, r.stderr
+    r = run_cli("consolidate", folder, "--out", with_ledgers, "--scheme", "double_ten_star", "--ledgers", lsum,
+                "--quiet")
+    assert r.returncode == 0, r.stderr
+    before, after = records(plain, "一览表"), records(with_ledgers, "一览表")
+    assert list(after[0])[-3:] == ["承诺完成率", "整改销号率", "来源文件"] and "承诺完成率" not in before[0]
+    assert [x["最终星级"] for x in after] == [x["最终星级"] for x in before]
+    row = next(x for x in after if x["党组织名称"] == first["org_name"])
+    assert isinstance(row["承诺完成率"], float) and 0 <= row["承诺完成率"] <= 1
+    assert all(x["承诺完成率"] == "" for x in after if x["党组织名称"] != first["org_name"])
+    assert records(plain, "党员星级") == records(with_ledgers, "党员星级")

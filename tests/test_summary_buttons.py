@@ -26,7 +26,6 @@ from xlsx_addin.jobs.consolidate.settings_sheet import (
     S_LEDGER_PROBLEMS,
     S_PERIOD,
 )
-from xlsx_addin.jobs.consolidate.double_ten.sheets import star_tables
 from xlsx_addin.jobs.demo.double_ten import generate_town
 from xlsx_addin.io.books.double_ten.book import build_star_workbook
 
@@ -146,9 +145,9 @@ def test_button_consolidates_double_ten_star_into_the_cli_sheets(tmp_path):
     book.sheets["设置"].range("B5").value = [[ORG.name]]
     messages = []
     c = run_in_book(book, message_box=lambda b, t, m: messages.append(m))
-    assert c is not None and c.member_scheme is not None and messages[-1].startswith("汇总完成")
+    assert c is not None and c.kind.scheme.stars is not None and messages[-1].startswith("汇总完成")
     assert len(c.units) == 3 and len(c.members) == 15
-    tables = star_tables(c)
+    tables = c.kind.tables(c)
     for name in ("一览表", "党员星级", "整顿处置名单", "优先名单", "统计", "原始数据"):
         got = book.sheets[name].used_range.value
         assert len(got) == 1 + len(tables[name].rows), name

@@ -33,10 +33,10 @@ def _sheet_of(page: pdf_layout.Page) -> str:
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory) -> dict[str, list[pdf_layout.Page]]:
     tmp = tmp_path_factory.mktemp("print")
-    small = write_summary(make_consolidation(n=8, towns=1), tmp / "小镇.xlsx")  # cap 0: the long note
-    flag = write_summary(make_consolidation(n=60, towns=3, mode="flag"), tmp / "仅标记.xlsx")
-    four = write_summary(make_consolidation(n=30, scheme_id="four_grade", towns=2), tmp / "分类定级.xlsx")
-    xlsm = write_summary(make_consolidation(n=30, towns=2), tmp / "汇总.xlsm")
+    small = write_summary(make_consolidation(n=8, towns=1), tmp / "小镇.xlsx").path  # cap 0: the long note
+    flag = write_summary(make_consolidation(n=60, towns=3, mode="flag"), tmp / "仅标记.xlsx").path
+    four = write_summary(make_consolidation(n=30, scheme_id="four_grade", towns=2), tmp / "分类定级.xlsx").path
+    xlsm = write_summary(make_consolidation(n=30, towns=2), tmp / "汇总.xlsm").path
     # a re-run onto a summary the clerk added a column to
     wb = openpyxl.load_workbook(small)
     ws = wb["一览表"]

@@ -5,6 +5,7 @@ Consolidations are built by hand from rate_set results: no unit files are needed
 from __future__ import annotations
 
 import ast
+from dataclasses import replace
 import datetime as dt
 import random
 import re
@@ -20,6 +21,7 @@ from xlsx_addin.jobs.consolidate import writer
 from xlsx_addin.shells.buttons.consolidate import run_in_book
 from xlsx_addin.jobs.consolidate.previous import read_kept, read_previous_levels
 from xlsx_addin.io.tables.previous import read_ledger
+from xlsx_addin.jobs.consolidate.kinds import kind_of
 from xlsx_addin.jobs.consolidate.model import Consolidation, Problem, SetSummary, Settings, UnitRow
 from xlsx_addin.jobs.consolidate.sheets import summary_tables
 from xlsx_addin.jobs.consolidate.settings_sheet import settings_from_rows, settings_table
@@ -52,8 +54,8 @@ def make_consolidation(n: int = 40, scheme_id: str = "five_star", towns: int = 4
                        seed: int = 7) -> Consolidation:
     rng = random.Random(seed)
     scheme = load_scheme(scheme_id)
-    c = Consolidation(scheme=scheme, settings=Settings(input_dir=Path("D:/星级评定/2025"), scheme_source=scheme_id,
-                                                       quota_mode=mode))
+    sets: list[SetSummary] = []
+    rows: list[UnitRow] = []
     groups: dict[str, list[dict]] = {}
     for i in range(n):
         town = f"{'甲乙丙丁戊己庚辛'[i % towns]}镇党委"
@@ -65,13 +67,14 @@ def make_consolidation(n: int = 40, scheme_id: str = "five_star", towns: int = 4
         for r in rs:
             before[r.rule_level] = before.get(r.rule_level, 0) + 1
             after[r.level] = after.get(r.level, 0) + 1
-        c.sets.append(SetSummary(town, len(rs), rs.quotas, before, after))
+        sets.append(SetSummary(town, len(rs), rs.quotas, before, after))
         for r, raw in zip(rs, units):
-            c.units.append(UnitRow(r, town, f"{town}/{r.org_name}.xlsx", r.org_code or r.org_name, inputs=raw))
-    c.problems.append(Problem("甲镇党委/坏文件.xlsx", "自评表", "C5", "=1+1", "不是数字", "错误"))
-    c.problems.append(Problem("乙镇党委/说明.docx", reason="不是单位填报表", severity="提示"))
-    c.files_seen, c.files_rated = n + 2, n
-    return c
+            rows.append(UnitRow(r, town, f"{town}/{r.org_name}.xlsx", r.org_code or r.org_name, inputs=raw))
+    problems = [Problem("甲镇党委/坏文件.xlsx", "自评表", "C5", "=1+1", "不是数字", "错误"),
+                Problem("乙镇党委/说明.docx", reason="不是单位填报表", severity="提示")]
+    return Consolidation(kind=kind_of(scheme), settings=Settings(input_dir=Path("D:/星级评定/2025"),
+                         scheme_source=scheme_id, quota_mode=mode), units=rows, sets=sets, problems=problems,
+                         files_seen=n + 2, files_rated=n)
 
 
 def _rows(path: Path, sheet: str) -> list[list]:
@@ -156,14 +159,14 @@ def test_stats_counts_and_quota_status(written):
 
 def test_cap_of_zero_is_said_plainly(tmp_path):
     c = make_consolidation(n=8, towns=1)  # 8 units: 10 % cap = 0
-    out = write_summary(c, tmp_path / "小.xlsx")
+    out = write_summary(c, tmp_path / "小.xlsx").path
     text = "\n".join(str(v) for r in _rows(out, "统计") for v in r if v)
     assert "名额为0个" in text
 
 
 def test_four_grade_says_zuizhong_dengci(tmp_path):
     c = make_consolidation(scheme_id="four_grade", n=20, towns=2)
-    out = write_summary(c, tmp_path / "分类定级.xlsx")
+    out = write_summary(c, tmp_path / "分类定级.xlsx").path
     header = _rows(out, "一览表")[0]
     assert "最终等次" in header and "最终星级" not in header
     assert "最终等次" in _rows(out, "整改台账")[0] and "最终等次" in _rows(out, "公示名单")[0]
@@ -209,7 +212,7 @@ def test_ledger_clerk_columns_survive_a_rerun(tmp_path):
     import openpyxl
 
     c = make_consolidation()
-    out = write_summary(c, tmp_path / "汇总表.xlsx")
+    out = write_summary(c, tmp_path / "汇总表.xlsx").path
     edited = tmp_path / "edited.xlsx"
     shutil.copy(out, edited)
     wb = openpyxl.load_workbook(edited)
@@ -250,7 +253,7 @@ def test_ledger_keeps_rows_of_units_no_longer_flagged(tmp_path):
     import openpyxl
 
     c = make_consolidation()
-    out = write_summary(c, tmp_path / "汇总表.xlsx")
+    out = write_summary(c, tmp_path / "汇总表.xlsx").path
     wb = openpyxl.load_workbook(out)
     ws = wb["整改台账"]
     code = ws.cell(2, 2).value
@@ -279,7 +282,7 @@ def test_keys_fall_back_to_the_name(tmp_path):
 # --- atomic output ---------------------------------------------------------------------------
 def test_failed_write_leaves_the_previous_output(tmp_path, monkeypatch):
     c = make_consolidation(n=12, towns=2)
-    out = write_summary(c, tmp_path / "汇总表.xlsx")
+    out = write_summary(c, tmp_path / "汇总表.xlsx").path
     first = out.read_bytes()
 
     def broken(path, *args, **kwargs):
@@ -343,7 +346,7 @@ def test_xlsm_output_carries_the_xlwings_project(tmp_path):
     from oletools.olevba import VBA_Parser
 
     c = make_consolidation(n=12, towns=2)
-    out = write_summary(c, tmp_path / "huizong.xlsm")
+    out = write_summary(c, tmp_path / "huizong.xlsm").path
     with zipfile.ZipFile(out) as z:
         assert "xl/vbaProject.bin" in z.namelist()
         wbxml = z.read("xl/workbook.xml").decode()
@@ -509,12 +512,12 @@ def test_button_writes_the_same_rows_into_the_book(tmp_path):
     def fake_consolidate(s: Settings, progress=None):
         seen["settings"] = s
         progress(3, 10)
-        c.settings = s
-        return c
+        seen["result"] = replace(c, settings=s)
+        return seen["result"]
 
     messages = []
     result = run_in_book(book, consolidate=fake_consolidate, message_box=lambda b, t, m: messages.append(m))
-    assert result is c
+    assert result is seen["result"]
     s = seen["settings"]
     assert s.input_dir == tmp_path / "单位" and s.quota_mode == "flag" and s.set_by == "parent_org"
     assert s.scheme_source == "five_star" and s.overrides and s.overrides["scheme"] == "five_star"
@@ -554,7 +557,7 @@ def test_four_thousand_units_are_written_whole(tmp_path):
     c = make_consolidation(n=4000, towns=8)
     for u in c.units:
         u.inputs = None
-    out = write_summary(c, tmp_path / "大.xlsx")
+    out = write_summary(c, tmp_path / "大.xlsx").path
     from python_calamine import CalamineWorkbook
 
     rows = CalamineWorkbook.from_path(str(out or tmp_path / "大.xlsx")).get_sheet_by_name("一览表").to_python()

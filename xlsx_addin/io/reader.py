@@ -1,5 +1,6 @@
-"""Read one unit workbook by its workbook-level defined names: zip + XML + python-calamine, nothing executed.
+"""Read one workbook by its workbook-level defined names: zip + XML + python-calamine, nothing executed.
 
+What is read is the caller's ReadRequest (request.py), handed to the reader of the file's format.
 The defined names are parsed from ``xl/workbook.xml`` (python-calamine has no defined-names API);
 the cell values, cached formula results included, come from python-calamine. No macro, formula
 or external link is ever run. Every failure becomes a Chinese :class:`Problem`, never an exception.
@@ -7,9 +8,7 @@ or external link is ever run. Every failure becomes a Chinese :class:`Problem`, 
 from __future__ import annotations
 
 import functools
-import contextvars
 import io
-import math
 import os
 import posixpath
 import re
@@ -20,7 +19,7 @@ from typing import Any, Callable
 
 from defusedxml import ElementTree as _ET
 
-from xlsx_addin.io import legacy_reader, package
+from xlsx_addin.io import legacy_reader, ooxml_checks, package
 from xlsx_addin.io.unitfile import (
     ENCRYPTED,
     RAW_SHEET,
@@ -33,14 +32,15 @@ from xlsx_addin.io.unitfile import (
     TWO_D,
     Ref,
     UnitFile,
+    UNIT_WORKBOOK,
     float_text,
     sheet_grid,
     read_raw_sheet,
     grid_values,
     col_index,
     parse_ref,
-    wanted,
 )  # noqa: F401
+from xlsx_addin.io.request import ReadRequest
 from xlsx_addin.io.package import (
     MAX_BYTES,
     MAX_NAME_CELLS,
@@ -165,11 +165,8 @@ def _workbook_part(zf: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo]) -> by
     return package.read_member(zf, info, MAX_XML_PART)
 
 
-def read_unit(path: str | os.PathLike, rel: str | None = None, *, want: Callable[[str], bool] = wanted,
-              tables: frozenset[str] = frozenset({RULES_TABLE})) -> UnitFile:
-    """Read one workbook file; never raises (an unexpected failure becomes a Problem too).
-
-    `want` picks the defined names to read (default: a unit workbook's); `tables` are read as rows (2-D)."""
+def read_unit(path: str | os.PathLike, request: ReadRequest, rel: str | None = None) -> UnitFile:
+    """Read what `request` asks for out of one workbook file; never raises (an unexpected failure becomes a Problem too)."""
     path = os.fspath(path)
     unit = UnitFile(path=path, rel=rel if rel is not None else path)
     try:
@@ -177,15 +174,13 @@ def read_unit(path: str | os.PathLike, rel: str | None = None, *, want: Callable
     except Refused as why:
         unit.problem(str(why))
         return unit
-    return read_unit_data(unit, data, want=want, tables=tables)
+    return read_unit_data(unit, data, request)
 
 
-def read_unit_data(unit: UnitFile, data: bytes, *, want: Callable[[str], bool] = wanted,
-                   tables: frozenset[str] = frozenset({RULES_TABLE})) -> UnitFile:
+def read_unit_data(unit: UnitFile, data: bytes, request: ReadRequest) -> UnitFile:
     """Read a workbook from its bytes (a file, or a member of a .zip archive) into `unit`; never raises."""
     try:
-        _WANT.set((want, tables))
-        read_by_format(unit, data)
+        read_by_format(unit, data, request)
     except Refused as why:
         unit.values.clear()
         unit.problem(str(why))
@@ -204,12 +199,13 @@ def read_unit_data(unit: UnitFile, data: bytes, *, want: Callable[[str], bool] =
 
 
 # --- one dispatch point: the reader for a file's format ----------------------------------------------
-# format id → reader(unit, data). The Office Open XML reader is built in; other formats (.xls, .ods, .et)
+# format id → reader(unit, data, request). The Office Open XML reader is built in; other formats (.xls, .ods, .et)
 # register theirs with register_format(). file_format() decides from the bytes first, then the name.
-FORMAT_READERS: dict[str, Callable[["UnitFile", bytes], None]] = {}
+FormatReader = Callable[[UnitFile, bytes, ReadRequest], None]
+FORMAT_READERS: dict[str, FormatReader] = {}
 
 
-def register_format(kind: str, reader: Callable[["UnitFile", bytes], None]) -> None:
+def register_format(kind: str, reader: FormatReader) -> None:
     FORMAT_READERS[kind] = reader
 
 
@@ -223,18 +219,17 @@ def file_format(path: str, data: bytes) -> str:
     return os.path.splitext(path)[1].lower().lstrip(".")
 
 
-def read_by_format(unit: UnitFile, data: bytes) -> None:
+def read_by_format(unit: UnitFile, data: bytes, request: ReadRequest) -> None:
     """Pick the reader by the file's format; a format without one gets its reason (_file_problem)."""
     kind = file_format(unit.rel, data)  # rel: a member of a .zip has its own name, not the archive's
     reader = FORMAT_READERS.get(kind)
     if reader is None or (kind == "ole2" and ENCRYPTED in data):
         unit.problem(_file_problem(data) or "不是有效的 Excel 工作簿(.xlsx/.xlsm),文件可能已损坏或扩展名被改过")
         return
-    reader(unit, data)
+    reader(unit, data, request)
 
 
-def _read_ooxml(unit: UnitFile, data: bytes) -> None:
-    want, tables = _WANT.get()
+def _read_ooxml(unit: UnitFile, data: bytes, request: ReadRequest) -> None:
     package.check_members(data)
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
@@ -253,7 +248,7 @@ def _read_ooxml(unit: UnitFile, data: bytes) -> None:
     names = dict(info.names)
     unit.sheets = [name for name, _ in info.sheets]
     unit.names = list(names)
-    dups = [n for n in info.duplicates if wanted(n.lower())]
+    dups = [n for n in info.duplicates if request.wants(n.lower())]
     if dups:
         unit.problem(f"定义名称 {dups[0]} 在文件中定义了两次(名称不区分大小写),无法确定使用哪一个,未读取;"
                      "请使用下发的模板重新填报", value=dups[0])
@@ -265,11 +260,11 @@ def _read_ooxml(unit: UnitFile, data: bytes) -> None:
         names.setdefault(name, text)
     refs: dict[str, Ref] = {}
     for name, text in names.items():
-        if not want(name):
+        if not request.wants(name):
             continue
         ref = parse_ref(text)
         if ref is None:
-            unit.problem(_bad_ref_reason(name, text), value=text)
+            unit.problem(ooxml_checks.bad_ref_reason(name, text), value=text)
             unit.problems[-1].cell = name
             continue
         if ref.size > MAX_NAME_CELLS:
@@ -303,7 +298,7 @@ def _read_ooxml(unit: UnitFile, data: bytes) -> None:
     try:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as exc:  # noqa: BLE001 - calamine's own error types vary by version
-        unit.problem(_calamine_reason(exc))
+        unit.problem(ooxml_checks.calamine_reason(exc))
         return
     try:
         if not refs:
@@ -324,73 +319,14 @@ def _read_ooxml(unit: UnitFile, data: bytes) -> None:
                 unit.problems[-1].cell = name
                 del unit.refs[name]
                 continue
-            unit.values[name] = grid_values(grid, ref, name in tables or name in TWO_D, errors.get(ref.sheet))
-        _check_values(unit)
-        _check_percent_scores(unit, zf, infos, xmls)
+            unit.values[name] = grid_values(grid, ref, request.is_table(name), errors.get(ref.sheet))
+        ooxml_checks.check_values(unit)
+        ooxml_checks.check_percent_scores(unit, zf, infos, xmls)
     finally:
         wb.close()
 
 
 register_format("ooxml", _read_ooxml)
-
-# The names this read wants and which of them are tables (read_unit's keywords), for the format readers.
-_WANT: contextvars.ContextVar[tuple[Callable[[str], bool], frozenset[str]]] = contextvars.ContextVar(
-    "reader_want", default=(wanted, frozenset({RULES_TABLE})))
-
-
-def _check_values(unit: UnitFile) -> None:
-    """Cells no spreadsheet can hold (NaN, ±inf: calamine reads <v>NaN</v> as a float) refuse the file, cell named."""
-    for name, value in unit.values.items():
-        if name == RULES_TABLE or name.startswith(RESULT_PREFIX):  # only compared, never written or scored
-            continue
-        for i, v in enumerate(value if isinstance(value, list) else (value,)):
-            if v.__class__ is float and not math.isfinite(v):
-                unit.problem(f"单元格的值“{float_text(v)}”不是有效数字(非数值或无穷大,Excel 中不可能出现,文件被改动过),"
-                             "该单位未参与评定;请在 Excel 中重新填写该单元格后另存再提交",
-                             name=name, index=i if isinstance(value, list) else None, value=float_text(v))
-                return
-
-
-PERCENT_SCORE_NAMES = ("item_scores", "item_scores_reviewed")
-
-
-def _check_percent_scores(unit: UnitFile, zf: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo],
-                          xmls: dict[str, bytes]) -> None:
-    """A score typed as a percentage (90% → 0.9, in a cell Excel formats as 0%): refused, with the reason."""
-    suspicious = []
-    for name in PERCENT_SCORE_NAMES:
-        cells = unit.values.get(name)
-        if isinstance(cells, list):
-            suspicious += [(name, i, v) for i, v in enumerate(cells)
-                           if isinstance(v, float) and 0 < v <= 1 and not isinstance(v, bool)]
-    if not suspicious or "xl/styles.xml" not in infos:
-        return
-    styles = package.percent_styles(package.read_member(zf, infos["xl/styles.xml"], package.MAX_XML_PART))
-    if not styles:
-        return
-    for name, i, v in suspicious:
-        sheet, cell = unit.where(name, i)
-        if package.cell_style(xmls.get(sheet, b""), cell) in styles:
-            unit.problem(f"得分填成了百分数(单元格显示为“{v * 100:g}%”,实际数值为{v:g}分),得分应填写分值而不是百分比,"
-                         "该单位未参与评定;请把该单元格改为常规格式后填写分值", name=name, index=i, value=f"{v * 100:g}%")
-            return
-
-
-def _bad_ref_reason(name: str, text: str) -> str:
-    if "#REF!" in text.upper():
-        return f"定义名称 {name} 指向的单元格已被删除(#REF!),请使用未改动结构的模板重新填报"
-    if "[" in text:
-        return f"定义名称 {name} 指向其他工作簿(外部链接),不予读取"
-    if "," in text:
-        return f"定义名称 {name} 指向多个区域,无法读取"
-    return f"定义名称 {name} 不是单元格区域(内容为“{text}”),无法读取"
-
-
-def _calamine_reason(exc: Exception) -> str:
-    kind = type(exc).__name__
-    if kind == "PasswordError":
-        return "文件设置了打开密码(已加密),无法读取;请去掉密码后重新提交"
-    return "文件内容无法解析(可能已损坏或不是 Excel 工作簿),请在 Excel 中打开检查后另存为 .xlsx 再提交"
 
 
 def sheet_names(path: str | os.PathLike) -> list[str]:

@@ -13,6 +13,7 @@ from typing import Any
 from xlsxwriter.utility import xl_col_to_name
 
 from xlsx_addin.io import rawdata
+from xlsx_addin.io.request import ReadRequest
 from xlsx_addin.contracts.names import INPUTS, MASS_PREFIX, STAR_INPUTS, VOTE_PREFIX
 from xlsx_addin.model.problems import Problem, Severity
 from xlsx_addin.model.values import shown
@@ -28,18 +29,19 @@ _REF_RE = re.compile(
 
 
 ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
-def wanted(name: str) -> bool:
-    """The defined names a consolidation reads (inputs, ballots, stored results, rules)."""
-    return (name in INPUTS or name in SPECIAL or name in STAR_NAMES
-            or name.startswith((VOTE_PREFIX, MASS_PREFIX + VOTE_PREFIX, RESULT_PREFIX)))
 
-
-# 双十星 workbooks (templates/stars_book.py): the star inputs, and two-dimensional ranges read as rows —
+# 双十星 workbooks (io/books/double_ten): the star inputs, and two-dimensional ranges read as rows —
 # the member table (an Excel table, found by its table name) and the member scheme's 规则 table.
-TWO_D = {RULES_TABLE, "member_table", "member_rules_table"}
+TWO_D = frozenset({RULES_TABLE, "member_table", "member_rules_table"})
+STAR_NAMES = frozenset(STAR_INPUTS) | {"member_table", "member_star_names", "member_rules_table", "member_scheme_id"}
+
+# What a consolidation reads of a unit workbook (the names contract: inputs, ballots, stored results, rules,
+# the 双十星 评星表's names and member table); files saved without their names are read by the templates' cell maps.
+UNIT_WORKBOOK = ReadRequest(names=frozenset(INPUTS) | frozenset(SPECIAL) | STAR_NAMES,
+                            prefixes=(VOTE_PREFIX, MASS_PREFIX + VOTE_PREFIX, RESULT_PREFIX),
+                            tables=TWO_D, cell_maps=True)
 
 
-STAR_NAMES = set(STAR_INPUTS) | {"member_table", "member_star_names", "member_rules_table", "member_scheme_id"}
 def col_index(letters: str) -> int:
     n = 0
     for ch in letters.upper():

@@ -1,4 +1,4 @@
-"""一键汇总: the consolidation job (job.py, star_job.py), its result model (model.py), its settings
+"""一键汇总: the consolidation job (job.py; its kinds: kinds.py, double_ten/kind.py), its result model (model.py), its settings
 (settings.py), the summary workbook (writer.py and the sheet modules) and the run to a file (run.py)."""
 from __future__ import annotations
 

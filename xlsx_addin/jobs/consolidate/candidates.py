@@ -19,14 +19,14 @@ from xlsx_addin.model.progress import Progress
 from xlsx_addin.io.reader import read_unit, read_unit_data
 from xlsx_addin.engine.scheme.models import Scheme
 from xlsx_addin.engine.scoring import UnitResult
-from xlsx_addin.io.unitfile import RAW_SHEET, SCHEME_ID, UnitFile
+from xlsx_addin.io.unitfile import RAW_SHEET, SCHEME_ID, UNIT_WORKBOOK, UnitFile
 from xlsx_addin.model.values import is_blank, shown
 
 
 def units_of(path: str, rel: str, problems: list[Problem]) -> Iterable[UnitFile]:
     """The workbooks a file holds: itself, or each unit workbook of a .zip archive (read in memory)."""
     if not is_archive(path):
-        yield read_unit(path, rel)
+        yield read_unit(path, UNIT_WORKBOOK, rel)
         return
     try:
         for m in members(path, OTHER_FORMATS):
@@ -34,7 +34,7 @@ def units_of(path: str, rel: str, problems: list[Problem]) -> Iterable[UnitFile]
             if m.data is None:
                 problems.append(Problem(file=unit.rel, reason=m.refused, severity=m.severity))
                 continue
-            yield read_unit_data(unit, m.data)
+            yield read_unit_data(unit, m.data, UNIT_WORKBOOK)
     except Refused as why:
         problems.append(Problem(file=rel, reason=str(why), severity=ERROR))
 
@@ -45,7 +45,7 @@ class FileReader:
     def __call__(self, path: str, rel: str) -> UnitFile:
         if is_archive(path):
             return self.failed(path, rel, "这是压缩包,请用一键汇总读取其中的单位填报表")
-        return read_unit(path, rel)
+        return read_unit(path, UNIT_WORKBOOK, rel)
 
     @staticmethod
     def failed(path: str, rel: str, reason: str) -> UnitFile:

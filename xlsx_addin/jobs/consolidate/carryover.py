@@ -16,24 +16,19 @@ The same `carry` serves the CLI writer and the 一键汇总 button (excel.py), w
 """
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from xlsx_addin.model.identity import text_key, unit_key
+from xlsx_addin.model.identity import text_key
 from xlsx_addin.model.problems import HINT, Problem
 from xlsx_addin.io.tables.table import Formula, Table, has_content, records_from_rows
 from xlsx_addin.contracts.summary import (
     CHANGES,
-    CODE,
     LEDGER,
-    NAME,
     OVERVIEW,
     PROBLEMS,
-    PUBLICITY,
     RAW,
     SOURCE,
     STATS,
@@ -52,122 +47,28 @@ from xlsx_addin.jobs.consolidate.previous_book import (
     read_previous,
 )  # the previous summary as read: part of the carry-over's API
 from xlsx_addin.jobs.consolidate.sheets import Kept, problems_table
+from xlsx_addin.jobs.consolidate.carry_rows import (
+    UNIT_SHEETS,
+    data_rows,
+    digest,
+    digests_of,
+    program_columns,
+    joined,
+    key_function,
+    keyed,
+    norm,
+    record_table,
+    shown_text,
+    signature,
+    table_header,
+    width_of,
+)
 from xlsx_addin.io.tables.previous import from_header
 
-RECORD_NOTE = "本表由汇总程序使用(记录上次写入的计算结果,用于发现手工改动),请勿修改"
-UNIT_SHEETS = (OVERVIEW, LEDGER, CHANGES, RAW)  # rows keyed by unit (org_code, else org_name)
 LEFT_TITLE = "已移出单位(本次汇总中没有这些单位,保留您在上次汇总表中填写的内容)"
 OTHER_TITLE = "上次汇总表中保留的内容(本次汇总中没有对应的行,保留您填写的内容)"
 EDIT_PREFIX = "手工改动的计算结果已按规则重新计算"
 ADDED_WIDTH = 14
-_PER_CELL = 1500  # record entries per cell (each "key:digest;" is 21 characters; a cell holds 32,767)
-
-
-def _norm(v: Any) -> str:
-    """A cell value as text, the same whether it was just computed or read back from the file."""
-    t = type(v)
-    if t is str:
-        return v.strip()
-    if v is None:
-        return ""
-    if t is float or t is int:
-        return repr(float(v))  # 85 written is 85.0 read back; the same double either way
-    if t is bool:
-        return "TRUE" if v else "FALSE"
-    if isinstance(v, (dt.datetime, dt.date)):
-        return v.isoformat()
-    if isinstance(v, (int, float)):
-        return repr(float(v))
-    return str(v).strip()
-
-
-def _joined(row: list[Any], cols: list[int]) -> str:
-    """The row's cells in `cols` as one text (_norm of each; inlined for text, blanks and numbers: the
-    writer digests every row it writes)."""
-    n = len(row)
-    values = [row[j] for j in cols] if n > cols[-1] else [row[j] if j < n else None for j in cols]
-    try:
-        return "\t".join([v.strip() if type(v) is str else "" if v is None else repr(float(v)) for v in values])
-    except (TypeError, ValueError):  # a date, or text that is not str: the general rule
-        return "\t".join([_norm(v) for v in values])
-
-
-def _shown(v: Any) -> str:
-    text = _norm(v)
-    if isinstance(v, (int, float)) and not isinstance(v, bool):
-        x = round(float(v), 6)
-        text = str(int(x)) if x.is_integer() else str(x)
-    return text or "(空)"
-
-
-def _hash(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=5).hexdigest()
-
-
-def _key_function(sheet: str, header: list[str]) -> Callable[[list[Any]], str | None]:
-    """The key of a row of `sheet` (None for a blank row)."""
-    def at(name: str) -> int | None:
-        return header.index(name) if name in header else None
-
-    def get(row: list[Any], i: int | None) -> Any:
-        return row[i] if i is not None and i < len(row) else None
-
-    if sheet in UNIT_SHEETS:
-        code, name = (at("org_code"), at("org_name")) if sheet == RAW else (at(CODE), at(NAME))
-        return lambda row: unit_key(get(row, code), get(row, name)) or _first_text(row)
-    if sheet == PUBLICITY:  # by name: the 序号 changes with the ranking
-        name = at(NAME)
-        return lambda row: text_key(get(row, name)) or _first_text(row)
-    if sheet == STATS:  # 评定组, and the quota's name on the quota rows (not the set's size)
-        return lambda row: "|".join(text_key(v) for v in (get(row, 0), get(row, 1)) if isinstance(v, str)) \
-            or _first_text(row)
-    width = {PROBLEMS: 3}.get(sheet, 2)
-    return lambda row: "|".join(text_key(get(row, i)) for i in range(width)).strip("|") or _first_text(row)
-
-
-def _first_text(row: list[Any]) -> str | None:
-    for v in row:
-        if has_content(v):
-            return "~" + text_key(v)[:40]
-    return None
-
-
-def _keyed(keys: list[str | None]) -> list[str | None]:
-    """Keys made unique by their occurrence (a second row of the same key is key#2)."""
-    seen: dict[str, int] = {}
-    out: list[str | None] = []
-    for k in keys:
-        if k is None:
-            out.append(None)
-            continue
-        seen[k] = seen.get(k, 0) + 1
-        out.append(k if seen[k] == 1 else f"{k}#{seen[k]}")
-    return out
-
-
-def _signature(t: Table) -> str:
-    return "|".join(t.header) + f"#{_width(t)}"
-
-
-def _width(t: Table) -> int:
-    return max([len(t.header)] + [len(r) for r in t.rows])
-
-
-def _program_columns(t: Table) -> list[int]:
-    """The columns whose cells the program computes (the clerk's columns are not among them)."""
-    return [i for i in range(_width(t)) if not (i < len(t.kinds) and t.kinds[i] == "clerk")]
-
-
-def _table_header(t: Table) -> list[str]:
-    """Column names as the sheet shows them in its header row (原始数据: the keys row)."""
-    names = t.rows[0] if t.name == RAW and t.rows else t.header
-    names = [text_key(h) for h in names]
-    return names + [""] * (_width(t) - len(names))
-
-
-def _data_rows(t: Table) -> list[int]:
-    skip = set(t.subheaders) if t.name != RAW else {0}
-    return [i for i in range(len(t.rows)) if i not in skip]
 
 
 # --- the plan --------------------------------------------------------------------------------------
@@ -185,7 +86,7 @@ def kept_from(prev: Previous | None) -> Kept:
 
 def _known(tables: dict[str, Table]) -> dict[str, set[str]]:
     """Per sheet, the header names the program writes (anything else in a header row is the clerk's)."""
-    return {name: {h for h in _table_header(t) if h} for name, t in tables.items()}
+    return {name: {h for h in table_header(t) if h} for name, t in tables.items()}
 
 
 @dataclass
@@ -198,7 +99,8 @@ class Carried:
 
 
 def carry(c: Consolidation, tables: dict[str, Table], prev: Previous | None) -> Carried:
-    """Bring the clerk's work of `prev` into `tables` (in place); list overwritten edits in 问题清单."""
+    """Bring the clerk's work of `prev` into `tables` (in place); list overwritten edits in 问题清单 (and
+    Carried.edits); `c` is not changed."""
     known = _known(tables)
     out = Carried()
     if prev is not None and prev.path is not None:
@@ -212,10 +114,9 @@ def carry(c: Consolidation, tables: dict[str, Table], prev: Previous | None) -> 
         for name in GENERATED:
             if name in tables and name in prev.sheets:
                 out.edits += _edits(tables[name], prev.sheets[name], prev, known.get(name, set()))
-        if out.edits:
-            c.problems.extend(out.edits)
-            tables[PROBLEMS] = problems_table(c.problems)
-    digests = {name: _digests(tables[name]) for name in GENERATED if name in tables}
+        if out.edits:  # 问题清单 lists them too; the job's result stays as it was (Written.edits)
+            tables[PROBLEMS] = problems_table(c.problems + out.edits)
+    digests = {name: digests_of(tables[name]) for name in GENERATED if name in tables}
     if prev is not None:
         for name in GENERATED:
             if name in tables and name in prev.sheets:
@@ -226,33 +127,18 @@ def carry(c: Consolidation, tables: dict[str, Table], prev: Previous | None) -> 
                 out.sheets.append((previous or "", prev.sheets[name]))
             else:
                 previous = name
-    out.record = _record_table(digests)
+    out.record = record_table(digests)
     return out
-
-
-def _digests(t: Table) -> tuple[str, dict[str, str]]:
-    header = _table_header(t)
-    key_of = _key_function(t.name, header)
-    cols = _program_columns(t)
-    rows = _data_rows(t)
-    keys = _keyed([key_of(t.rows[i]) for i in rows])
-    out: dict[str, str] = {}
-    if not cols:
-        return _signature(t), out
-    for i, k in zip(rows, keys):
-        if k is not None:
-            out[_hash(k)] = _hash(_joined(t.rows[i], cols))
-    return _signature(t), out
 
 
 def _prev_columns(t: Table, sheet: PrevSheet, known: set[str]) -> tuple[dict[int, int], list[int]]:
     """Map the new table's columns to the previous sheet's (by header name) and list the clerk's added columns."""
     h = header_row(t.name)
     old = [text_key(x) for x in sheet.rows[h]] if len(sheet.rows) > h else []
-    new = _table_header(t)
+    new = table_header(t)
     width = max([len(old)] + [len(r) for r in sheet.rows])
     old += [""] * (width - len(old))
-    added = [j for j in range(width) if old[j] not in known and (old[j] or (j >= _width(t) and _column_used(sheet, j, h)))]
+    added = [j for j in range(width) if old[j] not in known and (old[j] or (j >= width_of(t) and _column_used(sheet, j, h)))]
     mapping: dict[int, int] = {}
     named = {name: j for j, name in reversed(list(enumerate(old))) if name}
     for i, name in enumerate(new):
@@ -272,46 +158,46 @@ def _column_used(sheet: PrevSheet, j: int, h: int) -> bool:
 def _prev_rows(t: Table, sheet: PrevSheet, mapping: dict[int, int]) -> dict[str, int]:
     """Previous sheet row index by row key (keys computed like the new table's, from the mapped columns)."""
     h = header_row(t.name)
-    header = _table_header(t)
-    key_of = _key_function(t.name, header)
-    width = _width(t)
+    header = table_header(t)
+    key_of = key_function(t.name, header)
+    width = width_of(t)
     rows = list(range(h + 1, len(sheet.rows)))
-    keys = _keyed([key_of([sheet.cell(r, mapping[i]) if i in mapping else None for i in range(width)]) for r in rows])
+    keys = keyed([key_of([sheet.cell(r, mapping[i]) if i in mapping else None for i in range(width)]) for r in rows])
     return {k: r for k, r in zip(keys, rows) if k is not None}
 
 
 def _edits(t: Table, sheet: PrevSheet, prev: Previous, known: set[str]) -> list[Problem]:
     """Every computed cell the clerk changed (its row's digest differs from the record), old → new."""
-    signature, recorded = prev.record.get(t.name, ("", {}))
-    if not recorded or signature != _signature(t):
+    recorded_signature, recorded = prev.record.get(t.name, ("", {}))
+    if not recorded or recorded_signature != signature(t):
         return []
     mapping, _ = _prev_columns(t, sheet, known)
     old_rows = _prev_rows(t, sheet, mapping)
-    header = _table_header(t)
-    key_of = _key_function(t.name, header)
-    cols = _program_columns(t)
-    rows = _data_rows(t)
-    new_rows = dict(zip(_keyed([key_of(t.rows[i]) for i in rows]), rows))
+    header = table_header(t)
+    key_of = key_function(t.name, header)
+    cols = program_columns(t)
+    rows = data_rows(t)
+    new_rows = dict(zip(keyed([key_of(t.rows[i]) for i in rows]), rows))
     found = []
     for key, r in old_rows.items():
-        want = recorded.get(_hash(key))
+        want = recorded.get(digest(key))
         if want is None:
             continue
         old = [sheet.cell(r, mapping[j]) if j in mapping else None for j in cols]
-        if old and _hash(_joined(old, list(range(len(old))))) == want:
+        if old and digest(joined(old, list(range(len(old))))) == want:
             continue
         i = new_rows.get(key)
         new = t.rows[i] if i is not None else None
         for j, was in zip(cols, old):
             now = (new[j] if j < len(new) else None) if new is not None else None
-            if _norm(was) == _norm(now):
+            if norm(was) == norm(now):
                 continue
             where = xl_rowcol_to_cell(i + 1, j) if i is not None else xl_rowcol_to_cell(r, mapping.get(j, j))
             label = header[j] or (t.header[j] if j < len(t.header) else "")
             moved = "" if i is None or (i + 1, j) == (r, mapping.get(j)) else f"(上次在{xl_rowcol_to_cell(r, mapping[j])})"
-            tail = f"现为“{_shown(now)}”" if new is not None else "该行本次已不存在"
-            found.append(Problem(prev.file, t.name, where, _shown(was),
-                                 f"{EDIT_PREFIX}:{label}原为“{_shown(was)}”,{tail}{moved}", HINT))
+            tail = f"现为“{shown_text(now)}”" if new is not None else "该行本次已不存在"
+            found.append(Problem(prev.file, t.name, where, shown_text(was),
+                                 f"{EDIT_PREFIX}:{label}原为“{shown_text(was)}”,{tail}{moved}", HINT))
     return found
 
 
@@ -320,10 +206,10 @@ def _merge(t: Table, sheet: PrevSheet, prev: Previous, known: set[str]) -> dict[
     Returns the digests of the block's rows (they are the program's rows from now on)."""
     mapping, added = _prev_columns(t, sheet, known)
     old_rows = _prev_rows(t, sheet, mapping)
-    header = _table_header(t)
-    key_of = _key_function(t.name, header)
-    rows = _data_rows(t)
-    new_rows = dict(zip(_keyed([key_of(t.rows[i]) for i in rows]), rows))
+    header = table_header(t)
+    key_of = key_function(t.name, header)
+    rows = data_rows(t)
+    new_rows = dict(zip(keyed([key_of(t.rows[i]) for i in rows]), rows))
     to_new = _insert_columns(t, sheet, added, mapping)  # previous column → new column
     clerk_cols = {i for i in range(len(t.kinds)) if t.kinds[i] == "clerk"}
     added_set = set(added)
@@ -340,14 +226,14 @@ def _merge(t: Table, sheet: PrevSheet, prev: Previous, known: set[str]) -> dict[
     for key, r in old_rows.items():
         if key in new_rows:
             continue
-        mine = bool(recorded) and _hash(key) not in recorded  # a row the clerk added (the record does not know it)
+        mine = bool(recorded) and digest(key) not in recorded  # a row the clerk added (the record does not know it)
         owned = any(has_content(v) and to_new.get(j) in clerk_cols for j, v in enumerate(sheet.rows[r]))
         if mine or owned or any(rr == r for rr, _ in sheet.comments):
             block.append(r)
     if not block:
         return {}
     title = LEFT_TITLE if t.name in UNIT_SHEETS else OTHER_TITLE
-    width = _width(t)
+    width = width_of(t)
     if t.name != STATS:
         t.rows.append([])
     t.titles.append(len(t.rows))
@@ -361,7 +247,7 @@ def _merge(t: Table, sheet: PrevSheet, prev: Previous, known: set[str]) -> dict[
                 row[k] = v
         t.rows.append(row)
         _put_row_extras(t, len(t.rows) - 1, sheet, r, added_set, clerk_cols, to_new, values=False)
-    return _digests(Table(t.name, t.header, t.rows[first - 1:], t.kinds, t.widths))[1]  # the title row too
+    return digests_of(Table(t.name, t.header, t.rows[first - 1:], t.kinds, t.widths))[1]  # the title row too
 
 
 def _insert_columns(t: Table, sheet: PrevSheet, added: list[int], mapping: dict[int, int]) -> dict[int, int]:
@@ -369,7 +255,7 @@ def _insert_columns(t: Table, sheet: PrevSheet, added: list[int], mapping: dict[
     neighbour (统计, 公示名单, 原始数据: at the right end; 一览表: before 来源文件, which stays last and unprinted).
     Returns every previous column's new index."""
     h = header_row(t.name)
-    origin: list[int | None] = [mapping.get(i) for i in range(_width(t))]  # new column → previous column
+    origin: list[int | None] = [mapping.get(i) for i in range(width_of(t))]  # new column → previous column
     simple = t.name in (OVERVIEW, LEDGER, CHANGES, PROBLEMS)
     for j in added:
         if simple:
@@ -389,7 +275,7 @@ def _insert_columns(t: Table, sheet: PrevSheet, added: list[int], mapping: dict[
 
 
 def _insert_at(t: Table, pos: int, header: str, width: float) -> None:
-    width_now = _width(t)
+    width_now = width_of(t)
     t.header += [""] * (width_now - len(t.header))
     t.kinds += ["text"] * (width_now - len(t.kinds))
     t.widths += [ADDED_WIDTH] * (width_now - len(t.widths))
@@ -425,20 +311,5 @@ def _put_row_extras(t: Table, i: int, sheet: PrevSheet, r: int, added: set[int],
             notes[(i, to_new[j])] = note
 
 
-# --- the record ------------------------------------------------------------------------------------
-def _record_table(digests: dict[str, tuple[str, dict[str, str]]]) -> Table:
-    rows: list[list[Any]] = []
-    for name, (signature, entries) in digests.items():
-        items = [f"{k}:{d}" for k, d in entries.items()]
-        chunks = [";".join(items[k:k + _PER_CELL]) for k in range(0, len(items), _PER_CELL)] or [""]
-        for chunk in chunks:
-            rows.append([name, signature, chunk])
-    return Table(RECORD, ["工作表", RECORD_NOTE, "记录"], rows, ["text", "text", "text"], [12, 30, 60])
-
-
-def count_edits(c: Consolidation) -> int:
-    return sum(1 for p in c.problems if p.reason.startswith(EDIT_PREFIX))
-
-
-__all__ = ["Carried", "EDIT_PREFIX", "Formula", "LEFT_TITLE", "Previous", "RECORD", "carry", "count_edits",
+__all__ = ["Carried", "EDIT_PREFIX", "Formula", "LEFT_TITLE", "Previous", "RECORD", "carry",
            "from_rows", "kept_from", "read_previous"]

@@ -11,18 +11,14 @@ from pathlib import Path
 
 from xlsx_addin.io.files.dedupe import dedupe
 from xlsx_addin.io.files.discover import find_files
-from xlsx_addin.io.files.pool import map_files
-from xlsx_addin.model.progress import Progress
-from xlsx_addin.engine.scoring import UnitResult
-from xlsx_addin.jobs.consolidate.candidates import Candidate
-from xlsx_addin.jobs.consolidate.model import Consolidation, Settings
-from xlsx_addin.jobs.consolidate.scorer import UnitScorer
-from xlsx_addin.model.errors import RatingError
 from xlsx_addin.io.files.outpath import check_summary_out
-from xlsx_addin.jobs.consolidate.sets import rate_sets, check_settings, previous_levels, summary_scheme
-from xlsx_addin.jobs.consolidate.double_ten.job import consolidate_stars
+from xlsx_addin.io.files.pool import map_files
 from xlsx_addin.io.ledger_summary import read_evidence
-
+from xlsx_addin.model.errors import RatingError
+from xlsx_addin.model.progress import Progress
+from xlsx_addin.jobs.consolidate.kinds import kind_of
+from xlsx_addin.jobs.consolidate.model import Consolidation, Settings
+from xlsx_addin.jobs.consolidate.sets import check_settings, previous_levels, summary_scheme
 
 
 def consolidate(settings: Settings, progress: Progress | None = None, workers: int | None = None, *,
@@ -30,7 +26,9 @@ def consolidate(settings: Settings, progress: Progress | None = None, workers: i
     """Read, re-score and rate every unit workbook under settings.input_dir (see the module notes).
 
     Settings are checked first, and `out` (the summary to be written, when given) before anything is read;
-    its folder is made. RatingError with a Chinese message for either."""
+    its folder is made. RatingError with a Chinese message for either. The scheme says the kind of rating
+    (kinds.kind_of: item-scored units, or 双十星 organisations with their members); every step and option
+    below is the same for every kind."""
     check_settings(settings)
     if out is not None:
         check_summary_out(Path(out), Path(settings.input_dir), settings.previous)
@@ -38,37 +36,26 @@ def consolidate(settings: Settings, progress: Progress | None = None, workers: i
             Path(out).parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise RatingError(f"无法建立输出文件夹 {Path(out).parent}:{exc.strerror or exc}") from None
-    scheme = summary_scheme(settings)
-    if scheme.stars is not None:  # 双十星 workbooks: a branch and its members per file
-        return consolidate_stars(settings, progress=progress, workers=workers)
-    prev = previous_levels(Path(settings.previous), scheme) if settings.previous is not None else None
-    c = Consolidation(scheme=scheme, settings=settings)
+    kind = kind_of(summary_scheme(settings))
+    prev = previous_levels(Path(settings.previous), kind.scheme) if settings.previous is not None else None
 
     t0 = time.perf_counter()
     files, problems = find_files(Path(settings.input_dir), settings.exclude)
     if progress is not None:
         progress(0, len(files))
-    done = map_files(files, UnitScorer(scheme), workers=workers, progress=progress)
-    c.files_seen = len(files)
-    t1 = time.perf_counter()
-    c.seconds["read"] = t1 - t0  # reading and scoring every unit (in the worker processes)
+    done = map_files(files, kind.file_task(), workers=workers, progress=progress)
+    t1 = time.perf_counter()  # reading and scoring every unit (in the worker processes)
 
-    cands: list[Candidate] = []
-    for file_problems, file_cands in done:
-        problems.extend(file_problems)
-        cands.extend(file_cands)
-    rated: list[tuple[Candidate, UnitResult]] = []
-    for cand in dedupe(cands, problems):
+    gathered = kind.gather(done, problems)
+    kept = dedupe(gathered.candidates, problems)
+    for cand in kept:
         problems.extend(cand.findings)
-        if cand.result is not None:
-            rated.append((cand, cand.result))
-
-    c.units, c.sets = rate_sets(rated, scheme, settings, prev, problems)
-    c.files_rated = len({cand.file.rel for cand, _ in rated})
+    rating = kind.rate(kept, gathered, settings, prev, problems)
+    evidence = None
     if settings.ledgers is not None:  # the half-year ledgers as evidence (issue 15): shown, no score changed
-
-        c.evidence, notes = read_evidence(settings.ledgers)
+        evidence, notes = read_evidence(settings.ledgers)
         problems.extend(notes)
-    c.problems = problems
-    c.seconds["score"] = time.perf_counter() - t1  # dedupe, quotas per set, last year's levels
-    return c
+    seconds = {"read": t1 - t0, "score": time.perf_counter() - t1}  # score: dedupe, quotas per set, last year's levels
+    return Consolidation(kind=kind, settings=settings, units=rating.units, sets=rating.sets, problems=problems,
+                         files_seen=len(files), files_rated=len({c.file.rel for c in kept if c.result is not None}),
+                         seconds=seconds, evidence=evidence, members=rating.members)

@@ -1,15 +1,25 @@
-"""What one consolidation produces: the contract between the job and the summary-workbook writer."""
+"""What one consolidation produces: the contract between the job and the summary-workbook writer.
+
+`RatingKind` is what differs between schemes (item-scored units, or 双十星 organisations with their
+members): the per-file task, the rating of the sets, the summary's sheets, its layout and report lines.
+The job chooses it once (kinds.kind_of) and hands back one `Consolidation`, built once at the end.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from xlsx_addin.model.problems import Problem
 from xlsx_addin.engine.quotas import QuotaStatus
 from xlsx_addin.engine.scheme.models import Scheme
 from xlsx_addin.engine.result import RatedUnit
+from xlsx_addin.io.files.pool import FileTask
+from xlsx_addin.io.tables.table import Records, Table
 from xlsx_addin.jobs.consolidate.settings import Settings
+
+if TYPE_CHECKING:
+    from xlsx_addin.jobs.consolidate.candidates import Candidate
 
 
 @dataclass
@@ -32,17 +42,72 @@ class SetSummary:
     counts_after: dict[int, int]  # level rank → units after quotas (= before in flag mode)
 
 
-@dataclass
-class Consolidation:
+@dataclass(frozen=True)
+class Gathered:
+    """The files' candidates after reading (to be deduplicated) and what the kind keeps beside them."""
+
+    candidates: list[Candidate]
+    extra: Any = None  # 双十星: the members of each organisation candidate
+
+
+@dataclass(frozen=True)
+class Rating:
+    """The sets rated: every unit after its set's quotas, the sets, and (双十星) every member rated."""
+
+    units: list[UnitRow]
+    sets: list[SetSummary]
+    members: list[UnitRow] = field(default_factory=list)
+
+
+class RatingKind(Protocol):
+    """What a scheme's consolidation does its own way (kinds.ItemKind, double_ten.kind.StarKind)."""
+
     scheme: Scheme
+    carries_over: bool  # the summary brings the clerk's columns, rows and sheets back (carryover.py)
+
+    def file_task(self) -> FileTask:
+        """The per-file task given to map_files (picklable; a `failed` static method for crashed files)."""
+
+    def gather(self, done: list[Any], problems: list[Problem]) -> Gathered:
+        """The per-file results collected: problems into `problems`, the candidates to deduplicate."""
+
+    def rate(self, kept: list[Candidate], gathered: Gathered, settings: Settings, prev: dict[str, int] | None,
+             problems: list[Problem]) -> Rating:
+        """The deduplicated candidates rated per set (quotas, last year's levels)."""
+
+    def tables(self, c: Consolidation, kept: Any = None) -> dict[str, Table]:
+        """The summary's sheets as plain rows (kept: the clerk's entries of an earlier summary)."""
+
+    def write(self, c: Consolidation, out: Path, keep_from: Path | None) -> Written:
+        """The summary workbook at `out`, whole or not at all."""
+
+    def report_lines(self, c: Consolidation) -> list[str]:
+        """The report's kind-specific part (before the problems, the file and the time)."""
+
+
+@dataclass(frozen=True)
+class Consolidation:
+    kind: RatingKind
     settings: Settings
     units: list[UnitRow] = field(default_factory=list)
     sets: list[SetSummary] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     files_seen: int = 0
     files_rated: int = 0
-    backup: Path | None = None  # where the writer put the previous summary (None when there was none)
-    seconds: dict[str, float] = field(default_factory=dict)  # read (+ score, in the workers) / score (dedupe, quotas) / write
-    evidence: Any = None  # Records of the 台账汇总 given as settings.ledgers (ledgers/evidence.py), else None
-    members: list[UnitRow] = field(default_factory=list)  # 双十星: every member rated (consolidate/star_job.py)
-    member_scheme: Scheme | None = None  # 双十星: the scheme the members were rated by
+    seconds: dict[str, float] = field(default_factory=dict)  # read (+ score, in the workers) / score (dedupe, quotas)
+    evidence: Records | None = None  # the 台账汇总 given as settings.ledgers (io/ledger_summary.py), else None
+    members: list[UnitRow] = field(default_factory=list)  # 双十星: every member rated (double_ten/kind.py)
+
+    @property
+    def scheme(self) -> Scheme:
+        return self.kind.scheme
+
+
+@dataclass(frozen=True)
+class Written:
+    """What the writer produced: the summary, where the previous one went, the clerk's overwritten edits."""
+
+    path: Path
+    backup: Path | None = None
+    seconds: float = 0.0
+    edits: list[Problem] = field(default_factory=list)  # computed cells the clerk changed (carryover.py)

@@ -3,20 +3,22 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter, defaultdict
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from xlsx_addin.engine.double_ten.scoring import goal_status
 from xlsx_addin.model.choices import QuotaMode
-from xlsx_addin.jobs.consolidate.carryover import count_edits
-from xlsx_addin.jobs.consolidate.model import Consolidation
+from xlsx_addin.jobs.consolidate.model import Consolidation, Written
 
 
-def outcome_lines(c, out_file: Path, seconds: float | None = None) -> list[str]:
-    """The short Chinese report of a consolidation: levels per set, quota moves, rectification, problems."""
+def outcome_lines(c: Consolidation, out_file: Path, seconds: float | None = None) -> list[str]:
+    """The short Chinese report of a consolidation: the kind's lines (levels, quotas, lists), then the problems."""
+    return c.kind.report_lines(c) + tail_lines(c, out_file, seconds)
+
+
+def item_lines(c: Consolidation) -> list[str]:
+    """An item-scored consolidation: levels per set, quota moves, rectification, rises and falls."""
     scheme = c.scheme
-    if scheme.stars is not None:  # 双十星: organisations and members
-        return star_lines(c, out_file, seconds)
     ranks = [lv.rank for lv in scheme.levels]
     lines = [f"评定方案:{scheme.name}({scheme.id});读取文件{c.files_seen}个,评定党组织{len(c.units)}个。", ""]
 
@@ -69,11 +71,10 @@ def outcome_lines(c, out_file: Path, seconds: float | None = None) -> list[str]:
     if up or down:
         rise, fall = ("晋星", "减星") if scheme.level_term == "星级" else ("升等", "降等")
         lines += ["", f"与上年度相比:{rise}{up}个,{fall}{down}个(须报上级审批)。"]
+    return lines
 
-    return lines + tail_lines(c, out_file, seconds)
 
-
-def tail_lines(c, out_file: Path, seconds: float | None = None) -> list[str]:
+def tail_lines(c: Consolidation, out_file: Path, seconds: float | None = None) -> list[str]:
     """The report's end, shared by every scheme: the problems (errors first), the output file, the time."""
     lines: list[str] = []
     errors = [p for p in c.problems if p.is_error]
@@ -89,35 +90,6 @@ def tail_lines(c, out_file: Path, seconds: float | None = None) -> list[str]:
     if seconds is not None:
         lines.append(f"用时{seconds:.1f}秒。")
     return lines
-
-
-def star_lines(c, out_file: Path, seconds: float | None = None) -> list[str]:
-    """The short Chinese report of a 双十星 consolidation."""
-    org, member = c.scheme, c.member_scheme
-    lines = [f"评定方案:{org.name}({org.id});读取文件{c.files_seen}个,评定党组织{len(c.units)}个、党员{len(c.members)}名。", ""]
-    ranks = [lv.rank for lv in org.levels]
-    orgs = Counter(u.result.level for u in c.units)
-    mems = Counter(u.result.level for u in c.members)
-    header = ["", *[org.level_name(r) for r in ranks], "合计"]
-    rows = [["党组织", *[orgs.get(r, 0) for r in ranks], len(c.units)],
-            ["党员", *[mems.get(r, 0) for r in ranks], len(c.members)]]
-    lines.append("星级分布:")
-    lines += ["  " + s for s in table_lines(header, rows)]
-    if member is not None:
-        towns = sorted({u.set_name for u in c.members})
-        for town in towns:
-            g = goal_status(member, [u.result for u in c.members if u.set_name == town])
-            if g is not None:
-                lines.append(f"  {town}:{g.text}")
-    rect = [u for u in c.units if u.result.rectify]
-    disposed = [u for u in c.members if u.result.rectify]
-    priv_o = sum(u.result.privileged for u in c.units)
-    priv_m = sum(u.result.privileged for u in c.members)
-    lines += ["", f"{org.stars.rectify_label}的党组织{len(rect)}个、{member.stars.rectify_label if member else '处置'}的党员"
-              f"{len(disposed)}名(见“整顿处置名单”);{org.stars.privileged_label}:党组织{priv_o}个、党员{priv_m}名(见“优先名单”)。"]
-    for u in rect[:5]:
-        lines.append(f"  · {u.result.org_name}:{u.result.level_name}")
-    return lines + tail_lines(c, out_file, seconds)
 
 
 # --- the command -------------------------------------------------------------------------------
@@ -140,22 +112,27 @@ def table_lines(header: list[str], rows: list[list[Any]]) -> list[str]:
     return lines
 
 
-def backup_lines(c: Consolidation) -> list[str]:
+def backup_lines(written: Written) -> list[str]:
     """Where the previous summary went, and the overwritten edits (the run must say both)."""
     lines = []
-    if c.backup is not None:
-        lines.append(f"上次的汇总表已备份为:{Path(c.backup).resolve()}")
-    edits = count_edits(c)
+    if written.backup is not None:
+        lines.append(f"上次的汇总表已备份为:{Path(written.backup).resolve()}")
+    edits = len(written.edits)
     if edits:
         lines.append(f"汇总表中有{edits}处计算结果被手工改动,已按规则重新计算,原值列在“问题清单”中。")
     return lines
 
 
-def summary_lines(c: Consolidation, out_file: Path, seconds: float | None = None) -> list[str]:
-    """The report printed after a run (CLI, window): the outcome, then how long each stage took."""
-    return outcome_lines(c, out_file, seconds) + [_timings(c)]
+def summary_lines(c: Consolidation, out_file: Path, seconds: float | None = None,
+                  written: Written | None = None) -> list[str]:
+    """The report printed after a run (CLI, window): the outcome, then how long each stage took.
+    With `written`, the clerk's overwritten edits count among the problems and the write among the stages."""
+    if written is not None:
+        c = replace(c, problems=c.problems + written.edits)
+    stages = dict(c.seconds, **({"write": written.seconds} if written is not None else {}))
+    return outcome_lines(c, out_file, seconds) + [_timings(stages)]
 
 
-def _timings(c: Consolidation) -> str:
+def _timings(seconds: dict[str, float]) -> str:
     names = {"read": "读取并评分", "score": "配额与比对", "write": "写出"}
-    return "各阶段用时:" + ",".join(f"{names.get(k, k)}{v:.1f}秒" for k, v in c.seconds.items())
+    return "各阶段用时:" + ",".join(f"{names.get(k, k)}{v:.1f}秒" for k, v in seconds.items())

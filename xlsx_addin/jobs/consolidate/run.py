@@ -13,7 +13,7 @@ from xlsx_addin.model.errors import RatingError
 from xlsx_addin.io.files.outpath import writing
 from xlsx_addin.model.progress import Progress
 from xlsx_addin.jobs.consolidate.job import consolidate
-from xlsx_addin.jobs.consolidate.model import Consolidation
+from xlsx_addin.jobs.consolidate.model import Consolidation, Written
 from xlsx_addin.jobs.consolidate.report import backup_lines, summary_lines
 from xlsx_addin.jobs.consolidate.settings import Settings
 from xlsx_addin.jobs.consolidate.writer import write_summary
@@ -22,8 +22,12 @@ from xlsx_addin.jobs.consolidate.writer import write_summary
 @dataclass
 class Run:
     consolidation: Consolidation
-    out: Path  # the summary written
+    written: Written  # the summary written (its path, the backup of the previous one, the clerk's edits)
     lines: list[str]  # the Chinese report
+
+    @property
+    def out(self) -> Path:
+        return self.written.path
 
 
 def consolidate_to(settings: Settings, out: Path, *, workers: int | None = None,
@@ -36,5 +40,5 @@ def consolidate_to(settings: Settings, out: Path, *, workers: int | None = None,
     c = consolidate(settings, progress=progress, workers=workers, out=out)  # settings and `out` checked first
     with writing(out):  # an OS error on writing: one Chinese message, nothing at `out` changed
         written = write_summary(c, out, keep_from=out if out.exists() else None)
-    out_file = Path(written) if written else out
-    return Run(c, out_file, summary_lines(c, out_file, time.perf_counter() - started) + backup_lines(c))
+    lines = summary_lines(c, written.path, time.perf_counter() - started, written) + backup_lines(written)
+    return Run(c, written, lines)

@@ -103,7 +103,7 @@ def overview_table(c: Consolidation) -> Table:
               "规则定级", "配额调整", final_header(s), PREVIOUS, CHANGE, "说明", RECTIFY, SOURCE]
     kinds = ["text", "center", "text", "text", "score", "score", "score", "score", "pct", "pct",
              "center", "text", "center", "center", "center", "text", "center", "text"]
-    widths = [24, 11, 13, 13, 7, 5.5, 5.5, 7, 7, 7, 8.5, 13, 8.5, 8.5, 8, 40, 6, 24]
+    widths: list[float] = [24, 11, 13, 13, 7, 5.5, 5.5, 7, 7, 7, 8.5, 13, 8.5, 8.5, 8, 40, 6, 24]
     rows = []
     for u in c.units:
         r = u.result
@@ -115,13 +115,20 @@ def overview_table(c: Consolidation) -> Table:
             previous_name(s, u), change_text(s, u.result.change), reasons_text(u),
             YES if r.rectify else NO, u.source_file,
         ])
-    if c.evidence is not None:  # the half-year ledgers' summary as evidence (issue 15), before 来源文件
-
-        header[-1:-1], kinds[-1:-1], widths[-1:-1] = list(COLUMNS), ["pct", "pct"], [8, 8]
-        for u, row in zip(c.units, rows):
-            row[-1:-1] = rates(c.evidence, u.result.org_code, u.result.org_name)
+    with_evidence(c, header, kinds, widths, rows)
     # printed: everything but 来源文件 (the file paths are for the screen)
     return Table(OVERVIEW, header, rows, kinds, widths, meta={"print_columns": len(header) - 1})
+
+
+def with_evidence(c: Consolidation, header: list[str], kinds: list[str], widths: list[float],
+                  rows: list[list[Any]]) -> None:
+    """The half-year ledgers' summary as evidence (issue 15): 承诺完成率, 整改销号率 before 来源文件 (the
+    last column) of each unit's row, when the consolidation was given one (settings.ledgers)."""
+    if c.evidence is None:
+        return
+    header[-1:-1], kinds[-1:-1], widths[-1:-1] = list(COLUMNS), ["pct", "pct"], [8, 8]
+    for u, row in zip(c.units, rows):
+        row[-1:-1] = rates(c.evidence, u.result.org_code, u.result.org_name)
 
 
 # the quota table below the level counts; 评定组 and 配额 side by side make the chart's two-level axis
@@ -374,10 +381,6 @@ def summary_tables(c: Consolidation, kept: Kept | None = None) -> dict[str, Tabl
     return {t.name: t for t in tables}
 
 
-def empty_consolidation(scheme: Scheme, settings: Settings | None = None) -> Consolidation:
-    return Consolidation(scheme=scheme, settings=settings or Settings(input_dir=Path(""), scheme_source=scheme.id))
-
-
 __all__ = [
-    "Kept", "final_header", "summary_tables",
+    "Kept", "final_header", "summary_tables", "with_evidence",
 ]

@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from xlsx_addin.jobs.consolidate.writer import render_template
+from xlsx_addin.jobs.consolidate import carryover
+from xlsx_addin.jobs.consolidate.kinds import ItemKind
+from xlsx_addin.jobs.consolidate.model import Consolidation
+from xlsx_addin.jobs.consolidate.settings import Settings
+from xlsx_addin.jobs.consolidate.sheet_layout import template_settings
+from xlsx_addin.jobs.consolidate.sheets import summary_tables
+from xlsx_addin.jobs.consolidate.writer import FIXED_DATE, render
+from xlsx_addin.contracts.summary import SETTINGS
 from xlsx_addin.engine.scheme.loader import DEFAULT_SCHEME, load_scheme
 from xlsx_addin.engine.scheme.models import Scheme
 
@@ -60,6 +67,17 @@ def build_summary_workbook(path: Path | str, scheme: Scheme | str | None = None)
     render_template(path, scheme)
     if path.stem.isidentifier():
         write_sidecar(path.with_suffix(".py"))
+    return path
+
+
+def render_template(path: Path | str, scheme: Scheme) -> Path:
+    """The empty summary workbook huizong.xlsm: headers, 设置 with buttons, 规则, xlwings.conf. Deterministic."""
+    path = Path(path)
+    c = Consolidation(kind=ItemKind(scheme), settings=Settings(input_dir=Path(""), scheme_source=scheme.id))
+    tables = summary_tables(c)
+    carried = carryover.carry(c, tables, None)
+    tables[SETTINGS] = template_settings(tables[SETTINGS])
+    render(path, scheme, tables, vba_project=True, active=SETTINGS, created=FIXED_DATE, carried=carried)
     return path
 
 

@@ -3,7 +3,7 @@
 `write_summary` lays out the plain rows of `sheets.summary_tables` (the same rows the 一键汇总
 button writes into the open workbook), adds native charts, print setup and — for .xlsm — the
 xlwings VBA project with the 一键汇总 / 导入函数 buttons. The empty template huizong.xlsm is the
-same layout without units (`render_template`, called by xlsx_addin.jobs.consolidate.template).
+same layout without units (template.render_template).
 """
 from __future__ import annotations
 
@@ -23,51 +23,41 @@ from xlsx_addin.contracts.summary import DATA_SHEETS, OVERVIEW, RAW, RULES, SETT
 from xlsx_addin.io.tables.xlsx import TITLE_FONT, Formats, atomic_write, gc_paused, write_any, write_table
 from xlsx_addin.io.books.vba.summary_project import summary_vba_project
 from xlsx_addin.jobs.consolidate import carryover
-from xlsx_addin.jobs.consolidate.model import Consolidation
+from xlsx_addin.jobs.consolidate.model import Consolidation, Written
 from xlsx_addin.jobs.consolidate.previous import read_kept, read_previous_levels
-from xlsx_addin.jobs.consolidate.sheet_layout import page_setup, template_settings, write_settings
-from xlsx_addin.jobs.consolidate.sheets import QUOTA_CHART_COLUMNS, empty_consolidation, summary_tables
-from xlsx_addin.jobs.consolidate.double_ten.sheets import write_star_summary
+from xlsx_addin.jobs.consolidate.sheet_layout import page_setup, write_settings
+from xlsx_addin.jobs.consolidate.sheets import QUOTA_CHART_COLUMNS, summary_tables
 
 FIXED_DATE = dt.datetime(2025, 1, 1, 0, 0, 0)  # the template's created date: byte-identical builds
 UDF_MODULES = "udfs.star_rating"
 
 
 # --- public API ----------------------------------------------------------------------------
-def write_summary(c: Consolidation, out: Path | str, *, keep_from: Path | str | None = None) -> Path:
-    """Write the whole summary workbook to `out` (.xlsx, or .xlsm with the buttons). Returns `out`.
+def write_summary(c: Consolidation, out: Path | str, *, keep_from: Path | str | None = None) -> Written:
+    """Write the whole summary workbook of `c` to `out`, laid out by its kind (item-scored below; 双十星:
+    double_ten/sheets.py). Written whole or not at all; the previous `out` kept as a dated backup."""
+    return c.kind.write(c, Path(out), Path(keep_from) if keep_from is not None else None)
+
+
+def write_items(c: Consolidation, out: Path, keep_from: Path | None = None) -> Written:
+    """An item-scored summary to `out` (.xlsx, or .xlsm with the buttons).
 
     The clerk's columns (整改台账: 整改措施 … 销号日期; 晋星减星: 审批意见) are carried over from
     `keep_from` — by default `out` itself when it exists — keyed by org_code, else org_name.
     The file is written to a temporary file beside `out` and moved into place; the previous `out`
-    is kept as a dated backup (backups.py; `c.backup` says where). On any error nothing at `out` changes.
+    is kept as a dated backup (backups.py; Written.backup says where). On any error nothing at `out` changes.
     """
-    if c.scheme.stars is not None:  # 双十星: its own sheets (consolidate/star_sheets.py)
-        return write_star_summary(c, out, keep_from=keep_from)
     start = time.perf_counter()
-    out = Path(out)
-    source = Path(keep_from) if keep_from is not None else (out if out.exists() else None)
+    source = keep_from if keep_from is not None else (out if out.exists() else None)
     prev = carryover.read_previous(source) if source is not None and source.exists() else None
     tables = summary_tables(c, carryover.kept_from(prev))
     carried = carryover.carry(c, tables, prev)
     is_xlsm = out.suffix.lower() == ".xlsm"
     with gc_paused():
-        c.backup = atomic_write(out, lambda tmp: render(tmp, c.scheme, tables, vba_project=is_xlsm, active=OVERVIEW,
-                                                        carried=carried),
-                                keep_backups=c.settings.keep_backups)
-    c.seconds["write"] = round(time.perf_counter() - start, 3)
-    return out
-
-
-def render_template(path: Path | str, scheme: Scheme) -> Path:
-    """The empty summary workbook huizong.xlsm: headers, 设置 with buttons, 规则, xlwings.conf. Deterministic."""
-    path = Path(path)
-    c = empty_consolidation(scheme)
-    tables = summary_tables(c)
-    carried = carryover.carry(c, tables, None)
-    tables[SETTINGS] = template_settings(tables[SETTINGS])
-    render(path, scheme, tables, vba_project=True, active=SETTINGS, created=FIXED_DATE, carried=carried)
-    return path
+        backup = atomic_write(out, lambda tmp: render(tmp, c.scheme, tables, vba_project=is_xlsm, active=OVERVIEW,
+                                                      carried=carried),
+                              keep_backups=c.settings.keep_backups)
+    return Written(out, backup, round(time.perf_counter() - start, 3), carried.edits)
 
 
 def backup_path(out: Path | str) -> Path | None:
@@ -245,4 +235,4 @@ def _write_conf(ws, f: Formats) -> None:
 
 
 __all__ = ["atomic_write", "backup_path", "read_kept", "read_ledger", "read_previous_levels", "render",
-           "render_template", "write_summary"]
+           "write_items", "write_summary"]

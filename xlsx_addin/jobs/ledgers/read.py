@@ -13,6 +13,7 @@ from typing import Any, Sequence
 from xlsx_addin.model.problems import Problem
 from xlsx_addin.engine.inputs import excel_error, is_blank, quoted, shown
 from xlsx_addin.io.reader import UnitFile, read_unit
+from xlsx_addin.io.request import ReadRequest
 from xlsx_addin.engine.scheme import BUILTIN, DEFAULT_SCHEME, Scheme, load_scheme
 from xlsx_addin.engine.survey import tally
 from xlsx_addin.contracts.ledger import (
@@ -36,18 +37,9 @@ _DATE_RE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2}
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
-def ledger_names(specs: dict[str, TableSpec]) -> frozenset[str]:
-    return frozenset(CELLS) | frozenset(specs)
-
-
-class _Want:
-    """Picklable predicate: the defined names of a ledger workbook (plus item_scores, to spot rating files)."""
-
-    def __init__(self, names: frozenset[str]):
-        self.names = names | {"item_scores"}
-
-    def __call__(self, name: str) -> bool:
-        return name in self.names
+def ledger_request(specs: dict[str, TableSpec]) -> ReadRequest:
+    """What a ledger workbook is read for: its cells and tables (read as rows), and item_scores to spot rating files."""
+    return ReadRequest(names=frozenset(CELLS) | {"item_scores"}, tables=frozenset(specs))
 
 
 def to_date(value: Any) -> dt.date | None:
@@ -171,10 +163,10 @@ class LedgerTask:
         self.period, self.as_of = period, as_of
         self.scheme = load_scheme(scheme or DEFAULT_SCHEME)
         self.specs = table_specs(tuple(o.label for o in self.scheme.survey.options))
-        self.want = _Want(ledger_names(self.specs))
+        self.request = ledger_request(self.specs)
 
     def __call__(self, path: str, rel: str) -> tuple[list[Problem], Branch | None]:
-        unit = read_unit(path, rel, want=self.want, tables=frozenset(self.specs))
+        unit = read_unit(path, self.request, rel)
         problems = list(unit.problems)
         branch = None if unit.failed else self.branch(unit, problems)
         unit.values, unit.problems, unit.names, unit.raw_units = {}, [], [], None

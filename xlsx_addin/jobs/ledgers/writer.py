@@ -25,8 +25,7 @@ from xlsx_addin.model.problems import HINT
 from xlsx_addin.model.problems import count_errors
 
 from xlsx_addin.contracts.ledger import (
-    ABOUT, CLERK, CLOSED_RATE, DONE_RATE, KEPT_NOTE, LATE, LATE_CLERK, OVERDUE, OVERDUE_CLERK, PERIOD_LABEL, PROBLEMS,
-    SUMMARY, SUMMARY_CLERK, TOTAL,
+    ABOUT, CLERK, CLOSED_RATE, DONE_RATE, KEPT_NOTE, LATE, OVERDUE, PERIOD_LABEL, PROBLEMS, SUMMARY, TOTAL,
 )
 from xlsx_addin.io.ledger_summary import summary_period
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from xlsx_addin.io.reader import read_unit
 from xlsx_addin.engine.scheme import SCORED_SCHEMES, Scheme, load_scheme
-from xlsx_addin.io.unitfile import RULES_TABLE
+from xlsx_addin.io.unitfile import RULES_TABLE, UNIT_WORKBOOK
 from xlsx_addin.io.books.unit.book import build_unit_workbook
 
 FOLDER = Path(__file__).resolve().parents[2] / "io" / "cellmaps"
@@ -29,7 +29,7 @@ def cell_map(scheme: Scheme) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "template.xlsx")
         build_unit_workbook(path, scheme)
-        refs = dict(read_unit(path).refs)
+        refs = dict(read_unit(path, UNIT_WORKBOOK).refs)
         wb = openpyxl.load_workbook(path)
         cells = {(ref.sheet, r, c) for name, ref in refs.items() if name != RULES_TABLE
                  for r in range(ref.row1, ref.row2 + 1) for c in range(ref.col1, ref.col2 + 1)}

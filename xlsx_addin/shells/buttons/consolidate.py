@@ -29,10 +29,10 @@ from xlsx_addin.contracts.summary import (
     STATS,
 )
 from xlsx_addin.jobs.consolidate import carryover
+from xlsx_addin.model.problems import Problem
 from xlsx_addin.jobs.consolidate.model import Consolidation, Settings
 from xlsx_addin.jobs.consolidate.sheets import QUOTA_CHART_COLUMNS, Kept, summary_tables
 from xlsx_addin.jobs.consolidate.settings_sheet import RESULT_KEYS, RESULT_TITLE, settings_from_rows
-from xlsx_addin.jobs.consolidate.double_ten.sheets import ORDER, star_tables
 from xlsx_addin.jobs.consolidate.job import consolidate as run_consolidation
 from xlsx_addin.shells.errors import clerk_message
 
@@ -53,15 +53,16 @@ def run_in_book(book, *, message_box: MessageBox | None = None,
         c = (consolidate or run_consolidation)(settings, progress=progress_callback(status))
         status("一键汇总:正在写入汇总表……")
         path = book_path(book)
+        backup = None
         if path is not None and path.is_file():  # the book as last saved, before this run changes it
-            c.backup = backups.keep(path, settings.keep_backups)
-        write_into_book(book, c, prev=prev)
+            backup = backups.keep(path, settings.keep_backups)
+        edits = len(write_into_book(book, c, prev=prev))
     except Exception as exc:  # never a traceback for a clerk (shells/errors.py)
         status(False)
         tell(f"汇总未完成:{clerk_message(exc)}")
         return None
     status(False)
-    tell(summary_message(c, time.perf_counter() - start))
+    tell(summary_message(c, time.perf_counter() - start, backup, edits))
     return c
 
 
@@ -101,17 +102,17 @@ def screen_paused(book):
             pass
 
 
-def summary_message(c: Consolidation, seconds: float) -> str:
+def summary_message(c: Consolidation, seconds: float, backup: Path | None = None, edits: int = 0) -> str:
+    """The message after a run (edits: computed cells the clerk had changed, now in 问题清单)."""
     rectify = sum(1 for u in c.units if u.result.rectify)
     text = (f"汇总完成:读取文件 {c.files_seen} 个,评定单位 {len(c.units)} 个,"
-            f"需整改 {rectify} 个,问题 {len(c.problems)} 条,用时 {seconds:.1f} 秒。")
-    edits = carryover.count_edits(c)
+            f"需整改 {rectify} 个,问题 {len(c.problems) + edits} 条,用时 {seconds:.1f} 秒。")
     if edits:
         text += f"\n汇总表中有{edits}处计算结果被手工改动,已按规则重新计算,原值列在“问题清单”中。"
-    if c.problems:
+    if c.problems or edits:
         text += "\n请查看“问题清单”工作表。"
-    if c.backup is not None:
-        text += f"\n上次保存的汇总表已备份为:{c.backup}"
+    if backup is not None:
+        text += f"\n上次保存的汇总表已备份为:{backup}"
     return text
 
 
@@ -219,12 +220,14 @@ def table_block(t: Table) -> list[list[Any]]:
 
 
 def write_into_book(book, c: Consolidation, kept: Kept | None = None,
-                    prev: carryover.Previous | None = None) -> dict[str, Table]:
+                    prev: carryover.Previous | None = None) -> list[Problem]:
     """Write every sheet's rows into the open book. With `prev` (the book as it stood), the clerk's columns,
     rows of units that left and the edits of computed cells are handled as by write_summary (carryover.py);
-    the clerk's own sheets, notes and formats stay where Excel keeps them."""
-    if c.member_scheme is not None:  # 双十星: the sheets the CLI writes (star_sheets.py)
-        return write_stars_into_book(book, c)
+    the clerk's own sheets, notes and formats stay where Excel keeps them. Returns the clerk's edits of
+    computed cells (listed in 问题清单)."""
+    if not c.kind.carries_over:  # 双十星: the sheets the CLI writes, no clerk's columns to carry
+        write_sheets_into_book(book, c.kind.tables(c))
+        return []
     tables = summary_tables(c, carryover.kept_from(prev) if prev is not None else kept)
     carried = carryover.carry(c, tables, prev)
     with screen_paused(book):
@@ -244,16 +247,14 @@ def write_into_book(book, c: Consolidation, kept: Kept | None = None,
         _settings_results(book.sheets[SETTINGS], tables[SETTINGS])
         _charts(book.sheets[STATS], tables[STATS])
         book.sheets[OVERVIEW].activate()
-    return tables
+    return carried.edits
 
 
-def write_stars_into_book(book, c: Consolidation) -> dict[str, Table]:
-    """A 双十星 consolidation into the open book: every table star_sheets.star_tables gives (the rows the CLI
+def write_sheets_into_book(book, tables: dict[str, Table]) -> None:
+    """A consolidation of another kind (双十星) into the open book: every table of the kind (the rows the CLI
     writes), each on its sheet (added after the previous one when missing); 设置 gets its results only; the
-    rating schemes' data sheets that 双十星 has no rows for are emptied (no stale rows of another scheme)."""
-
-    tables = star_tables(c)
-    names = [n for n in ORDER if n in tables]
+    rating schemes' data sheets that it has no rows for are emptied (no stale rows of another scheme)."""
+    names = list(tables)
     with screen_paused(book):
         for i, name in enumerate(names):
             if name == SETTINGS:
@@ -267,7 +268,6 @@ def write_stars_into_book(book, c: Consolidation) -> dict[str, Table]:
                 except Exception:  # the clerk deleted it: nothing to empty
                     pass
         book.sheets[OVERVIEW].activate()
-    return tables
 
 
 def _sheet(book, name: str, after: str):

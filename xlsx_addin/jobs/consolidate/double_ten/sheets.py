@@ -33,7 +33,7 @@ from xlsx_addin.contracts.summary import (
 )
 from xlsx_addin.io.tables.xlsx import TITLE_FONT, Formats, atomic_write, gc_paused, write_table
 from xlsx_addin.jobs.consolidate.double_ten import raw as star_raw
-from xlsx_addin.jobs.consolidate.model import Consolidation, UnitRow
+from xlsx_addin.jobs.consolidate.model import Consolidation, UnitRow, Written
 from xlsx_addin.jobs.consolidate.sheet_layout import page_setup, write_settings
 from xlsx_addin.jobs.consolidate.sheets import (
     change_text,
@@ -41,6 +41,7 @@ from xlsx_addin.jobs.consolidate.sheets import (
     previous_name,
     problems_table,
     rules_table,
+    with_evidence,
 )
 from xlsx_addin.jobs.consolidate.settings_sheet import settings_table
 from xlsx_addin.engine.survey import percent
@@ -77,14 +78,13 @@ def overview_table(c: Consolidation) -> Table:
                      len(r.stars), "、".join(r.stars), _missing(r), s.level_name(r.band_level), r.level_name,
                      previous_name(s, u), change_text(s, r.change), _yes(r.rectify), _yes(r.privileged),
                      "；".join(r.reasons), u.source_file])
+    with_evidence(c, header, kinds, widths, rows)
     return Table(OVERVIEW, header, rows, kinds, widths, meta={"print_columns": len(header) - 1})
 
 
-def members_table(c: Consolidation) -> Table:
-    m = c.member_scheme
-    header = [SET, "所在党支部", "党员姓名", "党员类别", "得星数", "已得星目", "未得星目", m.level_term if m else "星级",
-              f"{m.star_rules().rectify_label if m else '处置'}标记", f"{m.star_rules().privileged_label if m else '优先'}标记", "说明",
-              SOURCE]
+def members_table(c: Consolidation, m: Scheme) -> Table:
+    header = [SET, "所在党支部", "党员姓名", "党员类别", "得星数", "已得星目", "未得星目", m.level_term,
+              f"{m.star_rules().rectify_label}标记", f"{m.star_rules().privileged_label}标记", "说明", SOURCE]
     kinds = ["text", "text", "text", "text", "int", "text", "text", "center", "center", "center", "text", "text"]
     widths: list[float] = [14, 22, 10, 18, 6, 40, 22, 8, 7, 7, 40, 30]
     rows = []
@@ -112,14 +112,13 @@ def rectify_table(c: Consolidation) -> Table:
                  [7, 14, 22, 16, 8, 26, 7, 50])
 
 
-def privilege_table(c: Consolidation) -> Table:
+def privilege_table(c: Consolidation, m: Scheme) -> Table:
     header = ["类别", SET, "所在党支部", "党组织/党员", "党员类别", "星级", "激励措施"]
     rows: list[list[Any]] = []
     for u in c.units:
         if u.result.privileged:
             rows.append(["党组织", u.set_name, u.result.org_name, u.result.org_name, "", u.result.level_name,
                          ";".join(c.scheme.star_rules().privileges)])
-    m = c.member_scheme
     for u in c.members:
         if u.result.privileged:
             rows.append(["党员", u.set_name, u.result.org_name, u.result.star_detail.member_name,
@@ -128,10 +127,8 @@ def privilege_table(c: Consolidation) -> Table:
                  [7, 14, 22, 12, 18, 8, 60])
 
 
-def _privileges_for(m: Scheme | None, u: UnitRow) -> str:
+def _privileges_for(m: Scheme, u: UnitRow) -> str:
     """The privileges that name the member's field (农村/机关/企业 …), else all of them."""
-    if m is None:
-        return ""
     word = u.result.star_detail.type_word or ""
     fields = [p for p in m.star_rules().privileges if "：" in p and any(w in word for w in _field_words(p.split("：")[0]))]
     general = [p for p in m.star_rules().privileges if "：" not in p]
@@ -142,9 +139,8 @@ def _field_words(head: str) -> list[str]:
     return [w for w in head.replace("及", "、").replace("和", "、").replace("党员", "").split("、") if w]
 
 
-def stats_table(c: Consolidation) -> Table:
+def stats_table(c: Consolidation, m: Scheme) -> Table:
     """Members per branch by level with the ten-star share against the goal; then the organisations by level."""
-    m = c.member_scheme or c.scheme
     ranks = [lv.rank for lv in m.levels]
     goal = m.star_rules().goal if m.stars else None
     header = [SET, "党支部", "评定党员数"] + [m.level_name(k) for k in ranks] + [
@@ -210,13 +206,13 @@ def _pct(x: float) -> str:
     return percent(x)
 
 
-def star_tables(c: Consolidation) -> dict[str, Table]:
-    tables = [overview_table(c), members_table(c), rectify_table(c), privilege_table(c), stats_table(c),
-              problems_table(c.problems), settings_table(c.scheme, c.settings, c), rules_table(c.scheme)]
-    member_rules = rules_table(c.member_scheme) if c.member_scheme else None
-    if member_rules is not None:
-        member_rules.name = MEMBER_RULES
-        tables.append(member_rules)
+def star_tables(c: Consolidation, member: Scheme) -> dict[str, Table]:
+    """Every sheet of a 双十星 summary (`member`: the scheme its members were rated by)."""
+    member_rules = rules_table(member)
+    member_rules.name = MEMBER_RULES
+    tables = [overview_table(c), members_table(c, member), rectify_table(c), privilege_table(c, member),
+              stats_table(c, member), problems_table(c.problems), settings_table(c.scheme, c.settings, c),
+              rules_table(c.scheme), member_rules]
     raw = star_raw.raw_table(c)  # the inputs, for a county's consolidation of the towns' summaries
     if raw is not None:
         tables.append(raw)
@@ -298,13 +294,11 @@ def _charts(wb, ws, t: Table, c: Consolidation) -> None:
         ws.insert_chart(anchor + 18, 0, chart, {"object_position": 1})
 
 
-def write_star_summary(c: Consolidation, out: Path | str, *, keep_from: Path | str | None = None) -> Path:
-    """Write the 双十星 summary to `out`, whole or not at all (the previous file kept as a dated backup, backups.py)."""
-    del keep_from  # no clerk columns here to carry over: the lists are recomputed each run
+def write_star_summary(c: Consolidation, member: Scheme, out: Path) -> Written:
+    """Write the 双十星 summary to `out`, whole or not at all (the previous file kept as a dated backup, backups.py).
+    No clerk columns here to carry over: the lists are recomputed each run."""
     start = time.perf_counter()
-    out = Path(out)
-    tables = star_tables(c)
+    tables = star_tables(c, member)
     with gc_paused():
-        atomic_write(out, lambda tmp: render_stars(tmp, c, tables))
-    c.seconds["write"] = round(time.perf_counter() - start, 3)
-    return out
+        backup = atomic_write(out, lambda tmp: render_stars(tmp, c, tables), keep_backups=c.settings.keep_backups)
+    return Written(out, backup, round(time.perf_counter() - start, 3))

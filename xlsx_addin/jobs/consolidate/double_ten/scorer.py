@@ -1,38 +1,26 @@
-"""一键汇总 of 双十星 workbooks (templates/stars_book.py): each file holds a branch and its members.
+"""The per-file task of a 双十星 consolidation: each 评星表 holds a branch and its members.
 
-The job of job.py, reused: find_files, map_files (worker processes), read_unit, the organisation's
-checks and scoring (UnitScorer.score: refused inputs, 规则 differences, stale stored results), dedupe
-and rate_sets. Added here: the members of member_table, each scored by the member scheme, with
-every refusal a 问题清单 row naming the table's cell; members of a file that lost a duplicate are
-dropped with it.
+The organisation is read and checked as any unit (read_unit, UnitScorer.score: refused inputs, 规则
+differences, stale stored results); added here: the members of member_table, each scored by the member
+scheme, with every refusal a 问题清单 row naming the table's cell (double_ten/kind.py rates them).
 """
 from __future__ import annotations
 
 import re
-import time
-from pathlib import Path
 from typing import Any
 
 from xlsx_addin.model.errors import InputError, RatingError
-from xlsx_addin.model.identity import unit_key
-from xlsx_addin.io.files.dedupe import dedupe
-from xlsx_addin.io.files.discover import find_files
-from xlsx_addin.io.files.pool import map_files
 from xlsx_addin.engine.inputs import is_blank, shown
 from xlsx_addin.model.problems import Problem
-from xlsx_addin.io.reader import RAW_SHEET, SCHEME_ID, read_unit
+from xlsx_addin.io.reader import RAW_SHEET, SCHEME_ID, UNIT_WORKBOOK, read_unit
 from xlsx_addin.engine.scheme.loader import load_scheme
 from xlsx_addin.engine.scheme.models import Scheme
-from xlsx_addin.engine.scoring import UnitResult, score_unit
+from xlsx_addin.engine.scoring import score_unit
 from xlsx_addin.io.books.double_ten import book as book
 from xlsx_addin.model.problems import ERROR, HINT
-from xlsx_addin.model.progress import Progress
-from xlsx_addin.engine.result import unrated
 from xlsx_addin.jobs.consolidate.double_ten import raw as star_raw
 from xlsx_addin.jobs.consolidate.candidates import Candidate, cell_text
-from xlsx_addin.jobs.consolidate.model import Consolidation, Settings, UnitRow
 from xlsx_addin.jobs.consolidate.scorer import UnitScorer, slim
-from xlsx_addin.jobs.consolidate.sets import rate_sets, check_settings, previous_levels, summary_scheme
 
 ORG_NAMES = tuple(book.ORG_INFO) + ("star_names", "star_votes_for", "star_votes_valid", "star_records")
 REQUIRED = ORG_NAMES + (book.MEMBER_TABLE, "member_star_names")
@@ -69,7 +57,7 @@ class StarScorer:
         return [Problem(file=rel, reason=reason, severity=ERROR)], [], []
 
     def _one(self, path: str, rel: str) -> tuple[list[Problem], list[Candidate], list[list[Candidate]]]:
-        unit = read_unit(path, rel)
+        unit = read_unit(path, UNIT_WORKBOOK, rel)
         problems: list[Problem] = list(unit.problems)
         if unit.failed:
             return problems, [], []
@@ -242,68 +230,4 @@ def _star_cell(cand: Candidate, p: Problem) -> Problem:
     return p
 
 
-def consolidate_stars(settings: Settings, progress: Progress | None = None, workers: int | None = None) -> Consolidation:
-    """The organisations of every 双十星 workbook, rated as job.consolidate rates units, and their members."""
-    check_settings(settings)
-    org = summary_scheme(settings)
-    member = member_scheme(org)
-    prev = previous_levels(Path(settings.previous), org) if settings.previous is not None else None
-    c = Consolidation(scheme=org, settings=settings)
-    c.member_scheme = member
-
-    t0 = time.perf_counter()
-    files, problems = find_files(Path(settings.input_dir), settings.exclude)
-    if progress is not None:
-        progress(0, len(files))
-    done = map_files(files, StarScorer(org, member), workers=workers, progress=progress)
-    c.files_seen = len(files)
-    t1 = time.perf_counter()
-    c.seconds["read"] = t1 - t0
-
-    orgs: list[Candidate] = []
-    members_of: dict[int, list[Candidate]] = {}  # id(organisation candidate) → its members
-    orphans: list[list[Candidate]] = []  # a summary's members whose organisation it does not hold
-    for file_problems, file_orgs, file_members in done:
-        problems.extend(file_problems)
-        orgs.extend(file_orgs)
-        for cand, members in zip(file_orgs, file_members):
-            members_of[id(cand)] = members
-        if file_members[len(file_orgs):] and file_members[-1]:
-            orphans.append(file_members[-1])
-    rated: list[tuple[Candidate, UnitResult]] = []
-    kept: list[list[Candidate]] = []
-    for cand in dedupe(orgs, problems):
-        problems.extend(cand.findings)
-        kept.append(members_of.get(id(cand), []))
-        if cand.result is not None:
-            rated.append((cand, cand.result))
-    c.units, c.sets = rate_sets(rated, org, settings, prev, problems)
-    set_of = {u.source_file: u.set_name for u in c.units}
-    branch_of = {id(m): cand.source for cand in orgs for m in members_of.get(id(cand), [])}
-    known = {cand.key for cand in orgs}  # an organisation read elsewhere brings its own members
-    orphans = [[m for m in group if m.key not in known] for group in orphans]
-    for group in kept + orphans:
-        seen: dict[str, int] = {}
-        for cand in group:
-            rel = cand.file.rel
-            problems.extend(cand.findings)
-            if cand.result is None:
-                continue
-            name = cell_text(cand.inputs.get("member_name"))
-            seen[name] = seen.get(name, 0) + 1
-            if seen[name] == 2:
-                problems.append(Problem(rel, book.SHEET_MEMBERS, "", name, f"党员“{name}”在本支部出现不止一次,"
-                                        "均已评定;如为重复填写请删除多余的行", HINT))
-            key = f"{unit_key(cand.inputs.get('org_code'), cand.inputs.get('org_name'))}/{name}"
-            branch = branch_of.get(id(cand))
-            c.members.append(UnitRow(result=unrated(cand.result),
-                                     set_name=set_of.get(branch, cell_text(cand.inputs.get("org_name")))
-                                     if branch is not None else cell_text(cand.inputs.get("org_name")),
-                                     source_file=cand.source, key=key, inputs=cand.inputs))
-    c.files_rated = len({cand.file.rel for cand, _ in rated})
-    c.problems = problems
-    c.seconds["score"] = time.perf_counter() - t1
-    return c
-
-
-__all__ = ["StarScorer", "consolidate_stars", "member_scheme"]
+__all__ = ["StarScorer", "member_scheme"]
