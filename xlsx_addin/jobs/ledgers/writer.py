@@ -8,6 +8,7 @@ Layout and atomic writing are the rating summary's (tables/xlsx.py).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -16,7 +17,6 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from xlsx_addin.io.tables.previous import from_header, read_sheet_rows
 from xlsx_addin.contracts.summary import CODE, NAME, PARENT
-from xlsx_addin.io.tables.layout import PrintSetup
 from xlsx_addin.io.tables.table import Table, has_content, problems_table
 from xlsx_addin.model.identity import text_key, unit_key
 from xlsx_addin.model.problems import Problem
@@ -173,7 +173,7 @@ def _source_last(t: Table) -> Table:
     for seq in seqs:
         if i < len(seq):
             seq.append(seq.pop(i))
-    t.print_setup = PrintSetup(columns=len(t.header) - 1)
+    t.print_setup = replace(t.print_setup, columns=len(t.header) - 1)
     return t
 
 
