@@ -54,9 +54,9 @@ def test_notes_name_every_unit_each_quota_moved(tmp_path):
 
 def test_flag_mode_names_the_units_that_would_move():
     t = stats_table(_town("flag"))
-    notes = t.meta["notes"]
+    notes = _notes(t)
     assert any(n.startswith("城关镇党委:一星级及以下比例下限应调整(仅标记,未调整)1个单位:城关镇机关") for n in notes)
-    assert t.meta["note_rows"] and all(t.rows[i][0] in notes for i in t.meta["note_rows"])
+    assert t.notes is not None and t.notes.span == 12 and t.rows[t.notes.rows[0] - 1] == ["提示"]
 
 
 def test_long_lists_are_split_into_rows_of_a_few_lines():
@@ -64,5 +64,10 @@ def test_long_lists_are_split_into_rows_of_a_few_lines():
     rs = rate_set(S, units)
     c = Consolidation(kind=kind_of(S), settings=Settings(input_dir=Path("."), scheme_source="five_star"),
                       sets=[SetSummary("全部", len(rs), rs.quotas, {}, {})])
-    notes = [n for n in stats_table(c).meta["notes"] if "五星级比例上限" in n]
+    notes = [n for n in _notes(stats_table(c)) if "五星级比例上限" in n]
     assert len(notes) == 3 and "(续2)" in notes[1] and all(n.count("→") <= 30 for n in notes)
+
+
+def _notes(t) -> list[str]:
+    """The 提示 texts: the rows the writer merges across the quota table."""
+    return [t.rows[i][0] for i in (t.notes.rows if t.notes else ())]

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
 from xlsx_addin.model.identity import text_key, unit_key
+from xlsx_addin.io.tables.layout import CarriedCells, NoteRows, PrintSetup, StarStatsLayout, StatsLayout
 from xlsx_addin.model.problems import Problem
 from xlsx_addin.contracts.summary import CODE, NAME, PROBLEMS
 
@@ -15,7 +16,10 @@ class Table:
 
     kinds: text, int, score, pct, date, clerk (the clerk's own column: unlocked, tinted).
     titles: indices into rows of block-title rows (公示名单 levels, 统计 sections);
-    subheaders: indices into rows of rows laid out like the header (统计's second table).
+    subheaders: indices into rows of rows laid out like the header (统计's second table);
+    lower_kinds: the column kinds of 统计's second table (None: the columns' kinds throughout);
+    summed_rows: the rows a 合计 row adds up (rows carried over from the previous summary follow them);
+    stats, star_stats: where the rating's / 双十星's 统计 charts point.
     """
 
     name: str
@@ -25,7 +29,13 @@ class Table:
     widths: list[float]
     titles: list[int] = field(default_factory=list)
     subheaders: list[int] = field(default_factory=list)
-    meta: dict[str, Any] = field(default_factory=dict)
+    print_setup: PrintSetup = PrintSetup()
+    notes: NoteRows | None = None
+    lower_kinds: list[str] | None = None
+    carried: CarriedCells = field(default_factory=CarriedCells)
+    summed_rows: int | None = None
+    stats: StatsLayout | None = None
+    star_stats: StarStatsLayout | None = None
 
     def column(self, header: str) -> int:
         return self.header.index(header)

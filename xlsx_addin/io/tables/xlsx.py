@@ -131,9 +131,9 @@ def write_table(ws, t: Table, f: Formats) -> None:
     ws.set_row(0, 30)
     # 原始数据's first row is a marker and a note, not column titles: unwrapped, so the note reads across
     ws.write_row(0, 0, t.header, f.title if t.name == RAW else f.header)
-    ws.freeze_panes(t.meta.get("freeze", 1), 0)
-    titles, subs, notes = set(t.titles), set(t.subheaders), set(t.meta.get("note_rows", ()))
-    formats = t.meta.get("cell_formats", {})  # the clerk's number formats (进度 as 50%), carried over
+    ws.freeze_panes(t.print_setup.header_rows, 0)
+    titles, subs, notes = set(t.titles), set(t.subheaders), set(t.notes.rows if t.notes else ())
+    formats = t.carried.formats  # the clerk's number formats (进度 as 50%), carried over
     clerk = {i for i, k in enumerate(t.kinds) if k == "clerk"}
     wrapped = [i for i, k in enumerate(t.kinds) if k in ("text", "clerk")]
     # XlsxWriter's own per-type writers (the public write_* minus the A1-notation wrapper): about
@@ -154,12 +154,12 @@ def write_table(ws, t: Table, f: Formats) -> None:
             ws.write_row(x, 0, row, f.sub)
             continue
         if r in notes:  # a long note: one merged row across the table, as tall as its wrapped text
-            span = min(t.meta.get("note_span", ncol), len(t.widths))
+            span = min(t.notes.span if t.notes else ncol, len(t.widths))
             ws.merge_range(x, 0, x, span - 1, str(row[0]), f.note_box)
             ws.set_row(x, 15 * wrapped_lines(row[0], sum(t.widths[:span])))
             continue
         if per_cell:
-            kinds = t.kinds if not subs or r < min(subs) else t.meta.get("quota_kinds", [])
+            kinds = t.kinds if not subs or r < min(subs) else (t.lower_kinds or [])
             wrapped_cells = [(value, t.widths[col]) for col, value in enumerate(row)
                              if col < len(t.widths) and isinstance(value, str) and (kinds[col:col + 1] or ["text"])[0] == "text"]
             lines = max((wrapped_lines(v, w) for v, w in wrapped_cells), default=1)
@@ -185,7 +185,7 @@ def write_table(ws, t: Table, f: Formats) -> None:
                 put_num(x, col, value, None)
             else:
                 write_any(ws, x, col, value, None, f.date)
-    for (i, col), (text, author) in t.meta.get("comments", {}).items():  # the clerk's notes, carried over
+    for (i, col), (text, author) in t.carried.comments.items():  # the clerk's notes, carried over
         ws.write_comment(i + 1, col, text, {"author": author, "x_scale": 1.5, "y_scale": 1.5})
     if t.name in FILTERED:
         ws.autofilter(0, 0, max(len(t.rows), 1), ncol - 1)

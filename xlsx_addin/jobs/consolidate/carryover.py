@@ -16,7 +16,7 @@ The same `carry` serves the CLI writer and the 一键汇总 button (excel.py), w
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from xlsxwriter.utility import xl_rowcol_to_cell
@@ -215,7 +215,7 @@ def _merge(t: Table, sheet: PrevSheet, prev: Previous, known: set[str]) -> dict[
     added_set = set(added)
     for (rr, j), note in sheet.comments.items():  # notes on the header row stay on their column's header
         if rr <= header_row(t.name) and to_new.get(j) is not None:
-            t.meta.setdefault("comments", {})[(rr - 1, to_new[j])] = note
+            t.carried.comments[(rr - 1, to_new[j])] = note
     for key, r in old_rows.items():
         i = new_rows.get(key)
         if i is not None:
@@ -269,8 +269,9 @@ def _insert_columns(t: Table, sheet: PrevSheet, added: list[int], mapping: dict[
         if t.name == RAW and t.rows:
             t.rows[0][pos] = text_key(sheet.cell(h, j))
         origin.insert(pos, j)
-    if t.name == OVERVIEW and "print_columns" in t.meta:
-        t.meta["print_columns"] = len(t.header) - 1 if t.header[-1] == SOURCE else len(t.header)
+    if t.name == OVERVIEW and t.print_setup.columns is not None:
+        printed = len(t.header) - 1 if t.header[-1] == SOURCE else len(t.header)
+        t.print_setup = replace(t.print_setup, columns=printed)
     return {o: k for k, o in enumerate(origin) if o is not None}
 
 
@@ -285,18 +286,15 @@ def _insert_at(t: Table, pos: int, header: str, width: float) -> None:
     for row in t.rows:
         if len(row) >= pos:
             row.insert(pos, None)
-    if "quota_kinds" in t.meta:
-        qk = t.meta["quota_kinds"]
-        if pos <= len(qk):
-            qk.insert(pos, "text")
+    if t.lower_kinds is not None and pos <= len(t.lower_kinds):
+        t.lower_kinds.insert(pos, "text")
 
 
 def _put_row_extras(t: Table, i: int, sheet: PrevSheet, r: int, added: set[int], clerk_cols: set[int],
                     to_new: dict[int, int], values: bool = True) -> None:
     """Row i of t gets previous row r's added-column values, the formats of its clerk cells, its comments."""
     row = t.rows[i]
-    fmts = t.meta.setdefault("cell_formats", {})
-    notes = t.meta.setdefault("comments", {})
+    fmts, notes = t.carried.formats, t.carried.comments
     for j, v in enumerate(sheet.rows[r]):
         k = to_new.get(j)
         if k is None:

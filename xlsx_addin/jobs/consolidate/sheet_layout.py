@@ -1,6 +1,8 @@
 """Page set-up and the 设置 sheet of a summary workbook: shared by the rating and the 双十星 writers."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from xlsx_addin.contracts import summary_vba as vba
 from xlsx_addin.model.choices import QuotaMode, SetBy
 from xlsx_addin.engine.scheme.models import Scheme
@@ -27,10 +29,10 @@ def page_setup(ws, t: Table, scheme: Scheme) -> None:
         ws.repeat_columns(0)
     else:
         ws.fit_to_pages(1, 0)
-    printed = t.meta.get("print_columns")
+    printed = t.print_setup.columns
     if printed:
         ws.print_area(0, 0, max(len(t.rows), 1), printed - 1)
-    ws.repeat_rows(0, t.meta.get("freeze", 1) - 1)
+    ws.repeat_rows(0, t.print_setup.header_rows - 1)
     ws.center_horizontally()
     ws.set_margins(left=0.4, right=0.4, top=0.75, bottom=0.6)
     ws.hide_gridlines(0)  # gridlines on screen and on paper
@@ -54,7 +56,7 @@ _HELP = [
 def template_settings(t: Table) -> Table:
     rows = [[r[0], ""] if len(r) == 2 else list(r) for r in t.rows] + [[]] + [[line] for line in _HELP]
     titles = list(t.titles) + [len(t.rows) + 1]
-    return Table(t.name, t.header, rows, t.kinds, t.widths, titles=titles, subheaders=t.subheaders, meta=t.meta)
+    return replace(t, rows=rows, titles=titles)
 
 
 def write_settings(ws, t: Table, f: Formats, *, buttons: bool) -> None:

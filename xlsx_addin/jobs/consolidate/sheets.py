@@ -7,7 +7,7 @@ per sheet (header + rows of plain values). `writer.py` lays them out with XlsxWr
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -16,6 +16,7 @@ from xlsx_addin.model.choices import QuotaMode
 from xlsx_addin.model.identity import text_key, unit_key
 from xlsx_addin.engine.scheme.models import Scheme
 from xlsx_addin.engine.scheme.overrides import parameters
+from xlsx_addin.io.tables.layout import NoteRows, PrintSetup, QuotaGroup, StatsLayout
 from xlsx_addin.io.tables.table import Records, Table, has_content, problems_table
 from xlsx_addin.contracts.summary import (
     CHANGE,
@@ -117,7 +118,7 @@ def overview_table(c: Consolidation) -> Table:
         ])
     with_evidence(c, header, kinds, widths, rows)
     # printed: everything but 来源文件 (the file paths are for the screen)
-    return Table(OVERVIEW, header, rows, kinds, widths, meta={"print_columns": len(header) - 1})
+    return Table(OVERVIEW, header, rows, kinds, widths, print_setup=PrintSetup(columns=len(header) - 1))
 
 
 def with_evidence(c: Consolidation, header: list[str], kinds: list[str], widths: list[float],
@@ -186,7 +187,7 @@ def stats_table(c: Consolidation) -> Table:
     order = [q.id for q in c.scheme.quotas]
     pairs = sorted(((order.index(q.id) if q.id in order else len(order), k, st, q)
                     for k, st in enumerate(c.sets) for q in st.quotas), key=lambda x: (x[0], x[1]))
-    groups: list[dict[str, Any]] = []
+    groups: list[QuotaGroup] = []
     for _, _, st, q in pairs:
         kind = {"cap": "上限(至多)", "floor": "下限(至少)"}.get(q.kind, "比例分布")
         dist = q.kind == "distribution"
@@ -199,30 +200,28 @@ def stats_table(c: Consolidation) -> Table:
         if q.moves:
             short.append("调整单位见下方提示" if not flag else "应调整单位见下方提示")
             notes.extend(_moves_notes(s, st.name, q, flag))
-        if not dist and (not groups or groups[-1]["id"] != q.id):
-            groups.append({"id": q.id, "label": q.label, "rows": [len(rows), len(rows)]})
+        if not dist and (not groups or groups[-1].id != q.id):
+            groups.append(QuotaGroup(q.id, q.label, (len(rows), len(rows))))
         if not dist:
-            groups[-1]["rows"][1] = len(rows)
+            groups[-1] = replace(groups[-1], rows=(groups[-1].rows[0], len(rows)))
         rows.append([st.name, q.label, st.size, "、".join(q.levels), kind,
                      "" if dist else q.limit, "" if dist else q.count_before,
                      "" if dist else ("符合" if q.holds_before else "不符合"),
                      "" if dist else q.count_after,
                      "" if dist else ("符合" if q.holds_after else "不符合"), q.moved, ";".join(short)])
     if not c.sets:  # the empty template: one chart per cap/floor quota of the scheme, over an empty row
-        groups = [{"id": q.id, "label": q.label, "rows": [first_quota, first_quota]}
+        groups = [QuotaGroup(q.id, q.label, (first_quota, first_quota))
                   for q in c.scheme.quotas if q.kind != "distribution"]
-    quota_rows = (first_quota, len(rows) - 1) if len(rows) > first_quota else None
-    note_rows: list[int] = []
+    note_rows: tuple[int, ...] = ()
     if notes:
         rows.append([])
         titles.append(len(rows))
         rows.append(["提示"])
-        note_rows = list(range(len(rows), len(rows) + len(notes)))
+        note_rows = tuple(range(len(rows), len(rows) + len(notes)))
         rows.extend([[n] for n in notes])
-    meta = {"set_rows": set_rows, "quota_rows": quota_rows, "quota_groups": groups, "level_cols": (2, 1 + len(levels)),
-            "quota_kinds": list(QUOTA_KINDS), "levels": [lv.name for lv in levels], "notes": notes,
-            "note_rows": note_rows, "note_span": len(QUOTA_HEADER)}
-    return Table(STATS, header, rows, kinds, widths, titles=titles, subheaders=subheaders, meta=meta)
+    layout = StatsLayout(set_rows, (2, 1 + len(levels)), tuple(groups))
+    return Table(STATS, header, rows, kinds, widths, titles=titles, subheaders=subheaders,
+                 notes=NoteRows(note_rows, len(QUOTA_HEADER)), lower_kinds=list(QUOTA_KINDS), stats=layout)
 
 
 def _moves_notes(s: Scheme, set_name: str, q, flag: bool) -> list[str]:
@@ -345,7 +344,7 @@ def raw_table(c: Consolidation) -> Table | None:
     rows = [keys] + [rawdata.to_row(c.scheme, inputs, source, keys) for source, inputs in rated]
     kinds = ["text" if k in ("org_name", "org_code", "parent_org", "org_type", rawdata.SOURCE) else "num" for k in keys]
     widths: list[float] = [24 if k in ("org_name", rawdata.SOURCE) else 10 for k in keys]
-    return Table(RAW, header, rows, kinds, widths, subheaders=[0], meta={"freeze": 2})
+    return Table(RAW, header, rows, kinds, widths, subheaders=[0], print_setup=PrintSetup(header_rows=2))
 
 
 # --- 规则 ----------------------------------------------------------------------------------

@@ -137,10 +137,12 @@ def _highlight_overview(ws, t: Table, f: Formats) -> None:
 
 def _stats_charts(wb, ws, t: Table, scheme: Scheme) -> None:
     """Native charts under the tables: levels per set (stacked columns) and each quota before/after."""
-    meta = t.meta
-    first, last = meta["set_rows"] or (0, 0)
+    layout = t.stats
+    if layout is None:
+        return
+    first, last = layout.set_rows or (0, 0)
     r1, r2 = first + 1, last + 1  # +1: the header row
-    lo, hi = meta["level_cols"]
+    lo, hi = layout.level_cols
     chart = wb.add_chart({"type": "column", "subtype": "stacked"})
     palette = ["#C00000", "#E26B0A", "#F4B183", "#FFD966", "#A9D08E", "#9DC3E6", "#8EA9DB", "#B4A7D6",
                "#D9D9D9", "#BFBFBF", "#7F7F7F"]
@@ -162,14 +164,14 @@ def _stats_charts(wb, ws, t: Table, scheme: Scheme) -> None:
     ws.insert_chart(anchor, 0, chart, {"object_position": 1})
     head = t.subheaders[0] + 1  # the quota table's header row (0-based sheet row)
     header = t.rows[t.subheaders[0]]
-    for k, group in enumerate(meta["quota_groups"]):
-        g1, g2 = (x + 1 for x in group["rows"])
+    for k, group in enumerate(layout.quota_groups):
+        g1, g2 = (x + 1 for x in group.rows)
         quota = wb.add_chart({"type": "column"})
         for name, color in zip(QUOTA_CHART_COLUMNS, ("#7F7F7F", "#F4B183", "#C00000")):
             col = header.index(name)
             quota.add_series({"name": [t.name, head, col], "categories": [t.name, g1, 0, g2, 0],
                               "values": [t.name, g1, col, g2, col], "fill": {"color": color}, "gap": 80})
-        quota.set_title({"name": f"{group['label']}:名额与调整前后个数", "name_font": {"size": 11, "name": TITLE_FONT}})
+        quota.set_title({"name": f"{group.label}:名额与调整前后个数", "name_font": {"size": 11, "name": TITLE_FONT}})
         quota.set_y_axis({"name": "单位数", "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
         quota.set_legend({"position": "bottom"})
         quota.set_size({"width": 560, "height": 320})

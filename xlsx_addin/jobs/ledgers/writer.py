@@ -8,6 +8,7 @@ Layout and atomic writing are the rating summary's (tables/xlsx.py).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -160,7 +161,7 @@ def summary_table(run: LedgerRun, kept: _Kept | None = None) -> Table:
     header = [c[0] for c in _SUMMARY_COLUMNS]
     rows = [[_cell(get(b, run.settings)) for _, _, _, get in _SUMMARY_COLUMNS] for b in run.branches]
     t = Table(SUMMARY, header, rows, [c[1] for c in _SUMMARY_COLUMNS], [c[2] for c in _SUMMARY_COLUMNS],
-              meta={"branches": len(rows)})
+              summed_rows=len(rows))
     keys = [(unit_key(b.org_code, b.org_name),) for b in run.branches]
     return _source_last(_with_kept(t, kept, SUMMARY, keys, "来源文件"))
 
@@ -172,7 +173,7 @@ def _source_last(t: Table) -> Table:
     for seq in seqs:
         if i < len(seq):
             seq.append(seq.pop(i))
-    t.meta["print_columns"] = len(t.header) - 1
+    t.print_setup = replace(t.print_setup, columns=len(t.header) - 1)
     return t
 
 
@@ -266,7 +267,7 @@ class _LedgerFormats(Formats):
 
 def _totals(ws, t: Table, f: _LedgerFormats, run: LedgerRun) -> None:
     """The 合计 row: native SUM formulas (cached with the job's sums), rates from the sums."""
-    n = t.meta["branches"]
+    n = t.summed_rows or 0
     r = len(t.rows) + 1
     ws.write_string(r, 0, TOTAL, f.sub)
     sums = {}
@@ -304,7 +305,7 @@ def _page(ws, t: Table, run: LedgerRun) -> None:
     if t.name == SUMMARY:  # some thirty columns: two pages wide, the names repeated on each
         ws.fit_to_pages(2, 0)
         ws.repeat_columns(0, 0)
-        ws.print_area(0, 0, len(t.rows) + 1, t.meta["print_columns"] - 1)
+        ws.print_area(0, 0, len(t.rows) + 1, (t.print_setup.columns or len(t.header)) - 1)
     else:
         ws.fit_to_pages(1, 0)
     ws.center_horizontally()

@@ -289,7 +289,7 @@ def _replace(sheet, block: list[list[Any]]) -> None:
 
 def _print_area(sheet, t: Table) -> None:
     """一览表 prints every row just written, without 来源文件 (the template's area covers its header only)."""
-    cols = t.meta.get("print_columns")
+    cols = t.print_setup.columns
     if not cols:
         return
     try:
@@ -321,23 +321,25 @@ def _settings_results(sheet, t: Table) -> None:
 def _charts(sheet, t: Table) -> None:
     """Point the template's charts at the new rows and move them below the tables (best effort).
 
-    Chart 1 shows the levels per set; charts 2… one cap/floor quota each (sheets.stats_table meta)."""
+    Chart 1 shows the levels per set; charts 2… one cap/floor quota each (Table.stats)."""
     try:
         charts = list(sheet.charts)
     except Exception:
         return
     if not charts:
         return
-    meta = t.meta
+    layout = t.stats
+    if layout is None:
+        return
     try:
-        if meta["set_rows"]:
-            last = meta["set_rows"][1] + 2
-            lo, hi = meta["level_cols"]
+        if layout.set_rows:
+            last = layout.set_rows[1] + 2
+            lo, hi = layout.level_cols
             charts[0].set_source_data(sheet.range(f"A1:A{last},{xl_col_to_name(lo)}1:{xl_col_to_name(hi)}{last}"))
         head = t.subheaders[0] + 2  # the quota table's header row (1-based)
         header = t.rows[t.subheaders[0]]
-        for chart, group in zip(charts[1:], meta["quota_groups"]):
-            g1, g2 = (x + 2 for x in group["rows"])
+        for chart, group in zip(charts[1:], layout.quota_groups):
+            g1, g2 = (x + 2 for x in group.rows)
             values = ",".join(f"{xl_col_to_name(header.index(n))}{g1}:{xl_col_to_name(header.index(n))}{g2}" for n in
                               QUOTA_CHART_COLUMNS)
             chart.set_source_data(sheet.range(f"A{g1}:A{g2},{values}"))

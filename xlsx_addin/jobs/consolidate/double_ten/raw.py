@@ -14,6 +14,7 @@ from typing import Any, Iterable, Mapping
 from xlsx_addin.engine.inputs import flatten
 from xlsx_addin.jobs.consolidate.model import Consolidation
 from xlsx_addin.io.rawdata import MARKER, SOURCE
+from xlsx_addin.io.tables.layout import PrintSetup
 from xlsx_addin.io.tables.table import Table
 from xlsx_addin.contracts.summary import RAW
 
@@ -52,7 +53,7 @@ def raw_table(c: Consolidation) -> Table | None:
     header += [""] * (len(KEYS) - len(header))
     kinds = ["text" if k in _TEXT else "num" for k in KEYS]
     widths: list[float] = [24 if k in ("org_name", SOURCE) else 10 for k in KEYS]
-    return Table(RAW, header, [list(KEYS)] + rows, kinds, widths, subheaders=[0], meta={"freeze": 2})
+    return Table(RAW, header, [list(KEYS)] + rows, kinds, widths, subheaders=[0], print_setup=PrintSetup(header_rows=2))
 
 
 def units_of(raw_units: Iterable[tuple[dict[str, Any], str, int]]) -> list[tuple[str, dict[str, Any], str, int]]:

@@ -16,6 +16,7 @@ import xlsxwriter
 
 from xlsx_addin.engine.scheme.models import Scheme
 from xlsx_addin.engine.double_ten.scoring import goal_status
+from xlsx_addin.io.tables.layout import PrintSetup, StarStatsLayout
 from xlsx_addin.io.tables.table import Table
 from xlsx_addin.contracts.summary import (
     CHANGE,
@@ -79,7 +80,7 @@ def overview_table(c: Consolidation) -> Table:
                      previous_name(s, u), change_text(s, r.change), _yes(r.rectify), _yes(r.privileged),
                      "；".join(r.reasons), u.source_file])
     with_evidence(c, header, kinds, widths, rows)
-    return Table(OVERVIEW, header, rows, kinds, widths, meta={"print_columns": len(header) - 1})
+    return Table(OVERVIEW, header, rows, kinds, widths, print_setup=PrintSetup(columns=len(header) - 1))
 
 
 def members_table(c: Consolidation, m: Scheme) -> Table:
@@ -93,7 +94,7 @@ def members_table(c: Consolidation, m: Scheme) -> Table:
         rows.append([u.set_name, r.org_name, r.star_detail.member_name, r.star_detail.type_word or "", len(r.stars),
                      "、".join(r.stars), _missing(r), r.level_name, _yes(r.rectify), _yes(r.privileged),
                      "；".join(r.reasons), u.source_file])
-    return Table(MEMBERS, header, rows, kinds, widths, meta={"print_columns": len(header) - 1})
+    return Table(MEMBERS, header, rows, kinds, widths, print_setup=PrintSetup(columns=len(header) - 1))
 
 
 def rectify_table(c: Consolidation) -> Table:
@@ -195,10 +196,10 @@ def stats_table(c: Consolidation, m: Scheme) -> Table:
         rows.append([ss.name, ss.size] + [ss.counts_after.get(k, 0) for k in org_ranks]
                     + [sum(u.result.privileged for u in units), sum(u.result.rectify for u in units)])
     org_rows = (org_first, len(rows) - 1) if c.sets else None
+    layout = StarStatsLayout(branch_rows, town_rows, org_rows, member_levels=(3, 2 + len(ranks)),
+                             share_col=3 + len(ranks), org_levels=(2, 1 + len(org_ranks)))
     return Table(STATS, header, rows, kinds, widths, titles=titles, subheaders=[sub],
-                 meta={"quota_kinds": ["text", "int"] + ["int"] * (len(org_ranks) + 2), "branch_rows": branch_rows,
-                       "town_rows": town_rows, "org_rows": org_rows, "member_levels": (3, 2 + len(ranks)),
-                       "share_col": 3 + len(ranks), "org_levels": (2, 1 + len(org_ranks)), "org_sub": sub})
+                 lower_kinds=["text", "int"] + ["int"] * (len(org_ranks) + 2), star_stats=layout)
 
 
 def _pct(x: float) -> str:
@@ -249,13 +250,15 @@ def render_stars(path: Path, c: Consolidation, tables: dict[str, Table]) -> None
 
 def _charts(wb, ws, t: Table, c: Consolidation) -> None:
     """Native charts: members by level per town, the ten-star share per branch against the goal, organisations by level."""
-    meta = t.meta
+    layout = t.star_stats
+    if layout is None:
+        return
     anchor = len(t.rows) + 3
     ws.set_h_pagebreaks([anchor])
     x = 0
-    if meta["town_rows"]:
-        a, b = (r + 1 for r in meta["town_rows"])
-        lo, hi = meta["member_levels"]
+    if layout.town_rows:
+        a, b = (r + 1 for r in layout.town_rows)
+        lo, hi = layout.member_levels
         chart = wb.add_chart({"type": "column", "subtype": "stacked"})
         for col in range(lo, hi + 1):
             chart.add_series({"name": [t.name, 0, col], "categories": [t.name, a, 0, b, 0],
@@ -265,9 +268,9 @@ def _charts(wb, ws, t: Table, c: Consolidation) -> None:
         chart.set_size({"width": 560, "height": 320})
         ws.insert_chart(anchor, 0, chart, {"object_position": 1})
         x = 580
-    if meta["branch_rows"]:
-        a, b = (r + 1 for r in meta["branch_rows"])
-        col = meta["share_col"]
+    if layout.branch_rows:
+        a, b = (r + 1 for r in layout.branch_rows)
+        col = layout.share_col
         share = wb.add_chart({"type": "column"})
         share.add_series({"name": [t.name, 0, col], "categories": [t.name, a, 1, b, 1],
                           "values": [t.name, a, col, b, col], "fill": {"color": "#C00000"}, "gap": 40})
@@ -280,10 +283,10 @@ def _charts(wb, ws, t: Table, c: Consolidation) -> None:
         share.set_legend({"position": "bottom"})
         share.set_size({"width": 560, "height": 320})
         ws.insert_chart(anchor, 0, share, {"object_position": 1, "x_offset": x})
-    if meta["org_rows"]:
-        a, b = (r + 1 for r in meta["org_rows"])
-        lo, hi = meta["org_levels"]
-        head = meta["org_sub"] + 1
+    if layout.org_rows:
+        a, b = (r + 1 for r in layout.org_rows)
+        lo, hi = layout.org_levels
+        head = t.subheaders[0] + 1  # the organisations' header row
         chart = wb.add_chart({"type": "column", "subtype": "stacked"})
         for col in range(lo, hi + 1):
             chart.add_series({"name": [t.name, head, col], "categories": [t.name, a, 0, b, 0],
