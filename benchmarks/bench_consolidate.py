@@ -36,9 +36,14 @@ def _maxrss_mb(who) -> float:
 
 def measure_consolidate(input_dir: Path, scheme: str, workers: int, out: Path) -> dict:
     t0 = time.perf_counter()
-    from xlsx_addin.jobs.consolidate import consolidate
-    from xlsx_addin.jobs.consolidate.model import Settings
-    from xlsx_addin.jobs.consolidate.writer import write_summary
+    try:  # the layered tree (jobs/consolidate/)
+        from xlsx_addin.jobs.consolidate.job import consolidate
+        from xlsx_addin.jobs.consolidate.settings import Settings
+        from xlsx_addin.jobs.consolidate.writer import write_summary
+    except ImportError:  # a baseline tree from before the layers (xlsx_addin/consolidate/)
+        from xlsx_addin.consolidate import consolidate  # type: ignore[no-redef]
+        from xlsx_addin.consolidate.model import Settings  # type: ignore[no-redef]
+        from xlsx_addin.consolidate.writer import write_summary  # type: ignore[no-redef]
 
     t_import = time.perf_counter() - t0
     t0 = time.perf_counter()
