@@ -22,6 +22,7 @@ RULES = "规则"
 XLWINGS_CONF = "xlwings.conf"
 
 RAW = "原始数据"
+RAW_MARKER = "xlsx-addin 原始数据 v1"  # its cell A1: tells a reader the sheet holds units' raw inputs (io/rawdata.py)
 
 DATA_SHEETS = (OVERVIEW, STATS, LEDGER, CHANGES, PUBLICITY, PROBLEMS)
 

@@ -6,10 +6,10 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from xlsx_addin.engine.inputs import describe, is_blank
 from xlsx_addin.contracts.names import INPUTS, MASS_PREFIX
+from xlsx_addin.contracts.summary import RAW, RAW_MARKER
 from xlsx_addin.engine.scheme.models import Scheme
 
-SHEET = "原始数据"
-MARKER = "xlsx-addin 原始数据 v1"  # cell A1: tells the reader this sheet holds units' raw inputs
+SHEET, MARKER = RAW, RAW_MARKER
 SOURCE = "source_file"
 _LISTS = ("item_scores", "item_scores_reviewed")
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from xlsxwriter.utility import xl_col_to_name
 
+from xlsx_addin.contracts.summary import RAW as RAW_SHEET  # a summary workbook's raw-inputs sheet (rawdata.py)
 from xlsx_addin.io import rawdata
 from xlsx_addin.io.request import ReadRequest
 from xlsx_addin.contracts.names import INPUTS, MASS_PREFIX, STAR_INPUTS, VOTE_PREFIX
@@ -23,7 +24,6 @@ RULES_TABLE = "rules_table"
 SCHEME_ID = "scheme_id"
 TEMPLATE_VERSION = "template_version"
 SPECIAL = (RULES_TABLE, SCHEME_ID, TEMPLATE_VERSION)
-RAW_SHEET = "原始数据"  # a summary workbook's raw-inputs sheet (rawdata.py)
 _REF_RE = re.compile(
     r"^(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Za-z]{1,3})\$?(\d+)(?::\$?([A-Za-z]{1,3})\$?(\d+))?$")
 
