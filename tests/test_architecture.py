@@ -231,3 +231,12 @@ def _private_imports(module: str, path: Path) -> list[str]:
 def test_no_module_imports_another_modules_private_name():
     """A name another module needs is public (no leading underscore) in the module that defines it."""
     assert [hit for m, p in MODULES.items() for hit in _private_imports(m, p)] == []
+
+
+MODULE_LINES_AT_MOST = 400
+
+
+def test_no_module_is_over_400_lines():
+    """Small modules with one job: a longer module is split by its jobs."""
+    long = {m: n for m, p in MODULES.items() if (n := len(p.read_text(encoding="utf-8").splitlines())) > MODULE_LINES_AT_MOST}
+    assert long == {}

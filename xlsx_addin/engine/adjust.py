@@ -6,20 +6,9 @@ from typing import Any, Mapping
 from typing_extensions import assert_never  # typing's from Python 3.11; pydantic brings it
 
 from xlsx_addin.model.errors import InputError
-from xlsx_addin.engine.scheme.models import (
-    LEVEL_RULES,
-    TEMPLATE_FIELDS,
-    AdjustmentRule,
-    BonusByLevel,
-    CapLevel,
-    Condition,
-    Demote,
-    LevelRule,
-    PointsPerCount,
-    Scheme,
-    SetLevel,
-    ThresholdPoints,
-)
+from xlsx_addin.engine.scheme.rules import LEVEL_RULES, TEMPLATE_FIELDS, AdjustmentRule, BonusByLevel, CapLevel, Demote, LevelRule, PointsPerCount, SetLevel, ThresholdPoints
+from xlsx_addin.engine.scheme.parts import Condition
+from xlsx_addin.engine.scheme.models import Scheme
 from xlsx_addin.model.textfmt import cn_count, num, percent
 
 TOL = 1e-9

@@ -21,16 +21,8 @@ from typing_extensions import assert_never
 
 from xlsx_addin.model.errors import SchemeError
 from xlsx_addin.engine.scheme.loader import scheme_from_dict
-from xlsx_addin.engine.scheme.models import (
-    AdjustmentRule,
-    BonusByLevel,
-    CapLevel,
-    Demote,
-    PointsPerCount,
-    Scheme,
-    SetLevel,
-    ThresholdPoints,
-)
+from xlsx_addin.engine.scheme.rules import AdjustmentRule, BonusByLevel, CapLevel, Demote, PointsPerCount, SetLevel, ThresholdPoints
+from xlsx_addin.engine.scheme.models import Scheme
 from xlsx_addin.engine.scheme.loader import load_scheme
 
 SCHEME_KEY = "scheme"

@@ -1,7 +1,7 @@
 """The 评星表's 规则 sheet and the formula pieces that read it (thresholds, record stars, caps, level names)."""
 from __future__ import annotations
 
-from xlsx_addin.engine.scheme.models import CapLevel
+from xlsx_addin.engine.scheme.rules import CapLevel
 
 import string
 from typing import Mapping

@@ -22,20 +22,9 @@ from typing_extensions import assert_never
 
 from xlsx_addin.engine.inputs import describe
 from xlsx_addin.contracts.names import INPUTS, MASS_PREFIX
-from xlsx_addin.engine.scheme.models import (
-    LEVEL_RULES,
-    TEMPLATE_FIELDS,
-    AdjustmentRule,
-    BonusByLevel,
-    CapLevel,
-    Condition,
-    Demote,
-    LevelRule,
-    PointsPerCount,
-    Scheme,
-    SetLevel,
-    ThresholdPoints,
-)
+from xlsx_addin.engine.scheme.rules import LEVEL_RULES, TEMPLATE_FIELDS, AdjustmentRule, BonusByLevel, CapLevel, Demote, LevelRule, PointsPerCount, SetLevel, ThresholdPoints
+from xlsx_addin.engine.scheme.parts import Condition
+from xlsx_addin.engine.scheme.models import Scheme
 from xlsx_addin.engine.scheme.overrides import (
     SCHEME_KEY,
     VERSION_KEY,

@@ -8,7 +8,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from xlsx_addin.contracts.names import INPUTS, MASS_PREFIX
 from xlsx_addin.engine.scheme import Scheme, parameters
-from xlsx_addin.engine.scheme.models import Item, SubItem
+from xlsx_addin.engine.scheme.parts import Item, SubItem
 from xlsx_addin.engine.scheme.overrides import item_points_key, sub_item_points_key
 from xlsx_addin.io.books.unit import guide, results, texts
 from xlsx_addin.io.books.unit.layout import (

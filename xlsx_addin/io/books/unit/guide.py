@@ -10,17 +10,9 @@ from functools import partial
 from typing_extensions import assert_never
 
 from xlsx_addin.contracts.names import DERIVED, INPUTS
-from xlsx_addin.engine.scheme.models import (
-    AdjustmentRule,
-    BonusByLevel,
-    CapLevel,
-    Condition,
-    Demote,
-    PointsPerCount,
-    Scheme,
-    SetLevel,
-    ThresholdPoints,
-)
+from xlsx_addin.engine.scheme.rules import AdjustmentRule, BonusByLevel, CapLevel, Demote, PointsPerCount, SetLevel, ThresholdPoints
+from xlsx_addin.engine.scheme.parts import Condition
+from xlsx_addin.engine.scheme.models import Scheme
 from xlsx_addin.engine.scheme.overrides import (
     adjustment_key,
     condition_part_key,
