@@ -144,8 +144,12 @@ def main() -> int:
     clerk_edits(dest / "five_star/汇总表.xlsx", dest / "rerun/汇总表.xlsx")
 
     # The half year of five_star's branches (one sends nothing, one last half year's ledger), then its summary.
-    from xlsx_addin.ledgers.demo import build_half_year
-    from xlsx_addin.ledgers.forms import parse_period
+    try:  # the layered tree
+        from xlsx_addin.contracts.ledger import parse_period
+        from xlsx_addin.jobs.ledgers.demo import build_half_year
+    except ImportError:  # a tree from before the layers
+        from xlsx_addin.ledgers.demo import build_half_year  # type: ignore[no-redef]
+        from xlsx_addin.ledgers.forms import parse_period  # type: ignore[no-redef]
 
     build_half_year(dest / "five_star/汇总表.xlsx", dest / "ledgers", SEED, parse_period(PERIOD))
     cli("ledgers", dest / "ledgers/半年台账", "--out", dest / "ledgers/台账汇总.xlsx", "--period", PERIOD,
