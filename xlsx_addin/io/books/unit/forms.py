@@ -9,11 +9,13 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsx_addin.contracts.names import INPUTS, MASS_PREFIX
 from xlsx_addin.engine.scheme import Scheme, parameters
 from xlsx_addin.engine.scheme.models import Item, SubItem
+from xlsx_addin.io.books.kit.flavour import UNIVERSAL, Flavour
+from xlsx_addin.io.books.kit.page import abs_ref
 from xlsx_addin.io.books.unit import guide, results, texts
 from xlsx_addin.io.books.unit.layout import (
     ADJUST,
     IDENTITY,
-    PYTHON_NOTE,
+    BOOK,
     RESULT_NAMES,
     SHEET_RULES,
     SHEET_SELF,
@@ -23,7 +25,6 @@ from xlsx_addin.io.books.unit.layout import (
     InputCell,
     Plan,
     SheetPlan,
-    abs_ref,
     any_mass,
     clean_number,
     row_height,
@@ -45,13 +46,13 @@ from xlsx_addin.io.books.unit.sheet_ballot import plan_ballot
 from xlsx_addin.io.books.unit.sheet_guide import plan_guide
 from xlsx_addin.io.books.unit.validations import HINTS, INPUT_STYLE, dv_score, dv_whole, input_validation
 
-def _plan(scheme: Scheme, python: bool = False) -> Plan:
+def _plan(scheme: Scheme, flavour: Flavour) -> Plan:
     term = scheme.level_term
     names: dict[str, str] = {}
     inputs: dict[str, list[InputCell]] = {}
     formulas: list[FormulaCell] = []
     ranges: dict[str, tuple[int, int, int, int, int]] = {}
-    sheets = [plan_guide(scheme, formulas, python)]
+    sheets = [plan_guide(scheme, formulas, flavour)]
     pcells = param_cells(scheme)
 
     # ---- 自评表 ------------------------------------------------------------------------------
@@ -80,9 +81,10 @@ def _plan(scheme: Scheme, python: bool = False) -> Plan:
 
     sp.merge(0, A, 0, H, f"{scheme.name}自评表", "title")
     sp.call("set_row", 0, 36)
+    note = flavour.note(BOOK)
     sp.merge(1, A, 1, H, "黄色单元格由本党组织填写(“上级审核得分”由上级党组织填写);灰色单元格自动计算,不能修改。"
-             + (PYTHON_NOTE if python else ""), "subtitle")
-    if python:
+             + note, "subtitle")
+    if note:
         sp.call("set_row", 1, 48)
     r = 2
     sp.merge(r, A, r, H, "一、基本情况", "section")
@@ -175,7 +177,7 @@ def _plan(scheme: Scheme, python: bool = False) -> Plan:
         r += 1
     info_bottom = r - 1
     ranges["info_table"] = (S, info_top, E, info_bottom, FF)
-    names["info_table"] = abs_ref(SHEET_SELF, info_top, E, info_bottom, FF)
+    names["info_table"] = "=" + abs_ref(SHEET_SELF, info_top, E, info_bottom, FF)
     ranges["item_scores"] = (S, scores_top, FF, scores_bottom, FF)
     ranges["item_scores_reviewed"] = (S, scores_top, G, scores_bottom, G)
 
@@ -193,7 +195,7 @@ def _plan(scheme: Scheme, python: bool = False) -> Plan:
         sp.merge(r, C, r, H, None, style)
         formulas.append(FormulaCell(S, r, C, results.formula(key), style, key=key))
         if key in RESULT_NAMES:
-            names[RESULT_NAMES[key]] = abs_ref(SHEET_SELF, r, C)
+            names[RESULT_NAMES[key]] = "=" + abs_ref(SHEET_SELF, r, C)
         if key == "reasons":
             sp.call("set_row", r, 96)
         elif key == "stars":
@@ -273,7 +275,7 @@ def _plan(scheme: Scheme, python: bool = False) -> Plan:
             r += 1
     survey_bottom = r - 1
     ranges["survey_table"] = (S, survey_top, B, survey_bottom, C)
-    names["survey_table"] = abs_ref(SHEET_SURVEY, survey_top, B, survey_bottom, C)
+    names["survey_table"] = "=" + abs_ref(SHEET_SURVEY, survey_top, B, survey_bottom, C)
 
     sp.merge(r, A, r, FF, "四、统计结果(自动计算)", "section")
     r += 1
@@ -327,7 +329,7 @@ def _plan(scheme: Scheme, python: bool = False) -> Plan:
         sp.merge(r, C, r, FF, None, style)
         formulas.append(FormulaCell(S, r, C, results.formula(key), style, key=key))
         if key in RESULT_NAMES:
-            names[RESULT_NAMES[key]] = abs_ref(SHEET_SURVEY, r, C)
+            names[RESULT_NAMES[key]] = "=" + abs_ref(SHEET_SURVEY, r, C)
         sp.call("set_row", r, 48 if key == "survey_note" else 30)
         r += 1
     r += 1
@@ -363,7 +365,7 @@ def _plan(scheme: Scheme, python: bool = False) -> Plan:
         value = p.value
         if p.key in ("scheme", TEMPLATE_VERSION_KEY):
             sp.text(r, 2, value, "locked_param")
-            names["scheme_id" if p.key == "scheme" else "template_version"] = abs_ref(SHEET_RULES, r, 2)
+            names["scheme_id" if p.key == "scheme" else "template_version"] = "=" + abs_ref(SHEET_RULES, r, 2)
         else:
             style = "input_percent" if is_share(p.key, p.label) else "input_param"
             sp.text(r, 2, whole_number(value) if is_num(value) else value, style)
@@ -371,7 +373,7 @@ def _plan(scheme: Scheme, python: bool = False) -> Plan:
         sp.call("set_row", r, max(row_height([(p.label, 44)], minimum=18), row_height([(p.note, 44)], minimum=18, small=True)))
         r += 1
     ranges["rules_table"] = (S, 2, 0, r - 1, 3)
-    names["rules_table"] = abs_ref(SHEET_RULES, 2, 0, r - 1, 3)
+    names["rules_table"] = "=" + abs_ref(SHEET_RULES, 2, 0, r - 1, 3)
     page_setup(sp, landscape=True, repeat=(1, 1), title=scheme.name)
     sp.call("freeze_panes", 2, 0)
 
@@ -381,9 +383,9 @@ def _plan(scheme: Scheme, python: bool = False) -> Plan:
             continue
         sheet = sheets[cells[0].sheet].name
         if len(cells) == 1:
-            names[name] = abs_ref(sheet, cells[0].row, cells[0].col)
+            names[name] = "=" + abs_ref(sheet, cells[0].row, cells[0].col)
         else:
-            names[name] = abs_ref(sheet, cells[0].row, cells[0].col, cells[-1].row, cells[-1].col)
+            names[name] = "=" + abs_ref(sheet, cells[0].row, cells[0].col, cells[-1].row, cells[-1].col, collapse=True)
     for name in ("member_count", "members_present"):
         c = inputs[name][0]
         ranges[name] = (c.sheet, c.row, c.col, c.row, c.col)
@@ -392,18 +394,18 @@ def _plan(scheme: Scheme, python: bool = False) -> Plan:
 
 # --- cache of plans ------------------------------------------------------------------------
 
-_PLANS: dict[tuple[int, bool], tuple[Scheme, Plan]] = {}
+_PLANS: dict[tuple[int, Flavour], tuple[Scheme, Plan]] = {}
 
 
-def plan_for(scheme: Scheme, python: bool = False) -> Plan:
-    """The layout of a scheme's unit workbook (universal, or the Python workbook), planned once."""
-    hit = _PLANS.get((id(scheme), python))
+def plan_for(scheme: Scheme, flavour: Flavour = UNIVERSAL) -> Plan:
+    """The layout of a scheme's unit workbook in a flavour, planned once."""
+    hit = _PLANS.get((id(scheme), flavour))
     if hit is not None and hit[0] is scheme:
         return hit[1]
-    plan = _plan(scheme, python)
+    plan = _plan(scheme, flavour)
     if len(_PLANS) > 32:
         _PLANS.clear()
-    _PLANS[(id(scheme), python)] = (scheme, plan)  # keeps the scheme alive, so its id stays unique
+    _PLANS[(id(scheme), flavour)] = (scheme, plan)  # keeps the scheme alive, so its id stays unique
     return plan
 
 
