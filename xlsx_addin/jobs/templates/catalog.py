@@ -10,9 +10,11 @@ from xlsx_addin.contracts.ledger import FILENAME as LEDGER_FILENAME
 from xlsx_addin.engine.scheme import STAR_SCHEMES
 from xlsx_addin.io.books.ledger.book import build_ledger_workbook
 from xlsx_addin.io.books.double_ten.book import build_star_workbook, star_filename
+from xlsx_addin.io.books.kit.flavour import PYTHON, UNIVERSAL
 from xlsx_addin.io.books.unit.book import build_unit_workbook, unit_filename
 
 SUMMARY_FILENAME = "huizong.xlsm"
+FLAVOURS = (UNIVERSAL, PYTHON)  # every rating workbook in both flavours, universal first
 
 __all__ = ["SUMMARY_FILENAME", "build_templates"]
 
@@ -43,8 +45,7 @@ def build_templates(out: Path, scheme_name: str | None = None, rules: Mapping[st
     schemes = _schemes(scheme_name, rules)
     written = []
     for s in schemes:
-        written.append(build_unit_workbook(out / unit_filename(s), s))
-        written.append(build_unit_workbook(out / unit_filename(s, python=True), s, python=True))
+        written += [build_unit_workbook(out / unit_filename(s, flavour), s, python=flavour) for flavour in FLAVOURS]
     written += stars
     summary_scheme = schemes[0] if (scheme_name or rules) else load_scheme(DEFAULT_SCHEME)
     if summary is not None:
@@ -68,4 +69,4 @@ def _star_templates(out: Path, scheme_name: str | None) -> list[Path]:
         orgs = [scheme]
     else:
         orgs = [load_scheme(n) for n in STAR_SCHEMES if load_scheme(n).star_rules().subject == "organisation"]
-    return [build_star_workbook(out / star_filename(s, python), s, python=python) for s in orgs for python in (False, True)]
+    return [build_star_workbook(out / star_filename(s, flavour), s, python=flavour) for s in orgs for flavour in FLAVOURS]

@@ -15,11 +15,10 @@ from xlsx_addin.io.books.double_ten.layout import (
     SHEET_MEMBERS,
     SHEET_ORG,
     ballot_name,
-    page_setup,
     excel_quoted,
     scalar_value,
 )
-from xlsx_addin.io.books.double_ten.python_flavour import PYTHON_NOTE
+from xlsx_addin.io.books.kit.page import page_setup
 from xlsx_addin.io.books.double_ten.rules import record_rule
 
 
@@ -87,7 +86,7 @@ class PrintSheets(BookParts):
             for k in range(N):
                 self.put(S, r + i, 5 + k, "□", "ballot_box")
         ws.print_area(0, 0, r + max(len(self.members), 1) - 1 if self.members else r + self.n_rows - 1, 14)
-        page_setup(ws, title="评星票", fit_width_only=True)
+        page_setup(ws, title="评星票")
 
     def ballot_note(self, scheme: Scheme) -> str:
         thr = self.rules.thr_text[scheme.id]
@@ -108,8 +107,8 @@ class PrintSheets(BookParts):
         lines: list[tuple[str, bool]] = [
             ("一、本表用途", False),
             (excel_quoted("本工作簿用于“十星级党组织”(党组织评星表)和“十星级党员”(党员评星表)的年终民主评星,填好后报镇党委一键汇总。"
-                "黄色单元格填写,灰色单元格自动计算;" + (PYTHON_NOTE if self.python else
-                                                 "本表只用普通公式,Excel、WPS、LibreOffice 都能计算,无需宏或插件。")), True),
+                "黄色单元格填写,灰色单元格自动计算;" + (self.flavour.note("评星表")
+                                                 or "本表只用普通公式,Excel、WPS、LibreOffice 都能计算,无需宏或插件。")), True),
             ("二、星目", False),
             (excel_quoted("每个党组织、每名党员各评十颗星:第1至6星为共性星,按类别确定(见“规则”表的对照,党组织评星表的“采用的星目”列自动显示);"
                 "第7至10星为个性星,由上级党组织或本支部结合实际设定,须填写名称。党组织类别不在方案所列类别中的,须在“星目名称(填写)”列自行填写6颗共性星名称。"), True),

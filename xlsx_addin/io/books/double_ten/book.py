@@ -18,9 +18,7 @@ Modules: stars_layout (columns, helpers), stars_rules (规则 and the formula pi
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Mapping, Sequence
-
-import xlsxwriter
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from xlsx_addin.model.errors import RatingError
 from xlsx_addin.engine.scheme import Scheme, load_scheme
@@ -48,37 +46,43 @@ from xlsx_addin.io.books.double_ten.layout import (
     SHEET_MEMBERS,
     SHEET_ORG,
     SHEET_RULES,
-    PlainFormulaSheet,
 )  # noqa: F401
 from xlsx_addin.io.books.double_ten.members import MemberSheet
 from xlsx_addin.io.books.double_ten.org import OrgSheet
 from xlsx_addin.io.books.double_ten.rules import Rules, RulesSheet, check_supported
-from xlsx_addin.io.books.unit.layout import CALC_ID, UDF_MODULE
-from xlsx_addin.io.books.double_ten.python_flavour import SHEET_BLOCKS, PythonFlavour
+from xlsx_addin.io.books.double_ten.python_flavour import PythonResults, UniversalResults
+from xlsx_addin.io.books.kit.flavour import PYTHON, UNIVERSAL, Flavour, flavour_of
 from xlsx_addin.io.books.kit.styles import Styles
-from xlsx_addin.io.books.vba import project as vba_project
+from xlsx_addin.io.books.kit.workbook import new_workbook
+from xlsx_addin.io.books.kit.writing import add_sheet
 
 __all__ = ["M_COUNT", "M_LEVEL", "M_MARK", "M_NAME", "M_REASONS", "M_RECORDS", "M_STARS", "M_TYPE", "M_VALID", "M_VOTES",
            "MEMBER_HEADERS", "MEMBER_TABLE", "N", "ORG_INFO", "SHEET_MEMBERS", "build_star_workbook", "member_inputs",
            "star_filename"]
 
 
-def star_filename(scheme: Scheme, python: bool = False) -> str:
+def star_filename(scheme: Scheme, python: bool | Flavour = False) -> str:
     """评星表_<scheme>.xlsx (universal) or .xlsm (the Python workbook)."""
-    return f"评星表_{scheme.id}.{'xlsm' if python else 'xlsx'}"
+    return flavour_of(python).filename("评星表", scheme.id)
 
 
-class _Book(RulesSheet, OrgSheet, MemberSheet, PrintSheets, PythonFlavour):
+class _Book(RulesSheet, OrgSheet, MemberSheet, PrintSheets):
+    """The builder; its flavour's results part (UniversalResults or PythonResults) completes it."""
+
+    hidden_sheets: tuple[str, ...]
+
+    if TYPE_CHECKING:  # the flavour's results part
+        def write_results(self) -> None: ...
+
     def __init__(self, path: Path, org: Scheme, member: Scheme, values: Mapping[str, Any], members: list[Mapping],
-                 member_star_names: Sequence[Any], python: bool = False):
-        self.python = python
+                 member_star_names: Sequence[Any], flavour: Flavour):
+        self.flavour = flavour
         self.grid: dict[tuple[str, int, int], Any] = {}  # every input cell as written (the blocks' arguments)
         self.pending: list = []  # the Python flavour's result cells, written with the blocks
         self.org, self.member = org, member
         self.values, self.members = values, members
         self.own = list(member_star_names) + [None] * (4 - len(member_star_names))
-        self.wb = xlsxwriter.Workbook(str(path), {"in_memory": True, "strings_to_numbers": False,
-                                                  "strings_to_formulas": False, "strings_to_urls": False})
+        self.wb = new_workbook(path)
         self.wb.set_properties({"title": "双十星评星表", "subject": org.name, "author": "xlsx-addin",
                                 "category": "星级评定", "keywords": f"{org.id};v{org.version}",
                                 "comments": "由 xlsx-addin 生成", "created": CREATED})
@@ -90,11 +94,9 @@ class _Book(RulesSheet, OrgSheet, MemberSheet, PrintSheets, PythonFlavour):
         self.rules = Rules()
         self.names: dict[str, str] = {}
         self.ws = {}
-        for name in (SHEET_GUIDE, SHEET_ORG, SHEET_MEMBERS, SHEET_BALLOT, SHEET_RULES) + ((SHEET_BLOCKS,) if python else ()):
-            self.ws[name] = self.wb.add_worksheet(name, worksheet_class=PlainFormulaSheet)
-        if python:  # keep the saved values on a PC without the formula functions
-            self.wb.set_calc_mode("auto", calc_id=CALC_ID)
-            self.wb.calc_on_load = False
+        for name in (SHEET_GUIDE, SHEET_ORG, SHEET_MEMBERS, SHEET_BALLOT, SHEET_RULES) + self.hidden_sheets:
+            self.ws[name] = add_sheet(self.wb, name)
+        flavour.set_calculation(self.wb)
         self.n_rows = max(MEMBER_ROWS, len(members) + 20)
 
     # cells ----------------------------------------------------------------------------------------
@@ -116,8 +118,7 @@ class _Book(RulesSheet, OrgSheet, MemberSheet, PrintSheets, PythonFlavour):
         self.ws[sheet].write_formula(r, c, f if f.startswith("=") else "=" + f, self.st[style], cached)
 
     def close(self) -> None:
-        if self.python:
-            self.write_blocks()
+        self.write_results()
         for name, ref in self.names.items():
             if not name.startswith("_"):
                 self.wb.define_name(name, "=" + ref)
@@ -125,20 +126,30 @@ class _Book(RulesSheet, OrgSheet, MemberSheet, PrintSheets, PythonFlavour):
             ws.protect("", {"format_columns": True, "format_rows": True, "select_locked_cells": True,
                             "select_unlocked_cells": True, "sort": True, "autofilter": True})
         self.ws[SHEET_ORG].activate()
-        if self.python:
-            vba_project.attach(self.wb, UDF_MODULE)
+        self.flavour.finish(self.wb)
         self.wb.close()
+
+
+class _UniversalBook(_Book, UniversalResults):
+    pass
+
+
+class _PythonBook(_Book, PythonResults):
+    pass
+
+
+_BOOKS: dict[Flavour, type[_Book]] = {UNIVERSAL: _UniversalBook, PYTHON: _PythonBook}
 
 
 def build_star_workbook(path: str | Path, scheme: Scheme | str = "double_ten_star", values: Mapping[str, Any] | None = None,
                         members: Sequence[Mapping[str, Any]] | None = None,
                         member_star_names: Sequence[Any] | None = None, member_scheme: Scheme | str | None = None, *,
-                        python: bool = False) -> Path:
+                        python: bool | Flavour = False) -> Path:
     """Write the branch's 双十星 workbook: the organisation's inputs from `values` (names contract),
     one member_table row per entry of `members` (member_name, member_type, star_votes_for,
     star_votes_valid, star_records) and the members' four individual stars.
 
-    Universal (default, .xlsx): native formulas. `python=True` (.xlsm): the xlwings formula functions
+    Universal (default, .xlsx): native formulas. `python=True` or PYTHON (.xlsm): the xlwings formula functions
     (stars_python.py) with the same sheets, names and saved values."""
     org = load_scheme(scheme)
     member = load_scheme(member_scheme or f"{org.id}_member")
@@ -150,7 +161,8 @@ def build_star_workbook(path: str | Path, scheme: Scheme | str = "double_ten_sta
     members = list(members or [])
     own = list(member_star_names or [])
     path = Path(path)
-    book = _Book(path, org, member, values, members, own, python)
+    flavour = flavour_of(python)
+    book = _BOOKS[flavour](path, org, member, values, members, own, flavour)
     org_result = score_or_text(org, values) if values else "待填写"
     member_results = [score_or_text(member, member_inputs(values, m, own, member)) for m in members]
     book.rules_sheet()

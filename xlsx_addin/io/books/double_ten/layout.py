@@ -4,10 +4,8 @@ from __future__ import annotations
 import datetime as _dt
 from typing import TYPE_CHECKING, Any, Mapping
 
-from xlsxwriter.utility import xl_rowcol_to_cell
-from xlsxwriter.worksheet import Worksheet
-
 from xlsx_addin.engine.inputs import flatten
+from xlsx_addin.io.books.kit.flavour import Flavour
 from xlsx_addin.engine.scheme import Scheme
 from xlsx_addin.engine.double_ten.cells import (
     M_NAME as _C_NAME,
@@ -52,43 +50,9 @@ HINTS = {
 assert (M_NAME, M_TYPE, M_VOTES, M_VALID, M_RECORDS) == (_C_NAME, _C_TYPE, _C_VOTES, _C_VALID, _C_RECORDS)
 
 
-class PlainFormulaSheet(Worksheet):
-    """Formulas written as given: they use only functions every program has (no _xlfn. expansion to look
-    for, which costs XlsxWriter ~30 regex passes per formula); an empty-text cached result is stored as text."""
-
-    def _prepare_formula(self, formula, expand_future_functions=False):
-        return formula[1:] if formula.startswith("=") else formula
-
-    def _xml_formula_element(self, formula, result, attributes=[]) -> None:  # noqa: B006 (XlsxWriter's signature)
-        if result == "" and not any(k == "t" for k, _ in attributes):
-            attributes = [*attributes, ("t", "str")]
-        super()._xml_formula_element(formula, result, attributes)
-
-
-def abs_ref(sheet: str, r1: int, c1: int, r2: int | None = None, c2: int | None = None) -> str:
-    a = xl_rowcol_to_cell(r1, c1, row_abs=True, col_abs=True)
-    if r2 is None:
-        return f"'{sheet}'!{a}"
-    return f"'{sheet}'!{a}:{xl_rowcol_to_cell(r2, c2, row_abs=True, col_abs=True)}"
-
-
 def excel_quoted(text: str) -> str:
     return '"' + str(text).replace('"', '""') + '"'
 
-
-
-def page_setup(ws, *, landscape: bool = False, title: str = "", repeat: tuple[int, int] | None = None,
-          fit_width_only: bool = False) -> None:
-    ws.set_paper(9)
-    if landscape:
-        ws.set_landscape()
-    ws.fit_to_pages(1, 0)
-    ws.set_margins(0.5, 0.5, 0.7, 0.7)
-    ws.center_horizontally()
-    if repeat:
-        ws.repeat_rows(*repeat)
-    ws.set_header(f"&L&9{title}&R&9&A")
-    ws.set_footer("&C&9第 &P 页,共 &N 页")
 
 
 def scalar_value(v: Any) -> Any:
@@ -151,10 +115,10 @@ def ballot_name(data: Mapping) -> str:
 
 
 class BookParts:
-    """What the parts of the 评星表 builder (RulesSheet, OrgSheet, MemberSheet, PrintSheets, PythonFlavour) share:
+    """What the parts of the 评星表 builder (RulesSheet, OrgSheet, MemberSheet, PrintSheets and the results of a flavour) share:
     the state stars_book._Book sets, and the methods one part calls on another."""
 
-    python: bool
+    flavour: Flavour
     org: Scheme
     member: Scheme
     values: Mapping[str, Any]
@@ -164,7 +128,7 @@ class BookParts:
     st: Any  # templates.styles.Styles
     rules: Any  # stars_rules.Rules
     names: dict[str, str]
-    ws: dict[str, Any]  # sheet name → PlainFormulaSheet
+    ws: dict[str, Any]  # sheet name → kit.writing.BookSheet
     n_rows: int
     grid: dict[tuple[str, int, int], Any]
     pending: list[Any]

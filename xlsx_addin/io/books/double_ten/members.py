@@ -30,12 +30,11 @@ from xlsx_addin.io.books.double_ten.layout import (
     MEMBER_TABLE,
     N,
     SHEET_MEMBERS,
-    abs_ref,
     cell_list,
-    page_setup,
     excel_quoted,
     scalar_value,
 )
+from xlsx_addin.io.books.kit.page import abs_ref, page_setup
 from xlsx_addin.engine.itemsets import known_types, positions_text, type_label
 from xlsx_addin.engine.double_ten.cells import mark as mark_of
 from xlsx_addin.io.books.double_ten.rules import if_chain, shown_q

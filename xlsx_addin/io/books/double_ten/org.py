@@ -8,17 +8,15 @@ from xlsx_addin.io.books.double_ten.layout import (
     ORG_INFO,
     SHEET_ORG,
     HINTS,
-    abs_ref,
     cell_list,
     label_value,
-    page_setup,
     excel_quoted,
     reason_of,
     scalar_value,
     validation,
     yes_no,
 )
-from xlsx_addin.io.books.double_ten.python_flavour import PYTHON_NOTE
+from xlsx_addin.io.books.kit.page import abs_ref, page_setup
 from xlsx_addin.engine.inputs import describe
 from xlsx_addin.engine.itemsets import known_types, type_label
 from xlsx_addin.io.books.double_ten.rules import count_steps, if_chain, pct_formula, shown_q
@@ -35,9 +33,9 @@ class OrgSheet(BookParts):
         ws.set_column(11, 17, 12, None, {"hidden": True})
         ws.merge_range(0, 0, 0, 9, f"{org.name} · 党组织评星表", self.st["title"])
         ws.set_row(0, 34)
-        ws.merge_range(1, 0, 1, 9, "黄色单元格由本党组织填写;灰色单元格自动计算,不能修改。" + (PYTHON_NOTE if self.python else ""),
-                       self.st["subtitle"])
-        if self.python:
+        note = self.flavour.note("评星表")
+        ws.merge_range(1, 0, 1, 9, "黄色单元格由本党组织填写;灰色单元格自动计算,不能修改。" + note, self.st["subtitle"])
+        if note:
             ws.set_row(1, 48)
         r = 2
         for name in ORG_INFO:

@@ -23,35 +23,46 @@ from xlsx_addin.io.books.double_ten.layout import (
     N,
     ORG_INFO,
     SHEET_MEMBERS,
-    abs_ref,
 )  # noqa: F401
+from xlsx_addin.io.books.kit.page import abs_ref
+from xlsx_addin.io.books.kit.flavour import PYTHON
 from xlsx_addin.io.books.kit.writing import cached_value, write_cell
 
 SHEET_BLOCKS = "函数结果"
-PYTHON_NOTE = ("本表为 Python 版,结果由星级评定公式函数计算(本机须安装 Python、xlsx-addin 和 xlwings);"
-               "若结果显示 #NAME?,说明本机不能运行这些函数,请改用通用版“评星表”(.xlsx),"
-               "它在 Excel、WPS、LibreOffice 中都能自动计算。")
+PYTHON_NOTE = PYTHON.note("评星表")
 _REF = re.compile(r"^'(?P<sheet>[^']+)'!(?P<a>\$?[A-Z]+\$?\d+)(?::(?P<b>\$?[A-Z]+\$?\d+))?$")
 
 
-class PythonFlavour(BookParts):
-    """The Python flavour's part of the workbook builder (a mixin of stars_book._Book)."""
+class UniversalResults(BookParts):
+    """The universal flavour's results (a part of double_ten.book's builder): the native formulas themselves."""
 
-    python: bool
+    hidden_sheets: tuple[str, ...] = ()
+
+    def helper(self, sheet: str, r: int, c: int, f: str, style: str, cached: Any = "") -> None:
+        """A hidden step of the native formulas."""
+        self.formula(sheet, r, c, f, style, cached)
+
+    def result(self, sheet: str, r: int, c: int, f: str, style: str, cached: Any, key: tuple) -> None:
+        """A result cell: its native formula."""
+        self.formula(sheet, r, c, f, style, cached)
+
+    def write_results(self) -> None:
+        """Nothing left to write: every result is in place."""
+
+
+class PythonResults(BookParts):
+    """The Python flavour's results (a part of double_ten.book's builder): references into the 函数结果 blocks."""
+
+    hidden_sheets: tuple[str, ...] = (SHEET_BLOCKS,)
     grid: dict[tuple[str, int, int], Any]
     pending: list[tuple[str, int, int, str, tuple]]
 
     def helper(self, sheet: str, r: int, c: int, f: str, style: str, cached: Any = "") -> None:
         """A hidden step of the native formulas; the Python flavour has none (the functions compute)."""
-        if not self.python:
-            self.formula(sheet, r, c, f, style, cached)
 
     def result(self, sheet: str, r: int, c: int, f: str, style: str, cached: Any, key: tuple) -> None:
-        """A result cell: the native formula, or (Python) a reference to its place in a block, written at close."""
-        if self.python:
-            self.pending.append((sheet, r, c, style, key))
-        else:
-            self.formula(sheet, r, c, f, style, cached)
+        """A result cell: a reference to its place in a block, written with the blocks."""
+        self.pending.append((sheet, r, c, style, key))
 
     # --- the blocks ---------------------------------------------------------------------------------
     def _range(self, ref: str) -> list[list[Any]]:
@@ -66,7 +77,7 @@ class PythonFlavour(BookParts):
     def _rules_rows(self, table: str) -> list[list[Any]]:
         return self._range(self.names[table])
 
-    def write_blocks(self) -> None:
+    def write_results(self) -> None:
         """The hidden 函数结果 sheet and the visible cells that refer to it."""
         S, ws = SHEET_BLOCKS, self.ws[SHEET_BLOCKS]
         ws.set_column(0, 0, 18)

@@ -11,7 +11,8 @@ from xlsx_addin.engine.inputs import QUOTE_LIMIT, describe
 from xlsx_addin.contracts.names import INPUTS
 from xlsx_addin.engine.scheme import Scheme, parameters
 from xlsx_addin.engine.scheme.overrides import adjustment_key, condition_value_key, star_rule_key
-from xlsx_addin.io.books.double_ten.layout import BookParts, SHEET_RULES, abs_ref, page_setup, excel_quoted
+from xlsx_addin.io.books.double_ten.layout import BookParts, SHEET_RULES, excel_quoted
+from xlsx_addin.io.books.kit.page import abs_ref, page_setup
 
 
 def template_formula(template: str, fields: Mapping[str, str]) -> str:

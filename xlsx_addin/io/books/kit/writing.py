@@ -1,4 +1,5 @@
-"""Writing planned cells with XlsxWriter: values as Excel stores them, formulas with or without a saved value."""
+"""Writing cells with XlsxWriter: the builders' worksheet class, values as Excel stores them, formulas with or
+without a saved value."""
 from __future__ import annotations
 
 import math
@@ -12,28 +13,43 @@ from xlsx_addin.io.books.unit.layout import clean_number, is_num
 NO_CACHE = "\x00no-cached-value"  # a formula written without a cached value: every program computes it
 
 
-class CachedTextWorksheet(Worksheet):
-    """A worksheet whose formulas with an empty-text result are stored as text ("" is what a
-    function returned), not as a value-less number that other programs take for "recalculate me"."""
+class BookSheet(Worksheet):
+    """The worksheet of every builder. XlsxWriter has no documented option for either behaviour, hence the two
+    overrides:
+
+    - formulas are written as given: the builders use only functions every program knows (Excel 2010; tests
+      prove there is no _xlfn. prefix and no dynamic array), so XlsxWriter's future-function rewriting (dozens
+      of regex passes per formula) has nothing to do and is skipped;
+    - a formula whose saved result is empty text stores it as text ("" is what a function returned), not as a
+      value-less number that other programs take for "recalculate me" (XlsxWriter's reading of "", which a sheet
+      whose every formula is recalculated on opening keeps: empty_result_is_text False); NO_CACHE writes no
+      saved value at all.
+    """
+
+    empty_result_is_text = True
+
+    def _prepare_formula(self, formula, expand_future_functions=False):
+        # XlsxWriter's first step only: the array braces and the leading "="
+        if formula.startswith("{"):
+            formula = formula[1:]
+        if formula.startswith("="):
+            formula = formula[1:]
+        return formula[:-1] if formula.endswith("}") else formula
 
     def _xml_formula_element(self, formula, result, attributes=[]) -> None:  # noqa: B006 (XlsxWriter's signature)
         if result == NO_CACHE:
             attr = "".join(f' {k}="{self._escape_attributes(v)}"' for k, v in attributes if k != "t")
             self.fh.write(f"<c{attr}><f>{self._escape_data(formula)}</f></c>")
             return
-        if result == "" and not any(k == "t" for k, _ in attributes):
+        if result == "" and self.empty_result_is_text and not any(k == "t" for k, _ in attributes):
             attributes = [*attributes, ("t", "str")]
         super()._xml_formula_element(formula, result, attributes)
 
-    _prepared: dict = {}
 
-    def _prepare_formula(self, formula, expand_future_functions=False):
-        # a pure string rewrite (dozens of regex passes): the same few formulas recur in every workbook
-        key = (formula, expand_future_functions, self.use_future_functions)
-        out = self._prepared.get(key)
-        if out is None:
-            out = self._prepared[key] = super()._prepare_formula(formula, expand_future_functions)
-        return out
+def add_sheet(wb, name: str, *, empty_result_is_text: bool = True) -> BookSheet:
+    ws = wb.add_worksheet(name, worksheet_class=BookSheet)
+    ws.empty_result_is_text = empty_result_is_text
+    return ws
 
 
 def cell_value(v: Any) -> Any:

@@ -12,7 +12,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Mapping
 
-import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from xlsx_addin.contracts.ledger import (
@@ -44,14 +43,15 @@ from xlsx_addin.io.books.ledger.layout import (
     LIVE,
     OVERDUE_FILL,
     TABLE_STYLE,
-    abs_ref,
     date_rule,
     Layout,
     print_setup,
     put_input,
-    PlainFormulaSheet,
 )
+from xlsx_addin.io.books.kit.page import abs_ref
 from xlsx_addin.io.books.kit.styles import STYLES, Styles
+from xlsx_addin.io.books.kit.workbook import new_workbook
+from xlsx_addin.io.books.kit.writing import add_sheet
 
 
 def build_ledger_workbook(path: str | Path, values: Mapping[str, Any] | None = None,
@@ -67,8 +67,7 @@ def build_ledger_workbook(path: str | Path, values: Mapping[str, Any] | None = N
     lay = Layout(specs)
     values = dict(values or {})
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
-                                          "strings_to_numbers": False, "in_memory": True})
+    wb = new_workbook(path)
     try:
         wb.set_properties({"title": "创先争优半年台账", "subject": "公开承诺、领导点评、群众评议、整改台账",
                            "author": "xlsx-addin", "comments": "由 xlsx-addin 生成", "created": CREATED})
@@ -80,7 +79,7 @@ def build_ledger_workbook(path: str | Path, values: Mapping[str, Any] | None = N
         st["overdue"] = add({"bg_color": OVERDUE_FILL, "font_color": "#9C0006"})
         st["late"] = add({"bg_color": LATE_FILL})
         st["live_label"] = add({**STYLES["header"], "font_size": 9})
-        sheets = {name: wb.add_worksheet(name, worksheet_class=PlainFormulaSheet) for name in
+        sheets = {name: add_sheet(wb, name, empty_result_is_text=False) for name in
                   (GUIDE, INFO) + tuple(dict.fromkeys(s.sheet for s in specs.values()))}
         _guide(sheets[GUIDE], st, specs, scheme)
         _info(wb, sheets[INFO], st, values, lay)

@@ -9,7 +9,8 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from xlsx_addin.contracts.ledger import ASPECTS, DONE, MEMBER_PREFIX, ORG_PREFIX, PRESENT, ROWS, TableSpec
 from xlsx_addin.engine.scheme import Scheme
-from xlsx_addin.io.books.ledger.layout import FIRST, HEAD_ROW, abs_ref, Layout, print_setup
+from xlsx_addin.io.books.kit.page import abs_ref
+from xlsx_addin.io.books.ledger.layout import FIRST, HEAD_ROW, Layout, print_setup
 
 
 def _counts(ws, st, cells: Sequence[tuple[str, str, str]], start_col: int = 0) -> None:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
-from xlsxwriter.worksheet import Worksheet
+from xlsxwriter.utility import xl_col_to_name
 
 import datetime as dt
 
 from xlsx_addin.contracts.ledger import ROWS, TableSpec
+from xlsx_addin.io.books.kit.page import abs_ref, page_setup
 from xlsx_addin.io.tables.xlsx import write_any
 
 CREATED = dt.datetime(2026, 1, 1)
@@ -47,21 +47,6 @@ LIVE = {
 }
 
 
-class PlainFormulaSheet(Worksheet):
-    """Formulas here are plain A1 formulas of Excel 2010 functions (a test proves no _xlfn, no array): nothing for
-    XlsxWriter's future-function and table-reference rewriting (two dozen regex passes per formula) to do."""
-
-    def _prepare_formula(self, formula, expand_future_functions=False):
-        return formula[1:] if formula.startswith("=") else formula
-
-
-def abs_ref(sheet: str, r1: int, c1: int, r2: int | None = None, c2: int | None = None) -> str:
-    a = xl_rowcol_to_cell(r1, c1, row_abs=True, col_abs=True)
-    if r2 is not None:
-        a += ":" + xl_rowcol_to_cell(r2, c2, row_abs=True, col_abs=True)
-    return f"'{sheet}'!{a}"
-
-
 class Layout:
     """Where each table's columns sit: A1 ranges of data rows for the formulas."""
 
@@ -97,18 +82,10 @@ def date_rule(what: str) -> dict:
 
 
 def print_setup(ws, *, landscape: bool, last_col: int, rows: int = ROWS) -> None:
-    ws.set_paper(9)  # A4
-    if landscape:
-        ws.set_landscape()
-    else:
-        ws.set_portrait()
-    ws.fit_to_pages(1, 0)
-    ws.set_margins(left=0.4, right=0.4, top=0.7, bottom=0.6)
-    ws.center_horizontally()
-    if ws.name not in (GUIDE, INFO):
-        ws.repeat_rows(HEAD_ROW)
-        ws.print_area(0, 0, FIRST + rows - 1, last_col)
-    ws.set_footer("&C第 &P 页,共 &N 页")
+    table = ws.name not in (GUIDE, INFO)
+    page_setup(ws, landscape=landscape, margins=(0.4, 0.4, 0.7, 0.6), footer="&C第 &P 页,共 &N 页",
+               repeat=(HEAD_ROW, HEAD_ROW) if table else None,
+               print_area=(0, 0, FIRST + rows - 1, last_col) if table else None)
     # no password: the grey formulas are kept from slips, the yellow cells stay open; filter, sort, widths allowed
     ws.protect("", {"format_columns": True, "format_rows": True, "select_locked_cells": True,
                     "select_unlocked_cells": True, "autofilter": True, "sort": True})

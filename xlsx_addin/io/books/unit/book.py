@@ -11,18 +11,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Mapping
 
-import xlsxwriter
-
 from xlsx_addin.engine.inputs import flatten
 from xlsx_addin.contracts.names import MASS_PREFIX
 from xlsx_addin.engine.scheme import Scheme, load_scheme
 from xlsx_addin.engine import cells
 from xlsx_addin.io.books.unit import results
-from xlsx_addin.io.books.vba import project as vba_project
 from xlsx_addin.io.books.unit.forms import plan_for
 from xlsx_addin.io.books.unit.layout import (
+    BOOK,
     CREATED,
-    CALC_ID,
     PYTHON_NOTE,
     RESULT_NAMES,
     SHEET_BALLOT,
@@ -32,18 +29,23 @@ from xlsx_addin.io.books.unit.layout import (
     SHEET_SELF,
     SHEET_SURVEY,
     SHEETS,
-    UDF_MODULE,
     Grid,
     Plan,
+    ResultSteps,
 )  # noqa: F401
-from xlsx_addin.io.books.unit.python_flavour import write_blocks, python_blocks
+from xlsx_addin.io.books.kit.flavour import CALC_ID, PYTHON, UNIVERSAL, UDF_MODULE, Flavour, flavour_of  # noqa: F401
 from xlsx_addin.io.books.kit.styles import Styles
-from xlsx_addin.io.books.unit.universal import SHEET_CALC, write_program, compiled_for  # noqa: F401
-from xlsx_addin.io.books.kit.writing import cached_value, cell_value, write_cell, CachedTextWorksheet
+from xlsx_addin.io.books.kit.workbook import new_workbook
+from xlsx_addin.io.books.kit.writing import add_sheet, cached_value, cell_value, write_cell
+from xlsx_addin.io.books.unit import python_flavour, universal
+from xlsx_addin.io.books.unit.universal import SHEET_CALC, compiled_for  # noqa: F401
 
-def unit_filename(scheme: Scheme, python: bool = False) -> str:
+_STEPS: dict[Flavour, ResultSteps] = {UNIVERSAL: universal.STEPS, PYTHON: python_flavour.STEPS}
+
+
+def unit_filename(scheme: Scheme, python: bool | Flavour = False) -> str:
     """单位填报表_<scheme>.xlsx (universal) or .xlsm (the Python workbook)."""
-    return f"单位填报表_{scheme.id}.{'xlsm' if python else 'xlsx'}"
+    return flavour_of(python).filename(BOOK, scheme.id)
 
 
 def _assign(plan: Plan, values: Mapping[str, Any]) -> dict[tuple[int, int, int], Any]:
@@ -90,37 +92,34 @@ def result_values(plan: Plan, grid: Grid) -> dict[str, Any]:
 
 
 def build_unit_workbook(path: str | Path, scheme: Scheme | str, values: Mapping[str, Any] | None = None,
-                        *, python: bool = False) -> Path:
+                        *, python: bool | Flavour = False) -> Path:
     """Write the unit workbook of `scheme` to `path`, its input cells filled from `values`
     (keyed by the names contract, as score_unit takes them; None = the blank form).
 
     The universal workbook (default) computes with native formulas compiled from the scheme, in
-    any spreadsheet program; `python=True` builds the Python workbook, whose results are the
+    any spreadsheet program; `python=True` (or the flavour PYTHON) builds the Python workbook, whose results are the
     xlwings formula functions. Either way every result cell carries, as its saved value, what
     the formulas compute (the engine's result), so a reader that does not recalculate sees it."""
     scheme = load_scheme(scheme)
-    plan = plan_for(scheme, python)
+    flavour = flavour_of(python)
+    steps = _STEPS[flavour]
+    plan = plan_for(scheme, flavour)
     path = Path(path)
     written = _assign(plan, values or {})
     grid = Grid(plan, written)
-    compiled = None if python else compiled_for(plan)
-    blocks = python_blocks(scheme) if python else {}
+    refs = steps.result_refs(plan)
 
-    wb = xlsxwriter.Workbook(str(path), {"in_memory": True, "strings_to_numbers": False,
-                                         "strings_to_formulas": False, "strings_to_urls": False})
+    wb = new_workbook(path)
     wb.set_properties({
         "title": f"{scheme.name}单位填报表", "subject": scheme.name, "author": "xlsx-addin",
         "company": "", "category": "星级评定", "keywords": f"{scheme.id};v{scheme.version}",
         "comments": "由 xlsx-addin 生成", "created": CREATED,
     })
-    wb.set_calc_mode("auto", calc_id=CALC_ID)
-    # universal: every program recalculates on opening (the 计算 steps carry no saved values);
-    # Python: keep the saved values on a PC without the formula functions
-    wb.calc_on_load = not python
+    flavour.set_calculation(wb, universal_calc_id=CALC_ID)  # universal: the 计算 steps carry no saved values
     styles = Styles(wb)
     sheets = []
     for sp in plan.sheets:  # (the Python workbook's xlwings.conf is written with its VBA project)
-        ws = wb.add_worksheet(sp.name, worksheet_class=CachedTextWorksheet)
+        ws = add_sheet(wb, sp.name)
         sheets.append(ws)
         for method, args, styled in sp.calls:
             if styled:
@@ -143,24 +142,18 @@ def build_unit_workbook(path: str | Path, scheme: Scheme | str, values: Mapping[
         else:
             raise ValueError(f"formula cell {f.formula} has neither a function key nor a computed value")
         formula = f.formula
-        if compiled is not None and f.key and not f.key.startswith("="):
-            formula = "=" + compiled.results[f.key]
-        elif python and f.key in blocks:
-            formula = "=" + blocks[f.key]
+        if f.key and not f.key.startswith("="):
+            formula = "=" + refs[f.key]
         sheets[f.sheet].write_formula(f.row, f.col, formula, styles[f.style], cached_value(value))
 
-    if compiled is not None:
-        sheets.append(write_program(wb, compiled, styles))
-    if python:
-        sheets.append(write_blocks(wb, scheme, udf, styles))
+    sheets.append(steps.hidden_sheet(wb, plan, udf, styles))
     for name, ref in plan.names.items():
         wb.define_name(name, ref)
     for ws in sheets:
         ws.protect("", {"format_columns": True, "format_rows": True, "select_locked_cells": True,
                         "select_unlocked_cells": True})
     sheets[1].activate()
-    if python:
-        vba_project.attach(wb, UDF_MODULE)
+    flavour.finish(wb)
     wb.close()
     return path
 

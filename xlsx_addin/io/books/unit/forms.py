@@ -7,29 +7,26 @@ from typing import Sequence
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from xlsx_addin.contracts.names import INPUTS, MASS_PREFIX
-from xlsx_addin.engine.scheme import Scheme, parameters
+from xlsx_addin.engine.scheme import Scheme
 from xlsx_addin.engine.scheme.parts import Item, SubItem
 from xlsx_addin.engine.scheme.overrides import item_points_key, sub_item_points_key
+from xlsx_addin.io.books.kit.flavour import UNIVERSAL, Flavour
+from xlsx_addin.io.books.kit.page import abs_ref
 from xlsx_addin.io.books.unit import guide, results, texts
 from xlsx_addin.io.books.unit.layout import (
     ADJUST,
     IDENTITY,
-    PYTHON_NOTE,
+    BOOK,
     RESULT_NAMES,
-    SHEET_RULES,
     SHEET_SELF,
     SHEET_SURVEY,
-    TEMPLATE_VERSION_KEY,
     FormulaCell,
     InputCell,
     Plan,
     SheetPlan,
-    abs_ref,
     any_mass,
     clean_number,
     row_height,
-    is_num,
-    is_share,
     excel_n,
     whole_number,
     page_setup,
@@ -44,15 +41,16 @@ from xlsx_addin.io.books.unit.layout import (
 )
 from xlsx_addin.io.books.unit.sheet_ballot import plan_ballot
 from xlsx_addin.io.books.unit.sheet_guide import plan_guide
+from xlsx_addin.io.books.unit.sheet_rules import plan_rules
 from xlsx_addin.io.books.unit.validations import HINTS, INPUT_STYLE, dv_score, dv_whole, input_validation
 
-def _plan(scheme: Scheme, python: bool = False) -> Plan:
+def _plan(scheme: Scheme, flavour: Flavour) -> Plan:
     term = scheme.level_term
     names: dict[str, str] = {}
     inputs: dict[str, list[InputCell]] = {}
     formulas: list[FormulaCell] = []
     ranges: dict[str, tuple[int, int, int, int, int]] = {}
-    sheets = [plan_guide(scheme, formulas, python)]
+    sheets = [plan_guide(scheme, formulas, flavour)]
     pcells = param_cells(scheme)
 
     # ---- 自评表 ------------------------------------------------------------------------------
@@ -81,9 +79,10 @@ def _plan(scheme: Scheme, python: bool = False) -> Plan:
 
     sp.merge(0, A, 0, H, f"{scheme.name}自评表", "title")
     sp.call("set_row", 0, 36)
+    note = flavour.note(BOOK)
     sp.merge(1, A, 1, H, "黄色单元格由本党组织填写(“上级审核得分”由上级党组织填写);灰色单元格自动计算,不能修改。"
-             + (PYTHON_NOTE if python else ""), "subtitle")
-    if python:
+             + note, "subtitle")
+    if note:
         sp.call("set_row", 1, 48)
     r = 2
     sp.merge(r, A, r, H, "一、基本情况", "section")
@@ -176,7 +175,7 @@ def _plan(scheme: Scheme, python: bool = False) -> Plan:
         r += 1
     info_bottom = r - 1
     ranges["info_table"] = (S, info_top, E, info_bottom, FF)
-    names["info_table"] = abs_ref(SHEET_SELF, info_top, E, info_bottom, FF)
+    names["info_table"] = "=" + abs_ref(SHEET_SELF, info_top, E, info_bottom, FF)
     ranges["item_scores"] = (S, scores_top, FF, scores_bottom, FF)
     ranges["item_scores_reviewed"] = (S, scores_top, G, scores_bottom, G)
 
@@ -194,7 +193,7 @@ def _plan(scheme: Scheme, python: bool = False) -> Plan:
         sp.merge(r, C, r, H, None, style)
         formulas.append(FormulaCell(S, r, C, results.formula(key), style, key=key))
         if key in RESULT_NAMES:
-            names[RESULT_NAMES[key]] = abs_ref(SHEET_SELF, r, C)
+            names[RESULT_NAMES[key]] = "=" + abs_ref(SHEET_SELF, r, C)
         if key == "reasons":
             sp.call("set_row", r, 96)
         elif key == "stars":
@@ -274,7 +273,7 @@ def _plan(scheme: Scheme, python: bool = False) -> Plan:
             r += 1
     survey_bottom = r - 1
     ranges["survey_table"] = (S, survey_top, B, survey_bottom, C)
-    names["survey_table"] = abs_ref(SHEET_SURVEY, survey_top, B, survey_bottom, C)
+    names["survey_table"] = "=" + abs_ref(SHEET_SURVEY, survey_top, B, survey_bottom, C)
 
     sp.merge(r, A, r, FF, "四、统计结果(自动计算)", "section")
     r += 1
@@ -328,7 +327,7 @@ def _plan(scheme: Scheme, python: bool = False) -> Plan:
         sp.merge(r, C, r, FF, None, style)
         formulas.append(FormulaCell(S, r, C, results.formula(key), style, key=key))
         if key in RESULT_NAMES:
-            names[RESULT_NAMES[key]] = abs_ref(SHEET_SURVEY, r, C)
+            names[RESULT_NAMES[key]] = "=" + abs_ref(SHEET_SURVEY, r, C)
         sp.call("set_row", r, 48 if key == "survey_note" else 30)
         r += 1
     r += 1
@@ -345,36 +344,8 @@ def _plan(scheme: Scheme, python: bool = False) -> Plan:
         formulas.append(FormulaCell(1, row, 2, target, "result_percent", compute=None, key=f"={key}"))
 
     # ---- 规则 ------------------------------------------------------------------------------
-    S = 4
-    sp = SheetPlan(SHEET_RULES)
-    sheets.append(sp)
-    for col, width in ((0, 44), (1, 36), (2, 12), (3, 44)):
-        sp.call("set_column", col, col, width)
-    sp.merge(0, 0, 0, 3, f"规则参数:{scheme.name}(由县级管理员统一设置,支部不要修改)", "section")
-    sp.call("set_row", 0, 24)
-    for col, text in enumerate(("参数", "key", "值", "说明")):
-        sp.text(1, col, text, "header")
-    r = 2
-    params: dict[str, tuple[int, int, int]] = {}
-    for p in parameters(scheme):
-        params[p.key] = (S, r, 2)
-        assert pcells[p.key] == params[p.key], p.key
-        sp.text(r, 0, p.label, "label")
-        sp.text(r, 1, p.key, "key")
-        value = p.value
-        if p.key in ("scheme", TEMPLATE_VERSION_KEY):
-            sp.text(r, 2, value, "locked_param")
-            names["scheme_id" if p.key == "scheme" else "template_version"] = abs_ref(SHEET_RULES, r, 2)
-        else:
-            style = "input_percent" if is_share(p.key, p.label) else "input_param"
-            sp.text(r, 2, whole_number(value) if is_num(value) else value, style)
-        sp.text(r, 3, p.note, "hint")
-        sp.call("set_row", r, max(row_height([(p.label, 44)], minimum=18), row_height([(p.note, 44)], minimum=18, small=True)))
-        r += 1
-    ranges["rules_table"] = (S, 2, 0, r - 1, 3)
-    names["rules_table"] = abs_ref(SHEET_RULES, 2, 0, r - 1, 3)
-    page_setup(sp, landscape=True, repeat=(1, 1), title=scheme.name)
-    sp.call("freeze_panes", 2, 0)
+    rules_sheet, params = plan_rules(scheme, pcells, names, ranges)
+    sheets.append(rules_sheet)
 
     # ---- defined names of the inputs --------------------------------------------------------
     for name, cells in inputs.items():
@@ -382,9 +353,9 @@ def _plan(scheme: Scheme, python: bool = False) -> Plan:
             continue
         sheet = sheets[cells[0].sheet].name
         if len(cells) == 1:
-            names[name] = abs_ref(sheet, cells[0].row, cells[0].col)
+            names[name] = "=" + abs_ref(sheet, cells[0].row, cells[0].col)
         else:
-            names[name] = abs_ref(sheet, cells[0].row, cells[0].col, cells[-1].row, cells[-1].col)
+            names[name] = "=" + abs_ref(sheet, cells[0].row, cells[0].col, cells[-1].row, cells[-1].col, collapse=True)
     for name in ("member_count", "members_present"):
         c = inputs[name][0]
         ranges[name] = (c.sheet, c.row, c.col, c.row, c.col)
@@ -393,18 +364,18 @@ def _plan(scheme: Scheme, python: bool = False) -> Plan:
 
 # --- cache of plans ------------------------------------------------------------------------
 
-_PLANS: dict[tuple[int, bool], tuple[Scheme, Plan]] = {}
+_PLANS: dict[tuple[int, Flavour], tuple[Scheme, Plan]] = {}
 
 
-def plan_for(scheme: Scheme, python: bool = False) -> Plan:
-    """The layout of a scheme's unit workbook (universal, or the Python workbook), planned once."""
-    hit = _PLANS.get((id(scheme), python))
+def plan_for(scheme: Scheme, flavour: Flavour = UNIVERSAL) -> Plan:
+    """The layout of a scheme's unit workbook in a flavour, planned once."""
+    hit = _PLANS.get((id(scheme), flavour))
     if hit is not None and hit[0] is scheme:
         return hit[1]
-    plan = _plan(scheme, python)
+    plan = _plan(scheme, flavour)
     if len(_PLANS) > 32:
         _PLANS.clear()
-    _PLANS[(id(scheme), python)] = (scheme, plan)  # keeps the scheme alive, so its id stays unique
+    _PLANS[(id(scheme), flavour)] = (scheme, plan)  # keeps the scheme alive, so its id stays unique
     return plan
 
 

@@ -23,6 +23,7 @@ from xlsx_addin.engine.scheme.overrides import (
     sub_item_points_key,
 )
 from xlsx_addin.model.textfmt import num
+from xlsx_addin.io.books.kit.flavour import PYTHON, UNIVERSAL, Flavour
 from xlsx_addin.io.books.unit.texts import P, Txt, join, parse_note, t
 
 _OPS = {"<": "低于", "<=": "不高于", ">": "超过", ">=": "达到", "==": "为", "!=": "不为"}
@@ -134,8 +135,11 @@ FLAVOUR_PYTHON = ("本表为 Python 版(.xlsm):结果由“星级评定”公式
                   "它在任何表格软件中都能自动计算。")
 
 
-def guide_sections(scheme: Scheme, python: bool = False) -> list[tuple[str, list[Txt]]]:
-    """(heading, paragraphs) of the 填表说明 sheet; `python` for the Python workbook's own note."""
+FLAVOUR_TEXT = {UNIVERSAL: FLAVOUR_UNIVERSAL, PYTHON: FLAVOUR_PYTHON}
+
+
+def guide_sections(scheme: Scheme, flavour: Flavour = UNIVERSAL) -> list[tuple[str, list[Txt]]]:
+    """(heading, paragraphs) of the 填表说明 sheet, with the flavour's own note."""
     term = scheme.level_term
     sv = scheme.survey
     who: list[Txt] = [(line,) for line in (
@@ -147,7 +151,7 @@ def guide_sections(scheme: Scheme, python: bool = False) -> list[tuple[str, list
         f"填报时限:按上级党组织通知的时限报送本文件(评定工作一般于每年12月底前完成);{term}经公示、审批后确定。",
         "“规则”表是本地化参数(分值、分数段、加减分、配额),由县级管理员统一设置,支部不要修改;本说明和各表中的分值、"
         "比例随“规则”表自动更新。",
-        FLAVOUR_PYTHON if python else FLAVOUR_UNIVERSAL,
+        FLAVOUR_TEXT[flavour],
     )]
     items: list[Txt] = []
     for i, item in enumerate(scheme.items, 1):

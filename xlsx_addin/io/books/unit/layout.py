@@ -9,18 +9,16 @@ from __future__ import annotations
 import datetime as _dt
 import math
 from dataclasses import dataclass, field
-from typing import Any, Callable
-
-from xlsxwriter.utility import xl_rowcol_to_cell
+from typing import Any, Callable, NamedTuple
 
 from xlsx_addin.contracts.names import MASS_PREFIX
 from xlsx_addin.engine.scheme import Scheme, parameters
+from xlsx_addin.io.books.kit.flavour import PYTHON
+from xlsx_addin.io.books.kit.page import abs_ref, page_calls
 from xlsx_addin.io.books.unit import guide, texts
 
 TEMPLATE_VERSION_KEY = "version"
 CREATED = _dt.datetime(2026, 1, 1, 0, 0, 0)  # fixed: byte-for-byte reproducible builds
-UDF_MODULE = "udfs.star_rating"  # the module the xlwings add-in imports the formula functions from
-CALC_ID = 191029  # a current Excel calc engine id: opening does not force a full recalculation
 
 SHEET_GUIDE = "填表说明"
 SHEET_SELF = "自评表"
@@ -46,9 +44,8 @@ RESULT_NAMES = {
 }
 
 
-PYTHON_NOTE = ("本表为 Python 版,结果由星级评定公式函数计算(本机须安装 Python、xlsx-addin 和 xlwings);"
-               "若结果显示 #NAME?,说明本机不能运行这些函数,请改用通用版“单位填报表”(.xlsx),"
-               "它在 Excel、WPS、LibreOffice 中都能自动计算。")
+BOOK = "单位填报表"
+PYTHON_NOTE = PYTHON.note(BOOK)
 
 # --- the plan ------------------------------------------------------------------------------
 
@@ -123,6 +120,14 @@ class Plan:
     params: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # 规则 key → its 值 cell
 
 
+class ResultSteps(NamedTuple):
+    """A flavour's own steps of the unit workbook: where its result cells read their value (result key →
+    formula text without "="), and the hidden sheet it writes them on (计算 or 函数结果)."""
+
+    result_refs: Callable[[Plan], dict[str, str]]
+    hidden_sheet: Callable[[Any, Plan, dict[str, Any], Any], Any]  # (workbook, plan, result values, styles)
+
+
 class Grid:
     """The values a build writes: the plan's static grid overlaid with the inputs."""
 
@@ -146,13 +151,6 @@ class Grid:
     def value(self, name: str) -> Any:
         cell = self.plan.inputs[name][0]
         return self.get(cell.sheet, cell.row, cell.col)
-
-
-def abs_ref(sheet: str, r1: int, c1: int, r2: int | None = None, c2: int | None = None) -> str:
-    ref = xl_rowcol_to_cell(r1, c1, row_abs=True, col_abs=True)
-    if r2 is not None and (r2, c2) != (r1, c1):
-        ref += ":" + xl_rowcol_to_cell(r2, c2, row_abs=True, col_abs=True)
-    return f"='{sheet}'!{ref}"
 
 
 def is_num(v: Any) -> bool:
@@ -180,20 +178,10 @@ def excel_sum(values) -> int | float:
     return clean_number(math.fsum(float(v) for v in values if is_num(v)))
 
 
-def page_setup(ws_calls: SheetPlan, *, landscape: bool = False, repeat: tuple[int, int] | None = None,
-                fit_height: int = 0, title: str = "") -> None:
-    ws_calls.call("set_paper", 9)  # A4
-    if landscape:
-        ws_calls.call("set_landscape")
-    else:
-        ws_calls.call("set_portrait")
-    ws_calls.call("fit_to_pages", 1, fit_height)
-    ws_calls.call("set_margins", 0.5, 0.5, 0.7, 0.7)
-    ws_calls.call("center_horizontally")
-    if repeat is not None:
-        ws_calls.call("repeat_rows", *repeat)
-    ws_calls.call("set_header", f"&L&9{title}&R&9&A")
-    ws_calls.call("set_footer", "&C&9第 &P 页,共 &N 页")
+def page_setup(sp: SheetPlan, **options: Any) -> None:
+    """The kit's page set-up, planned (page.page_calls takes the options)."""
+    for method, args in page_calls(**options):
+        sp.call(method, *args)
 
 
 # --- 规则 cells and rich texts -------------------------------------------------------------
@@ -204,7 +192,7 @@ def param_cells(scheme: Scheme) -> dict[str, tuple[int, int, int]]:
 
 
 def param_ref(cell: tuple[int, int, int]) -> str:
-    return f"'{SHEET_RULES}'!" + xl_rowcol_to_cell(cell[1], cell[2], row_abs=True, col_abs=True)
+    return abs_ref(SHEET_RULES, cell[1], cell[2])
 
 
 def rich(sp: "SheetPlan", sheet: int, r: int, c: int, text: texts.Txt, style: str, scheme: Scheme,

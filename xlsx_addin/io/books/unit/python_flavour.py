@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from xlsx_addin.engine import cells
 from xlsx_addin.engine.scheme import Scheme
-from xlsx_addin.io.books.kit.writing import cached_value, write_cell, CachedTextWorksheet
+from xlsx_addin.io.books.kit.page import abs_ref
+from xlsx_addin.io.books.kit.writing import add_sheet, cached_value, write_cell
+from xlsx_addin.io.books.unit.layout import Plan, ResultSteps
 
 SHEET_BLOCKS = "函数结果"
 _BLOCK_ARGS = {"XJ_RESULT": "item_scores,item_scores_reviewed,info_table,survey_table,rules_table",
@@ -21,19 +22,20 @@ def _block_layout(scheme: Scheme) -> list[tuple[str, int, tuple[str, ...]]]:
     return [("XJ_RESULT", 1, unit), ("XJ_SURVEY", len(unit) + 2, cells.SURVEY_RESULT_KEYS)]
 
 
-def python_blocks(scheme: Scheme) -> dict[str, str]:
+def result_refs(plan: Plan) -> dict[str, str]:
     """Result key → the reference of its row in the 函数结果 sheet (each block is one array call)."""
     out = {}
-    for _, first, keys in _block_layout(scheme):
+    for _, first, keys in _block_layout(plan.scheme):
         for i, key in enumerate(keys):
-            out[key] = f"'{SHEET_BLOCKS}'!" + xl_rowcol_to_cell(first + i, 1, row_abs=True, col_abs=True)
+            out[key] = abs_ref(SHEET_BLOCKS, first + i, 1)
     return out
 
 
-def write_blocks(wb, scheme: Scheme, udf: dict[str, Any], styles) -> Worksheet:
+def write_blocks(wb, plan: Plan, udf: dict[str, Any], styles) -> Worksheet:
     """The hidden 函数结果 sheet: XJ_RESULT and XJ_SURVEY, each one array formula over its rows
     (xlwings' advice: one call returning an array, not one call per cell)."""
-    ws = wb.add_worksheet(SHEET_BLOCKS, worksheet_class=CachedTextWorksheet)
+    scheme = plan.scheme
+    ws = add_sheet(wb, SHEET_BLOCKS)
     ws.set_column(0, 0, 16)
     ws.set_column(1, 1, 40)
     ws.write_string(0, 0, "公式函数结果(请勿修改)", styles["text"])
@@ -49,3 +51,6 @@ def write_blocks(wb, scheme: Scheme, udf: dict[str, Any], styles) -> Worksheet:
     return ws
 
 
+
+
+STEPS = ResultSteps(result_refs, write_blocks)

@@ -2,17 +2,18 @@
 from __future__ import annotations
 
 from xlsx_addin.engine.scheme import Scheme
+from xlsx_addin.io.books.kit.flavour import Flavour
 from xlsx_addin.io.books.unit import guide
 from xlsx_addin.io.books.unit.layout import GUIDE_WIDTH, SHEET_GUIDE, SheetPlan, row_height, page_setup, rich
 
-def plan_guide(scheme: Scheme, formulas: list, python: bool = False) -> SheetPlan:
+def plan_guide(scheme: Scheme, formulas: list, flavour: Flavour) -> SheetPlan:
     sp = SheetPlan(SHEET_GUIDE)
     sp.call("set_column", 0, 0, GUIDE_WIDTH)
     sp.text(0, 0, f"{scheme.name}单位填报表 · 填表说明", "title")
     sp.call("set_row", 0, 32)
     sp.text(1, 0, f"评定方案:{scheme.name}({scheme.id},第{scheme.version}版)", "subtitle")
     r = 3
-    for heading, paragraphs in guide.guide_sections(scheme, python):
+    for heading, paragraphs in guide.guide_sections(scheme, flavour):
         sp.text(r, 0, heading, "guide_head")
         sp.call("set_row", r, 22)
         r += 1

@@ -5,18 +5,20 @@ The compiled steps live on the hidden 计算 sheet; the result cells of 自评�
 """
 from __future__ import annotations
 
-from xlsxwriter.utility import xl_rowcol_to_cell
+from typing import Any
+
 from xlsxwriter.worksheet import Worksheet
 
 from xlsx_addin.io.books.unit.compiler import Compiled, Refs, compile_unit
-from xlsx_addin.io.books.unit.layout import Plan
-from xlsx_addin.io.books.kit.writing import NO_CACHE, CachedTextWorksheet
+from xlsx_addin.io.books.kit.page import abs_ref
+from xlsx_addin.io.books.kit.writing import NO_CACHE, add_sheet
+from xlsx_addin.io.books.unit.layout import Plan, ResultSteps
 
 SHEET_CALC = "计算"
 
 
 def _ref(plan: Plan, sheet: int, row: int, col: int) -> str:
-    return f"'{plan.sheets[sheet].name}'!{xl_rowcol_to_cell(row, col, row_abs=True, col_abs=True)}"
+    return abs_ref(plan.sheets[sheet].name, row, col)
 
 
 def refs_of(plan: Plan) -> Refs:
@@ -47,9 +49,16 @@ def compiled_for(plan: Plan) -> Compiled:
     return compiled
 
 
-def write_program(wb, compiled, styles) -> Worksheet:
-    """The hidden 计算 sheet: one compiled step per row (label, formula without a saved value)."""
-    ws = wb.add_worksheet(SHEET_CALC, worksheet_class=CachedTextWorksheet)
+def result_refs(plan: Plan) -> dict[str, str]:
+    """Result key → its compiled formula (over the 计算 steps)."""
+    return compiled_for(plan).results
+
+
+def write_program(wb, plan: Plan, udf: dict[str, Any], styles) -> Worksheet:
+    """The hidden 计算 sheet: one compiled step per row (label, formula without a saved value: every program
+    computes it on opening)."""
+    compiled = compiled_for(plan)
+    ws = add_sheet(wb, SHEET_CALC)
     ws.set_column(0, 0, 36)
     ws.set_column(1, 1, 24)
     ws.write_string(0, 0, "计算过程(由评定方案自动生成,请勿修改)", styles["text"])
@@ -59,3 +68,6 @@ def write_program(wb, compiled, styles) -> Worksheet:
         ws.write_formula(i, 1, "=" + formula, styles["text"], NO_CACHE)
     ws.hide()
     return ws
+
+
+STEPS = ResultSteps(result_refs, write_program)
