@@ -15,7 +15,9 @@ from xlsx_addin.jobs.consolidate import Settings, consolidate
 from xlsx_addin.jobs.consolidate.writer import write_summary
 from xlsx_addin.jobs.demo.county import generate_county
 from xlsx_addin.jobs.demo.double_ten import generate_town
-from xlsx_addin.io.books.double_ten.book import MEMBER_HEADERS, build_star_workbook, member_inputs
+from xlsx_addin.contracts.double_ten_book import MEMBER_HEADERS
+from xlsx_addin.engine.double_ten.cells import member_inputs
+from xlsx_addin.io.books.double_ten.book import build_star_workbook
 
 ORG = load_scheme("double_ten_star")
 MEMBER = load_scheme("double_ten_star_member")

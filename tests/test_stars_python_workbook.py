@@ -34,7 +34,8 @@ from xlsx_addin.engine.double_ten.cells import (
     xj_star_result,
 )
 from xlsx_addin.jobs.demo.double_ten import generate_town
-from xlsx_addin.io.books.double_ten.book import M_COUNT, MEMBER_TABLE, build_star_workbook, star_filename
+from xlsx_addin.contracts.double_ten_book import M_COUNT, MEMBER_TABLE
+from xlsx_addin.io.books.double_ten.book import build_star_workbook, star_filename
 from xlsx_addin.io.books.double_ten.python_flavour import PYTHON_NOTE, SHEET_BLOCKS
 from tests.test_stars_workbook import OWN, member_case, org_case
 

@@ -12,17 +12,8 @@ import pytest
 
 from xlsx_addin import InputError, MissingInputError, apply_overrides, load_scheme, score_unit
 from xlsx_addin.shells.templates import all_templates as build_templates
-from xlsx_addin.io.books.double_ten.book import (
-    M_COUNT,
-    M_LEVEL,
-    M_MARK,
-    M_REASONS,
-    M_STARS,
-    MEMBER_TABLE,
-    build_star_workbook,
-    member_inputs,
-    star_filename,
-)
+from xlsx_addin.contracts.double_ten_book import M_COUNT, M_LEVEL, M_MARK, M_REASONS, M_STARS, MEMBER_TABLE
+from xlsx_addin.io.books.double_ten.book import build_star_workbook, member_inputs, star_filename
 
 ROOT = Path(__file__).resolve().parents[1]
 ORG = load_scheme("double_ten_star")

@@ -18,6 +18,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any, Callable, Mapping, Sequence
 
+from xlsx_addin.contracts.double_ten_book import M_NAME, M_RECORDS, M_TYPE, M_VALID, M_VOTES, MEMBER_INPUT_COLUMNS, N
 from xlsx_addin.engine import cell_args, cells
 from xlsx_addin.model.errors import InputError, SchemeError
 from xlsx_addin.engine.inputs import is_blank
@@ -25,13 +26,9 @@ from xlsx_addin.engine.scheme.models import Scheme
 from xlsx_addin.engine.scoring import UnitResult, score_unit
 from xlsx_addin.engine.double_ten.scoring import star_reason, share_text
 
-N = 10  # stars per organisation / member (the 评星表's layout)
 ORG_RESULT_KEYS = ("star_count", "level", "stars", "rectify", "privileged", "reasons")
 STAR_TABLE_KEYS = ("name", "share", "earned", "reason")
 MEMBER_RESULT_KEYS = ("star_count", "level", "mark", "stars", "reasons")
-# member_table's input columns, in order (templates/stars_book.py lays the table out the same way)
-M_NAME, M_TYPE, M_VOTES, M_VALID, M_RECORDS = 0, 1, 2, 2 + N, 3 + N
-MEMBER_INPUT_COLUMNS = M_RECORDS + N
 INFO_LABEL = "党组织信息区域"
 
 

@@ -6,14 +6,16 @@ from xlsxwriter.utility import xl_col_to_name
 from xlsx_addin.engine.scheme import Scheme
 from xlsx_addin.engine.scheme.overrides import adjustment_key, star_rule_key
 
-from xlsx_addin.io.books.double_ten.layout import (
-    BookParts,
+from xlsx_addin.contracts.double_ten_book import (
     M_VOTES,
     N,
     SHEET_BALLOT,
     SHEET_GUIDE,
     SHEET_MEMBERS,
     SHEET_ORG,
+)
+from xlsx_addin.io.books.double_ten.layout import (
+    BookParts,
     ballot_name,
     excel_quoted,
     scalar_value,

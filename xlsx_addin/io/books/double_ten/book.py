@@ -24,29 +24,17 @@ from xlsx_addin.model.errors import RatingError
 from xlsx_addin.engine.scheme import Scheme, load_scheme
 from xlsx_addin.engine.double_ten.cells import score_or_text, member_inputs
 from xlsx_addin.io.books.double_ten.ballot import PrintSheets
-from xlsx_addin.io.books.double_ten.layout import (
-    CREATED,
-    M_COUNT,
-    M_LEVEL,
-    M_MARK,
-    M_NAME,
-    M_REASONS,
-    M_RECORDS,
-    M_STARS,
-    M_TYPE,
-    M_VALID,
-    M_VOTES,
-    MEMBER_HEADERS,
+from xlsx_addin.contracts.double_ten_book import (
     MEMBER_ROWS,
-    MEMBER_TABLE,
-    N,
-    ORG_INFO,
     SHEET_BALLOT,
     SHEET_GUIDE,
     SHEET_MEMBERS,
     SHEET_ORG,
     SHEET_RULES,
-)  # noqa: F401
+)
+from xlsx_addin.io.books.double_ten.layout import (
+    CREATED,
+)
 from xlsx_addin.io.books.double_ten.members import MemberSheet
 from xlsx_addin.io.books.double_ten.org import OrgSheet
 from xlsx_addin.io.books.double_ten.rules import Rules, RulesSheet, check_supported
@@ -56,9 +44,7 @@ from xlsx_addin.io.books.kit.styles import Styles
 from xlsx_addin.io.books.kit.workbook import new_workbook
 from xlsx_addin.io.books.kit.writing import add_sheet
 
-__all__ = ["M_COUNT", "M_LEVEL", "M_MARK", "M_NAME", "M_REASONS", "M_RECORDS", "M_STARS", "M_TYPE", "M_VALID", "M_VOTES",
-           "MEMBER_HEADERS", "MEMBER_TABLE", "N", "ORG_INFO", "SHEET_MEMBERS", "build_star_workbook", "member_inputs",
-           "star_filename"]
+__all__ = ["build_star_workbook", "star_filename"]
 
 
 def star_filename(scheme: Scheme, python: bool | Flavour = False) -> str:

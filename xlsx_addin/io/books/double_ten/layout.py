@@ -7,47 +7,15 @@ from typing import TYPE_CHECKING, Any, Mapping
 from xlsx_addin.engine.inputs import flatten
 from xlsx_addin.io.books.kit.flavour import Flavour
 from xlsx_addin.engine.scheme import Scheme
-from xlsx_addin.engine.double_ten.cells import (
-    M_NAME as _C_NAME,
-    M_RECORDS as _C_RECORDS,
-    M_TYPE as _C_TYPE,
-    M_VALID as _C_VALID,
-    M_VOTES as _C_VOTES,
-)
 
 
 CREATED = _dt.datetime(2026, 1, 1, 0, 0, 0)
-SHEET_GUIDE, SHEET_ORG, SHEET_MEMBERS, SHEET_BALLOT, SHEET_RULES = "填表说明", "党组织评星表", "党员评星表", "评星票", "规则"
-MEMBER_TABLE = "member_table"
-MEMBER_ROWS = 80  # blank member rows in the template (a branch has 10–60 members)
-N = 10  # stars
-
-# member_table columns, in order (header texts are what the consolidation reads)
-M_NAME, M_TYPE = 0, 1
-M_VOTES = 2  # 2..11
-M_VALID = 12
-M_RECORDS = 13  # 13..22
-M_COUNT, M_LEVEL, M_MARK, M_STARS, M_REASONS = 23, 24, 25, 26, 27
-M_STAR_NAME = 28  # 28..37 helpers: each star's name
-M_EARNED = 38  # 38..47 helpers: 是/否
-M_PROBLEM = 48  # 48..57 helpers: the star's refused / missing input
-M_STATUS, M_RAW_STARS, M_RAW_REASONS = 58, 59, 60
-M_LAST = 60
-MEMBER_HEADERS = (["党员姓名", "党员类别"] + [f"第{k}星赞成票" for k in range(1, N + 1)] + ["有效票数"]
-                  + [f"第{k}星日常记录" for k in range(1, N + 1)] + ["得星数", "星级", "处置/优先", "已得星目", "未得星说明"]
-                  + [f"第{k}星星名" for k in range(1, N + 1)] + [f"第{k}星得星" for k in range(1, N + 1)]
-                  + [f"第{k}星检查" for k in range(1, N + 1)] + ["检查结果", "已得星目(计算)", "未得星说明(计算)"])
-assert len(MEMBER_HEADERS) == M_LAST + 1
-
-ORG_INFO = ("org_name", "org_code", "parent_org", "org_type", "member_count", "masses_present", "target_rank_bottom",
-            "prev_level")
 HINTS = {
     "org_name": "必填,与上级通知的名称一致", "org_code": "有组织代码的填写", "parent_org": "填写镇(街道)党委全称",
     "org_type": "下拉选择;其他类别须在下表自行填写6颗共性星名称", "member_count": "本支部党员总数(整数)",
     "masses_present": "参加民主评星的群众代表人数(有效票数不能超过党员总数与群众代表人数之和)",
     "target_rank_bottom": "全镇目标考核后3位的村、后2位的镇直部门填“是”", "prev_level": "上年度评定的星级,没有的留空",
 }
-assert (M_NAME, M_TYPE, M_VOTES, M_VALID, M_RECORDS) == (_C_NAME, _C_TYPE, _C_VOTES, _C_VALID, _C_RECORDS)
 
 
 def excel_quoted(text: str) -> str:

@@ -7,8 +7,9 @@ from xlsxwriter.utility import xl_col_to_name
 
 from xlsx_addin.model.errors import RatingError
 from xlsx_addin.engine.inputs import flatten
-from xlsx_addin.io.books.double_ten.layout import (
-    BookParts,
+from xlsx_addin.contracts.double_ten_book import (
+    MEMBER_HEADERS,
+    MEMBER_TABLE,
     M_COUNT,
     M_EARNED,
     M_LAST,
@@ -20,16 +21,17 @@ from xlsx_addin.io.books.double_ten.layout import (
     M_RAW_STARS,
     M_REASONS,
     M_RECORDS,
-    M_STAR_NAME,
     M_STARS,
+    M_STAR_NAME,
     M_STATUS,
     M_TYPE,
     M_VALID,
     M_VOTES,
-    MEMBER_HEADERS,
-    MEMBER_TABLE,
     N,
     SHEET_MEMBERS,
+)
+from xlsx_addin.io.books.double_ten.layout import (
+    BookParts,
     cell_list,
     excel_quoted,
     scalar_value,

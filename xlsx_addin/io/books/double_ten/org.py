@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 from xlsx_addin.contracts.names import INPUTS, STAR_INPUTS
-from xlsx_addin.io.books.double_ten.layout import (
-    BookParts,
+from xlsx_addin.contracts.double_ten_book import (
     N,
     ORG_INFO,
     SHEET_ORG,
+)
+from xlsx_addin.io.books.double_ten.layout import (
+    BookParts,
     HINTS,
     cell_list,
     label_value,

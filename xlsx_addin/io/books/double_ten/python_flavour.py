@@ -15,15 +15,8 @@ from typing import Any
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
 
 from xlsx_addin.engine.double_ten import cells as star_cells
-from xlsx_addin.io.books.double_ten.layout import (
-    BookParts,
-    M_LAST,
-    M_VOTES,
-    MEMBER_ROWS,
-    N,
-    ORG_INFO,
-    SHEET_MEMBERS,
-)  # noqa: F401
+from xlsx_addin.contracts.double_ten_book import ORG_INFO, SHEET_MEMBERS
+from xlsx_addin.io.books.double_ten.layout import BookParts
 from xlsx_addin.io.books.kit.page import abs_ref
 from xlsx_addin.io.books.kit.flavour import PYTHON
 from xlsx_addin.io.books.kit.writing import cached_value, write_cell

@@ -11,7 +11,13 @@ from xlsx_addin.engine.inputs import QUOTE_LIMIT, describe
 from xlsx_addin.contracts.names import INPUTS
 from xlsx_addin.engine.scheme import Scheme, parameters
 from xlsx_addin.engine.scheme.overrides import adjustment_key, condition_value_key, star_rule_key
-from xlsx_addin.io.books.double_ten.layout import BookParts, SHEET_RULES, excel_quoted
+from xlsx_addin.contracts.double_ten_book import (
+    SHEET_RULES,
+)
+from xlsx_addin.io.books.double_ten.layout import (
+    BookParts,
+    excel_quoted,
+)
 from xlsx_addin.io.books.kit.page import abs_ref, page_setup
 
 

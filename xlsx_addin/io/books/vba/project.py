@@ -30,7 +30,7 @@ import tempfile
 import uuid
 from pathlib import Path
 
-from xlsx_addin.contracts.summary_vba import xlwings_dir
+from xlsx_addin.io.books.vba.installed import xlwings_dir
 from xlsx_addin.model.errors import RatingError
 from xlsx_addin.model.versions import XLWINGS_VERSION
 from xlsx_addin.io.books.vba import ole as vba_ole, wrappers as vba_wrappers

@@ -14,7 +14,7 @@ from typing import Any
 from xlsx_addin.engine.double_ten.scoring import goal_status
 from xlsx_addin.engine.result import unrated
 from xlsx_addin.engine.scheme.models import Scheme
-from xlsx_addin.io.books.double_ten import book
+from xlsx_addin.contracts import double_ten_book as book
 from xlsx_addin.io.tables.table import Table
 from xlsx_addin.model.identity import unit_key
 from xlsx_addin.model.problems import HINT, Problem

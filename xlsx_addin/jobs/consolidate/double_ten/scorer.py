@@ -16,7 +16,8 @@ from xlsx_addin.io.reader import RAW_SHEET, SCHEME_ID, UNIT_WORKBOOK, read_unit
 from xlsx_addin.engine.scheme.loader import load_scheme
 from xlsx_addin.engine.scheme.models import Scheme
 from xlsx_addin.engine.scoring import score_unit
-from xlsx_addin.io.books.double_ten import book as book
+from xlsx_addin.contracts import double_ten_book as book
+from xlsx_addin.engine.double_ten.cells import member_inputs
 from xlsx_addin.model.problems import ERROR, HINT
 from xlsx_addin.jobs.consolidate.double_ten import raw as star_raw
 from xlsx_addin.jobs.consolidate.candidates import Candidate, cell_text
@@ -24,7 +25,7 @@ from xlsx_addin.jobs.consolidate.scorer import UnitScorer, slim
 
 ORG_NAMES = tuple(book.ORG_INFO) + ("star_names", "star_votes_for", "star_votes_valid", "star_records")
 REQUIRED = ORG_NAMES + (book.MEMBER_TABLE, "member_star_names")
-INPUT_COLUMNS = book.M_RECORDS + book.N  # the clerk's columns of member_table (name … records)
+INPUT_COLUMNS = book.MEMBER_INPUT_COLUMNS  # the clerk's columns of member_table (name … records)
 _STAR_RE = re.compile(r"第(\d+)颗星")
 _STAR_LISTS = ("star_names", "star_votes_for", "star_votes_valid", "star_records")
 
@@ -158,7 +159,7 @@ class StarScorer:
                       "star_votes_for": cells[book.M_VOTES:book.M_VOTES + book.N],
                       "star_votes_valid": cells[book.M_VALID],
                       "star_records": cells[book.M_RECORDS:book.M_RECORDS + book.N]}
-            inputs = book.member_inputs(org.inputs, member, own, self.member)
+            inputs = member_inputs(org.inputs, member, own, self.member)
             excel_row = ref.row1 + i + 1
             source = f"{unit.rel}:{ref.sheet}第{excel_row}行"
             cand = Candidate(unit, inputs, source)
