@@ -153,7 +153,7 @@ def test_native_abort_costs_the_file_alone(tmp_path, n_good):
 _SLOW_READ = textwrap.dedent("""
     import os, sys, time
     from pathlib import Path
-    import xlsx_addin.jobs.consolidate.job as job
+    import xlsx_addin.jobs.consolidate.scorer as scorer
     import xlsx_addin.io.files.pool as pool
 
     pool.USE_PDEATHSIG = sys.argv[1] == "pdeathsig"
@@ -164,7 +164,7 @@ _SLOW_READ = textwrap.dedent("""
             pass
         time.sleep(120)
 
-    job.UnitScorer.__call__ = slow
+    scorer.UnitScorer.__call__ = slow
     from xlsx_addin.shells.cli import main
     sys.exit(main(sys.argv[2:]))
 """)
