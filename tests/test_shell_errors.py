@@ -113,3 +113,25 @@ def test_the_command_line_says_the_same_and_exits_by_kind(exc, code, said, log_d
     assert cli.main(["rules"]) == code
     err = capsys.readouterr().err
     assert err.startswith(said) and "Traceback" not in err
+
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path):
+    """`xlsx-addin score many.json | head -1`: the reader closes the pipe while we still write; nothing on stderr."""
+    import json
+    import subprocess
+    import sys
+
+    unit = {"org_name": "甲村党支部", "member_count": 30, "item_scores": [9, 9, 8, 9, 10, 9, 9, 8, 9, 10],
+            "members_present": 27, "votes_satisfied": 20, "votes_basic": 5, "votes_unsatisfied": 2}
+    many = tmp_path / "many.json"
+    many.write_text(json.dumps([{**unit, "org_name": f"第{i}村党支部"} for i in range(3000)], ensure_ascii=False),
+                    encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "xlsx_addin", "score", str(many)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.readline()
+    proc.stdout.close()
+    err = proc.stderr.read().decode("utf-8", "replace")
+    proc.wait(timeout=120)
+    assert err == ""

@@ -91,6 +91,9 @@ def _main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断,未写出不完整的文件。", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader of our output went away (`xlsx-addin rules | head`): end quietly
+        _flush_quietly()
+        return 1
     except Exception as exc:  # never a traceback for a clerk (shells/errors.py)
         message = clerk_message(exc)
         if is_program_fault(exc):
