@@ -116,6 +116,7 @@ def test_the_command_line_says_the_same_and_exits_by_kind(exc, code, said, log_d
 
 
 
+@pytest.mark.slow
 def test_a_closed_pipe_ends_quietly(tmp_path):
     """`xlsx-addin score many.json | head -1`: the reader closes the pipe while we still write; nothing on stderr."""
     import json
