@@ -9,7 +9,8 @@ from typing import Any, Callable, Hashable, Mapping
 from xlsx_addin.model.errors import InputError, MissingInputError, RatingError, SchemeError
 from xlsx_addin.engine.scheme.loader import BUILTIN, load_scheme, resolve_scheme
 from xlsx_addin.engine.scheme.models import Scheme
-from xlsx_addin.engine.scheme.overrides import SCHEME_KEY, apply_overrides, rows_to_table
+from xlsx_addin.engine.scheme.keys import SCHEME_KEY
+from xlsx_addin.engine.scheme.overrides import apply_overrides, rows_to_table
 from xlsx_addin.model.values import is_blank
 
 PENDING = "待填写"

@@ -7,6 +7,7 @@ from pydantic import Field, model_validator
 
 from xlsx_addin.contracts.names import DERIVED, INPUTS, STAR_INPUTS
 from xlsx_addin.engine.scheme.double_ten_models import ItemsByType, Stars
+from xlsx_addin.engine.scheme.keys import adjustment_key, quota_key
 from xlsx_addin.engine.scheme.parts import Item, Level, Strict
 from xlsx_addin.engine.scheme.rules import LEVEL_RULES, Adjustment, BonusByLevel, Quota
 
@@ -139,7 +140,7 @@ def check_scheme(s: Scheme) -> None:
     if len(set(ids)) != len(ids):
         _fail("adjustments", "规则 id 不能重复")
     for rule in s.adjustments:
-        where = f"adjustments.{rule.id}"
+        where = adjustment_key(rule.id)
         for name in _rule_inputs(rule):
             if name not in known:
                 _fail(where, f"输入项 {name} 不在名称约定中")
@@ -159,7 +160,7 @@ def check_scheme(s: Scheme) -> None:
     if len(set(qids)) != len(qids):
         _fail("quotas", "配额 id 不能重复")
     for q in s.quotas:
-        where = f"quotas.{q.id}"
+        where = quota_key(q.id)
         if q.kind == "distribution":
             if sorted(q.shares) != sorted(ranks):
                 _fail(where, "强制分布须为每个等次写明比例")

@@ -22,47 +22,12 @@ from typing_extensions import assert_never
 from xlsx_addin.model.errors import SchemeError
 from xlsx_addin.engine.scheme.loader import scheme_from_dict
 from xlsx_addin.engine.scheme.rules import AdjustmentRule, BonusByLevel, CapLevel, Demote, PointsPerCount, SetLevel, ThresholdPoints
+from xlsx_addin.engine.scheme.keys import SCHEME_KEY, VERSION_KEY, adjustment_key, condition_part_key, condition_value_key, item_points_key, min_score_key, quota_share_key, star_rule_key, sub_item_points_key
 from xlsx_addin.engine.scheme.models import Scheme
 from xlsx_addin.engine.scheme.loader import load_scheme
 
-SCHEME_KEY = "scheme"
-VERSION_KEY = "version"
 
 
-# --- the keys of a 规则 table, spelled here only (positions and sub-condition numbers are 1-based) ---------
-def item_points_key(i: int) -> str:
-    return f"items.{i}.points"
-
-
-def sub_item_points_key(i: int, j: int) -> str:
-    return f"items.{i}.sub_items.{j}.points"
-
-
-def min_score_key(rank: int) -> str:
-    return f"levels.{rank}.min_score"
-
-
-def adjustment_key(rule_id: str, *fields: object) -> str:
-    """adjustments.<id>[.<field>…]: 'adjustments.veto.max_level', 'adjustments.honours.points.县级'."""
-    return ".".join(("adjustments", rule_id, *map(str, fields)))
-
-
-def quota_share_key(quota_id: str, rank: int | None = None) -> str:
-    """A cap or floor quota's share; with rank, a distribution's share of that level."""
-    return f"quotas.{quota_id}.share" if rank is None else f"quotas.{quota_id}.shares.{rank}"
-
-
-def star_rule_key(rule_id: str, field: str) -> str:
-    return f"stars.rules.{rule_id}.{field}"
-
-
-def condition_part_key(path: str, kind: str, k: int) -> str:
-    """The k-th (0-based) condition of an all/any condition at path."""
-    return f"{path}.{kind}.{k + 1}"
-
-
-def condition_value_key(path: str) -> str:
-    return f"{path}.value"
 _FROZEN_FIELDS = {"id", "kind", "input", "invalid_input", "rank"}
 
 

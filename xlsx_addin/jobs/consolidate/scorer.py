@@ -6,7 +6,8 @@ from typing import Any
 from xlsx_addin.model.errors import InputError, RatingError, SchemeError
 from xlsx_addin.model.problems import ERROR, HINT, Problem
 from xlsx_addin.engine.scheme.models import Scheme
-from xlsx_addin.engine.scheme.overrides import SCHEME_KEY, VERSION_KEY, parameters, parse_number, rows_to_table
+from xlsx_addin.engine.scheme.keys import SCHEME_KEY, VERSION_KEY
+from xlsx_addin.engine.scheme.overrides import parameters, parse_number, rows_to_table
 from xlsx_addin.engine.scoring import UnitResult, rectifies, score_unit
 from xlsx_addin.io.unitfile import RULES_TABLE, UnitFile
 from xlsx_addin.model.values import excel_error, is_blank, shown

@@ -26,7 +26,7 @@ from xlsx_addin.model.choices import DEFAULT_QUOTA_MODE, DEFAULT_SET_BY, Choice,
 from xlsx_addin.model.errors import RatingError
 from xlsx_addin.io.files import backups
 from xlsx_addin.engine.scheme import BUILTIN, DEFAULT_SCHEME, load_scheme
-from xlsx_addin.engine.scheme.overrides import SCHEME_KEY
+from xlsx_addin.engine.scheme.keys import SCHEME_KEY
 
 DEFAULT_KEEP = backups.DEFAULT_KEEP
 T = TypeVar("T")

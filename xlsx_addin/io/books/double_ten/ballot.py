@@ -4,7 +4,7 @@ from __future__ import annotations
 from xlsxwriter.utility import xl_col_to_name
 
 from xlsx_addin.engine.scheme import Scheme
-from xlsx_addin.engine.scheme.overrides import adjustment_key, star_rule_key
+from xlsx_addin.engine.scheme.keys import adjustment_key, star_rule_key
 
 from xlsx_addin.contracts.double_ten_book import (
     M_VOTES,

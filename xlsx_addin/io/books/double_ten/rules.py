@@ -10,7 +10,7 @@ from xlsx_addin.model.errors import RatingError
 from xlsx_addin.engine.inputs import QUOTE_LIMIT, describe
 from xlsx_addin.contracts.names import INPUTS
 from xlsx_addin.engine.scheme import Scheme, parameters
-from xlsx_addin.engine.scheme.overrides import adjustment_key, condition_value_key, star_rule_key
+from xlsx_addin.engine.scheme.keys import adjustment_key, condition_value_key, star_rule_key
 from xlsx_addin.contracts.double_ten_book import (
     SHEET_RULES,
 )

@@ -21,7 +21,7 @@ from typing_extensions import assert_never
 
 from xlsx_addin.contracts.names import INPUTS
 from xlsx_addin.engine.scheme.models import Scheme
-from xlsx_addin.engine.scheme.overrides import (
+from xlsx_addin.engine.scheme.keys import (
     adjustment_key,
     condition_part_key,
     condition_value_key,

@@ -6,7 +6,8 @@ from __future__ import annotations
 from xlsx_addin.engine.inputs import describe
 from xlsx_addin.contracts.names import INPUTS, MASS_PREFIX
 from xlsx_addin.engine.scheme.models import Scheme
-from xlsx_addin.engine.scheme.overrides import SCHEME_KEY, VERSION_KEY, item_points_key, parameters, sub_item_points_key
+from xlsx_addin.engine.scheme.keys import SCHEME_KEY, VERSION_KEY, item_points_key, sub_item_points_key
+from xlsx_addin.engine.scheme.overrides import parameters
 from xlsx_addin.model.textfmt import num
 from xlsx_addin.io.books.unit.formulas import (
     NONE,

@@ -9,7 +9,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsx_addin.contracts.names import INPUTS, MASS_PREFIX
 from xlsx_addin.engine.scheme import Scheme
 from xlsx_addin.engine.scheme.parts import Item, SubItem
-from xlsx_addin.engine.scheme.overrides import item_points_key, sub_item_points_key
+from xlsx_addin.engine.scheme.keys import item_points_key, sub_item_points_key
 from xlsx_addin.io.books.kit.flavour import UNIVERSAL, Flavour
 from xlsx_addin.io.books.kit.page import abs_ref
 from xlsx_addin.io.books.unit import guide, results, texts

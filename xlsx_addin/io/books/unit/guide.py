@@ -13,7 +13,7 @@ from xlsx_addin.contracts.names import DERIVED, INPUTS
 from xlsx_addin.engine.scheme.rules import AdjustmentRule, BonusByLevel, CapLevel, Demote, PointsPerCount, SetLevel, ThresholdPoints
 from xlsx_addin.engine.scheme.parts import Condition
 from xlsx_addin.engine.scheme.models import Scheme
-from xlsx_addin.engine.scheme.overrides import (
+from xlsx_addin.engine.scheme.keys import (
     adjustment_key,
     condition_part_key,
     condition_value_key,
