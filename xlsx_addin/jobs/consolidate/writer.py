@@ -12,8 +12,8 @@ import io
 import time
 from pathlib import Path
 
-import xlsxwriter
 
+from xlsx_addin.io.books.kit.workbook import new_workbook
 from xlsx_addin.contracts import summary_vba as vba
 from xlsx_addin.io.files import backups
 from xlsx_addin.engine.scheme.models import Scheme
@@ -68,8 +68,7 @@ def backup_path(out: Path | str) -> Path | None:
 def render(path: Path, scheme: Scheme, tables: dict[str, Table], *, vba_project: bool, active: str,
            created: dt.datetime | None = None, carried: carryover.Carried | None = None) -> None:
     """Lay the tables out into one workbook at `path` (no atomicity here: see write_summary)."""
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
-                                          "strings_to_numbers": False})
+    wb = new_workbook(path, in_memory=False)
     try:
         props: dict[str, str | dt.datetime] = {"title": f"{scheme.name}汇总表", "subject": "星级评定汇总(一键汇总)", "author": "xlsx-addin",
                  "company": "", "comments": f"评定方案 {scheme.id} 第{scheme.version}版"}

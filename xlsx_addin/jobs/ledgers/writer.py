@@ -12,9 +12,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable
 
-import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 
+from xlsx_addin.io.books.kit.workbook import new_workbook
 from xlsx_addin.io.tables.previous import from_header, read_sheet_rows
 from xlsx_addin.contracts.summary import CODE, NAME, PARENT
 from xlsx_addin.io.tables.table import Table, has_content, problems_table
@@ -235,8 +235,7 @@ def about_table(run: LedgerRun) -> Table:
 
 # --- layout -------------------------------------------------------------------------------------
 def _render(path: Path, run: LedgerRun, tables: list[Table]) -> None:
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
-                                          "strings_to_numbers": False})
+    wb = new_workbook(path, in_memory=False)
     try:
         wb.set_properties({"title": f"创先争优台账汇总 {run.settings.period.code}", "author": "xlsx-addin"})
         f = _LedgerFormats(wb)

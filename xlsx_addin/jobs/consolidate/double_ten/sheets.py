@@ -12,8 +12,8 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
 
+from xlsx_addin.io.books.kit.workbook import new_workbook
 from xlsx_addin.engine.scheme.models import Scheme
 from xlsx_addin.engine.double_ten.scoring import goal_status
 from xlsx_addin.io.tables.layout import PrintSetup, StarStatsLayout
@@ -221,8 +221,7 @@ def star_tables(c: Consolidation, member: Scheme) -> dict[str, Table]:
 
 
 def render_stars(path: Path, c: Consolidation, tables: dict[str, Table]) -> None:
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
-                                          "strings_to_numbers": False})
+    wb = new_workbook(path, in_memory=False)
     try:
         wb.set_properties({"title": f"{c.scheme.name}汇总表", "subject": "双十星评定汇总(一键汇总)", "author": "xlsx-addin",
                            "comments": f"评定方案 {c.scheme.id} 第{c.scheme.version}版"})
