@@ -5,10 +5,13 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
+from typing_extensions import assert_never
+
 from xlsx_addin.model.choices import DEFAULT_QUOTA_MODE, QuotaMode
 from xlsx_addin.model.errors import RatingError
 from xlsx_addin.engine.scheme.loader import load_scheme
 from xlsx_addin.engine.scheme.models import Scheme
+from xlsx_addin.engine.scheme.rules import CapQuota, DistributionQuota, FloorQuota
 from xlsx_addin.engine.result import RatedUnit
 from xlsx_addin.engine.scoring import UnitResult, rectifies, score_unit
 
@@ -84,7 +87,7 @@ def apply_quotas(scheme: Scheme, results: list[UnitResult], mode: str = DEFAULT_
     statuses = []
     for q in scheme.quotas:
         before = list(levels)
-        if q.kind == "distribution":
+        if isinstance(q, DistributionQuota):
             limit, note = _distribute(scheme, q, keys, levels, why)
             statuses.append(QuotaStatus(q.id, q.label, q.kind, [scheme.level_name(r) for r in q.shares], limit,
                                         n, n, sum(a != b for a, b in zip(before, levels)), True, True, note,
@@ -92,21 +95,25 @@ def apply_quotas(scheme: Scheme, results: list[UnitResult], mode: str = DEFAULT_
             continue
         limit = _count(q.share, n, q.rounding)
         inside = [i for i in range(n) if levels[i] in q.levels]
-        if q.kind == "cap" and len(inside) > limit:
-            for i in _beyond_cap(inside, keys, limit):
-                new = scheme.next_lower(levels[i])
-                why[i].append(f"{scheme.level_name(levels[i])}超出配额(上限{limit}个),调整为{scheme.level_name(new)}")
-                levels[i] = new
-        elif q.kind == "floor" and len(inside) < limit:
-            for i in _below_floor(inside, keys, limit, n):
-                why[i].append(f"{q.label}未达到(至少{limit}个),按排名由{scheme.level_name(levels[i])}"
-                              f"调整为{scheme.level_name(q.target_level)}")
-                levels[i] = q.target_level
+        match q:
+            case CapQuota():
+                for i in _beyond_cap(inside, keys, limit) if len(inside) > limit else []:
+                    new = scheme.next_lower(levels[i])
+                    why[i].append(f"{scheme.level_name(levels[i])}超出配额(上限{limit}个),调整为{scheme.level_name(new)}")
+                    levels[i] = new
+            case FloorQuota():
+                for i in _below_floor(inside, keys, limit, n) if len(inside) < limit else []:
+                    why[i].append(f"{q.label}未达到(至少{limit}个),按排名由{scheme.level_name(levels[i])}"
+                                  f"调整为{scheme.level_name(q.target_level)}")
+                    levels[i] = q.target_level
+            case _:
+                assert_never(q)
         count_before = sum(lv in q.levels for lv in before)
         count_after = sum(lv in q.levels for lv in levels)
-        ok = (lambda c: c <= limit) if q.kind == "cap" else (lambda c: c >= limit)
+        cap = isinstance(q, CapQuota)
+        ok = (lambda c: c <= limit) if cap else (lambda c: c >= limit)
         note = ""
-        if q.kind == "cap" and limit == 0 and n:
+        if cap and limit == 0 and n:
             names = "、".join(scheme.level_name(r) for r in q.levels)
             note = (f"本组仅{n}个单位,按比例{names}名额为0个:强制模式下任何单位都不能评为{names};"
                     f"如需保留,请上级党组织改用“仅标记”模式")
@@ -157,7 +164,7 @@ def _below_floor(inside: list[int], keys: list[tuple], limit: int, n: int) -> li
     return others[:take]
 
 
-def _distribute(scheme: Scheme, q, keys: list[tuple], levels: list[int], why: list) -> tuple[int, str]:
+def _distribute(scheme: Scheme, q: DistributionQuota, keys: list[tuple], levels: list[int], why: list) -> tuple[int, str]:
     n = len(levels)
     order = sorted(range(n), key=lambda i: keys[i], reverse=True)
     ranks = sorted(q.shares, reverse=True)

@@ -14,12 +14,14 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Iterable, Mapping
 
+from typing_extensions import assert_never
+
 from xlsx_addin.model.errors import InputError, MissingInputError
 from xlsx_addin.engine.inputs import check_names, normalise_one, flatten, is_blank, quoted, shown, to_count
 from xlsx_addin.engine.itemsets import item_labels, type_value
 from xlsx_addin.contracts.names import INPUTS, STAR_INPUTS
 from xlsx_addin.engine.scheme.models import Scheme
-from xlsx_addin.engine.scheme.double_ten_models import STAR_FIELDS
+from xlsx_addin.engine.scheme.double_ten_models import STAR_FIELDS, RecordRule, VoteShareRule
 from xlsx_addin.engine.adjust import apply_level_rules, rectifies
 from xlsx_addin.engine.result import UnitResult
 from xlsx_addin.engine.survey import SurveyResult, Tally, percent
@@ -159,7 +161,7 @@ def evaluate(scheme: Scheme, raw: Mapping[str, Any]) -> tuple[dict[str, Any], St
 
 def _decide(scheme: Scheme, i: int, name: str, cell: Any, votes_for: int | None, votes_valid: int | None) -> StarOutcome:
     where = _where(i, name)
-    record_rules = [r for r in scheme.star_rules().rules if r.kind == "record"]
+    record_rules = [r for r in scheme.star_rules().rules if isinstance(r, RecordRule)]
     words = (record_rules[0].earned_word, record_rules[0].not_earned_word) if record_rules else ("是", "否")
     record = _record(cell, words, where)
     if record is not None and not any(name in r.stars for r in record_rules):
@@ -167,19 +169,22 @@ def _decide(scheme: Scheme, i: int, name: str, cell: Any, votes_for: int | None,
         raise InputError(f"{where}不能按日常管理记录直接认定(可直接认定的星:{allowed}),请清空该记录并填写民主测评票数",
                          name="star_records", value=cell)
     for rule in scheme.star_rules().rules:
-        if rule.kind == "record":
-            if name in rule.stars and record is not None:
-                return StarOutcome(name, record == rule.earned_word, rule.id, True, record, votes_for, votes_valid)
-            continue
-        if votes_for is None or votes_valid is None:
-            what = "赞成票数" if votes_for is None else "有效票数"
-            also = "(或填写日常管理记录“是/否”)" if any(name in r.stars for r in record_rules) else ""
-            raise MissingInputError(f"{where}{what}未填写{also}",
-                                    name="star_votes_for" if votes_for is None else "star_votes_valid")
-        if votes_valid == 0:
-            raise InputError(f"{where}有效票数为0,无法计算得票率", name="star_votes_valid", value=0)
-        earned = votes_for / votes_valid > rule.threshold  # 高于: strictly greater (exact for decimal thresholds)
-        return StarOutcome(name, earned, rule.id, False, record, votes_for, votes_valid)
+        match rule:
+            case RecordRule():
+                if name in rule.stars and record is not None:
+                    return StarOutcome(name, record == rule.earned_word, rule.id, True, record, votes_for, votes_valid)
+            case VoteShareRule():
+                if votes_for is None or votes_valid is None:
+                    what = "赞成票数" if votes_for is None else "有效票数"
+                    also = "(或填写日常管理记录“是/否”)" if any(name in r.stars for r in record_rules) else ""
+                    raise MissingInputError(f"{where}{what}未填写{also}",
+                                            name="star_votes_for" if votes_for is None else "star_votes_valid")
+                if votes_valid == 0:
+                    raise InputError(f"{where}有效票数为0,无法计算得票率", name="star_votes_valid", value=0)
+                earned = votes_for / votes_valid > rule.threshold  # 高于: strictly greater (exact for decimal thresholds)
+                return StarOutcome(name, earned, rule.id, False, record, votes_for, votes_valid)
+            case _:
+                assert_never(rule)
     raise AssertionError("the scheme check requires a vote_share rule")
 
 
@@ -195,7 +200,7 @@ def star_reason(scheme: Scheme, i: int, o: StarOutcome) -> str:
                   votes_for="" if o.votes_for is None else str(o.votes_for),
                   votes_valid="" if o.votes_valid is None else str(o.votes_valid),
                   share=share_text(o.votes_for, o.votes_valid) if o.votes_for is not None and o.votes_valid else "",
-                  threshold=share_text(Fraction(str(rule.threshold)), 1) if rule.kind == "vote_share" else "")
+                  threshold=share_text(Fraction(str(rule.threshold)), 1) if isinstance(rule, VoteShareRule) else "")
     return rule.reason.format(**fields)
 
 

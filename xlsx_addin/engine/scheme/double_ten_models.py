@@ -132,4 +132,4 @@ class Stars(_Strict):
         return self
 
     def record_stars(self) -> set[str]:
-        return {s for r in self.rules if r.kind == "record" for s in r.stars}
+        return {s for r in self.rules if isinstance(r, RecordRule) for s in r.stars}

@@ -34,8 +34,13 @@ def quota_share_key(quota_id: str, rank: int | None = None) -> str:
     return quota_key(quota_id, "share") if rank is None else quota_key(quota_id, "shares", rank)
 
 
+def star_key(*fields: object) -> str:
+    """stars.<field>…: the 双十星 settings ('stars.privileged_min_rank', 'stars.goal.share')."""
+    return ".".join(("stars", *map(str, fields)))
+
+
 def star_rule_key(rule_id: str, field: str) -> str:
-    return f"stars.rules.{rule_id}.{field}"
+    return star_key("rules", rule_id, field)
 
 
 def condition_part_key(path: str, kind: str, k: int) -> str:

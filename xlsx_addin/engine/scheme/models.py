@@ -6,10 +6,10 @@ from typing import Literal, NoReturn
 from pydantic import Field, model_validator
 
 from xlsx_addin.contracts.names import DERIVED, INPUTS, STAR_INPUTS
-from xlsx_addin.engine.scheme.double_ten_models import ItemsByType, Stars
-from xlsx_addin.engine.scheme.keys import adjustment_key, quota_key
+from xlsx_addin.engine.scheme.double_ten_models import ItemsByType, Stars, VoteShareRule
+from xlsx_addin.engine.scheme.keys import adjustment_key, quota_key, star_key
 from xlsx_addin.engine.scheme.parts import Item, Level, Strict
-from xlsx_addin.engine.scheme.rules import LEVEL_RULES, Adjustment, BonusByLevel, Quota
+from xlsx_addin.engine.scheme.rules import LEVEL_RULES, Adjustment, BonusByLevel, DistributionQuota, FloorQuota, Quota
 
 class SurveyOption(Strict):
     input: str = Field(pattern=r"^votes_[a-z_]+$")
@@ -161,13 +161,13 @@ def check_scheme(s: Scheme) -> None:
         _fail("quotas", "配额 id 不能重复")
     for q in s.quotas:
         where = quota_key(q.id)
-        if q.kind == "distribution":
+        if isinstance(q, DistributionQuota):
             if sorted(q.shares) != sorted(ranks):
                 _fail(where, "强制分布须为每个等次写明比例")
             continue
         if set(q.levels) - set(ranks):
             _fail(where, f"等次 {sorted(set(q.levels) - set(ranks))} 不存在")
-        if q.kind == "floor" and q.target_level not in q.levels:
+        if isinstance(q, FloorQuota) and q.target_level not in q.levels:
             _fail(where, "target_level 须是计入下限的等次之一")
 
 
@@ -206,8 +206,8 @@ def _check_typed_items(s: Scheme) -> None:
     if ibt is None or ibt.names_input is None:
         _fail("items_by_type", "按星评定的方案须写明按类别确定的星目(items_by_type)及单位自填星名的输入项(names_input)")
     if st.privileged_min_rank not in ranks:
-        _fail("stars.privileged_min_rank", f"等次 {st.privileged_min_rank} 不存在")
+        _fail(star_key("privileged_min_rank"), f"等次 {st.privileged_min_rank} 不存在")
     if st.goal is not None and st.goal.rank not in ranks:
-        _fail("stars.goal.rank", f"等次 {st.goal.rank} 不存在")
-    if not any(r.kind == "vote_share" for r in st.rules):
-        _fail("stars.rules", "须有一条按民主测评得票率得星的规则(vote_share)")
+        _fail(star_key("goal", "rank"), f"等次 {st.goal.rank} 不存在")
+    if not any(isinstance(r, VoteShareRule) for r in st.rules):
+        _fail(star_key("rules"), "须有一条按民主测评得票率得星的规则(vote_share)")

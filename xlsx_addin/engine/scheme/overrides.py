@@ -21,8 +21,32 @@ from typing_extensions import assert_never
 
 from xlsx_addin.model.errors import SchemeError
 from xlsx_addin.engine.scheme.loader import scheme_from_dict
-from xlsx_addin.engine.scheme.rules import AdjustmentRule, BonusByLevel, CapLevel, Demote, PointsPerCount, SetLevel, ThresholdPoints
-from xlsx_addin.engine.scheme.keys import SCHEME_KEY, VERSION_KEY, adjustment_key, condition_part_key, condition_value_key, item_points_key, min_score_key, quota_share_key, star_rule_key, sub_item_points_key
+from xlsx_addin.engine.scheme.double_ten_models import RecordRule, VoteShareRule
+from xlsx_addin.engine.scheme.keys import (
+    SCHEME_KEY,
+    VERSION_KEY,
+    adjustment_key,
+    condition_part_key,
+    condition_value_key,
+    item_points_key,
+    min_score_key,
+    quota_share_key,
+    star_key,
+    star_rule_key,
+    sub_item_points_key,
+)
+from xlsx_addin.engine.scheme.rules import (
+    AdjustmentRule,
+    BonusByLevel,
+    CapLevel,
+    CapQuota,
+    Demote,
+    DistributionQuota,
+    FloorQuota,
+    PointsPerCount,
+    SetLevel,
+    ThresholdPoints,
+)
 from xlsx_addin.engine.scheme.models import Scheme
 from xlsx_addin.engine.scheme.loader import load_scheme
 
@@ -67,12 +91,15 @@ def parameters(scheme: Scheme) -> list[Parameter]:
         out.extend(_rule_parameters(rule, scheme))
     out.extend(_star_parameters(scheme))
     for q in scheme.quotas:
-        if q.kind == "distribution":
-            for rank, share in q.shares.items():
-                out.append(Parameter(quota_share_key(q.id, rank), f"{scheme.level_name(rank)}比例", share))
-        else:
-            out.append(Parameter(quota_share_key(q.id), q.label, q.share,
-                                 "向下取整" if q.rounding == "floor" else "向上取整" if q.rounding == "ceil" else "四舍五入"))
+        match q:
+            case DistributionQuota():
+                for rank, share in q.shares.items():
+                    out.append(Parameter(quota_share_key(q.id, rank), f"{scheme.level_name(rank)}比例", share))
+            case CapQuota() | FloorQuota():
+                out.append(Parameter(quota_share_key(q.id), q.label, q.share,
+                                     "向下取整" if q.rounding == "floor" else "向上取整" if q.rounding == "ceil" else "四舍五入"))
+            case _:
+                assert_never(q)
     return out
 
 
@@ -113,17 +140,20 @@ def _star_parameters(scheme: Scheme) -> list[Parameter]:
     ranks = "、".join(f"{lv.rank}={lv.name}" for lv in scheme.levels)
     out = []
     for rule in st.rules:
-        if rule.kind == "vote_share":
-            out.append(Parameter(star_rule_key(rule.id, "threshold"), f"{rule.label}:得星比例", rule.threshold,
-                                 "赞成票数÷有效票数高于此数(不含本数)即得星"))
-        else:
-            out.append(Parameter(star_rule_key(rule.id, "stars"), f"{rule.label}:可直接认定的星", "、".join(rule.stars),
-                                 f"记录为{rule.earned_word}即得星、为{rule.not_earned_word}即不得星,留空按民主测评;用顿号分隔"))
-    out.append(Parameter("stars.privileged_min_rank", f"{st.privileged_label}:{term}不低于", st.privileged_min_rank,
+        match rule:
+            case VoteShareRule():
+                out.append(Parameter(star_rule_key(rule.id, "threshold"), f"{rule.label}:得星比例", rule.threshold,
+                                     "赞成票数÷有效票数高于此数(不含本数)即得星"))
+            case RecordRule():
+                out.append(Parameter(star_rule_key(rule.id, "stars"), f"{rule.label}:可直接认定的星", "、".join(rule.stars),
+                                     f"记录为{rule.earned_word}即得星、为{rule.not_earned_word}即不得星,留空按民主测评;用顿号分隔"))
+            case _:
+                assert_never(rule)
+    out.append(Parameter(star_key("privileged_min_rank"), f"{st.privileged_label}:{term}不低于", st.privileged_min_rank,
                          f"等次序号:{ranks}"))
     if st.goal is not None:
-        out.append(Parameter("stars.goal.rank", f"{st.goal.label}:{term}不低于", st.goal.rank, f"等次序号:{ranks}"))
-        out.append(Parameter("stars.goal.share", f"{st.goal.label}:占比", st.goal.share, "目标而非配额,只报告不调整"))
+        out.append(Parameter(star_key("goal", "rank"), f"{st.goal.label}:{term}不低于", st.goal.rank, f"等次序号:{ranks}"))
+        out.append(Parameter(star_key("goal", "share"), f"{st.goal.label}:占比", st.goal.share, "目标而非配额,只报告不调整"))
     return out
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from xlsxwriter.utility import xl_col_to_name
 
 from xlsx_addin.engine.scheme import Scheme
-from xlsx_addin.engine.scheme.keys import adjustment_key, star_rule_key
+from xlsx_addin.engine.scheme.keys import adjustment_key, star_key, star_rule_key
 
 from xlsx_addin.contracts.double_ten_book import (
     M_VOTES,
@@ -103,7 +103,7 @@ class PrintSheets(BookParts):
         ws.set_row(0, 32)
         thr = self.rules.thr_text[org.id]
         rec = self.rules.key(org, star_rule_key(record_rule(org).id, "stars")) if record_rule(org) else '""'
-        priv = self.rules.key(org, "stars.privileged_min_rank")
+        priv = self.rules.key(org, star_key("privileged_min_rank"))
         rect = self.rules.key(org, "rectify_max_rank")
         goal = m.star_rules().goal
         lines: list[tuple[str, bool]] = [
@@ -125,8 +125,8 @@ class PrintSheets(BookParts):
             cap = self.rules.key(org, adjustment_key(rule.id, "max_level"))
             lines.append((f'{excel_quoted(rule.label + ":“年度目标考核排名靠后”填“是”的,最高定为")}&{self.level_name(org, cap)}&"。"', True))
         if goal is not None:
-            share = self.rules.key(m, "stars.goal.share")
-            rank = self.rules.key(m, "stars.goal.rank")
+            share = self.rules.key(m, star_key("goal", "share"))
+            rank = self.rules.key(m, star_key("goal", "rank"))
             lines.append((f'"目标:力争"&TEXT({share},"0%")&"以上的党员达到"&{self.level_name(m, rank)}&";这是目标而非配额,汇总时报告占比,不调整任何人的星级。"', True))
         lines += [
             ("五、党员评星表", False),

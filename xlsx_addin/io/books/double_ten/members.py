@@ -5,6 +5,7 @@ from typing import Any
 
 from xlsxwriter.utility import xl_col_to_name
 
+from xlsx_addin.engine.scheme.keys import star_key
 from xlsx_addin.model.errors import RatingError
 from xlsx_addin.engine.inputs import flatten
 from xlsx_addin.contracts.double_ten_book import (
@@ -99,7 +100,7 @@ class MemberSheet(BookParts):
         self.member_rows = (first, last)
         words, sets = self.rules.words[m.id], self.rules.sets[m.id]
         branch, members, masses = self.names["org_name"], self.names["member_count"], self.names["masses_present"]
-        priv = self.rules.key(m, "stars.privileged_min_rank")
+        priv = self.rules.key(m, star_key("privileged_min_rank"))
         rect = self.rules.key(m, "rectify_max_rank")
         col = xl_col_to_name
         term, what = m.item_term, type_label(m)

@@ -1,6 +1,7 @@
 """The 评星表's 规则 sheet and the formula pieces that read it (thresholds, record stars, caps, level names)."""
 from __future__ import annotations
 
+from xlsx_addin.engine.scheme.double_ten_models import VoteShareRule
 from xlsx_addin.engine.scheme.rules import CapLevel
 
 import string
@@ -78,7 +79,7 @@ class Rules:
 
 
 def _vote_rule(scheme: Scheme):
-    return next(r for r in scheme.star_rules().rules if r.kind == "vote_share")
+    return next(r for r in scheme.star_rules().rules if isinstance(r, VoteShareRule))
 
 
 def record_rule(scheme: Scheme):

@@ -10,7 +10,17 @@ from functools import partial
 from typing_extensions import assert_never
 
 from xlsx_addin.contracts.names import DERIVED, INPUTS
-from xlsx_addin.engine.scheme.rules import AdjustmentRule, BonusByLevel, CapLevel, Demote, PointsPerCount, SetLevel, ThresholdPoints
+from xlsx_addin.engine.scheme.rules import (
+    AdjustmentRule,
+    BonusByLevel,
+    CapLevel,
+    CapQuota,
+    Demote,
+    FloorQuota,
+    PointsPerCount,
+    SetLevel,
+    ThresholdPoints,
+)
 from xlsx_addin.engine.scheme.parts import Condition
 from xlsx_addin.engine.scheme.models import Scheme
 from xlsx_addin.engine.scheme.keys import (
@@ -110,11 +120,11 @@ def level_rule_text(scheme: Scheme) -> list[Txt]:
 def quota_texts(scheme: Scheme) -> list[Txt]:
     out: list[Txt] = []
     for q in scheme.quotas:
-        if q.kind == "cap":
+        if isinstance(q, CapQuota):
             names = "、".join(scheme.level_name(r) for r in q.levels)
             out.append(t(f"{q.label}:{names}不超过参评总数的", P(quota_share_key(q.id), "pct"),
                          f"({_ROUNDING[q.rounding]}),超出的按排名由低到高各降一个{scheme.level_term}。"))
-        elif q.kind == "floor":
+        elif isinstance(q, FloorQuota):
             names = "、".join(scheme.level_name(r) for r in q.levels)
             out.append(t(f"{q.label}:{names}不少于参评总数的", P(quota_share_key(q.id), "pct"),
                          f"({_ROUNDING[q.rounding]}),不足的按排名由低到高调整为{scheme.level_name(q.target_level)}。"))
