@@ -8,6 +8,7 @@ from xlsx_addin.model.choices import QuotaMode, SetBy
 from xlsx_addin.engine.scheme.models import Scheme
 from xlsx_addin.io.tables.table import Table
 from xlsx_addin.contracts.summary import CHANGES, LEDGER, OVERVIEW, PROBLEMS, PUBLICITY, RAW, STATS
+from xlsx_addin.io.books.kit.page import report_page_setup
 from xlsx_addin.io.tables.xlsx import Formats, wrapped_lines
 from xlsx_addin.jobs.consolidate.settings_sheet import (
     LEDGER_INPUTS,
@@ -20,25 +21,12 @@ _LANDSCAPE = {OVERVIEW, STATS, LEDGER, CHANGES, PROBLEMS, RAW}
 
 
 def page_setup(ws, t: Table, scheme: Scheme) -> None:
-    ws.set_paper(9)  # A4
-    if t.name in _LANDSCAPE:
-        ws.set_landscape()
-    else:
-        ws.set_portrait()
-    if t.name == RAW:  # 47+ columns: printed at full size in column groups, the unit's name on every page
-        ws.repeat_columns(0)
-    else:
-        ws.fit_to_pages(1, 0)
+    raw = t.name == RAW  # 47+ columns: printed at full size in column groups, the unit's name on every page
     printed = t.print_setup.columns
-    if printed:
-        ws.print_area(0, 0, max(len(t.rows), 1), printed - 1)
-    ws.repeat_rows(0, t.print_setup.header_rows - 1)
-    ws.center_horizontally()
-    ws.set_margins(left=0.4, right=0.4, top=0.75, bottom=0.6)
-    ws.hide_gridlines(0)  # gridlines on screen and on paper
     title = f"{scheme.name}结果公示名单" if t.name == PUBLICITY else f"{scheme.name}汇总表——{t.name}"
-    ws.set_header(f"&C&14&B{title}")
-    ws.set_footer("&L制表单位:__________&C第 &P 页,共 &N 页&R制表日期:____年__月__日")
+    report_page_setup(ws, landscape=t.name in _LANDSCAPE, header=title, repeat=(0, t.print_setup.header_rows - 1),
+                      pages_wide=None if raw else 1, repeat_columns=(0, 0) if raw else None,
+                      print_area=(0, 0, max(len(t.rows), 1), printed - 1) if printed else None)
 
 
 # --- 设置 / xlwings.conf -------------------------------------------------------------------

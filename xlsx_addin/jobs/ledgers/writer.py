@@ -14,6 +14,7 @@ from typing import Any, Callable
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
+from xlsx_addin.io.books.kit.page import report_page_setup
 from xlsx_addin.io.books.kit.workbook import new_workbook
 from xlsx_addin.io.tables.previous import from_header, read_sheet_rows
 from xlsx_addin.contracts.summary import CODE, NAME, PARENT
@@ -295,23 +296,12 @@ def _write_about(ws, t: Table, f: Formats) -> None:
 
 
 def _page(ws, t: Table, run: LedgerRun) -> None:
-    ws.set_paper(9)
-    if t.name == ABOUT:
-        ws.set_portrait()
-    else:
-        ws.set_landscape()
-        ws.repeat_rows(0)
-    if t.name == SUMMARY:  # some thirty columns: two pages wide, the names repeated on each
-        ws.fit_to_pages(2, 0)
-        ws.repeat_columns(0, 0)
-        ws.print_area(0, 0, len(t.rows) + 1, (t.print_setup.columns or len(t.header)) - 1)
-    else:
-        ws.fit_to_pages(1, 0)
-    ws.center_horizontally()
-    ws.set_margins(left=0.3, right=0.3, top=0.75, bottom=0.6)
-    ws.hide_gridlines(0)
-    ws.set_header(f"&C&14&B创先争优台账汇总({run.settings.period.label})——{t.name}")
-    ws.set_footer("&L制表单位:__________&C第 &P 页,共 &N 页&R制表日期:____年__月__日")
+    wide = t.name == SUMMARY  # some thirty columns: two pages wide, the names repeated on each
+    report_page_setup(ws, landscape=t.name != ABOUT, header=f"创先争优台账汇总({run.settings.period.label})——{t.name}",
+                      repeat=None if t.name == ABOUT else (0, 0), pages_wide=2 if wide else 1,
+                      repeat_columns=(0, 0) if wide else None,
+                      print_area=(0, 0, len(t.rows) + 1, (t.print_setup.columns or len(t.header)) - 1) if wide else None,
+                      margins=(0.3, 0.3, 0.75, 0.6))
 
 
 __all__ = ["write_ledger_summary"]

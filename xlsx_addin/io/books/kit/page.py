@@ -43,3 +43,35 @@ def page_setup(ws: Any, **options: Any) -> None:
     """Apply page_calls(**options) to a worksheet."""
     for method, args in page_calls(**options):
         getattr(ws, method)(*args)
+
+
+# the footer of every summary's printed sheet: who made it and when, page numbers
+SIGNED_FOOTER = "&L制表单位:__________&C第 &P 页,共 &N 页&R制表日期:____年__月__日"
+
+
+def report_page_setup(ws: Any, *, landscape: bool, header: str, repeat: tuple[int, int] | None = None,
+                      pages_wide: int | None = 1, repeat_columns: tuple[int, int] | None = None,
+                      print_area: tuple[int, int, int, int] | None = None,
+                      margins: tuple[float, float, float, float] = (0.4, 0.4, 0.75, 0.6)) -> None:
+    """A printed sheet of a summary (汇总表, 台账汇总): A4, `pages_wide` pages wide (None: full size), `repeat` rows
+    and `repeat_columns` on every page, centred, gridlines printed, `header` in bold in the middle of the page
+    header, SIGNED_FOOTER below. margins: left, right, top, bottom (inches)."""
+    ws.set_paper(A4)
+    if landscape:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    if repeat is not None:
+        ws.repeat_rows(*repeat)
+    if repeat_columns is not None:
+        ws.repeat_columns(*repeat_columns)
+    if pages_wide is not None:
+        ws.fit_to_pages(pages_wide, 0)
+    if print_area is not None:
+        ws.print_area(*print_area)
+    ws.center_horizontally()
+    left, right, top, bottom = margins
+    ws.set_margins(left=left, right=right, top=top, bottom=bottom)
+    ws.hide_gridlines(0)  # gridlines on screen and on paper
+    ws.set_header(f"&C&14&B{header}")
+    ws.set_footer(SIGNED_FOOTER)
