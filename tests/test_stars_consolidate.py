@@ -292,3 +292,43 @@ def test_ledgers_summary_is_evidence_on_the_organisations_overview(tmp_path):
     assert isinstance(row["承诺完成率"], float) and 0 <= row["承诺完成率"] <= 1
     assert all(x["承诺完成率"] == "" for x in after if x["党组织名称"] != first["org_name"])
     assert records(plain, "党员星级") == records(with_ledgers, "党员星级")
+
+
+@pytest.mark.slow
+def test_the_clerks_work_in_a_star_summary_survives_a_rerun(tmp_path):
+    """Carry-over works for 双十星 as for the rating: a column the clerk added to 党员星级 stays beside the same member
+    (also when the members come back in another order), a sheet the clerk added comes back, and a computed cell the
+    clerk typed over is recomputed and listed in 问题清单."""
+    from tests.test_ledgers import run_cli
+
+    folder, town = _town(tmp_path, n=3, members=4)
+    out = tmp_path / "双十星汇总表.xlsx"
+    assert run_cli("consolidate", folder, "--out", out, "--scheme", "double_ten_star", "--quiet").returncode == 0
+    wb = openpyxl.load_workbook(out)
+    ws = wb["党员星级"]
+    header = [c.value for c in ws[1]]
+    name_col, level_col = header.index("党员姓名") + 1, header.index("星级") + 1
+    note_col = len(header) + 1
+    ws.cell(1, note_col, "走访记录")
+    member = ws.cell(3, name_col).value
+    ws.cell(3, note_col, "已走访")
+    typed_over = ws.cell(2, level_col).value
+    ws.cell(2, level_col, "十星级" if typed_over != "十星级" else "一星级")
+    wb.create_sheet("督导记录").append(["日期", "内容"])
+    wb.save(out)
+
+    b = town[1]  # a branch's members re-sent in reverse order
+    build_star_workbook(folder / b.rel, ORG, b.values, list(reversed(b.members)), b.member_star_names)
+    r = run_cli("consolidate", folder, "--out", out, "--scheme", "double_ten_star", "--quiet")
+    assert r.returncode == 0, r.stderr
+    again = openpyxl.load_workbook(out)
+    rows = list(again["党员星级"].iter_rows(values_only=True))
+    head = list(rows[0])
+    assert "走访记录" in head
+    noted = [row for row in rows[1:] if row[head.index("走访记录")] == "已走访"]
+    assert len(noted) == 1 and noted[0][head.index("党员姓名")] == member
+    assert rows[1][head.index("星级")] == typed_over  # recomputed
+    assert "督导记录" in again.sheetnames and list(again["督导记录"].iter_rows(values_only=True))[0] == ("日期", "内容")
+    problems = [row for row in again["问题清单"].iter_rows(values_only=True) if row and any(
+        isinstance(v, str) and "手工改动" in v for v in row)]
+    assert problems, "the typed-over level is listed"

@@ -53,3 +53,16 @@ CHANGES_CLERK = ("审批意见",)
 CLERK_COLUMNS = {LEDGER: LEDGER_CLERK, CHANGES: CHANGES_CLERK}
 
 YES, NO = "是", "否"
+
+
+# the 双十星 summary's own sheets (beside 一览表, 统计, 问题清单, 设置, 规则, 原始数据)
+MEMBERS = "党员星级"
+RECTIFY_LIST = "整顿处置名单"
+PRIVILEGE_LIST = "优先名单"
+MEMBER_RULES = "党员规则"
+STAR_DATA_SHEETS = (MEMBERS, RECTIFY_LIST, PRIVILEGE_LIST, MEMBER_RULES)
+BRANCH, MEMBER_NAME, LIST_KIND, LIST_WHO = "所在党支部", "党员姓名", "类别", "党组织/党员"
+# a row of these sheets is one member or one organisation: the columns that name it across runs
+ROW_KEYS = {MEMBERS: (SET, BRANCH, MEMBER_NAME), RECTIFY_LIST: (LIST_KIND, SET, BRANCH, LIST_WHO),
+            PRIVILEGE_LIST: (LIST_KIND, SET, BRANCH, LIST_WHO)}
+

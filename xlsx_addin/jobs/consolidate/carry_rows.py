@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 from typing import Any, Callable
 
-from xlsx_addin.contracts.summary import CODE, NAME, OVERVIEW, PROBLEMS, PUBLICITY, RAW, STATS, CHANGES, LEDGER
+from xlsx_addin.contracts.summary import CODE, NAME, OVERVIEW, PROBLEMS, PUBLICITY, RAW, ROW_KEYS, STATS, CHANGES, LEDGER
 from xlsx_addin.io.tables.table import Table, has_content
 from xlsx_addin.model.identity import text_key, unit_key
 from xlsx_addin.jobs.consolidate.previous_book import RECORD
@@ -68,6 +68,9 @@ def key_function(sheet: str, header: list[str]) -> Callable[[list[Any]], str | N
     if sheet in UNIT_SHEETS:
         code, name = (at("org_code"), at("org_name")) if sheet == RAW else (at(CODE), at(NAME))
         return lambda row: unit_key(get(row, code), get(row, name)) or _first_text(row)
+    if sheet in ROW_KEYS:  # 双十星's lists: a member or an organisation, named by several columns
+        cols = [at(h) for h in ROW_KEYS[sheet]]
+        return lambda row: "|".join(text_key(get(row, i)) for i in cols).strip("|") or _first_text(row)
     if sheet == PUBLICITY:  # by name: the 序号 changes with the ranking
         name = at(NAME)
         return lambda row: text_key(get(row, name)) or _first_text(row)

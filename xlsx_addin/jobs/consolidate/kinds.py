@@ -22,8 +22,6 @@ from xlsx_addin.jobs.consolidate.writer import write_items
 class ItemKind:
     """Units scored item by item (five_star and the other schemes): one unit per candidate, quotas per set."""
 
-    carries_over = True
-
     def __init__(self, scheme: Scheme):
         self.scheme = scheme
 

@@ -63,7 +63,6 @@ class RatingKind(Protocol):
     """What a scheme's consolidation does its own way (kinds.ItemKind, double_ten.kind.StarKind)."""
 
     scheme: Scheme
-    carries_over: bool  # the summary brings the clerk's columns, rows and sheets back (carryover.py)
 
     def file_task(self) -> FileTask:
         """The per-file task given to map_files (picklable; a `failed` static method for crashed files)."""

@@ -20,9 +20,10 @@ from xlsx_addin.engine.scheme.models import Scheme
 from xlsx_addin.io.tables.previous import read_ledger
 from xlsx_addin.io.tables.table import Table
 from xlsx_addin.contracts.summary import DATA_SHEETS, OVERVIEW, RAW, RULES, SETTINGS, STATS, XLWINGS_CONF
-from xlsx_addin.io.tables.xlsx import TITLE_FONT, Formats, atomic_write, gc_paused, write_any, write_table
+from xlsx_addin.io.tables.xlsx import TITLE_FONT, Formats, atomic_write, gc_paused, write_table
 from xlsx_addin.io.books.vba.summary_project import summary_vba_project
 from xlsx_addin.jobs.consolidate import carryover
+from xlsx_addin.jobs.consolidate.clerk_sheets import place_clerk_sheets, write_clerk_sheet, write_record
 from xlsx_addin.jobs.consolidate.model import Consolidation, Written
 from xlsx_addin.jobs.consolidate.previous import read_kept, read_previous_levels
 from xlsx_addin.jobs.consolidate.sheet_layout import page_setup, write_settings
@@ -81,10 +82,7 @@ def render(path: Path, scheme: Scheme, tables: dict[str, Table], *, vba_project:
         f = Formats(wb)
         data = list(DATA_SHEETS) + ([RAW] if RAW in tables else [])
         order = ([SETTINGS] if vba_project else []) + data + ([] if vba_project else [SETTINGS]) + [RULES]
-        clerk_sheets = {}
-        for after, sheet in (carried.sheets if carried else []):  # the clerk's own sheets, where they stood
-            order.insert(order.index(after) + 1 if after in order else len(order), sheet.name)
-            clerk_sheets[sheet.name] = sheet
+        clerk_sheets = place_clerk_sheets(order, carried)
         sheets = {}
         for name in order:
             sheets[name] = wb.add_worksheet(name)
@@ -92,11 +90,11 @@ def render(path: Path, scheme: Scheme, tables: dict[str, Table], *, vba_project:
             sheets[XLWINGS_CONF] = wb.add_worksheet(XLWINGS_CONF)
         if carried is not None and carried.record is not None:
             sheets[carryover.RECORD] = wb.add_worksheet(carryover.RECORD)
-            _write_record(sheets[carryover.RECORD], carried.record)
+            write_record(sheets[carryover.RECORD], carried.record)
         for name in order:
             ws = sheets[name]
             if name in clerk_sheets:
-                _write_clerk_sheet(ws, clerk_sheets[name], f)
+                write_clerk_sheet(ws, clerk_sheets[name], f)
                 continue
             t = tables[name]
             if name == SETTINGS:
@@ -175,36 +173,6 @@ def _stats_charts(wb, ws, t: Table, scheme: Scheme) -> None:
         quota.set_legend({"position": "bottom"})
         quota.set_size({"width": 560, "height": 320})
         ws.insert_chart(anchor + 18 * (1 + k // 2), 0, quota, {"object_position": 1, "x_offset": 580 * (k % 2)})
-
-
-def _write_clerk_sheet(ws, sheet: carryover.PrevSheet, f: Formats) -> None:
-    """A sheet the clerk added to the previous summary: values, formulas, number formats and notes back."""
-    for r, row in enumerate(sheet.rows):
-        for col, value in enumerate(row):
-            fmt = sheet.formats.get((r, col))
-            if value is None or value == "":
-                if fmt:
-                    ws.write_blank(r, col, None, f.plain_as(fmt))
-                continue
-            if isinstance(value, (dt.date, dt.datetime, dt.time, dt.timedelta)) and not fmt:
-                fmt = "yyyy-mm-dd" if isinstance(value, dt.date) else "hh:mm:ss"
-            write_any(ws, r, col, value, f.plain_as(fmt), f.plain_as(fmt or "yyyy-mm-dd"))
-    for col, width in sheet.widths.items():
-        ws.set_column(col, col, width)
-    for (r, col), (text, author) in sheet.comments.items():
-        ws.write_comment(r, col, text, {"author": author, "x_scale": 1.5, "y_scale": 1.5})
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-
-
-def _write_record(ws, t: Table) -> None:
-    """The program's hidden record of the rows it wrote (carryover.py): text only, never printed."""
-    ws.write_row(0, 0, t.header)
-    ws.freeze_panes(1, 0)
-    for r, row in enumerate(t.rows, 1):
-        for col, value in enumerate(row):
-            ws.write_string(r, col, str(value))
-    ws.hide()
 
 
 _CONF = [

@@ -31,7 +31,7 @@ from xlsx_addin.contracts.summary import (
 from xlsx_addin.jobs.consolidate import carryover
 from xlsx_addin.model.problems import Problem
 from xlsx_addin.jobs.consolidate.model import Consolidation, Settings
-from xlsx_addin.jobs.consolidate.sheets import QUOTA_CHART_COLUMNS, Kept, summary_tables
+from xlsx_addin.jobs.consolidate.sheets import QUOTA_CHART_COLUMNS, Kept
 from xlsx_addin.jobs.consolidate.settings_sheet import RESULT_KEYS, RESULT_TITLE, settings_from_rows
 from xlsx_addin.jobs.consolidate.job import consolidate as run_consolidation
 from xlsx_addin.shells.errors import clerk_message
@@ -225,29 +225,36 @@ def write_into_book(book, c: Consolidation, kept: Kept | None = None,
     rows of units that left and the edits of computed cells are handled as by write_summary (carryover.py);
     the clerk's own sheets, notes and formats stay where Excel keeps them. Returns the clerk's edits of
     computed cells (listed in 问题清单)."""
-    if not c.kind.carries_over:  # 双十星: the sheets the CLI writes, no clerk's columns to carry
-        write_sheets_into_book(book, c.kind.tables(c))
-        return []
-    tables = summary_tables(c, carryover.kept_from(prev) if prev is not None else kept)
+    tables = c.kind.tables(c, carryover.kept_from(prev) if prev is not None else kept)
     carried = carryover.carry(c, tables, prev)
+    if not all(name in tables for name in DATA_SHEETS):  # 双十星: its own sheets, as the CLI writes them
+        write_sheets_into_book(book, tables)
+        _record_into_book(book, carried)
+        return carried.edits
     with screen_paused(book):
         for name in list(DATA_SHEETS) + [RULES]:
             _replace(book.sheets[name], table_block(tables[name]))
         if RAW in tables:
             _replace(_sheet(book, RAW, after=PROBLEMS), table_block(tables[RAW]))
-        if carried.record is not None:
-            record = _sheet(book, carryover.RECORD, after=RULES)
-            _replace(record, table_block(carried.record))
-            try:
-                record.visible = False
-            except Exception:
-                pass
+        _record_into_book(book, carried)
         _print_area(book.sheets[OVERVIEW], tables[OVERVIEW])
         _formats(book, tables)
         _settings_results(book.sheets[SETTINGS], tables[SETTINGS])
         _charts(book.sheets[STATS], tables[STATS])
         book.sheets[OVERVIEW].activate()
     return carried.edits
+
+
+def _record_into_book(book, carried: carryover.Carried) -> None:
+    """The program's hidden record of the rows it wrote (carryover.py), after 规则."""
+    if carried.record is None:
+        return
+    record = _sheet(book, carryover.RECORD, after=RULES)
+    _replace(record, table_block(carried.record))
+    try:
+        record.visible = False
+    except Exception:  # noqa: BLE001 - an Excel that refuses hiding: the record still works
+        pass
 
 
 def write_sheets_into_book(book, tables: dict[str, Table]) -> None:

@@ -38,8 +38,6 @@ class Members:
 class StarKind:
     """双十星: organisations rated as units, every member rated by the member scheme (<id>_member)."""
 
-    carries_over = False  # the lists are recomputed each run
-
     def __init__(self, scheme: Scheme):
         self.scheme = scheme
         self.member = member_scheme(scheme)
@@ -91,7 +89,7 @@ class StarKind:
         return star_tables(c, self.member)
 
     def write(self, c: Consolidation, out: Path, keep_from: Path | None) -> Written:
-        return write_star_summary(c, self.member, out)
+        return write_star_summary(c, self.member, out, keep_from)
 
     def report_lines(self, c: Consolidation) -> list[str]:
         """Organisations and members by level, each town's share against the goal, the lists."""

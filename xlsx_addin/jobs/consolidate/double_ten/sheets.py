@@ -19,8 +19,16 @@ from xlsx_addin.engine.double_ten.scoring import goal_status
 from xlsx_addin.io.tables.layout import PrintSetup, StarStatsLayout
 from xlsx_addin.io.tables.table import Table
 from xlsx_addin.contracts.summary import (
+    BRANCH,
     CHANGE,
     CODE,
+    LIST_KIND,
+    LIST_WHO,
+    MEMBER_NAME,
+    MEMBER_RULES,
+    MEMBERS,
+    PRIVILEGE_LIST,
+    RECTIFY_LIST,
     NAME,
     OVERVIEW,
     PREVIOUS,
@@ -34,6 +42,8 @@ from xlsx_addin.contracts.summary import (
 )
 from xlsx_addin.io.tables.xlsx import TITLE_FONT, Formats, atomic_write, gc_paused, write_table
 from xlsx_addin.jobs.consolidate.double_ten import raw as star_raw
+from xlsx_addin.jobs.consolidate.carryover import RECORD, Carried, carry, read_previous
+from xlsx_addin.jobs.consolidate.clerk_sheets import place_clerk_sheets, write_clerk_sheet, write_record
 from xlsx_addin.jobs.consolidate.model import Consolidation, UnitRow, Written
 from xlsx_addin.jobs.consolidate.sheet_layout import page_setup, write_settings
 from xlsx_addin.jobs.consolidate.sheets import (
@@ -47,10 +57,6 @@ from xlsx_addin.jobs.consolidate.sheets import (
 from xlsx_addin.jobs.consolidate.settings_sheet import settings_table
 from xlsx_addin.engine.survey import percent
 
-MEMBERS = "党员星级"
-RECTIFY_LIST = "整顿处置名单"
-PRIVILEGE_LIST = "优先名单"
-MEMBER_RULES = "党员规则"
 ORDER = (OVERVIEW, MEMBERS, RECTIFY_LIST, PRIVILEGE_LIST, STATS, PROBLEMS, SETTINGS, RULES, MEMBER_RULES, RAW)
 _WIDE = {MEMBERS, RECTIFY_LIST, PRIVILEGE_LIST}
 
@@ -84,7 +90,7 @@ def overview_table(c: Consolidation) -> Table:
 
 
 def members_table(c: Consolidation, m: Scheme) -> Table:
-    header = [SET, "所在党支部", "党员姓名", "党员类别", "得星数", "已得星目", "未得星目", m.level_term,
+    header = [SET, BRANCH, MEMBER_NAME, "党员类别", "得星数", "已得星目", "未得星目", m.level_term,
               f"{m.star_rules().rectify_label}标记", f"{m.star_rules().privileged_label}标记", "说明", SOURCE]
     kinds = ["text", "text", "text", "text", "int", "text", "text", "center", "center", "center", "text", "text"]
     widths: list[float] = [14, 22, 10, 18, 6, 40, 22, 8, 7, 7, 40, 30]
@@ -99,7 +105,7 @@ def members_table(c: Consolidation, m: Scheme) -> Table:
 
 def rectify_table(c: Consolidation) -> Table:
     """整顿 (organisations at or below the rectify level) and 处置 (members), printable."""
-    header = ["类别", SET, "所在党支部", "党组织/党员", "星级", "未得星目", "处理", "说明"]
+    header = [LIST_KIND, SET, BRANCH, LIST_WHO, "星级", "未得星目", "处理", "说明"]
     rows: list[list[Any]] = []
     for u in c.units:
         if u.result.rectify:
@@ -114,7 +120,7 @@ def rectify_table(c: Consolidation) -> Table:
 
 
 def privilege_table(c: Consolidation, m: Scheme) -> Table:
-    header = ["类别", SET, "所在党支部", "党组织/党员", "党员类别", "星级", "激励措施"]
+    header = [LIST_KIND, SET, BRANCH, LIST_WHO, "党员类别", "星级", "激励措施"]
     rows: list[list[Any]] = []
     for u in c.units:
         if u.result.privileged:
@@ -220,17 +226,21 @@ def star_tables(c: Consolidation, member: Scheme) -> dict[str, Table]:
     return {t.name: t for t in tables}
 
 
-def render_stars(path: Path, c: Consolidation, tables: dict[str, Table]) -> None:
+def render_stars(path: Path, c: Consolidation, tables: dict[str, Table], carried: Carried | None = None) -> None:
     wb = new_workbook(path, in_memory=False)
     try:
         wb.set_properties({"title": f"{c.scheme.name}汇总表", "subject": "双十星评定汇总(一键汇总)", "author": "xlsx-addin",
                            "comments": f"评定方案 {c.scheme.id} 第{c.scheme.version}版"})
         f = Formats(wb)
-        sheets = {}
-        for name in ORDER:
-            if name in tables:
-                sheets[name] = wb.add_worksheet(name)
+        order = [name for name in ORDER if name in tables]
+        clerk_sheets = place_clerk_sheets(order, carried)
+        sheets = {name: wb.add_worksheet(name) for name in order}
+        if carried is not None and carried.record is not None:
+            write_record(wb.add_worksheet(RECORD), carried.record)
         for name, ws in sheets.items():
+            if name in clerk_sheets:
+                write_clerk_sheet(ws, clerk_sheets[name], f)
+                continue
             t = tables[name]
             if name == SETTINGS:
                 write_settings(ws, t, f, buttons=False)
@@ -296,11 +306,17 @@ def _charts(wb, ws, t: Table, c: Consolidation) -> None:
         ws.insert_chart(anchor + 18, 0, chart, {"object_position": 1})
 
 
-def write_star_summary(c: Consolidation, member: Scheme, out: Path) -> Written:
+def write_star_summary(c: Consolidation, member: Scheme, out: Path, keep_from: Path | None = None) -> Written:
     """Write the 双十星 summary to `out`, whole or not at all (the previous file kept as a dated backup, backups.py).
-    No clerk columns here to carry over: the lists are recomputed each run."""
+    What the clerk typed into the previous one — `keep_from`, by default `out` itself — comes back as in a rating
+    summary (carryover.py): added columns beside the same member or organisation, notes, added sheets; computed
+    cells the clerk changed are recomputed and listed."""
     start = time.perf_counter()
+    source = keep_from if keep_from is not None else (out if out.exists() else None)
+    prev = read_previous(source) if source is not None and source.exists() else None
     tables = star_tables(c, member)
+    carried = carry(c, tables, prev)
     with gc_paused():
-        backup = atomic_write(out, lambda tmp: render_stars(tmp, c, tables), keep_backups=c.settings.keep_backups)
-    return Written(out, backup, round(time.perf_counter() - start, 3))
+        backup = atomic_write(out, lambda tmp: render_stars(tmp, c, tables, carried),
+                              keep_backups=c.settings.keep_backups)
+    return Written(out, backup, round(time.perf_counter() - start, 3), carried.edits)
