@@ -31,6 +31,7 @@ from xlsx_addin.contracts.summary import (
     PROBLEMS,
     RAW,
     SOURCE,
+    STAR_DATA_SHEETS,
     STATS,
 )
 from xlsx_addin.jobs.consolidate.model import Consolidation
@@ -103,6 +104,8 @@ def carry(c: Consolidation, tables: dict[str, Table], prev: Previous | None) -> 
     Carried.edits); `c` is not changed."""
     known = _known(tables)
     out = Carried()
+    if prev is not None and not all(name in prev.sheets for name in STAR_DATA_SHEETS if name in tables):
+        prev = None  # a rating summary under a 双十星 one: its program columns would pass for the clerk's
     if prev is not None and prev.path is not None:
         clerk = {n: tuple(h for h, k in zip(t.header, t.kinds) if k == "clerk") for n, t in tables.items()}
         try:
