@@ -4,20 +4,33 @@ and the 双十星 writers."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, Callable, Iterable
 
 from xlsx_addin.io.tables.table import Table
 from xlsx_addin.io.tables.xlsx import Formats, write_any
-from xlsx_addin.jobs.consolidate.carryover import Carried
+from xlsx_addin.jobs.consolidate.carryover import RECORD, Carried
 from xlsx_addin.jobs.consolidate.previous_book import PrevSheet
 
 
-def place_clerk_sheets(order: list[str], carried: Carried | None) -> dict[str, PrevSheet]:
-    """Insert the clerk's own sheets into `order` after the sheet each followed; {name: sheet}."""
-    clerk_sheets: dict[str, PrevSheet] = {}
+def write_sheets(wb: Any, order: list[str], carried: Carried | None, f: Formats, fill: Callable[[str, Any], None],
+                 extra: Iterable[str] = ()) -> dict[str, Any]:
+    """The summary's sheets in `order`, the clerk's own sheets back after the sheet each followed, then the `extra`
+    sheets and the hidden record. `fill(name, ws)` writes each of the program's sheets; the clerk's and the record
+    are written here. Every sheet by name."""
+    clerk: dict[str, PrevSheet] = {}
     for after, sheet in (carried.sheets if carried else []):
         order.insert(order.index(after) + 1 if after in order else len(order), sheet.name)
-        clerk_sheets[sheet.name] = sheet
-    return clerk_sheets
+        clerk[sheet.name] = sheet
+    sheets = {name: wb.add_worksheet(name) for name in [*order, *extra]}
+    if carried is not None and carried.record is not None:
+        sheets[RECORD] = wb.add_worksheet(RECORD)
+        write_record(sheets[RECORD], carried.record)
+    for name in order:
+        if name in clerk:
+            write_clerk_sheet(sheets[name], clerk[name], f)
+        else:
+            fill(name, sheets[name])
+    return sheets
 
 
 def write_clerk_sheet(ws, sheet: PrevSheet, f: Formats) -> None:

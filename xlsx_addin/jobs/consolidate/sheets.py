@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any, Mapping
 
 from xlsx_addin.io import rawdata
@@ -38,7 +37,7 @@ from xlsx_addin.contracts.summary import (
     STATS,
     YES,
 )
-from xlsx_addin.jobs.consolidate.model import Consolidation, Settings, UnitRow
+from xlsx_addin.jobs.consolidate.model import Consolidation, UnitRow
 from xlsx_addin.jobs.consolidate.settings_sheet import settings_table
 from xlsx_addin.io.ledger_summary import COLUMNS, rates
 

@@ -23,7 +23,7 @@ from xlsx_addin.contracts.summary import DATA_SHEETS, OVERVIEW, RAW, RULES, SETT
 from xlsx_addin.io.tables.xlsx import TITLE_FONT, Formats, atomic_write, gc_paused, write_table
 from xlsx_addin.io.books.vba.summary_project import summary_vba_project
 from xlsx_addin.jobs.consolidate import carryover
-from xlsx_addin.jobs.consolidate.clerk_sheets import place_clerk_sheets, write_clerk_sheet, write_record
+from xlsx_addin.jobs.consolidate.clerk_sheets import write_sheets
 from xlsx_addin.jobs.consolidate.model import Consolidation, Written
 from xlsx_addin.jobs.consolidate.previous import read_kept, read_previous_levels
 from xlsx_addin.jobs.consolidate.sheet_layout import page_setup, write_settings
@@ -82,26 +82,15 @@ def render(path: Path, scheme: Scheme, tables: dict[str, Table], *, vba_project:
         f = Formats(wb)
         data = list(DATA_SHEETS) + ([RAW] if RAW in tables else [])
         order = ([SETTINGS] if vba_project else []) + data + ([] if vba_project else [SETTINGS]) + [RULES]
-        clerk_sheets = place_clerk_sheets(order, carried)
-        sheets = {}
-        for name in order:
-            sheets[name] = wb.add_worksheet(name)
-        if vba_project:
-            sheets[XLWINGS_CONF] = wb.add_worksheet(XLWINGS_CONF)
-        if carried is not None and carried.record is not None:
-            sheets[carryover.RECORD] = wb.add_worksheet(carryover.RECORD)
-            write_record(sheets[carryover.RECORD], carried.record)
-        for name in order:
-            ws = sheets[name]
-            if name in clerk_sheets:
-                write_clerk_sheet(ws, clerk_sheets[name], f)
-                continue
-            t = tables[name]
+
+        def fill(name: str, ws) -> None:
             if name == SETTINGS:
-                write_settings(ws, t, f, buttons=vba_project)
+                write_settings(ws, tables[name], f, buttons=vba_project)
             else:
-                write_table(ws, t, f)
-            page_setup(ws, t, scheme)
+                write_table(ws, tables[name], f)
+            page_setup(ws, tables[name], scheme)
+
+        sheets = write_sheets(wb, order, carried, f, fill, extra=[XLWINGS_CONF] if vba_project else [])
         _highlight_overview(sheets[OVERVIEW], tables[OVERVIEW], f)
         _stats_charts(wb, sheets[STATS], tables[STATS], scheme)
         if vba_project:

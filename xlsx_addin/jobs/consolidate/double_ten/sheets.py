@@ -42,8 +42,8 @@ from xlsx_addin.contracts.summary import (
 )
 from xlsx_addin.io.tables.xlsx import TITLE_FONT, Formats, atomic_write, gc_paused, write_table
 from xlsx_addin.jobs.consolidate.double_ten import raw as star_raw
-from xlsx_addin.jobs.consolidate.carryover import RECORD, Carried, carry, read_previous
-from xlsx_addin.jobs.consolidate.clerk_sheets import place_clerk_sheets, write_clerk_sheet, write_record
+from xlsx_addin.jobs.consolidate.carryover import Carried, carry, read_previous
+from xlsx_addin.jobs.consolidate.clerk_sheets import write_sheets
 from xlsx_addin.jobs.consolidate.model import Consolidation, UnitRow, Written
 from xlsx_addin.jobs.consolidate.sheet_layout import page_setup, write_settings
 from xlsx_addin.jobs.consolidate.sheets import (
@@ -232,15 +232,8 @@ def render_stars(path: Path, c: Consolidation, tables: dict[str, Table], carried
         wb.set_properties({"title": f"{c.scheme.name}汇总表", "subject": "双十星评定汇总(一键汇总)", "author": "xlsx-addin",
                            "comments": f"评定方案 {c.scheme.id} 第{c.scheme.version}版"})
         f = Formats(wb)
-        order = [name for name in ORDER if name in tables]
-        clerk_sheets = place_clerk_sheets(order, carried)
-        sheets = {name: wb.add_worksheet(name) for name in order}
-        if carried is not None and carried.record is not None:
-            write_record(wb.add_worksheet(RECORD), carried.record)
-        for name, ws in sheets.items():
-            if name in clerk_sheets:
-                write_clerk_sheet(ws, clerk_sheets[name], f)
-                continue
+
+        def fill(name: str, ws) -> None:
             t = tables[name]
             if name == SETTINGS:
                 write_settings(ws, t, f, buttons=False)
@@ -251,6 +244,8 @@ def render_stars(path: Path, c: Consolidation, tables: dict[str, Table], carried
             page_setup(ws, t, c.scheme)
             if name in _WIDE or name == RULES or name == MEMBER_RULES:
                 ws.set_landscape()
+
+        sheets = write_sheets(wb, [name for name in ORDER if name in tables], carried, f, fill)
         _charts(wb, sheets[STATS], tables[STATS], c)
         sheets[OVERVIEW].activate()
     finally:
