@@ -44,6 +44,8 @@ PREVIOUS = "上年度"
 
 CHANGE = "晋星/减星"
 
+RUN_DATE = "汇总日期"  # 设置's 上次汇总结果: the day of the run (the 星级管理台账 takes the rating's year from it)
+
 
 # the clerk's columns: kept across re-runs (keyed by org_code, else org_name)
 LEDGER_CLERK = ("整改措施", "责任人", "时限", "进度", "销号日期")

@@ -1,5 +1,6 @@
 """`xlsx-addin demo`: the demo job's folder of filled workbooks, consolidated by the real consolidation job,
-and (--ledgers) the ledgers job's half year after it. The shell composes the jobs; none imports another."""
+its levels registered in a 星级管理台账 with one 复验 row (the register job), and (--ledgers) the ledgers job's
+half year after it. The shell composes the jobs; none imports another."""
 from __future__ import annotations
 
 import time
@@ -12,6 +13,8 @@ from xlsx_addin.jobs.consolidate.settings import Given, resolve_settings
 from xlsx_addin.jobs.consolidate.writer import write_summary
 from xlsx_addin.jobs.demo.county import make_county
 from xlsx_addin.jobs.ledgers.demo import run_demo as ledgers_demo
+from xlsx_addin.jobs.register.job import register_to
+from xlsx_addin.jobs.register.summary import read_summary_file
 from xlsx_addin.model.progress import Stage, no_stage
 
 
@@ -26,6 +29,35 @@ def run_demo(out: Path, scheme_source: str = DEFAULT_SCHEME, units: int | None =
                         progress=progress)
     write_summary(c, folder.out_file)
     lines = folder.lines + outcome_lines(c, folder.out_file, time.perf_counter() - started)
+    lines += [""] + register_demo(folder.out_file, folder.out_file.with_name(REGISTER_NAME))
     if ledgers and load_scheme(scheme_source).stars is None:  # the half-year ledgers of the same county
         lines += [""] + ledgers_demo(Path(out), folder.out_file, seed, stage=stage)
+    return lines
+
+
+REGISTER_NAME = "星级管理台账.xlsx"
+
+
+def register_demo(summary_file: Path, out: Path) -> list[str]:
+    """The summary's levels registered in a new 星级管理台账 with one 复验 row, as a clerk would type it: the first
+    unit above the bottom level is re-checked on the summary's date and lowered one level."""
+    summary = read_summary_file(summary_file)
+    scheme, when = summary.scheme, summary.date
+    ranks = {lv.name: lv.rank for lv in scheme.levels}
+    lowest = min(ranks.values())
+    picked = next(((u, level) for u, level in summary.levels if ranks.get(level, lowest) > lowest), None)
+    checks = []
+    if picked is not None and when is not None:
+        unit, level = picked
+        lower = scheme.level_name(ranks[level] - 1)
+        checks = [[when, unit.name, unit.code, "演示:复验发现工作下滑、与所属星级不符", lower, "演示数据"]]
+    if out.exists():
+        out.unlink()  # the demo's own register, made anew with its summary
+    done = register_to(summary, out, added_checks=checks)
+    lines = ["星级管理台账(演示):"] + ["  " + line for line in done.lines]
+    if checks:
+        lines.append(f"  “复验记录”中已填一行演示:{checks[0][1]} 由{picked[1]}降为{checks[0][4]}(见“历年星级”的现行"
+                     f"{scheme.level_term});明年一键汇总时加 --register {out.name},晋星/减星即以降级后的{scheme.level_term}比较")
+    lines.append(f"  试一试:在“复验记录”中再填一行(日期、党组织名称、调整为),然后运行 "
+                 f"xlsx-addin register --summary {summary_file.name} --out {out.name}")
     return lines

@@ -104,10 +104,11 @@ _WHY = {
 }
 
 
-def write_error(out: Path, exc: BaseException) -> RatingError:
+def write_error(out: Path, exc: BaseException, what: str = "汇总表") -> RatingError:
     code = getattr(exc, "errno", None)
     why = (_WHY.get(code) if isinstance(code, int) else None) or getattr(exc, "strerror", None) or "写入失败"
-    return RatingError(f"无法写出汇总表 {out}:{why}。原有的汇总表及其备份没有改动;请处理后重新汇总")
+    again = "重新汇总" if what == "汇总表" else "重试"
+    return RatingError(f"无法写出{what} {out}:{why}。原有的{what}及其备份没有改动;请处理后{again}")
 
 
 def _os_error(error: BaseException) -> OSError | None:
@@ -124,7 +125,8 @@ def _os_error(error: BaseException) -> OSError | None:
 
 
 @contextlib.contextmanager
-def writing(out: Path):
+def writing(out: Path, what: str = "汇总表"):
+    """OS errors of writing `out` (the summary, or another output named by `what`) as one Chinese message."""
     before = _temp_files(out)
     try:
         yield
@@ -136,7 +138,7 @@ def writing(out: Path):
         os_error = _os_error(exc)
         if os_error is None:
             raise
-        raise write_error(out, os_error) from None
+        raise write_error(out, os_error, what) from None
 
 
 def _clean(out: Path, before: set[str]) -> None:

@@ -18,6 +18,7 @@ from xlsx_addin.model.errors import RatingError
 from xlsx_addin.model.progress import Progress
 from xlsx_addin.jobs.consolidate.kinds import kind_of
 from xlsx_addin.jobs.consolidate.model import Consolidation, Settings
+from xlsx_addin.jobs.consolidate.register_levels import last_levels
 from xlsx_addin.jobs.consolidate.sets import check_settings, previous_levels, summary_scheme
 
 
@@ -38,9 +39,11 @@ def consolidate(settings: Settings, progress: Progress | None = None, workers: i
             raise RatingError(f"无法建立输出文件夹 {Path(out).parent}:{exc.strerror or exc}") from None
     kind = kind_of(summary_scheme(settings))
     prev = previous_levels(Path(settings.previous), kind.scheme) if settings.previous is not None else None
+    prev, register_notes = last_levels(settings, kind.scheme, prev)  # a 星级管理台账's levels in force win
 
     t0 = time.perf_counter()
     files, problems = find_files(Path(settings.input_dir), settings.exclude)
+    problems.extend(register_notes)
     if progress is not None:
         progress(0, len(files))
     done = map_files(files, kind.file_task(), workers=workers, progress=progress)

@@ -41,6 +41,8 @@ def check_settings(settings: Settings) -> None:
         raise RatingError(f"上年度汇总表 {settings.previous} 不存在")
     if settings.ledgers is not None and not Path(settings.ledgers).is_file():
         raise RatingError(f"台账汇总 {settings.ledgers} 不存在")
+    if settings.star_register is not None and not Path(settings.star_register).is_file():
+        raise RatingError(f"星级管理台账 {settings.star_register} 不存在")
 
 
 # --- last year -------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 (consolidate/settings.py `resolve_settings` decides what wins and the defaults)."""
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any, Mapping, Sequence, TypeVar
 
@@ -11,7 +12,7 @@ from xlsx_addin.model.identity import text_key
 from xlsx_addin.engine.scheme.loader import BUILTIN, SCORED_SCHEMES, STAR_SCHEMES, load_scheme, resolve_scheme
 from xlsx_addin.engine.scheme.models import Scheme
 from xlsx_addin.io.tables.table import Table
-from xlsx_addin.contracts.summary import DATA_SHEETS, RAW, RULES, SETTINGS, XLWINGS_CONF
+from xlsx_addin.contracts.summary import DATA_SHEETS, RAW, RULES, RUN_DATE, SETTINGS, XLWINGS_CONF
 from xlsx_addin.jobs.consolidate.model import Consolidation
 from xlsx_addin.jobs.consolidate.settings import DEFAULT_KEEP, NOTHING, Given, Settings, resolve_settings
 
@@ -25,7 +26,7 @@ SETTINGS_KEYS = (S_INPUT, S_SET_BY, S_MODE, S_SCHEME, S_PREVIOUS)
 
 RESULT_TITLE = "上次汇总结果"
 
-RESULT_KEYS = ("读取文件数", "已评定单位数", "需整改单位数", "晋星/减星单位数", "问题数")
+RESULT_KEYS = ("读取文件数", "已评定单位数", "需整改单位数", "晋星/减星单位数", "问题数", RUN_DATE)
 
 
 def scheme_choices() -> list[str]:
@@ -67,6 +68,13 @@ def settings_table(scheme: Scheme, settings: Settings | None, c: Consolidation |
                  "超过时删除最早的;0 为不备份"])
     rows.append([])
     titles.append(len(rows))
+    rows.append([REGISTER_TITLE])
+    rows.append([S_REGISTER, _path_text(settings.star_register) if settings and settings.star_register else "",
+                 "可不填;填写后,一键汇总以台账中上一年度的现行星级(含复验降级)比较晋星/减星,优先于上年度汇总表;"
+                 "点“登记台账”时把本次结果登记到该台账(不填为汇总表旁边的“星级管理台账.xlsx”)"])
+    rows.append([S_REGISTER_YEAR, "", "点“登记台账”时登记的年度,如 2026;不填为上面“汇总日期”所在的年度"])
+    rows.append([])
+    titles.append(len(rows))
     rows.append([LEDGER_TITLE])
     rows += [list(r) for r in LEDGER_ROWS]
     rows.append([])
@@ -88,6 +96,11 @@ LEDGER_ROWS = (
     (S_LEDGER_PROBLEMS, "", "点“台账汇总”后自动填写:问题清单中的错误和提示条数"),
 )
 BACKUP_TITLE = "备份"
+
+# 星级管理台账 (the register across years): read by 一键汇总 for last year's levels, written by the 登记台账 button
+REGISTER_TITLE = "星级管理台账(历年星级、复验、重点管理)"
+S_REGISTER, S_REGISTER_YEAR = "星级管理台账", "台账年度"
+REGISTER_INPUTS = (S_REGISTER, S_REGISTER_YEAR)
 
 S_KEEP = "保留备份份数"
 
@@ -111,6 +124,7 @@ def _result_values(c: Consolidation | None) -> dict[str, Any]:
         "需整改单位数": sum(1 for u in c.units if u.result.rectify),
         "晋星/减星单位数": sum(1 for u in c.units if u.result.change),
         "问题数": len(c.problems),
+        RUN_DATE: dt.date.today().isoformat(),
     }
 
 
@@ -135,7 +149,7 @@ def given_by_sheet(rows: Sequence[Sequence[Any]], base_dir: Path | None = None) 
     for number, row in enumerate(rows, 1):
         row = list(row) + [None, None]
         key = text_key(row[0])
-        if key in (*SETTINGS_KEYS, S_KEEP) and key not in cells:
+        if key in (*SETTINGS_KEYS, S_KEEP, S_REGISTER) and key not in cells:
             cells[key] = (number, row[1])
     folder = text_key(cells.get(S_INPUT, (0, None))[1])
     if not folder:
@@ -145,7 +159,14 @@ def given_by_sheet(rows: Sequence[Sequence[Any]], base_dir: Path | None = None) 
     return Given(input_dir=resolve(folder, base_dir), scheme=resolve_scheme(scheme) if scheme else None,
                  set_by=_choice(SetBy, cells.get(S_SET_BY), S_SET_BY),
                  quota_mode=_choice(QuotaMode, cells.get(S_MODE), S_MODE),
-                 previous=resolve(prev, base_dir) if prev else None, keep_backups=_keep(cells.get(S_KEEP)))
+                 previous=resolve(prev, base_dir) if prev else None, keep_backups=_keep(cells.get(S_KEEP)),
+                 star_register=_path_cell(cells.get(S_REGISTER), base_dir))
+
+
+def _path_cell(cell: tuple[int, Any] | None, base_dir: Path | None) -> Path | None:
+    """A path typed in 设置 (relative to the summary's folder); blank gives nothing."""
+    text = text_key(cell[1]) if cell else ""
+    return resolve(text, base_dir) if text else None
 
 
 def _refused(cell: tuple[int, Any], what: str, text: str, allowed: str) -> RatingError:

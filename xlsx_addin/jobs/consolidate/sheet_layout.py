@@ -12,8 +12,10 @@ from xlsx_addin.io.books.kit.page import report_page_setup
 from xlsx_addin.io.tables.xlsx import Formats, wrapped_lines
 from xlsx_addin.jobs.consolidate.settings_sheet import (
     LEDGER_INPUTS,
+    REGISTER_INPUTS,
     S_KEEP,
     S_LEDGER_DIR,
+    S_REGISTER,
     scheme_choices,
 )
 
@@ -63,7 +65,7 @@ def write_settings(ws, t: Table, f: Formats, *, buttons: bool) -> None:
             continue
         if not row:
             continue
-        if r < 5 or row[0] in (S_KEEP, *LEDGER_INPUTS):  # the settings, backups kept, ledgers: the clerk's input cells
+        if r < 5 or row[0] in (S_KEEP, *LEDGER_INPUTS, *REGISTER_INPUTS):  # the settings, backups kept, ledgers: the clerk's input cells
             ws.write_string(x, 0, str(row[0]), f.plain)
             ws.write(x, 1, row[1], f.input)
             ws.write_string(x, 2, str(row[2]), f.note)
@@ -87,4 +89,7 @@ def write_settings(ws, t: Table, f: Formats, *, buttons: bool) -> None:
         ledger = next(r for r, row in enumerate(t.rows) if row and row[0] == S_LEDGER_DIR) + 1
         ws.insert_button(ledger, 3, {"macro": vba.LEDGER_MACRO, "caption": "台账汇总", "width": 150, "height": 44,
                                      "x_offset": 8, "y_offset": 4})
+        register = next(r for r, row in enumerate(t.rows) if row and row[0] == S_REGISTER) + 1
+        ws.insert_button(register, 3, {"macro": vba.REGISTER_MACRO, "caption": "登记台账", "width": 150, "height": 44,
+                                       "x_offset": 8, "y_offset": 4})
     ws.set_landscape()

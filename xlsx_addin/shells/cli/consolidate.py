@@ -21,6 +21,9 @@ def add_parser(sub) -> None:
     c.add_argument("--rules", type=Path, default=None,
                    help="规则表文件(.xlsx 的“规则”表,或每行 key,值 的 .csv):套用于评定方案之上")
     c.add_argument("--previous", type=Path, default=None, help="上年度汇总表(比较晋星/减星)")
+    c.add_argument("--register", type=Path, default=None,
+                   help="星级管理台账(xlsx-addin register 生成):台账中有的单位,以其上一登记年度的现行星级(含复验降级)"
+                        "为上年度星级比较晋星/减星,优先于 --previous;台账中没有的单位仍按上年度汇总表")
     c.add_argument("--workers", type=int, default=None, help="读取文件的进程数(默认按CPU核数)")
     c.add_argument("--quiet", action="store_true", help="不显示进度")
     c.add_argument("--ledgers", type=Path, default=None,
@@ -42,7 +45,8 @@ def run(args: argparse.Namespace) -> int:
 
     rules = read_rules_table(args.rules) if args.rules is not None else None
     given = Given(input_dir=args.input_dir, scheme=args.scheme, rules=rules, quota_mode=args.quota_mode,
-                  set_by=args.set_by, previous=args.previous, ledgers=args.ledgers, keep_backups=args.keep_backups)
+                  set_by=args.set_by, previous=args.previous, ledgers=args.ledgers, keep_backups=args.keep_backups,
+                  star_register=args.register)
     settings = resolve_settings(given, out=args.out)
     with progress_bar("一键汇总:读取", args.quiet) as progress:
         done = consolidate_to(settings, args.out, workers=args.workers, progress=progress)

@@ -1,5 +1,5 @@
 """The summary workbook's VBA project, compiled from source (xlsx_addin/summary_vba.py names its parts):
-xlwings' quickstart modules and the 台账汇总 macro."""
+xlwings' quickstart modules and the 台账汇总 and 登记台账 macros."""
 from __future__ import annotations
 
 import functools
@@ -8,6 +8,7 @@ from xlsx_addin.contracts.summary_vba import (
     CONF_CODENAME,
     LEDGER_MACRO,
     MACRO_MODULE,
+    REGISTER_MACRO,
     RUN_MACRO,
     SETTINGS_CODENAME,
     WORKBOOK_CODENAME,
@@ -24,9 +25,9 @@ def _call(macro: str, function: str) -> list[str]:
 
 
 def macro_source() -> str:
-    """Module1: 一键汇总 (SampleCall → main) and 台账汇总 (LedgerCall → ledgers)."""
+    """Module1: 一键汇总 (SampleCall → main), 台账汇总 (LedgerCall → ledgers), 登记台账 (RegisterCall → register)."""
     return "\n".join([f'Attribute VB_Name = "{MACRO_MODULE}"', *_call(RUN_MACRO, "main"), "",
-                      *_call(LEDGER_MACRO, "ledgers")]) + "\n"
+                      *_call(LEDGER_MACRO, "ledgers"), "", *_call(REGISTER_MACRO, "register")]) + "\n"
 
 
 @functools.lru_cache(maxsize=None)

@@ -1,0 +1,100 @@
+"""The register's rules (docs/RULES.md "Dynamic management"): the level in force after 复验 downgrades, and the units
+for 重点管理. Pure: levels are ranks, units are keys; reading and writing the register is io's and the jobs'.
+
+- A year's level is in force from its summary's date (汇总日期) when that date lies in the year, else from
+  1 January of the next year (a year registered late or back-filled), until the next registered year's start.
+- A 复验 row dated D belongs to the year in force on D; it downgrades the unit's level of that year from D on
+  (rows of one term apply in date order). A row whose 调整为 is higher than the level in force is not applied.
+- 重点管理: the level in force at or below the bottom (一星级 and below in a star scheme, else the lowest level)
+  in the latest registered year and the year before it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from xlsx_addin.engine.scheme.models import Scheme
+
+
+@dataclass(frozen=True)
+class Recheck:
+    """One 复验 row: its date, the unit's key, the level it sets (None: no change) and where it stands."""
+
+    when: dt.date
+    key: str
+    rank: int | None
+    where: str = ""
+
+
+@dataclass
+class InForce:
+    """Per year, {unit key: rank in force}; the rows applied per (year, key); the rows refused with a reason."""
+
+    levels: dict[int, dict[str, int]]
+    applied: dict[tuple[int, str], list[Recheck]] = field(default_factory=dict)
+    refused: list[tuple[Recheck, str]] = field(default_factory=list)
+
+    def before(self, year: int) -> tuple[int | None, dict[str, int]]:
+        """The latest registered year before `year` and its levels in force (None, {} when there is none)."""
+        earlier = [y for y in self.levels if y < year]
+        if not earlier:
+            return None, {}
+        last = max(earlier)
+        return last, dict(self.levels[last])
+
+
+def start_of(year: int, summary_date: dt.date | None) -> dt.date:
+    """The day a year's levels take force (see the module notes)."""
+    if summary_date is not None and summary_date.year == year:
+        return summary_date
+    return dt.date(year + 1, 1, 1)
+
+
+def term_of(when: dt.date, starts: dict[int, dt.date]) -> int | None:
+    """The registered year whose levels are in force on `when` (None: before every registered year)."""
+    years = [y for y, s in starts.items() if s <= when]
+    return max(years, key=lambda y: (starts[y], y)) if years else None
+
+
+def in_force(rated: dict[int, dict[str, int]], starts: dict[int, dt.date], checks: list[Recheck],
+             names: dict[int, str] | None = None) -> InForce:
+    """The levels in force per year after the 复验 rows (`names`: rank → level name, for the reasons)."""
+    names = names or {}
+    out = InForce({y: dict(levels) for y, levels in rated.items()})
+    for check in sorted(checks, key=lambda c: c.when):
+        year = term_of(check.when, starts)
+        if year is None:
+            first = min(starts.values()) if starts else None
+            out.refused.append((check, "该日期之前台账中没有任何年度的星级" + (f"(最早从{first.isoformat()}起)" if first else "")))
+            continue
+        current = out.levels[year].get(check.key)
+        if current is None:
+            out.refused.append((check, f"{year}年度的星级中没有该单位"))
+            continue
+        if check.rank is None:
+            continue
+        if check.rank > current:
+            out.refused.append((check, f"复验只能降级:该单位{year}年度现行为{names.get(current, current)},"
+                                       f"不能调整为{names.get(check.rank, check.rank)},本行未采用"))
+            continue
+        out.levels[year][check.key] = check.rank
+        out.applied.setdefault((year, check.key), []).append(check)
+    return out
+
+
+def bottom_rank(scheme: Scheme) -> int:
+    """The highest rank that counts as the bottom: 一星级 in a scheme that has it, else the lowest level."""
+    one = scheme.level_by_name("一星级")
+    return one.rank if one is not None else min(lv.rank for lv in scheme.levels)
+
+
+def focus_units(levels: dict[int, dict[str, int]], scheme: Scheme) -> tuple[int | None, list[str]]:
+    """(the latest year, the units at the bottom in it and in the year before), in the latest year's order."""
+    if not levels:
+        return None, []
+    year = max(levels)
+    before = levels.get(year - 1)
+    if before is None:
+        return year, []
+    floor = bottom_rank(scheme)
+    return year, [k for k, rank in levels[year].items() if rank <= floor and before.get(k, floor + 1) <= floor]
