@@ -65,7 +65,7 @@ def test_vba_project_has_the_ledger_macro_and_its_button():
     assert "Sub LedgerCall()" in module and 'mymodule & ".ledgers()"' in module
     runtime = "\n".join(code.values())
     assert "Function RunPython(" in runtime and "Sub ImportPythonUDFs()" in runtime
-    assert _macros(path) == ["SampleCall", "ImportPythonUDFs", "LedgerCall"]
+    assert _macros(path) == ["SampleCall", "ImportPythonUDFs", "LedgerCall", "RegisterCall"]
     wb = openpyxl.load_workbook(path, keep_vba=True)
     labels = [r[0] for r in wb["设置"].iter_rows(values_only=True)]
     for label in (S_LEDGER_DIR, S_PERIOD, S_AS_OF, S_LEDGER_OUT, S_LEDGER_PROBLEMS):

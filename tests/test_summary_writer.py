@@ -358,7 +358,7 @@ def test_xlsm_output_carries_the_xlwings_project(tmp_path):
     finally:
         parser.close()
     assert "Sub SampleCall()" in code and "Sub ImportPythonUDFs()" in code
-    assert _macros(out) == ["SampleCall", "ImportPythonUDFs", "LedgerCall"]
+    assert _macros(out) == ["SampleCall", "ImportPythonUDFs", "LedgerCall", "RegisterCall"]
     assert 'codeName="Sheet1"' in _sheet_xml(out, "设置")
     assert 'codeName="Sheet2"' in _sheet_xml(out, "xlwings.conf")
 
@@ -380,7 +380,7 @@ def test_committed_template_is_a_fresh_build(tmp_path):
     assert f'XLWINGS_VERSION As String = "{XLWINGS_VERSION}"' in modules["VBA/xlwings"]  # the pinned runtime
     assert (tmp_path / "huizong.py").read_text(encoding="utf-8") == \
         (ROOT / "workbooks" / "huizong.py").read_text(encoding="utf-8")
-    assert _macros(fresh) == ["SampleCall", "ImportPythonUDFs", "LedgerCall"]
+    assert _macros(fresh) == ["SampleCall", "ImportPythonUDFs", "LedgerCall", "RegisterCall"]
     rows = _rows(fresh, "设置")
     assert [r[0] for r in rows[1:6]] == ["单位填报表文件夹", "评定组", "配额模式", "评定方案", "上年度汇总表"]
     conf = _rows(fresh, "xlwings.conf")

@@ -113,9 +113,10 @@ def parse(sheets: dict[str, list[list[Any]]], file: str = "") -> RegisterBook:
     lh = [text_key(h) for h in log[0]] if log else []
     for row in log[1:]:
         cells = list(row) + [None] * len(lh)
-        year = reg.header_year(_get(cells, _index(lh, reg.LOG_YEAR)))
-        if year is None:
+        logged = reg.header_year(_get(cells, _index(lh, reg.LOG_YEAR)))
+        if logged is None:
             continue
+        year = logged
         book.log[year] = cells[:len(lh)]
         book.rated.setdefault(year, {})
         try:
@@ -186,7 +187,6 @@ def rechecks(book: RegisterBook, scheme: Scheme) -> tuple[list[Recheck], list[Pr
         try:
             when = to_date(raw)
         except ValueError:
-            when = None
             problems.append(Problem(book.file, reg.CHECKS, where, text_key(raw), "日期无效,应为如 2026-06-15;本行复验未采用"))
             continue
         if when is None:
@@ -237,7 +237,7 @@ def levels_in_force(book: RegisterBook, scheme: Scheme) -> tuple[InForce, list[P
     result = in_force(rated, {y: start_of(y, book.dates.get(y)) for y in rated}, checks, names)
     rows = sheet_rows_by_cell(book)
     for check, why in result.refused:
-        problems.append(Problem(book.file, reg.CHECKS, check.where, rows.get(check.where, ""), why + "", ERROR))
+        problems.append(Problem(book.file, reg.CHECKS, check.where, rows.get(check.where, ""), why, ERROR))
     return result, problems + more
 
 

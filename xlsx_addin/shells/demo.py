@@ -46,17 +46,18 @@ def register_demo(summary_file: Path, out: Path) -> list[str]:
     ranks = {lv.name: lv.rank for lv in scheme.levels}
     lowest = min(ranks.values())
     picked = next(((u, level) for u, level in summary.levels if ranks.get(level, lowest) > lowest), None)
-    checks = []
+    checks: list[list] = []
+    was = ""
     if picked is not None and when is not None:
-        unit, level = picked
-        lower = scheme.level_name(ranks[level] - 1)
+        unit, was = picked
+        lower = scheme.level_name(ranks[was] - 1)
         checks = [[when, unit.name, unit.code, "演示:复验发现工作下滑、与所属星级不符", lower, "演示数据"]]
     if out.exists():
         out.unlink()  # the demo's own register, made anew with its summary
     done = register_to(summary, out, added_checks=checks)
     lines = ["星级管理台账(演示):"] + ["  " + line for line in done.lines]
     if checks:
-        lines.append(f"  “复验记录”中已填一行演示:{checks[0][1]} 由{picked[1]}降为{checks[0][4]}(见“历年星级”的现行"
+        lines.append(f"  “复验记录”中已填一行演示:{checks[0][1]} 由{was}降为{checks[0][4]}(见“历年星级”的现行"
                      f"{scheme.level_term});明年一键汇总时加 --register {out.name},晋星/减星即以降级后的{scheme.level_term}比较")
     lines.append(f"  试一试:在“复验记录”中再填一行(日期、党组织名称、调整为),然后运行 "
                  f"xlsx-addin register --summary {summary_file.name} --out {out.name}")

@@ -69,7 +69,9 @@ def register_tables(book: RegisterBook, scheme: Scheme) -> Merged:
     out.tables[reg.CHECKS] = _checks(book)
     out.tables[reg.FOCUS], out.focus = _focus(book, scheme, result, names)
     out.tables[reg.RATED] = _rated(book, years)
-    out.tables[reg.LOG] = Table(reg.LOG, list(reg.LOG_COLUMNS), [book.log[y] for y in years],
+    log = [book.log.get(y) or [reg.year_header(y), "(台账中手工填写)", "", scheme.id, len(book.rated[y]), ""]
+           for y in years]
+    out.tables[reg.LOG] = Table(reg.LOG, list(reg.LOG_COLUMNS), log,
                                 ["center", "text", "center", "center", "int", "center"], [8, 36, 12, 16, 8, 18])
     out.tables[reg.PROBLEM_LIST] = problems_table(problems)
     out.downgraded = len(result.applied)
