@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 
 from xlsx_addin import load_scheme
-from xlsx_addin.engine.register import Recheck, in_force, start_of
+from xlsx_addin.engine.register import Recheck, in_force, last_year, start_of
 from xlsx_addin.jobs.demo.county import build_workbooks, generate_county
 from xlsx_addin.shells.cli import main
 
@@ -86,7 +86,7 @@ def test_register_lists_every_unit_with_its_level_of_the_year(county, tmp_path, 
                                           for r in rows]
     log = _records(register, "登记记录")
     assert [(r["年度"], r["汇总表"], r["汇总日期"], r["评定方案"], r["单位数"]) for r in log] == \
-        [(f"{year}年", "汇总表.xlsx", run_date, "five_star", len(levels))]
+        [(f"{year}年", str(summary.resolve()), run_date, "five_star", len(levels))]
     assert _rows(register, "复验记录") == [["日期", "党组织名称", "党组织代码", "复验情况", "调整为", "原因"]]
     assert openpyxl.load_workbook(register).sheetnames == ["历年星级", "复验记录", "重点管理", "历年评定", "登记记录", "问题清单"]
 
@@ -154,6 +154,37 @@ def test_a_recheck_downgrade_changes_next_years_change_through_consolidate_regis
     others = [n for n in levels if n != name]
     assert all(by_register[n]["上年度"] == by_previous[n]["上年度"] for n in others)  # only the re-checked unit
     assert any("星级管理台账2025年度的现行星级" in (r["原因"] or "") for r in _records(with_register, "问题清单"))
+
+
+@pytest.mark.slow
+def test_registered_today_then_consolidated_again_and_a_rerun_of_the_registered_summary(county, tmp_path, capsys):
+    """No --year anywhere: the register's year is the summary's; a later rating into another file compares with it;
+    re-running the very summary that was registered (一键汇总 after 登记台账) does not compare with itself."""
+    summary, register = _summary(county, tmp_path), tmp_path / "台账.xlsx"
+    assert _run(capsys, "register", "--summary", summary, "--out", register)[0] == 0
+    levels = _levels(summary, FIVE)
+    (a, la), (b, lb) = [(n, lv) for n, lv in levels.items() if FIVE.level_by_name(lv).rank >= 2][:2]
+    rows = {r["党组织名称"]: r for r in _records(register, "历年星级")}
+    run_date = dt.date.fromisoformat(next(r[1] for r in _rows(summary, "设置") if r and r[0] == "汇总日期"))
+    _add_checks(register, [[run_date, a, rows[a]["党组织代码"], "复验", "一星级", "工作下滑"],
+                           [dt.date(run_date.year, 1, 15), b, rows[b]["党组织代码"], "复验", "一星级", "早于登记"]])
+    code, out, err = _run(capsys, "register", "--summary", summary, "--out", register)
+    assert code == 0 and "复验降级:2处" in out
+    notes = _records(register, "问题清单")
+    assert [(r["单元格"], r["严重程度"]) for r in notes] == [("E3", "提示")]  # the early row: applied, noted
+
+    later = tmp_path / "下一次汇总表.xlsx"
+    assert _run(capsys, "consolidate", county / "units", "--out", later, "--register", register, "--quiet")[0] == 0
+    got = {r["党组织名称"]: r for r in _records(later, "一览表")}
+    assert got[a]["上年度"] == got[b]["上年度"] == "一星级"
+    assert all(got[n]["上年度"] == lv for n, lv in levels.items() if n not in (a, b))
+
+    assert _run(capsys, "consolidate", county / "units", "--out", summary, "--register", register, "--quiet")[0] == 0
+    again = {r["党组织名称"]: r["上年度"] for r in _records(summary, "一览表")}
+    plain = tmp_path / "不用台账.xlsx"
+    assert _run(capsys, "consolidate", county / "units", "--out", plain, "--quiet")[0] == 0
+    assert again == {r["党组织名称"]: r["上年度"] for r in _records(plain, "一览表")}  # not its own year's levels
+    assert any("本次汇总自己登记的年度不算" in (r["原因"] or "") for r in _records(summary, "问题清单"))
 
 
 @pytest.mark.slow
@@ -339,8 +370,12 @@ def test_a_recheck_belongs_to_the_year_in_force_on_its_date_and_only_lowers():
     checks = [Recheck(dt.date(2025, 6, 1), "a", 2, "E2"),  # during 2024's term
               Recheck(dt.date(2026, 2, 1), "b", 1, "E3"),  # during 2025's term
               Recheck(dt.date(2026, 3, 1), "b", 2, "E4"),  # higher than in force now: refused
-              Recheck(dt.date(2024, 1, 1), "a", 1, "E5")]  # before anything registered
+              Recheck(dt.date(2024, 1, 1), "b", 2, "E5")]  # before anything registered: the earliest year, noted
     result = in_force(rated, starts, checks)
-    assert result.levels == {2024: {"a": 2, "b": 3}, 2025: {"a": 5, "b": 1}}
-    assert [(c.where, why[:6]) for c, why in result.refused] == [("E5", "该日期之前台"), ("E4", "复验只能降级")]
-    assert result.before(2026) == (2025, {"a": 5, "b": 1}) and result.before(2024) == (None, {})
+    assert result.levels == {2024: {"a": 2, "b": 2}, 2025: {"a": 5, "b": 1}}
+    assert [(c.where, why[:6]) for c, why in result.refused] == [("E4", "复验只能降级")]
+    assert [c.where for c, _ in result.notes] == ["E5"]
+    # last year for a rating: the latest registered, but not this rating's own year (a re-run after 登记台账)
+    assert last_year([2024, 2025], 2026, own=set()) == 2025
+    assert last_year([2024, 2025, 2026], 2026, own={2026}) == 2025
+    assert last_year([2026], 2026, own=set()) == 2026 and last_year([2026], 2026, own={2026}) is None

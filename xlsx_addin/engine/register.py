@@ -4,7 +4,8 @@ for 重点管理. Pure: levels are ranks, units are keys; reading and writing th
 - A year's level is in force from its summary's date (汇总日期) when that date lies in the year, else from
   1 January of the next year (a year registered late or back-filled), until the next registered year's start.
 - A 复验 row dated D belongs to the year in force on D; it downgrades the unit's level of that year from D on
-  (rows of one term apply in date order). A row whose 调整为 is higher than the level in force is not applied.
+  (rows of one term apply in date order); a row dated before every registered year's start belongs to the earliest
+  registered year (noted). A row whose 调整为 is higher than the level in force is not applied.
 - 重点管理: the level in force at or below the bottom (一星级 and below in a star scheme, else the lowest level)
   in the latest registered year and the year before it.
 """
@@ -33,14 +34,15 @@ class InForce:
     levels: dict[int, dict[str, int]]
     applied: dict[tuple[int, str], list[Recheck]] = field(default_factory=dict)
     refused: list[tuple[Recheck, str]] = field(default_factory=list)
+    notes: list[tuple[Recheck, str]] = field(default_factory=list)  # applied, worth a look
 
-    def before(self, year: int) -> tuple[int | None, dict[str, int]]:
-        """The latest registered year before `year` and its levels in force (None, {} when there is none)."""
-        earlier = [y for y in self.levels if y < year]
-        if not earlier:
-            return None, {}
-        last = max(earlier)
-        return last, dict(self.levels[last])
+
+def last_year(years: list[int], year: int, own: set[int]) -> int | None:
+    """The year whose levels are "last year's" for a rating in `year`: the latest registered year, except the
+    year `year` itself when the register took it from this very rating (`own`: re-running a rating registered
+    already), then the latest year before it."""
+    candidates = [y for y in years if not (y >= year and y in own)]
+    return max(candidates) if candidates else None
 
 
 def start_of(year: int, summary_date: dt.date | None) -> dt.date:
@@ -64,9 +66,12 @@ def in_force(rated: dict[int, dict[str, int]], starts: dict[int, dt.date], check
     for check in sorted(checks, key=lambda c: c.when):
         year = term_of(check.when, starts)
         if year is None:
-            first = min(starts.values()) if starts else None
-            out.refused.append((check, "该日期之前台账中没有任何年度的星级" + (f"(最早从{first.isoformat()}起)" if first else "")))
-            continue
+            if not starts:
+                out.refused.append((check, "台账中还没有任何年度的星级"))
+                continue
+            year = min(starts, key=lambda y: (starts[y], y))
+            out.notes.append((check, f"复验日期早于台账中最早登记的{year}年度星级生效日({starts[year].isoformat()}),"
+                                     f"按{year}年度的星级复验"))
         current = out.levels[year].get(check.key)
         if current is None:
             out.refused.append((check, f"{year}年度的星级中没有该单位"))

@@ -18,7 +18,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from xlsx_addin.contracts import register as reg
 from xlsx_addin.contracts.summary import CODE, NAME, PARENT
-from xlsx_addin.engine.register import InForce, Recheck, in_force, start_of
+from xlsx_addin.engine.register import InForce, Recheck, in_force, last_year, start_of
 from xlsx_addin.engine.scheme.models import Scheme
 from xlsx_addin.io.files.pool import run_isolated
 from xlsx_addin.io.tables.previous import AllSheetsReader
@@ -238,6 +238,8 @@ def levels_in_force(book: RegisterBook, scheme: Scheme) -> tuple[InForce, list[P
     rows = sheet_rows_by_cell(book)
     for check, why in result.refused:
         problems.append(Problem(book.file, reg.CHECKS, check.where, rows.get(check.where, ""), why, ERROR))
+    for check, why in result.notes:
+        problems.append(Problem(book.file, reg.CHECKS, check.where, rows.get(check.where, ""), why, HINT))
     return result, problems + more
 
 
@@ -251,15 +253,27 @@ def sheet_rows_by_cell(book: RegisterBook) -> dict[str, str]:
     return out
 
 
-def previous_levels(path: Path | str, scheme: Scheme, year: int) -> tuple[int | None, dict[str, int], list[Problem]]:
-    """`consolidate --register`: (the latest registered year before `year`, its levels in force by unit key and
-    by name, the register's problems). RatingError when the register cannot be read or is for another scheme."""
+def previous_levels(path: Path | str, scheme: Scheme, year: int, outputs: tuple[Path, ...] = ()
+                    ) -> tuple[int | None, dict[str, int], list[Problem]]:
+    """`consolidate --register`: (last year as engine/register.py `last_year` chooses it, its levels in force by
+    unit key and by name, the register's problems). `outputs`: the files this rating writes (a year registered
+    from one of them is this rating itself). RatingError when the register cannot be read or is for another scheme."""
     book = read_register(path)
     if book.scheme_id and book.scheme_id != scheme.id:
         raise RatingError(f"{WHAT} {path} 登记的是“{book.scheme_id}”方案的星级,与本次汇总的方案“{scheme.id}”不同")
     result, problems = levels_in_force(book, scheme)
-    last, levels = result.before(year)
+    mine = {os.path.realpath(p) for p in outputs}
+    own = {y for y, row in book.log.items() if _logged_summary(book, row) in mine}
+    last = last_year(list(result.levels), year, own)
+    levels = dict(result.levels[last]) if last is not None else {}
     by_name = {u.name: levels[k] for k, u in book.units.items() if k in levels and u.name}
     for name, rank in by_name.items():
         levels.setdefault(name, rank)
     return last, levels, problems
+
+
+def _logged_summary(book: RegisterBook, row: list[Any]) -> str:
+    """The summary a 登记记录 row names, as a real path ('' when none)."""
+    header = [text_key(h) for h in (book.sheets.get(reg.LOG) or [[]])[0]]
+    text = text_key(_get(row, _index(header, reg.LOG_SUMMARY)))
+    return os.path.realpath(text) if text else ""

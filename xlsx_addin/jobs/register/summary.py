@@ -30,16 +30,17 @@ class SummaryYear:
     scheme: Scheme
     date: dt.date | None  # 设置's 汇总日期 (None: a summary made before it was recorded)
     levels: list[tuple[Unit, str]] = field(default_factory=list)  # (unit, final level name), in the summary's order
+    path: Path | None = None  # the summary's file (登记记录 names it: `consolidate --register` knows its own year)
 
 
 def read_summary_file(path: Path | str) -> SummaryYear:
     path = Path(path)
     if not path.is_file():
         raise RatingError(f"汇总表 {path} 不存在")
-    return from_sheets(read_all_sheets(path), path.name)
+    return from_sheets(read_all_sheets(path), path.name, path)
 
 
-def from_sheets(sheets: dict[str, list[list[Any]]], file: str) -> SummaryYear:
+def from_sheets(sheets: dict[str, list[list[Any]]], file: str, path: Path | None = None) -> SummaryYear:
     """The summary's scheme, date and levels from its sheets' rows; RatingError when it is no rating summary."""
     if OVERVIEW not in sheets:
         raise RatingError(f"{file} 不是星级评定汇总表:没有“{OVERVIEW}”工作表")
@@ -57,7 +58,7 @@ def from_sheets(sheets: dict[str, list[list[Any]]], file: str) -> SummaryYear:
     if final not in header:
         raise RatingError(f"{file} 的“{OVERVIEW}”工作表没有“{final}”列(汇总表的评定方案为“{scheme.name}”)")
     at = {h: header.index(h) for h in (NAME, CODE, PARENT, SET, final) if h in header}
-    out = SummaryYear(file, scheme, date)
+    out = SummaryYear(file, scheme, date, path=Path(path).resolve() if path is not None else None)
     for row in rows[1:]:
         cells = list(row) + [None] * len(header)
         if sum(1 for v in cells if text_key(v)) <= 1:

@@ -47,7 +47,7 @@ def merge(old: RegisterBook, year_levels: SummaryYear, year: int, now: dt.dateti
         levels[unit.key] = level
     book.rated[year] = levels
     book.dates[year] = year_levels.date
-    book.log[year] = [reg.year_header(year), year_levels.file, year_levels.date.isoformat() if year_levels.date else "",
+    book.log[year] = [reg.year_header(year), str(year_levels.path or year_levels.file), year_levels.date.isoformat() if year_levels.date else "",
                       year_levels.scheme.id, len(levels), now.strftime("%Y-%m-%d %H:%M")]
     return book, replaced
 

@@ -66,7 +66,7 @@ def run_register_in_book(book, *, message_box: MessageBox | None = None) -> Regi
             sheets[RULES] = used_range(book.sheets[RULES])
         except Exception:  # noqa: BLE001 - no 规则 sheet: 设置's 评定方案 names the scheme
             pass
-        summary = from_sheets(sheets, path.name)
+        summary = from_sheets(sheets, path.name, path)
         status("登记台账:正在写入星级管理台账……")
         done = register_to(summary, out, year=year, keep_backups=keep)
         if not named:
