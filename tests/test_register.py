@@ -315,6 +315,16 @@ def test_the_demo_registers_its_summary_with_a_recheck(tmp_path, capsys, scheme)
     assert s.level_by_name(check[4]).rank == s.level_by_name(levels[check[1]]).rank - 1
     assert f"xlsx-addin register --summary {summary.name} --out 星级管理台账.xlsx" in out
 
+    # the same branches rated again with the register: the re-checked unit's 上年度 is its level in force
+    units = next(p for p in (tmp_path / "demo").iterdir() if p.is_dir())
+    again = tmp_path / "again.xlsx"
+    code, out, err = _run(capsys, "consolidate", units, "--out", again, "--scheme", scheme, "--register", register,
+                          "--quiet")
+    assert code == 0, err
+    previous = {r["党组织名称"]: r["上年度"] for r in _records(again, "一览表")}
+    assert previous[check[1]] == check[4]
+    assert all(previous[n] == lv for n, lv in levels.items() if n != check[1])
+
 
 def test_the_summary_template_has_the_register_macro_and_button(tmp_path):
     from oletools.olevba import VBA_Parser

@@ -70,7 +70,8 @@ def settings_table(scheme: Scheme, settings: Settings | None, c: Consolidation |
     titles.append(len(rows))
     rows.append([REGISTER_TITLE])
     rows.append([S_REGISTER, _path_text(settings.star_register) if settings and settings.star_register else "",
-                 "可不填;填写后,一键汇总以台账中上一年度的现行星级(含复验降级)比较晋星/减星,优先于上年度汇总表;"
+                 "可不填;填写后,一键汇总以台账最近登记年度的现行星级(含复验降级;本汇总表自己登记的本年度除外)比较晋星/减星,"
+                 "优先于上年度汇总表;"
                  "点“登记台账”时把本次结果登记到该台账(不填为汇总表旁边的“星级管理台账.xlsx”)"])
     rows.append([S_REGISTER_YEAR, "", "点“登记台账”时登记的年度,如 2026;不填为上面“汇总日期”所在的年度"])
     rows.append([])

@@ -22,8 +22,9 @@ def add_parser(sub) -> None:
                    help="规则表文件(.xlsx 的“规则”表,或每行 key,值 的 .csv):套用于评定方案之上")
     c.add_argument("--previous", type=Path, default=None, help="上年度汇总表(比较晋星/减星)")
     c.add_argument("--register", type=Path, default=None,
-                   help="星级管理台账(xlsx-addin register 生成):台账中有的单位,以其上一登记年度的现行星级(含复验降级)"
-                        "为上年度星级比较晋星/减星,优先于 --previous;台账中没有的单位仍按上年度汇总表")
+                   help="星级管理台账(xlsx-addin register 生成):台账中有的单位,以台账最近登记年度的现行星级(含复验降级;"
+                        "本汇总表自己登记的本年度除外,取再前一年度)为上年度星级比较晋星/减星,优先于 --previous;"
+                        "台账中没有的单位仍按上年度汇总表")
     c.add_argument("--workers", type=int, default=None, help="读取文件的进程数(默认按CPU核数)")
     c.add_argument("--quiet", action="store_true", help="不显示进度")
     c.add_argument("--ledgers", type=Path, default=None,
