@@ -389,3 +389,22 @@ def test_a_recheck_belongs_to_the_year_in_force_on_its_date_and_only_lowers():
     assert last_year([2024, 2025], 2026, own=set()) == 2025
     assert last_year([2024, 2025, 2026], 2026, own={2026}) == 2025
     assert last_year([2026], 2026, own=set()) == 2026 and last_year([2026], 2026, own={2026}) is None
+
+
+@pytest.mark.slow
+def test_earlier_years_typed_into_the_rated_sheet_join_the_register(county, tmp_path, capsys):
+    summary, register = _summary(county, tmp_path), tmp_path / "台账.xlsx"
+    assert _run(capsys, "register", "--summary", summary, "--out", register, "--year", "2025")[0] == 0
+    wb = openpyxl.load_workbook(register)
+    ws = wb["历年评定"]
+    col = ws.max_column + 1
+    ws.cell(1, col).value, ws.cell(2, col).value, ws.cell(3, col).value = "2023年", "二星级", "超级"
+    wb.save(register)
+    assert _run(capsys, "register", "--summary", summary, "--out", register, "--year", "2025")[0] == 0
+    header = _rows(register, "历年星级")[0]
+    assert [h for h in header if h.endswith("年")] == ["2023年", "2025年"]
+    first, second = _records(register, "历年星级")[:2]
+    assert first["2023年"] == "二星级" and second["2023年"] is None
+    assert _records(register, "登记记录")[0]["汇总表"] == "(台账中手工填写)"
+    assert [(r["工作表"], r["单元格"], r["值"]) for r in _records(register, "问题清单")] == [("历年评定", "D3", "超级")]
+    assert _records(register, "历年评定")[1]["2023年"] == "超级"  # kept as typed, not used

@@ -12,7 +12,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
@@ -51,6 +51,7 @@ class RegisterBook:
     rated: dict[int, dict[str, str]] = field(default_factory=dict)
     dates: dict[int, dt.date | None] = field(default_factory=dict)
     log: dict[int, list[Any]] = field(default_factory=dict)  # year → its 登记记录 row
+    cells: dict[tuple[int, str], str] = field(default_factory=dict)  # (year, unit key) → its 历年评定 cell
     scheme_id: str = ""
 
     def find(self, code: Any, name: Any) -> str | None:
@@ -98,7 +99,7 @@ def parse(sheets: dict[str, list[list[Any]]], file: str = "") -> RegisterBook:
     header = [text_key(h) for h in rows[0]]
     at = {h: i for i, h in reversed(list(enumerate(header))) if h}
     years = {j: y for j, h in enumerate(rows[0]) if (y := reg.header_year(h)) is not None}
-    for row in rows[1:]:
+    for r, row in enumerate(rows[1:], 1):
         cells = list(row) + [None] * (len(header) - len(row))
         unit = Unit(text_key(_get(cells, at.get(NAME))), text_key(_get(cells, at.get(CODE))),
                     text_key(_get(cells, at.get(PARENT))))
@@ -109,6 +110,7 @@ def parse(sheets: dict[str, list[list[Any]]], file: str = "") -> RegisterBook:
             level = text_key(cells[j]) if j < len(cells) else ""
             if level:
                 book.rated.setdefault(year, {})[unit.key] = level
+                book.cells[(year, unit.key)] = xl_rowcol_to_cell(r, j)
     log = sheets.get(reg.LOG) or [[]]
     lh = [text_key(h) for h in log[0]] if log else []
     for row in log[1:]:
@@ -213,8 +215,10 @@ def rechecks(book: RegisterBook, scheme: Scheme) -> tuple[list[Recheck], list[Pr
     return out, problems
 
 
-def rated_ranks(book: RegisterBook, scheme: Scheme) -> tuple[dict[int, dict[str, int]], list[Problem]]:
-    """Each year's levels as rated, as ranks; a level the scheme does not have is a Problem (not used)."""
+def rated_ranks(book: RegisterBook, scheme: Scheme, where: Callable[[int, str], str] | None = None
+                ) -> tuple[dict[int, dict[str, int]], list[Problem]]:
+    """Each year's levels as rated, as ranks; a level the scheme does not have is a Problem (not used), at its
+    历年评定 cell (`where(year, key)`: in the register being written; default: as read)."""
     out: dict[int, dict[str, int]] = {}
     problems: list[Problem] = []
     for year, levels in book.rated.items():
@@ -222,16 +226,18 @@ def rated_ranks(book: RegisterBook, scheme: Scheme) -> tuple[dict[int, dict[str,
         for key, name in levels.items():
             level = scheme.level_by_name(name)
             if level is None:
-                problems.append(Problem(book.file, reg.RATED, f"{reg.year_header(year)} {key}", name,
+                cell = where(year, key) if where else book.cells.get((year, key), f"{reg.year_header(year)} {key}")
+                problems.append(Problem(book.file, reg.RATED, cell, name,
                                         f"不是本方案的{scheme.level_term},该年度该单位的星级未采用", HINT))
                 continue
             ranks[key] = level.rank
     return out, problems
 
 
-def levels_in_force(book: RegisterBook, scheme: Scheme) -> tuple[InForce, list[Problem]]:
+def levels_in_force(book: RegisterBook, scheme: Scheme, where: Callable[[int, str], str] | None = None
+                    ) -> tuple[InForce, list[Problem]]:
     """The register's levels in force per year (engine/register.py) and every row it could not use."""
-    rated, problems = rated_ranks(book, scheme)
+    rated, problems = rated_ranks(book, scheme, where)
     checks, more = rechecks(book, scheme)
     names = {lv.rank: lv.name for lv in scheme.levels}
     result = in_force(rated, {y: start_of(y, book.dates.get(y)) for y in rated}, checks, names)

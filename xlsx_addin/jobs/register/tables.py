@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from xlsxwriter.utility import xl_rowcol_to_cell
+
 from xlsx_addin.contracts import register as reg
 from xlsx_addin.contracts.summary import CODE, NAME, PARENT
 from xlsx_addin.engine.register import InForce, bottom_rank, focus_units
@@ -36,7 +38,8 @@ def merge(old: RegisterBook, year_levels: SummaryYear, year: int, now: dt.dateti
     """The register with `year`'s levels (replacing that year's when present); units updated by the summary."""
     book = RegisterBook(file=old.file, sheets=old.sheets, units=dict(old.units),
                         rated={y: dict(v) for y, v in old.rated.items() if y != year}, dates=dict(old.dates),
-                        log=dict(old.log), scheme_id=year_levels.scheme.id)
+                        log=dict(old.log), scheme_id=year_levels.scheme.id,
+                        cells={k: v for k, v in old.cells.items() if k[0] != year})
     replaced = year in old.rated
     levels: dict[str, str] = {}
     for unit, level in year_levels.levels:
@@ -61,8 +64,10 @@ def _rekey(book: RegisterBook, old: str, new: str) -> None:
 
 def register_tables(book: RegisterBook, scheme: Scheme) -> Merged:
     """Every sheet of the register from the merged book (see merge)."""
-    result, problems = levels_in_force(book, scheme)
     years = sorted(book.rated)
+    rows = {key: i for i, key in enumerate(book.units, 1)}
+    result, problems = levels_in_force(  # a level refused: its cell in the 历年评定 written below (_rated)
+        book, scheme, lambda year, key: xl_rowcol_to_cell(rows.get(key, 0), len(reg.UNIT_COLUMNS) + years.index(year)))
     names = {lv.rank: lv.name for lv in scheme.levels}
     out = Merged({}, problems=problems, units=len(book.units))
     out.tables[reg.LEVELS] = _levels(book, scheme, years, result, names)
