@@ -41,6 +41,8 @@ def check_settings(settings: Settings) -> None:
         raise RatingError(f"上年度汇总表 {settings.previous} 不存在")
     if settings.ledgers is not None and not Path(settings.ledgers).is_file():
         raise RatingError(f"台账汇总 {settings.ledgers} 不存在")
+    if settings.expect is not None and not Path(settings.expect).is_file():
+        raise RatingError(f"应报送党组织名单 {settings.expect} 不存在")
 
 
 # --- last year -------------------------------------------------------------------------------------

@@ -23,6 +23,8 @@ S_INPUT, S_SET_BY, S_MODE, S_SCHEME, S_PREVIOUS = "单位填报表文件夹", "�
 
 SETTINGS_KEYS = (S_INPUT, S_SET_BY, S_MODE, S_SCHEME, S_PREVIOUS)
 
+ROSTER_TITLE, S_EXPECT = "上报情况", "应报名单"  # the roster (--expect): its own block, after 备份
+
 RESULT_TITLE = "上次汇总结果"
 
 RESULT_KEYS = ("读取文件数", "已评定单位数", "需整改单位数", "晋星/减星单位数", "问题数")
@@ -65,6 +67,12 @@ def settings_table(scheme: Scheme, settings: Settings | None, c: Consolidation |
     rows.append([S_KEEP, settings.keep_backups if settings else DEFAULT_KEEP,
                  "每次汇总前,把上次的汇总表另存为“汇总表.备份-日期-时间”文件(在汇总表旁边),保留的份数;"
                  "超过时删除最早的;0 为不备份"])
+    rows.append([])
+    titles.append(len(rows))
+    rows.append([ROSTER_TITLE])
+    rows.append([S_EXPECT, _path_text(settings.expect) if settings and settings.expect else "",
+                 "可不填;应上报的党组织名单(汇总表,有“党组织名称”列的 Excel 表,或每行一个名称的 .txt/.csv);"
+                 "“上报情况”表和“问题清单”列出未上报的单位。不填时以上次汇总表中的单位为准;相对路径从本汇总表所在文件夹算起"])
     rows.append([])
     titles.append(len(rows))
     rows.append([LEDGER_TITLE])
@@ -135,17 +143,19 @@ def given_by_sheet(rows: Sequence[Sequence[Any]], base_dir: Path | None = None) 
     for number, row in enumerate(rows, 1):
         row = list(row) + [None, None]
         key = text_key(row[0])
-        if key in (*SETTINGS_KEYS, S_KEEP) and key not in cells:
+        if key in (*SETTINGS_KEYS, S_KEEP, S_EXPECT) and key not in cells:
             cells[key] = (number, row[1])
     folder = text_key(cells.get(S_INPUT, (0, None))[1])
     if not folder:
         raise RatingError(f"请在“{SETTINGS}”工作表填写“{S_INPUT}”")
     prev = text_key(cells.get(S_PREVIOUS, (0, None))[1])
+    expect = text_key(cells.get(S_EXPECT, (0, None))[1])
     scheme = text_key(cells.get(S_SCHEME, (0, None))[1])
     return Given(input_dir=resolve(folder, base_dir), scheme=resolve_scheme(scheme) if scheme else None,
                  set_by=_choice(SetBy, cells.get(S_SET_BY), S_SET_BY),
                  quota_mode=_choice(QuotaMode, cells.get(S_MODE), S_MODE),
-                 previous=resolve(prev, base_dir) if prev else None, keep_backups=_keep(cells.get(S_KEEP)))
+                 previous=resolve(prev, base_dir) if prev else None, keep_backups=_keep(cells.get(S_KEEP)),
+                 expect=resolve(expect, base_dir) if expect else None)
 
 
 def _refused(cell: tuple[int, Any], what: str, text: str, allowed: str) -> RatingError:
