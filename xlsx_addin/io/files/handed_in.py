@@ -1,4 +1,4 @@
-"""Every file a clerk finds in the folder is rated or named (PRODUCT.md "Every file and every unit accounted for").
+"""Every file a clerk finds in the folder is rated or named (issue 22: every file and every unit accounted for).
 
 `other_file(name)` says what a file that is not read as a workbook is and what to do about it, or None for
 system litter (Thumbs.db, desktop.ini, .DS_Store, `~$` owner files, Mac `._` files; the `__MACOSX/` folder is

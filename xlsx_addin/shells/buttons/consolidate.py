@@ -8,6 +8,7 @@ fake book. The rows come from sheets.summary_tables — the same rows write_summ
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 import time
 from pathlib import Path
@@ -52,8 +53,8 @@ def run_in_book(book, *, message_box: MessageBox | None = None,
         status("一键汇总:正在读取设置……")
         settings = read_settings(book)
         prev = read_previous_from_book(book)
-        c = (consolidate or run_consolidation)(settings, progress=progress_callback(status),
-                                               replacing=_replaced_rows(prev))
+        job = consolidate or functools.partial(run_consolidation, replacing=_replaced_rows(prev))
+        c = job(settings, progress=progress_callback(status))
         status("一键汇总:正在写入汇总表……")
         path = book_path(book)
         backup = None
