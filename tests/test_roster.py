@@ -159,6 +159,13 @@ def test_expect_lists_from_gbk_csv_workbook_and_summary(tmp_path):
     assert "上报情况:应报10个,已报8个,未报2个(名单:上次汇总表)" in proc.stdout, proc.stdout
     assert len(_missing_rows(full)) == 2
 
+    kept_inside = units / "应报名单.csv"  # the list kept in the folder itself is neither read nor named
+    kept_inside.write_bytes(csv.read_bytes())
+    out = tmp_path / "汇总_内.xlsx"
+    proc = run_cli("consolidate", str(units), "--out", str(out), "--expect", str(kept_inside))
+    assert "未报2个" in proc.stdout and not [p for p in problems(out) if p[0] == "应报名单.csv" and "CSV" in p[4]]
+    kept_inside.unlink()
+
     bad = tmp_path / "空名单.xlsx"
     openpyxl.Workbook().save(bad)
     proc = run_cli("consolidate", str(units), "--out", str(tmp_path / "x.xlsx"), "--expect", str(bad))

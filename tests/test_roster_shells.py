@@ -67,3 +67,18 @@ def test_window_shows_the_count_and_the_small_set_warning(display, env):  # noqa
         assert "未上报" in text and "未交材料村党支部" in text and "--quota-mode flag" in text
     finally:
         app.root.destroy()
+
+
+def test_the_settings_sheet_keeps_the_roster(tmp_path):
+    from xlsx_addin.jobs.consolidate.settings import Settings
+    from xlsx_addin.jobs.consolidate.settings_sheet import S_EXPECT, settings_from_rows, settings_table
+    from xlsx_addin import load_scheme
+
+    s = Settings(input_dir=tmp_path / "单位", scheme_source="five_star", expect=tmp_path / "名单.csv")
+    t = settings_table(load_scheme("five_star"), s)
+    assert [r[1] for r in t.rows if r and r[0] == S_EXPECT] == [str(tmp_path / "名单.csv")]
+    back = settings_from_rows([t.header, *t.rows], tmp_path)
+    assert back.expect == tmp_path / "名单.csv"
+    relative = [[k, "应报/名单.xlsx" if k == S_EXPECT else v, *rest] for k, v, *rest in
+                ([*r, "", ""][:3] for r in [t.header, *t.rows] if r)]
+    assert settings_from_rows(relative, tmp_path).expect == tmp_path / "应报" / "名单.xlsx"

@@ -49,10 +49,12 @@ def consolidate(settings: Settings, progress: Progress | None = None, workers: i
     if replacing is None and out is not None and Path(out).is_file():
         replacing = read_summary_rows(Path(out))
     held = summary_units(replacing or {}, (OVERVIEW,))
-    roster = find_roster(settings, summary_units(replacing or {}), Path(out).name if out is not None else "本汇总表")  # an unreadable --expect list: refused now
+    replaced_name = Path(out).name if out is not None else "本汇总表"
+    roster = find_roster(settings, summary_units(replacing or {}), replaced_name)  # a bad --expect list: refused now
 
     t0 = time.perf_counter()
-    files, problems = find_files(Path(settings.input_dir), settings.exclude)
+    roster_file = (Path(settings.expect),) if settings.expect is not None else ()  # a list kept in the folder: not a unit
+    files, problems = find_files(Path(settings.input_dir), settings.exclude + roster_file)
     if progress is not None:
         progress(0, len(files))
     done = map_files(files, kind.file_task(), workers=workers, progress=progress)
