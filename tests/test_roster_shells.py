@@ -1,16 +1,12 @@
-"""Issue 22 in the window (under Xvfb) and the summary workbook's button (a fake book): the roster's count, the
-small-set warning, and an empty folder never replacing a summary that holds units."""
+"""Issue 22 in the summary workbook's button (a fake book) and the 设置 sheet: the roster's count and an empty
+folder never replacing a summary that holds units (the window: tests/test_gui.py)."""
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
 
-import pytest
-
-from tests.test_gui import _run, display, env  # noqa: F401 - the window's fixtures
 from tests.test_roster import county
 from tests.test_summary_writer import _Book
-from xlsx_addin.shells import gui
 from xlsx_addin.shells.buttons.consolidate import run_in_book
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,31 +38,6 @@ def test_button_counts_the_missing_and_never_empties_a_full_book(tmp_path):
     assert run_in_book(book, message_box=say) is None
     assert "没有读到任何单位" in messages[-1] and str(folder) in messages[-1]
     assert book.sheets["一览表"].used_range.value == overview  # nothing written into the book
-
-
-@pytest.mark.slow
-def test_window_shows_the_count_and_the_small_set_warning(display, env):  # noqa: F811
-    folder = env / "填报表"
-    county(folder, 4)
-    roster = env / "名单.txt"
-    names = sorted(p.stem for p in folder.rglob("*.xlsx")) + ["未交材料村党支部"]
-    roster.write_text("\n".join(names), encoding="gbk")
-    app = gui.App()
-    try:
-        app.folder_entry.delete(0, "end")
-        app.folder_entry.insert(0, str(folder))
-        app.set_folder(app.folder_entry.get())
-        app.scheme_box.set(next(k for k, v in app.schemes.items() if v == "five_star"))
-        app.expect.set(str(roster))
-        app.run_button.invoke()
-        _run(app)
-        assert app.outcome.ok, app.outcome.error
-        status = app.status.get()
-        assert "上报情况:应报5个,已报4个,未报1个" in status and "单位太少" in status
-        text = app.text.get("1.0", "end")
-        assert "未上报" in text and "未交材料村党支部" in text and "--quota-mode flag" in text
-    finally:
-        app.root.destroy()
 
 
 def test_the_settings_sheet_keeps_the_roster(tmp_path):
