@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from xlsx_addin.contracts.summary import CODE, NAME, PARENT
+from xlsx_addin.contracts.summary import CODE, NAME, PARENT, SET
 from xlsx_addin.io.tables.previous import read_sheet_rows
 from xlsx_addin.model.errors import RatingError
 from xlsx_addin.model.identity import dedupe_key, text_key
@@ -30,6 +30,7 @@ class Expected:
     org_name: str
     org_code: str = ""
     parent_org: str = ""
+    set_name: str = ""  # 评定组, when the list gives one (a rating summary's 一览表)
 
 
 def same_unit(a: Any, b: Any) -> bool:
@@ -72,7 +73,7 @@ def from_tables(tables: Iterable[Sequence[Sequence[Any]]]) -> list[Expected]:
         if not rows:
             continue
         header = _header(rows[0])
-        at = {h: header.index(h) for h in (NAME, CODE, PARENT) if h in header}
+        at = {h: header.index(h) for h in (NAME, CODE, PARENT, SET) if h in header}
         if NAME not in at:
             continue
         for row in rows[1:]:
@@ -83,7 +84,7 @@ def from_tables(tables: Iterable[Sequence[Sequence[Any]]]) -> list[Expected]:
             name = get(NAME)
             if not name or name in ("合计", "总计"):
                 continue
-            e = Expected(name, get(CODE), get(PARENT))
+            e = Expected(name, get(CODE), get(PARENT), get(SET))
             key = dedupe_key(e.org_code, e.parent_org, e.org_name)
             if key not in seen:
                 seen.add(key)

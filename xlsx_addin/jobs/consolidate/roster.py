@@ -105,7 +105,8 @@ def reporting(roster: Sequence[Expected], source: str, file: str, units: Sequenc
             matched.add(hit)
             reported[name] = reported.get(name, 0) + 1
         else:
-            name = ALL_SET if set_by is SetBy.ALL else (e.parent_org or NO_SET)
+            listed = e.set_name if e.set_name != ALL_SET else ""
+            name = ALL_SET if set_by is SetBy.ALL else (e.parent_org or listed or NO_SET)
             missing.setdefault(name, []).append(e)
         expected[name] = expected.get(name, 0) + 1
     unlisted: dict[str, int] = {}
