@@ -103,7 +103,8 @@ def check_output(out: Path, input_dir: Path, previous: Path | None) -> None:
                           "请另选输出文件名(如 汇总表.xlsx)")
     if what == "summary" and _inside(out, input_dir) and not _own(out, input_dir):
         raise RatingError(f"输出文件 {out} 是单位填报表文件夹中的一个下级汇总表(其中的单位会被读取),写出汇总表会覆盖它;"
-                          "请另选输出文件名,或保存到单位填报表文件夹之外")
+                          "请另选输出文件名,或保存到单位填报表文件夹之外"
+                          "(本程序写出的汇总表记有它汇总的文件夹,重新汇总时会认出;较早版本写出的请先移出该文件夹)")
 
 
 def _temp_files(out: Path) -> set[str]:
