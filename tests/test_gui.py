@@ -11,6 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from tests.test_roster import county
 from xlsx_addin.shells import gui, gui_run
 from xlsx_addin import load_scheme
 from xlsx_addin.jobs.demo.county import generate_county
@@ -244,3 +245,29 @@ def test_open_path_uses_the_default_program(monkeypatch, tmp_path):
     monkeypatch.setattr(gui_run.os, "startfile", started.append, raising=False)
     gui_run.open_path(tmp_path)
     assert started == [str(tmp_path)]
+
+
+# --- issue 22: the roster's count and the small-set warning in the window ---------------------------------
+@pytest.mark.slow
+def test_window_shows_the_count_and_the_small_set_warning(display, env):
+    folder = env / "填报表"
+    county(folder, 4)
+    roster = env / "名单.txt"
+    names = sorted(p.stem for p in folder.rglob("*.xlsx")) + ["未交材料村党支部"]
+    roster.write_text("\n".join(names), encoding="gbk")
+    app = gui.App()
+    try:
+        app.folder_entry.delete(0, "end")
+        app.folder_entry.insert(0, str(folder))
+        app.set_folder(app.folder_entry.get())
+        app.scheme_box.set(next(k for k, v in app.schemes.items() if v == "five_star"))
+        app.expect.set(str(roster))
+        app.run_button.invoke()
+        _run(app)
+        assert app.outcome.ok, app.outcome.error
+        status = app.status.get()
+        assert "上报情况:应报5个,已报4个,未报1个" in status and "单位太少" in status
+        text = app.text.get("1.0", "end")
+        assert "未上报" in text and "未交材料村党支部" in text and "--quota-mode flag" in text
+    finally:
+        app.root.destroy()

@@ -26,6 +26,12 @@ RAW_MARKER = "xlsx-addin 原始数据 v1"  # its cell A1: tells a reader the she
 
 DATA_SHEETS = (OVERVIEW, STATS, LEDGER, CHANGES, PUBLICITY, PROBLEMS)
 
+RECORD = "汇总记录"  # hidden: the program's record of what it wrote (row digests per sheet, and the folder it read)
+RECORD_FOLDER = "单位填报表文件夹"  # the record's row naming the folder summarised: absolute, and relative to the summary
+
+REPORTED = "上报情况"  # who handed in and who did not, per rating set: only when the run had a roster (jobs/consolidate/roster.py)
+NOT_REPORTED = "未上报"  # its word in 问题清单 and in the sheet
+
 
 # --- verbatim headers ----------------------------------------------------------------------
 NAME = "党组织名称"

@@ -11,7 +11,7 @@ import os
 import time
 import zipfile
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Callable, Iterator
 
 from xlsx_addin.io import package
 from xlsx_addin.io.package import MAX_BYTES, Refused
@@ -55,8 +55,9 @@ def member_name(info: zipfile.ZipInfo) -> str:
     return name.replace("\\", "/")
 
 
-def members(path: str, other_formats: dict[str, str]) -> Iterator[Member]:
-    """Every unit workbook of a .zip archive (and a refusal for whatever else in it looks like one).
+def members(path: str, other: Callable[[str], tuple[str, Severity] | None]) -> Iterator[Member]:
+    """Every unit workbook of a .zip archive, and a refusal for every other member: `other(name)` says what it is
+    and what to do (files/handed_in.py; None: litter, passed over).
 
     Refused (the whole archive) when the archive itself breaks a bound or is damaged.
     """
@@ -94,5 +95,5 @@ def members(path: str, other_formats: dict[str, str]) -> Iterator[Member]:
                 yield Member(name, None, when, "文件已损坏(压缩包内容有误,可能未传输完整),无法读取;请重新提交")
         elif ext in ARCHIVES or ext in UNPACK_FIRST:
             yield Member(name, None, when, "压缩包中还有压缩包,其中的文件未读取;请全部解压后再汇总")
-        elif ext in other_formats:
-            yield Member(name, None, when, other_formats[ext])
+        elif (told := other(base)) is not None:
+            yield Member(name, None, when, told[0], told[1])

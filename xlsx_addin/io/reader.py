@@ -19,7 +19,9 @@ from typing import Any, Callable
 
 from defusedxml import ElementTree as _ET
 
+from xlsx_addin.contracts.summary import RECORD
 from xlsx_addin.io import legacy_reader, ooxml_checks, package
+from xlsx_addin.io.own_output import recorded_folder
 from xlsx_addin.io.unitfile import (
     ENCRYPTED,
     RAW_SHEET,
@@ -275,7 +277,7 @@ def _read_ooxml(unit: UnitFile, data: bytes, request: ReadRequest) -> None:
         refs[name] = ref
     unit.refs = refs
 
-    needed = {ref.sheet for ref in refs.values()} or ({RAW_SHEET} & set(unit.sheets))
+    needed = {ref.sheet for ref in refs.values()} or ({RAW_SHEET, RECORD} & set(unit.sheets))
     errors: dict[str, dict[str, str]] = {}
     xmls: dict[str, bytes] = {}
     for name in sorted(needed):
@@ -304,6 +306,8 @@ def _read_ooxml(unit: UnitFile, data: bytes, request: ReadRequest) -> None:
         if not refs:
             if RAW_SHEET in unit.sheets:
                 read_raw_sheet(unit, wb)
+                grid = sheet_grid(wb, RECORD) if RECORD in xmls else None
+                unit.recorded_folder = recorded_folder(grid[0]) if grid is not None else None  # own_output.py
             return
         grids: dict[str, tuple[list[list[Any]], int, int] | None] = {}
         for name, ref in list(refs.items()):

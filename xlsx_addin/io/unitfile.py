@@ -110,6 +110,7 @@ class UnitFile:
     sheets: list[str] = field(default_factory=list)
     raw_units: list[tuple[dict[str, Any], str, int]] | None = None  # a summary's 原始数据 rows
     raw_scheme_id: str | None = None
+    recorded_folder: tuple[str, str] | None = None  # a summary's record: the folder it summarised (own_output.py)
     source_format: str = ""  # set by legacy_reader: the format of a .xls/.ods/.et file and how it was read
 
     @property

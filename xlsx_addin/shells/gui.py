@@ -59,6 +59,7 @@ class App:
         self.set_by = v(value=(SetBy.from_text(ch.set_by) or DEFAULT_SET_BY).label)
         self.quota_mode = v(value=(QuotaMode.from_text(ch.quota_mode) or DEFAULT_QUOTA_MODE).value)
         self.previous = v(value=ch.previous)
+        self.expect = v(value=ch.expect)
         self.out = v(value=ch.out or default_out(ch.input_dir))
         self.status = v(value="请选择单位填报表所在的文件夹,然后点击“开始汇总”。")
         self._build()
@@ -139,6 +140,12 @@ class App:
             self.previous, "选择上年度汇总表", [("汇总表", "*.xlsx *.xlsm")])).grid(row=r, column=2, sticky="ew")
         r += 1
 
+        row_label("应报名单(可不选):")
+        ttk.Entry(frame, textvariable=self.expect).grid(row=r, column=1, sticky="ew", padx=6)
+        ttk.Button(frame, text="选择…", command=lambda: self._pick_file(
+            self.expect, "选择应报送党组织名单", [("名单", "*.xlsx *.xlsm *.csv *.txt")])).grid(row=r, column=2, sticky="ew")
+        r += 1
+
         row_label("汇总表保存为:")
         ttk.Entry(frame, textvariable=self.out).grid(row=r, column=1, sticky="ew", padx=6)
         ttk.Button(frame, text="另存为…", command=self.choose_out).grid(row=r, column=2, sticky="ew")
@@ -211,7 +218,7 @@ class App:
                        scheme=self.schemes.get(self.scheme.get(), DEFAULT_SCHEME),
                        scheme_file=self.scheme_file.get().strip(), rules_table=self.rules_table.get().strip(),
                        set_by=set_by, quota_mode=self.quota_mode.get(), previous=self.previous.get().strip(),
-                       out=self.out.get().strip())
+                       out=self.out.get().strip(), expect=self.expect.get().strip())
 
     # --- running -------------------------------------------------------------------------------------
     def start(self) -> None:
@@ -261,7 +268,10 @@ class App:
         self.run_button.configure(state="normal")
         if outcome.ok:
             self.progress.configure(value=self.progress.cget("maximum"))
-            self.status.set(f"汇总完成:{outcome.out}")
+            extra = [outcome.reporting] if outcome.reporting else []
+            if outcome.warnings:
+                extra.append(f"注意:{outcome.warnings}个评定组单位太少,配额已失去意义(见下文)")
+            self.status.set("\n".join([f"汇总完成:{outcome.out}", *extra]))
             self._show("\n".join(outcome.lines))
             self.open_button.configure(state="normal")
             self.folder_open_button.configure(state="normal")

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from xlsx_addin.engine.scheme import DEFAULT_SCHEME
 from xlsx_addin.io.rules_file import read_rules_table
+from xlsx_addin.jobs.consolidate.roster import reporting_line
 from xlsx_addin.jobs.consolidate.run import consolidate_to
 from xlsx_addin.jobs.consolidate.settings import Given, Settings, resolve_settings
 from xlsx_addin.model.choices import DEFAULT_QUOTA_MODE, DEFAULT_SET_BY
@@ -48,6 +49,7 @@ class Choices:
     quota_mode: str = DEFAULT_QUOTA_MODE.value
     previous: str = ""
     out: str = ""
+    expect: str = ""  # 应报名单 (--expect): blank = the previous summary's units
 
     @classmethod
     def load(cls) -> "Choices":
@@ -97,7 +99,8 @@ def settings_of(ch: Choices) -> tuple[Settings, Path]:
     if out.suffix.lower() not in (".xlsx", ".xlsm"):
         raise RatingError(f"汇总表 {out.name} 的扩展名须为 .xlsx")
     given = Given(input_dir=Path(ch.input_dir), scheme=source, rules=rules, quota_mode=ch.quota_mode,
-                  set_by=ch.set_by, previous=Path(ch.previous) if ch.previous else None)
+                  set_by=ch.set_by, previous=Path(ch.previous) if ch.previous else None,
+                  expect=Path(ch.expect) if ch.expect else None)
     settings = resolve_settings(given, table_picks_scheme=True, out=out)
     return settings, out
 
@@ -108,6 +111,8 @@ class Outcome:
     lines: list[str] = field(default_factory=list)
     out: Path | None = None
     error: str = ""
+    reporting: str = ""  # 上报情况's count (roster.reporting_line), when the run had a roster
+    warnings: int = 0  # sets too small for their quotas (small_sets.py)
 
 
 def run_job(ch: Choices, progress) -> Outcome:
@@ -115,7 +120,8 @@ def run_job(ch: Choices, progress) -> Outcome:
     try:
         settings, out = settings_of(ch)
         done = consolidate_to(settings, out, progress=progress)
-        return Outcome(True, done.lines, done.out)
+        c = done.consolidation
+        return Outcome(True, done.lines, done.out, reporting=reporting_line(c.reporting), warnings=len(c.warnings))
     except Exception as exc:  # noqa: BLE001 - never a traceback for a clerk (shells/errors.py)
         return Outcome(False, error=clerk_message(exc))
 

@@ -1,4 +1,5 @@
-"""Finding the unit files of a folder: workbooks read, other spreadsheets and archives named, outputs skipped."""
+"""Finding the unit files of a folder: workbooks read, every other file named (handed_in.py), litter and outputs
+skipped."""
 from __future__ import annotations
 
 import os
@@ -6,18 +7,14 @@ from pathlib import Path
 from typing import Iterable
 
 from xlsx_addin.io.archives import ARCHIVES, UNPACK_FIRST, unpack_reason
+from xlsx_addin.io.files.handed_in import LITTER_FOLDERS, SPREADSHEETS, is_litter, other_file
 from xlsx_addin.model.errors import RatingError
 from xlsx_addin.io.legacy_reader import EXTENSIONS as LEGACY_EXTENSIONS
 from xlsx_addin.model.problems import ERROR, HINT, Problem
 
 EXTENSIONS = (".xlsx", ".xlsm") + LEGACY_EXTENSIONS
 
-_SAVE_AS = "请在 Excel 中“另存为”Excel 工作簿(.xlsx)后重新提交"
-
-
-OTHER_FORMATS = {  # spreadsheets a clerk may hand in that are not read: each gets a clear reason
-    ".xlsb": "这是 Excel 二进制工作簿(.xlsb),无法读取;" + _SAVE_AS,
-}
+OTHER_FORMATS = SPREADSHEETS  # spreadsheets a clerk may hand in that are not read: each gets a clear reason
 
 
 # --- finding the files -----------------------------------------------------------------------------
@@ -84,30 +81,27 @@ def find_files(input_dir: Path, exclude: Iterable[Path] = ()) -> tuple[list[tupl
         problems.append(Problem(file=rel, reason=f"文件夹无法读取:{err.strerror or err}", severity=ERROR))
 
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=unreadable):
-        dirnames.sort()
+        dirnames[:] = sorted(d for d in dirnames if d.lower() not in LITTER_FOLDERS)  # __MACOSX/: litter
         for name in sorted(filenames):
             lower = name.lower()
             full = os.path.join(dirpath, name)
             rel = shown_path(os.path.relpath(full, root))
             ext = os.path.splitext(lower)[1]
-            if name.startswith(("~$", "._")) and lower.endswith(EXTENSIONS + tuple(OTHER_FORMATS) + ARCHIVES):
-                problems.append(Problem(file=rel, reason="Excel 临时锁定文件(该文件正被打开或上次未正常关闭),已跳过"
-                                        if name.startswith("~$") else "苹果电脑生成的附带文件(不是填报表),已跳过",
-                                        severity=HINT))
-                continue
-            if ext in OTHER_FORMATS:
-                problems.append(Problem(file=rel, reason=OTHER_FORMATS[ext], severity=ERROR))
+            if is_litter(name):  # system litter passes silently (handed_in.py)
                 continue
             if ext in UNPACK_FIRST:
                 problems.append(Problem(file=rel, reason=unpack_reason(ext), severity=ERROR))
                 continue
-            if not lower.endswith(EXTENSIONS + ARCHIVES):
-                continue
-            if name.startswith(".~"):
+            if name.startswith(".~") and lower.endswith(EXTENSIONS + ARCHIVES):
                 problems.append(Problem(file=rel, reason="汇总程序写出汇总表时留下的临时文件,已跳过", severity=HINT))
                 continue
             real = os.path.realpath(full)
             if real in skip or any(is_backup_of(os.path.abspath(full), os.path.abspath(p)) for p in exclude):
+                continue
+            if not lower.endswith(EXTENSIONS + ARCHIVES):  # every other file named, with what to do
+                other = other_file(name)
+                if other is not None:
+                    problems.append(Problem(file=rel, reason=other[0], severity=other[1]))
                 continue
             if real in seen:
                 problems.append(Problem(file=rel, reason="与另一个文件是同一文件(快捷方式/链接),已跳过", severity=HINT))

@@ -17,6 +17,9 @@ from xlsx_addin.model.errors import RatingError
 from xlsx_addin.io.package import Refused, read_regular, special_kind
 from xlsx_addin.io.reader import RAW_SHEET, defined_names
 from xlsx_addin.io import package
+from xlsx_addin.contracts.summary import RECORD
+from xlsx_addin.io.own_output import recorded_folder, summarised
+from xlsx_addin.io.tables.previous import read_sheet_rows
 
 UNIT_NAMES = ("org_name", "item_scores")
 
@@ -65,6 +68,23 @@ def workbook_kind(path: Path) -> str | None:
     return None
 
 
+def read_recorded_folder(path: Path) -> tuple[str, str] | None:
+    """The folder a summary file records it summarised (own_output.py); None when it records none or is unreadable."""
+    try:
+        return recorded_folder(read_sheet_rows(path, RECORD))
+    except RatingError:
+        return None
+
+
+def _own(out: Path, input_dir: Path) -> bool:
+    """This job's own earlier output, by the folder its record names (own_output.py); a summary without that
+    record (older versions) only when it lies at the top of the folder."""
+    recorded = read_recorded_folder(out)
+    if recorded is None:
+        return os.path.realpath(out.parent) == os.path.realpath(input_dir)
+    return summarised(out, recorded, input_dir)
+
+
 def check_output(out: Path, input_dir: Path, previous: Path | None) -> None:
     """Refuse an output path that names a file this run reads (see the module notes)."""
     if previous is not None and out.exists() and _same_file(out, previous):
@@ -81,10 +101,10 @@ def check_output(out: Path, input_dir: Path, previous: Path | None) -> None:
     if what == "unit":
         raise RatingError(f"输出文件 {out} 是一个单位填报表,写出汇总表会覆盖它(该单位也不会参与评定);"
                           "请另选输出文件名(如 汇总表.xlsx)")
-    if what == "summary" and _inside(out, input_dir) and \
-            os.path.realpath(out.parent) != os.path.realpath(input_dir):
+    if what == "summary" and _inside(out, input_dir) and not _own(out, input_dir):
         raise RatingError(f"输出文件 {out} 是单位填报表文件夹中的一个下级汇总表(其中的单位会被读取),写出汇总表会覆盖它;"
-                          "请另选输出文件名,或保存到单位填报表文件夹之外")
+                          "请另选输出文件名,或保存到单位填报表文件夹之外"
+                          "(本程序写出的汇总表记有它汇总的文件夹,重新汇总时会认出;较早版本写出的请先移出该文件夹)")
 
 
 def _temp_files(out: Path) -> set[str]:

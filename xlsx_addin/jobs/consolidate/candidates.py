@@ -8,10 +8,11 @@ from typing import Any, Iterable
 
 from xlsx_addin.io.archives import is_archive, members
 from xlsx_addin.model.errors import InputError
-from xlsx_addin.io.files.discover import OTHER_FORMATS
+from xlsx_addin.io.files.handed_in import other_file
 from xlsx_addin.io.files.pool import map_files
 from xlsx_addin.model.identity import dedupe_key
 from xlsx_addin.io.legacy_reader import source_label
+from xlsx_addin.io.own_output import input_root, summarised
 from xlsx_addin.contracts.names import INPUTS, MASS_PREFIX
 from xlsx_addin.io.package import Refused
 from xlsx_addin.model.problems import ERROR, HINT, Problem, Severity
@@ -29,7 +30,7 @@ def units_of(path: str, rel: str, problems: list[Problem]) -> Iterable[UnitFile]
         yield read_unit(path, UNIT_WORKBOOK, rel)
         return
     try:
-        for m in members(path, OTHER_FORMATS):
+        for m in members(path, other_file):
             unit = UnitFile(path=path, rel=f"{rel}/{m.name}", mtime=m.mtime)
             if m.data is None:
                 problems.append(Problem(file=unit.rel, reason=m.refused, severity=m.severity))
@@ -104,6 +105,10 @@ def candidates_of(unit: UnitFile, scheme: Scheme, problems: list[Problem]) -> li
     if unit.failed:
         return []
     names = contract_names(scheme)
+    own = own_output(unit)
+    if own is not None:
+        problems.append(own)
+        return []
     if unit.raw_units is not None:  # a town's summary workbook: its raw rows are units
         sid = unit.raw_scheme_id
         if sid and sid != scheme.id:
@@ -142,6 +147,18 @@ def candidates_of(unit: UnitFile, scheme: Scheme, problems: list[Problem]) -> li
                                 "未参与评定;请用下发的模板重新填报", severity=ERROR))
         return []
     return [Candidate(unit, unit.inputs(set(names)), source_label(unit))]
+
+
+def own_output(unit: UnitFile) -> Problem | None:
+    """A summary this job wrote from this same folder (its record says so: io/own_output.py) is not a town's
+    summary: its units are the folder's own, so it is passed over with a 提示."""
+    if unit.raw_units is None or unit.recorded_folder is None:
+        return None
+    root = input_root(unit.path, unit.rel)
+    if root is None or not summarised(unit.path, unit.recorded_folder, root):
+        return None
+    return Problem(unit.rel, reason="这是本文件夹以前汇总写出的汇总表(汇总程序自己的输出,不是下级汇总表),"
+                   "其中的单位未重复读取", severity=HINT)
 
 
 def _bad_names(unit: UnitFile) -> set[str]:

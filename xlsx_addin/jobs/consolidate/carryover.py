@@ -19,8 +19,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from pathlib import Path
+
 from xlsxwriter.utility import xl_rowcol_to_cell
 
+from xlsx_addin.io.own_output import folder_row
 from xlsx_addin.model.identity import text_key
 from xlsx_addin.model.problems import HINT, Problem
 from xlsx_addin.io.tables.table import Formula, Table, has_content, records_from_rows
@@ -132,6 +135,12 @@ def carry(c: Consolidation, tables: dict[str, Table], prev: Previous | None) -> 
                 previous = name
     out.record = record_table(digests)
     return out
+
+
+def record_folder(carried: Carried, c: Consolidation, out: Path | None) -> None:
+    """The folder this summary read, in its record (io/own_output.py): a re-run knows the summary for its own."""
+    if carried.record is not None and out is not None:
+        carried.record.rows.append(folder_row(c.settings.input_dir, out))
 
 
 def _prev_columns(t: Table, sheet: PrevSheet, known: set[str]) -> tuple[dict[int, int], list[int]]:
@@ -312,5 +321,5 @@ def _put_row_extras(t: Table, i: int, sheet: PrevSheet, r: int, added: set[int],
             notes[(i, to_new[j])] = note
 
 
-__all__ = ["Carried", "EDIT_PREFIX", "Formula", "LEFT_TITLE", "Previous", "RECORD", "carry",
+__all__ = ["Carried", "EDIT_PREFIX", "Formula", "LEFT_TITLE", "Previous", "RECORD", "carry", "record_folder",
            "from_rows", "kept_from", "read_previous"]

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from xlsx_addin.model.problems import Problem
 from xlsx_addin.engine.quotas import QuotaStatus
+from xlsx_addin.io.roster import Expected
 from xlsx_addin.engine.scheme.models import Scheme
 from xlsx_addin.engine.result import RatedUnit
 from xlsx_addin.io.files.pool import FileTask
@@ -85,6 +86,42 @@ class RatingKind(Protocol):
 
 
 @dataclass(frozen=True)
+class SetReport:
+    """One rating set: the roster units in it, the ones rated, the ones missing, and units rated off the roster."""
+
+    name: str
+    expected: int
+    reported: int
+    missing: list[Expected] = field(default_factory=list)
+    unlisted: int = 0
+
+
+@dataclass(frozen=True)
+class Reporting:
+    """The roster's outcome (roster.py): where it came from and each set's counts (上报情况)."""
+
+    source: str  # Chinese: 应报名单 D:\\名单.xlsx / 上次汇总表 / 上年度汇总表 …
+    sets: list[SetReport]
+    file: str = ""  # the roster's file name: the 文件 of each 未上报 row in 问题清单
+
+    @property
+    def expected(self) -> int:
+        return sum(s.expected for s in self.sets)
+
+    @property
+    def reported(self) -> int:
+        return sum(s.reported for s in self.sets)
+
+    @property
+    def missing(self) -> list[tuple[str, Expected]]:
+        return [(s.name, e) for s in self.sets for e in s.missing]
+
+    @property
+    def unlisted(self) -> int:
+        return sum(s.unlisted for s in self.sets)
+
+
+@dataclass(frozen=True)
 class Consolidation:
     kind: RatingKind
     settings: Settings
@@ -96,6 +133,8 @@ class Consolidation:
     seconds: dict[str, float] = field(default_factory=dict)  # read (+ score, in the workers) / score (dedupe, quotas)
     evidence: Records | None = None  # the 台账汇总 given as settings.ledgers (io/ledger_summary.py), else None
     members: list[UnitRow] = field(default_factory=list)  # 双十星: every member rated (double_ten/kind.py)
+    reporting: Reporting | None = None  # who was expected and who is missing (roster.py); None: no roster
+    warnings: list[str] = field(default_factory=list)  # plain warnings of the run (small sets: small_sets.py)
 
     @property
     def scheme(self) -> Scheme:

@@ -9,11 +9,13 @@ from typing import Any
 
 from xlsx_addin.model.choices import QuotaMode
 from xlsx_addin.jobs.consolidate.model import Consolidation, Written
+from xlsx_addin.jobs.consolidate.roster import reporting_lines
+from xlsx_addin.jobs.consolidate.small_sets import warning_lines
 
 
 def outcome_lines(c: Consolidation, out_file: Path, seconds: float | None = None) -> list[str]:
     """The short Chinese report of a consolidation: the kind's lines (levels, quotas, lists), then the problems."""
-    return c.kind.report_lines(c) + tail_lines(c, out_file, seconds)
+    return c.kind.report_lines(c) + reporting_lines(c.reporting) + warning_lines(c.warnings) + tail_lines(c, out_file, seconds)
 
 
 def item_lines(c: Consolidation) -> list[str]:

@@ -43,6 +43,8 @@ def check_settings(settings: Settings) -> None:
         raise RatingError(f"台账汇总 {settings.ledgers} 不存在")
     if settings.star_register is not None and not Path(settings.star_register).is_file():
         raise RatingError(f"星级管理台账 {settings.star_register} 不存在")
+    if settings.expect is not None and not Path(settings.expect).is_file():
+        raise RatingError(f"应报送党组织名单 {settings.expect} 不存在")
 
 
 # --- last year -------------------------------------------------------------------------------------

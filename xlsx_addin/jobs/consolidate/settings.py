@@ -11,9 +11,9 @@ clerk's choices, the button the 设置 sheet (settings_sheet.py). The precedence
    Without it, the summary's own 规则 sheet applies only while its ``scheme`` row names the scheme in
    force: after the clerk switches schemes it is rewritten, not applied.
 3. **Everything else** (`_first`): the clerk's, else 设置's, else the model's default (quota mode enforce,
-   sets by parent_org, DEFAULT_KEEP backups, no previous summary, no ledgers, no register). Backups are never
-   negative. Last year's level: the register's level in force for the units it has, else the previous summary's,
-   else the unit file's own 上年度星级 (jobs/consolidate/register_levels.py).
+   sets by parent_org, DEFAULT_KEEP backups, no previous summary, no ledgers, no register, no roster file). Backups
+   are never negative. Last year's level: the register's level in force for the units it has, else the previous
+   summary's, else the unit file's own 上年度星级 (jobs/consolidate/register_levels.py).
 4. **Files never read as units**: the output and its dated backups (wherever they lie).
 """
 from __future__ import annotations
@@ -49,6 +49,7 @@ class Settings(BaseModel):
     ledgers: Path | None = None  # a 台账汇总 (issue 15): 承诺完成率 / 整改销号率 shown in 一览表, no score changed
     keep_backups: int = Field(default=DEFAULT_KEEP, ge=0)  # dated backups of the previous summary kept (files/backups.py)
     star_register: Path | None = None  # a 星级管理台账: last year's level in force (after 复验) wins over `previous`'s
+    expect: Path | None = None  # the roster (应报名单, io/roster.py); None: the previous summary's units (roster.py)
 
     @field_validator("quota_mode", mode="before")
     @classmethod
@@ -83,6 +84,7 @@ class Given:
     ledgers: Path | None = None
     keep_backups: int | None = None
     star_register: Path | None = None
+    expect: Path | None = None
 
 
 NOTHING = Given()
@@ -105,7 +107,8 @@ def resolve_settings(given_by_clerk: Given, from_settings_sheet: Given = NOTHING
         exclude=_never_units(out, _first(clerk.star_register, sheet.star_register)),
         previous=_first(clerk.previous, sheet.previous), ledgers=_first(clerk.ledgers, sheet.ledgers),
         quota_mode=_first(clerk.quota_mode, sheet.quota_mode), set_by=_first(clerk.set_by, sheet.set_by),
-        keep_backups=_first(clerk.keep_backups, sheet.keep_backups), star_register=_first(clerk.star_register, sheet.star_register))
+        keep_backups=_first(clerk.keep_backups, sheet.keep_backups), star_register=_first(clerk.star_register, sheet.star_register),
+        expect=_first(clerk.expect, sheet.expect))
     try:  # what no source gave is left out: the model's defaults apply
         return Settings.model_validate({k: v for k, v in fields.items() if v is not None})
     except ValidationError as exc:

@@ -24,6 +24,8 @@ S_INPUT, S_SET_BY, S_MODE, S_SCHEME, S_PREVIOUS = "单位填报表文件夹", "�
 
 SETTINGS_KEYS = (S_INPUT, S_SET_BY, S_MODE, S_SCHEME, S_PREVIOUS)
 
+ROSTER_TITLE, S_EXPECT = "上报情况", "应报名单"  # the roster (--expect): its own block, after 备份
+
 RESULT_TITLE = "上次汇总结果"
 
 RESULT_KEYS = ("读取文件数", "已评定单位数", "需整改单位数", "晋星/减星单位数", "问题数", RUN_DATE)
@@ -74,6 +76,12 @@ def settings_table(scheme: Scheme, settings: Settings | None, c: Consolidation |
                  "优先于上年度汇总表;"
                  "点“登记台账”时把本次结果登记到该台账(不填为汇总表旁边的“星级管理台账.xlsx”)"])
     rows.append([S_REGISTER_YEAR, "", "点“登记台账”时登记的年度,如 2026;不填为上面“汇总日期”所在的年度"])
+    rows.append([])
+    titles.append(len(rows))
+    rows.append([ROSTER_TITLE])
+    rows.append([S_EXPECT, _path_text(settings.expect) if settings and settings.expect else "",
+                 "可不填;应上报的党组织名单(汇总表,有“党组织名称”列的 Excel 表,或每行一个名称的 .txt/.csv);"
+                 "“上报情况”表和“问题清单”列出未上报的单位。不填时以上次汇总表中的单位为准;相对路径从本汇总表所在文件夹算起"])
     rows.append([])
     titles.append(len(rows))
     rows.append([LEDGER_TITLE])
@@ -150,7 +158,7 @@ def given_by_sheet(rows: Sequence[Sequence[Any]], base_dir: Path | None = None) 
     for number, row in enumerate(rows, 1):
         row = list(row) + [None, None]
         key = text_key(row[0])
-        if key in (*SETTINGS_KEYS, S_KEEP, S_REGISTER) and key not in cells:
+        if key in (*SETTINGS_KEYS, S_KEEP, S_REGISTER, S_EXPECT) and key not in cells:
             cells[key] = (number, row[1])
     folder = text_key(cells.get(S_INPUT, (0, None))[1])
     if not folder:
@@ -161,7 +169,8 @@ def given_by_sheet(rows: Sequence[Sequence[Any]], base_dir: Path | None = None) 
                  set_by=_choice(SetBy, cells.get(S_SET_BY), S_SET_BY),
                  quota_mode=_choice(QuotaMode, cells.get(S_MODE), S_MODE),
                  previous=resolve(prev, base_dir) if prev else None, keep_backups=_keep(cells.get(S_KEEP)),
-                 star_register=_path_cell(cells.get(S_REGISTER), base_dir))
+                 star_register=_path_cell(cells.get(S_REGISTER), base_dir),
+                 expect=_path_cell(cells.get(S_EXPECT), base_dir))
 
 
 def _path_cell(cell: tuple[int, Any] | None, base_dir: Path | None) -> Path | None:

@@ -13,6 +13,7 @@ from xlsx_addin.io.tables.xlsx import Formats, wrapped_lines
 from xlsx_addin.jobs.consolidate.settings_sheet import (
     LEDGER_INPUTS,
     REGISTER_INPUTS,
+    S_EXPECT,
     S_KEEP,
     S_LEDGER_DIR,
     S_REGISTER,
@@ -65,7 +66,7 @@ def write_settings(ws, t: Table, f: Formats, *, buttons: bool) -> None:
             continue
         if not row:
             continue
-        if r < 5 or row[0] in (S_KEEP, *LEDGER_INPUTS, *REGISTER_INPUTS):  # the settings, backups kept, ledgers: the clerk's input cells
+        if r < 5 or row[0] in (S_KEEP, *LEDGER_INPUTS, *REGISTER_INPUTS, S_EXPECT):  # the settings, backups kept, ledgers, register, roster: the clerk's input cells
             ws.write_string(x, 0, str(row[0]), f.plain)
             ws.write(x, 1, row[1], f.input)
             ws.write_string(x, 2, str(row[2]), f.note)

@@ -38,6 +38,7 @@ from xlsx_addin.contracts.summary import (
     YES,
 )
 from xlsx_addin.jobs.consolidate.model import Consolidation, UnitRow
+from xlsx_addin.jobs.consolidate.reported_sheet import reported_table
 from xlsx_addin.jobs.consolidate.settings_sheet import settings_table
 from xlsx_addin.io.ledger_summary import COLUMNS, rates
 
@@ -181,7 +182,7 @@ def stats_table(c: Consolidation) -> Table:
     subheaders = [len(rows)]
     rows.append(quota_header(s))
     first_quota = len(rows)
-    notes: list[str] = []
+    notes: list[str] = list(c.warnings)  # sets too small for their quotas first (small_sets.py)
     # quota by quota (the scheme's order), each over every set: one chart per cap/floor quota
     order = [q.id for q in c.scheme.quotas]
     pairs = sorted(((order.index(q.id) if q.id in order else len(order), k, st, q)
@@ -376,6 +377,8 @@ def summary_tables(c: Consolidation, kept: Kept | None = None) -> dict[str, Tabl
     raw = raw_table(c)
     if raw is not None:
         tables.insert(6, raw)
+    if c.reporting is not None:  # a roster was given or found: 上报情况 after 统计
+        tables.insert(2, reported_table(c.reporting))
     return {t.name: t for t in tables}
 
 

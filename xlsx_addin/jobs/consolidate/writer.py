@@ -19,7 +19,7 @@ from xlsx_addin.io.files import backups
 from xlsx_addin.engine.scheme.models import Scheme
 from xlsx_addin.io.tables.previous import read_ledger
 from xlsx_addin.io.tables.table import Table
-from xlsx_addin.contracts.summary import DATA_SHEETS, OVERVIEW, RAW, RULES, SETTINGS, STATS, XLWINGS_CONF
+from xlsx_addin.contracts.summary import DATA_SHEETS, OVERVIEW, RAW, REPORTED, RULES, SETTINGS, STATS, XLWINGS_CONF
 from xlsx_addin.io.tables.xlsx import TITLE_FONT, Formats, atomic_write, gc_paused, write_table
 from xlsx_addin.io.books.vba.summary_project import summary_vba_project
 from xlsx_addin.jobs.consolidate import carryover
@@ -53,6 +53,7 @@ def write_items(c: Consolidation, out: Path, keep_from: Path | None = None) -> W
     prev = carryover.read_previous(source) if source is not None and source.exists() else None
     tables = summary_tables(c, carryover.kept_from(prev))
     carried = carryover.carry(c, tables, prev)
+    carryover.record_folder(carried, c, out)
     is_xlsm = out.suffix.lower() == ".xlsm"
     with gc_paused():
         backup = atomic_write(out, lambda tmp: render(tmp, c.scheme, tables, vba_project=is_xlsm, active=OVERVIEW,
@@ -81,6 +82,8 @@ def render(path: Path, scheme: Scheme, tables: dict[str, Table], *, vba_project:
             wb.set_vba_name(vba.WORKBOOK_CODENAME)
         f = Formats(wb)
         data = list(DATA_SHEETS) + ([RAW] if RAW in tables else [])
+        if REPORTED in tables:  # 上报情况 (a run with a roster) after 统计
+            data.insert(data.index(STATS) + 1, REPORTED)
         order = ([SETTINGS] if vba_project else []) + data + ([] if vba_project else [SETTINGS]) + [RULES]
 
         def fill(name: str, ws) -> None:

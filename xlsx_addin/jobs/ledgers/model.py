@@ -84,15 +84,6 @@ class Branch:
 
 
 @dataclass
-class Expected:
-    """A branch the upper level expects a ledger from (--expect)."""
-
-    org_name: str
-    org_code: str = ""
-    parent_org: str = ""
-
-
-@dataclass
 class NotOnTime:
     """A row of 未按时报送: reported late, sent nothing, or sent a ledger of another period."""
 

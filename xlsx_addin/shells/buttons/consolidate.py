@@ -8,6 +8,7 @@ fake book. The rows come from sheets.summary_tables — the same rows write_summ
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 import time
 from pathlib import Path
@@ -24,6 +25,7 @@ from xlsx_addin.contracts.summary import (
     OVERVIEW,
     PROBLEMS,
     RAW,
+    REPORTED,
     RULES,
     SETTINGS,
     STATS,
@@ -34,6 +36,7 @@ from xlsx_addin.jobs.consolidate.model import Consolidation, Settings
 from xlsx_addin.jobs.consolidate.sheets import QUOTA_CHART_COLUMNS, Kept
 from xlsx_addin.jobs.consolidate.settings_sheet import RESULT_KEYS, RESULT_TITLE, settings_from_rows
 from xlsx_addin.jobs.consolidate.job import consolidate as run_consolidation
+from xlsx_addin.jobs.consolidate.roster import reporting_line
 from xlsx_addin.shells.errors import clerk_message
 
 MessageBox = Callable[[Any, str, str], Any]
@@ -50,7 +53,8 @@ def run_in_book(book, *, message_box: MessageBox | None = None,
         status("一键汇总:正在读取设置……")
         settings = read_settings(book)
         prev = read_previous_from_book(book)
-        c = (consolidate or run_consolidation)(settings, progress=progress_callback(status))
+        job = consolidate or functools.partial(run_consolidation, replacing=_replaced_rows(prev))
+        c = job(settings, progress=progress_callback(status))
         status("一键汇总:正在写入汇总表……")
         path = book_path(book)
         backup = None
@@ -64,6 +68,11 @@ def run_in_book(book, *, message_box: MessageBox | None = None,
     status(False)
     tell(summary_message(c, time.perf_counter() - start, backup, edits))
     return c
+
+
+def _replaced_rows(prev: carryover.Previous) -> dict[str, Any]:
+    """The open book's 一览表 and 上报情况 rows: the units this run replaces (the job's roster and its guard)."""
+    return {name: prev.sheets[name].rows for name in (OVERVIEW, REPORTED) if name in prev.sheets}
 
 
 def status_bar(book) -> Callable[[str | bool], None]:
@@ -107,6 +116,10 @@ def summary_message(c: Consolidation, seconds: float, backup: Path | None = None
     rectify = sum(1 for u in c.units if u.result.rectify)
     text = (f"汇总完成:读取文件 {c.files_seen} 个,评定单位 {len(c.units)} 个,"
             f"需整改 {rectify} 个,问题 {len(c.problems) + edits} 条,用时 {seconds:.1f} 秒。")
+    if c.reporting is not None:
+        text += "\n" + reporting_line(c.reporting)
+    if c.warnings:
+        text += f"\n注意:{len(c.warnings)}个评定组单位太少,配额按比例计算已失去意义(详见“统计”表):" + c.warnings[0]
     if edits:
         text += f"\n汇总表中有{edits}处计算结果被手工改动,已按规则重新计算,原值列在“问题清单”中。"
     if c.problems or edits:
@@ -227,6 +240,7 @@ def write_into_book(book, c: Consolidation, kept: Kept | None = None,
     computed cells (listed in 问题清单)."""
     tables = c.kind.tables(c, carryover.kept_from(prev) if prev is not None else kept)
     carried = carryover.carry(c, tables, prev)
+    carryover.record_folder(carried, c, book_path(book))
     if not all(name in tables for name in DATA_SHEETS):  # 双十星: its own sheets, as the CLI writes them
         write_sheets_into_book(book, tables)
         _record_into_book(book, carried)
@@ -236,6 +250,8 @@ def write_into_book(book, c: Consolidation, kept: Kept | None = None,
             _replace(book.sheets[name], table_block(tables[name]))
         if RAW in tables:
             _replace(_sheet(book, RAW, after=PROBLEMS), table_block(tables[RAW]))
+        if REPORTED in tables:  # 上报情况: a run with a roster (roster.py)
+            _replace(_sheet(book, REPORTED, after=STATS), table_block(tables[REPORTED]))
         _record_into_book(book, carried)
         _print_area(book.sheets[OVERVIEW], tables[OVERVIEW])
         _formats(book, tables)

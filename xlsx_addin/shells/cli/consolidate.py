@@ -29,6 +29,9 @@ def add_parser(sub) -> None:
     c.add_argument("--quiet", action="store_true", help="不显示进度")
     c.add_argument("--ledgers", type=Path, default=None,
                    help="下半年台账汇总(台账汇总.xlsx):一览表中列出承诺完成率、整改销号率(不影响评定)")
+    c.add_argument("--expect", type=Path, default=None,
+                   help="应上报的党组织名单:汇总表、台账汇总、有“党组织名称”列的 Excel 表,或每行一个名称的 .txt/.csv"
+                        "(UTF-8 或 GBK);“上报情况”表和问题清单列出未上报的单位(不给时以上次汇总表中的单位为准)")
     c.add_argument("--keep-backups", type=int, default=None,
                    help=f"保留上次汇总表的备份份数(默认{DEFAULT_KEEP},旧的先删除;0 为不备份)")
 
@@ -47,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     rules = read_rules_table(args.rules) if args.rules is not None else None
     given = Given(input_dir=args.input_dir, scheme=args.scheme, rules=rules, quota_mode=args.quota_mode,
                   set_by=args.set_by, previous=args.previous, ledgers=args.ledgers, keep_backups=args.keep_backups,
-                  star_register=args.register)
+                  star_register=args.register, expect=args.expect)
     settings = resolve_settings(given, out=args.out)
     with progress_bar("一键汇总:读取", args.quiet) as progress:
         done = consolidate_to(settings, args.out, workers=args.workers, progress=progress)

@@ -20,7 +20,7 @@ from xlsx_addin.contracts import double_ten_book as book
 from xlsx_addin.engine.double_ten.cells import member_inputs
 from xlsx_addin.model.problems import ERROR, HINT
 from xlsx_addin.jobs.consolidate.double_ten import raw as star_raw
-from xlsx_addin.jobs.consolidate.candidates import Candidate, cell_text
+from xlsx_addin.jobs.consolidate.candidates import Candidate, cell_text, own_output
 from xlsx_addin.jobs.consolidate.scorer import UnitScorer, slim
 
 ORG_NAMES = tuple(book.ORG_INFO) + ("star_names", "star_votes_for", "star_votes_valid", "star_records")
@@ -62,6 +62,9 @@ class StarScorer:
         problems: list[Problem] = list(unit.problems)
         if unit.failed:
             return problems, [], []
+        own = own_output(unit)  # this job's earlier output in the same folder: not read again
+        if own is not None:
+            return problems + [own], [], []
         if unit.raw_units is not None:  # a town's 双十星 summary: its 原始数据 rows are organisations and members
             return self._summary(unit, problems)
         why = self._not_a_star_book(unit)

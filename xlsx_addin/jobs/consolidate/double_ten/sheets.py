@@ -34,6 +34,7 @@ from xlsx_addin.contracts.summary import (
     PREVIOUS,
     PROBLEMS,
     RAW,
+    REPORTED,
     RULES,
     SET,
     SETTINGS,
@@ -42,7 +43,7 @@ from xlsx_addin.contracts.summary import (
 )
 from xlsx_addin.io.tables.xlsx import TITLE_FONT, Formats, atomic_write, gc_paused, write_table
 from xlsx_addin.jobs.consolidate.double_ten import raw as star_raw
-from xlsx_addin.jobs.consolidate.carryover import Carried, carry, read_previous
+from xlsx_addin.jobs.consolidate.carryover import Carried, carry, read_previous, record_folder
 from xlsx_addin.jobs.consolidate.clerk_sheets import write_sheets
 from xlsx_addin.jobs.consolidate.model import Consolidation, UnitRow, Written
 from xlsx_addin.jobs.consolidate.sheet_layout import page_setup, write_settings
@@ -54,10 +55,11 @@ from xlsx_addin.jobs.consolidate.sheets import (
     rules_table,
     with_evidence,
 )
+from xlsx_addin.jobs.consolidate.reported_sheet import reported_table
 from xlsx_addin.jobs.consolidate.settings_sheet import settings_table
 from xlsx_addin.engine.survey import percent
 
-ORDER = (OVERVIEW, MEMBERS, RECTIFY_LIST, PRIVILEGE_LIST, STATS, PROBLEMS, SETTINGS, RULES, MEMBER_RULES, RAW)
+ORDER = (OVERVIEW, MEMBERS, RECTIFY_LIST, PRIVILEGE_LIST, STATS, REPORTED, PROBLEMS, SETTINGS, RULES, MEMBER_RULES, RAW)
 _WIDE = {MEMBERS, RECTIFY_LIST, PRIVILEGE_LIST}
 
 
@@ -202,6 +204,9 @@ def stats_table(c: Consolidation, m: Scheme) -> Table:
         rows.append([ss.name, ss.size] + [ss.counts_after.get(k, 0) for k in org_ranks]
                     + [sum(u.result.privileged for u in units), sum(u.result.rectify for u in units)])
     org_rows = (org_first, len(rows) - 1) if c.sets else None
+    if c.warnings:  # sets too small for their quotas (small_sets.py)
+        rows += [[], ["提示"]] + [[w] for w in c.warnings]
+        titles.append(len(rows) - len(c.warnings) - 1)
     layout = StarStatsLayout(branch_rows, town_rows, org_rows, member_levels=(3, 2 + len(ranks)),
                              share_col=3 + len(ranks), org_levels=(2, 1 + len(org_ranks)))
     return Table(STATS, header, rows, kinds, widths, titles=titles, subheaders=[sub],
@@ -220,6 +225,8 @@ def star_tables(c: Consolidation, member: Scheme) -> dict[str, Table]:
     tables = [overview_table(c), members_table(c, member), rectify_table(c), privilege_table(c, member),
               stats_table(c, member), problems_table(c.problems), settings_table(c.scheme, c.settings, c),
               rules_table(c.scheme), member_rules]
+    if c.reporting is not None:  # a roster was given or found (roster.py)
+        tables.append(reported_table(c.reporting))
     raw = star_raw.raw_table(c)  # the inputs, for a county's consolidation of the towns' summaries
     if raw is not None:
         tables.append(raw)
@@ -311,6 +318,7 @@ def write_star_summary(c: Consolidation, member: Scheme, out: Path, keep_from: P
     prev = read_previous(source) if source is not None and source.exists() else None
     tables = star_tables(c, member)
     carried = carry(c, tables, prev)
+    record_folder(carried, c, out)
     with gc_paused():
         backup = atomic_write(out, lambda tmp: render_stars(tmp, c, tables, carried),
                               keep_backups=c.settings.keep_backups)
