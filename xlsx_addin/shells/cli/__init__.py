@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import signal
 import sys
 import traceback
 
@@ -50,17 +51,23 @@ def _run(args: argparse.Namespace) -> int:
 
 # --- never a traceback for a clerk (issue 12): not from an exception, a destructor or the exit flush ---
 def _unraisable(hook_args) -> None:  # "Exception ignored in …" (a destructor, a closing file): logged only
+    if not is_program_fault(hook_args.exc_value):  # a closed pipe or a full disk at close: nothing to log
+        return
     write_log("".join(traceback.format_exception(hook_args.exc_type, hook_args.exc_value, hook_args.exc_traceback)))
 
 
-def _flush_quietly() -> None:
-    """Flush stdout/stderr now; a full disk or a closed pipe must not print "Exception ignored" at exit."""
+def _flush_quietly() -> bool:
+    """Flush stdout/stderr now; a full disk or a closed pipe must not print "Exception ignored" at exit.
+
+    True when a stream could not be flushed (its reader went away)."""
     import os
 
+    failed = False
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
         except (OSError, ValueError):
+            failed = True
             try:
                 devnull = os.open(os.devnull, os.O_WRONLY)
                 os.dup2(devnull, stream.fileno())
@@ -69,12 +76,19 @@ def _flush_quietly() -> None:
                 pass
 
 
+# what a shell reports for a writer whose reader went away (`yes | head`: 128 + SIGPIPE); 0 where no SIGPIPE
+CLOSED_PIPE = 128 + signal.SIGPIPE if hasattr(signal, "SIGPIPE") else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     sys.unraisablehook = _unraisable
     try:
-        return _main(argv)
+        code = _main(argv)
+    except BrokenPipeError:  # while telling an error, on a closed stderr
+        code = CLOSED_PIPE
     finally:
-        _flush_quietly()
+        closed = _flush_quietly()
+    return CLOSED_PIPE if closed and code == 0 else code
 
 
 def _main(argv: list[str] | None = None) -> int:
@@ -92,8 +106,7 @@ def _main(argv: list[str] | None = None) -> int:
         print("已中断,未写出不完整的文件。", file=sys.stderr)
         return 130
     except BrokenPipeError:  # the reader of our output went away (`xlsx-addin rules | head`): end quietly
-        _flush_quietly()
-        return 1
+        return CLOSED_PIPE
     except Exception as exc:  # never a traceback for a clerk (shells/errors.py)
         message = clerk_message(exc)
         if is_program_fault(exc):
