@@ -150,7 +150,9 @@ def stats_table(c: Consolidation) -> Table:
     提示 rows (a cap of 0 in a small set, the units each quota moved), each one wide merged row."""
     s = c.scheme
     levels = s.levels
-    header = [SET, "单位数"] + [f"{lv.name}(个)" for lv in levels] + [f"{lv.name}占比" for lv in levels] + ["配额调整单位数"]
+    flag = c.settings.quota_mode is QuotaMode.FLAG
+    header = ([SET, "单位数"] + [f"{lv.name}(个)" for lv in levels] + [f"{lv.name}占比" for lv in levels]
+              + ["配额标记单位数" if flag else "配额调整单位数"])
     kinds = ["text", "int"] + ["int"] * len(levels) + ["pct"] * len(levels) + ["int"]
     first = [16, 8] + [9] * (len(levels) * 2) + [12]
     # one set of column widths serves both tables: each column as wide as the wider of the two needs
@@ -175,11 +177,10 @@ def stats_table(c: Consolidation) -> Table:
 
     rows.append([])
     titles = [len(rows)]
-    flag = c.settings.quota_mode is QuotaMode.FLAG
     mode_text = c.settings.quota_mode.label
     rows.append([f"配额执行情况(配额模式:{mode_text};评定组:{c.settings.set_by.label})"])
     subheaders = [len(rows)]
-    rows.append(quota_header(s))
+    rows.append([("标记单位数" if flag and h == "调整单位数" else h) for h in quota_header(s)])
     first_quota = len(rows)
     notes: list[str] = []
     # quota by quota (the scheme's order), each over every set: one chart per cap/floor quota

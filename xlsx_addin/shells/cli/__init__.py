@@ -12,8 +12,10 @@ from xlsx_addin.shells.cli import bundle as cli_bundle
 from xlsx_addin.shells.cli import consolidate as cli_consolidate
 from xlsx_addin.shells.cli import demo as cli_demo
 from xlsx_addin.shells.cli import ledgers as cli_ledgers
+from xlsx_addin.shells.cli import scheme as cli_scheme
 from xlsx_addin.shells.cli import score as cli_score
 from xlsx_addin.shells.cli import templates as cli_templates
+from xlsx_addin.shells.cli.parser import ChineseArgumentParser
 from xlsx_addin.shells.errors import clerk_message, is_program_fault, write_log
 
 # subcommand → (add its parser, run it); each run(args) imports its job when called: a fast start
@@ -23,15 +25,17 @@ _COMMANDS = {
     "demo": (cli_demo.add_parser, cli_demo.run),
     "ledgers": (cli_ledgers.add_parser, cli_ledgers.run),
     "bundle": (cli_bundle.add_parser, cli_bundle.run),
+    "scheme": (cli_scheme.add_parser, cli_scheme.run),
 }
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="xlsx-addin", description="星级评定 / 分类定级:模板生成、一键汇总、演示")
+    p = ChineseArgumentParser(prog="xlsx-addin", description="星级评定 / 分类定级:模板生成、一键汇总、演示")
     sub = p.add_subparsers(dest="command", required=True, metavar="命令")
     for name in ("templates", "consolidate", "demo", "ledgers"):
         _COMMANDS[name][0](sub)
     cli_score.add_parsers(sub)
+    _COMMANDS["scheme"][0](sub)
     _COMMANDS["bundle"][0](sub)
     sub.add_parser("gui", help="打开一键汇总窗口(不需要 Excel)")
     return p
