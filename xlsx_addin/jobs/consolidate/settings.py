@@ -46,6 +46,7 @@ class Settings(BaseModel):
     exclude: tuple[Path, ...] = ()  # files never read as units (the summary being written, its backups)
     ledgers: Path | None = None  # a 台账汇总 (issue 15): 承诺完成率 / 整改销号率 shown in 一览表, no score changed
     keep_backups: int = Field(default=DEFAULT_KEEP, ge=0)  # dated backups of the previous summary kept (files/backups.py)
+    summary: Path | None = None  # the summary being written: its folder anchors the 设置 sheet's relative paths
 
     @field_validator("quota_mode", mode="before")
     @classmethod
@@ -99,6 +100,7 @@ def resolve_settings(given_by_clerk: Given, from_settings_sheet: Given = NOTHING
     fields: dict[str, Any] = dict(
         input_dir=Path(input_dir), scheme_source=source, overrides=_rules(clerk.rules, summary_rules, source),
         exclude=(Path(out), *backups.existing(Path(out))) if out is not None else (),
+        summary=Path(out) if out is not None else None,
         previous=_first(clerk.previous, sheet.previous), ledgers=_first(clerk.ledgers, sheet.ledgers),
         quota_mode=_first(clerk.quota_mode, sheet.quota_mode), set_by=_first(clerk.set_by, sheet.set_by),
         keep_backups=_first(clerk.keep_backups, sheet.keep_backups))

@@ -2,6 +2,8 @@
 (consolidate/settings.py `resolve_settings` decides what wins and the defaults)."""
 from __future__ import annotations
 
+import os
+
 from pathlib import Path
 from typing import Any, Mapping, Sequence, TypeVar
 
@@ -45,13 +47,13 @@ def settings_table(scheme: Scheme, settings: Settings | None, c: Consolidation |
     mode = settings.quota_mode if settings else DEFAULT_QUOTA_MODE
     set_by = settings.set_by if settings else DEFAULT_SET_BY
     rows: list[list[Any]] = [
-        [S_INPUT, _path_text(settings.input_dir) if settings else "",
+        [S_INPUT, _path_text(settings.input_dir, settings.summary) if settings else "",
          "单位交回的填报表所在文件夹(含子文件夹),例如 D:\\星级评定\\2025;相对路径从本汇总表所在文件夹算起"],
         [S_SET_BY, set_by.label, SetBy.explained()],
         [S_MODE, mode.label, QuotaMode.explained()],
         [S_SCHEME, scheme_label(scheme, settings.scheme_source if settings else None),
          "从列表选择内置方案,或填写方案文件(.yaml)路径;“规则”工作表中的数值优先于方案"],
-        [S_PREVIOUS, _path_text(settings.previous) if settings and settings.previous else "",
+        [S_PREVIOUS, _path_text(settings.previous, settings.summary) if settings and settings.previous else "",
          "可不填;填写上年度汇总表路径后,比较晋星/减星"],
         [],
         [RESULT_TITLE],
@@ -114,11 +116,22 @@ def _result_values(c: Consolidation | None) -> dict[str, Any]:
     }
 
 
-def _path_text(p: Path | str | None) -> str:
+def _path_text(p: Path | str | None, summary: Path | None = None) -> str:
+    """A folder or file as the 设置 sheet stores it: relative to the summary's folder when it lies under it
+    (the sheet's note: the button resolves it from there), else absolute; never relative to where a command ran."""
     if p is None:
         return ""
     text = str(p)
-    return "" if text in ("", ".") else text
+    if text in ("", "."):
+        return ""
+    path = Path(os.path.abspath(text))
+    if summary is None:
+        return str(path)
+    base = Path(os.path.abspath(summary)).parent
+    try:
+        return str(path.relative_to(base)) or "."
+    except ValueError:
+        return str(path)
 
 
 def settings_from_rows(rows: Sequence[Sequence[Any]], base_dir: Path | None = None, *,
