@@ -12,6 +12,7 @@ import zlib
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from xlsx_addin import load_scheme
 from xlsx_addin.contracts.summary import OVERVIEW, PROBLEMS, SOURCE
@@ -75,6 +76,7 @@ def _column(path: Path, sheet: str, title: str) -> list[str]:
     return [str(r[col]) for r in rows[head + 1:] if col < len(r) and r[col]]
 
 
+@pytest.mark.slow
 def test_every_kind_of_zip_name_is_decoded_in_the_summary(tmp_path):
     folder = tmp_path / "报送"
     folder.mkdir()

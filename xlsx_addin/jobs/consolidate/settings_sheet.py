@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 from typing import Any, Mapping, Sequence, TypeVar
 
 from xlsx_addin.model.choices import DEFAULT_QUOTA_MODE, DEFAULT_SET_BY, Choice, QuotaMode, SetBy
@@ -99,7 +99,8 @@ PRINT_TITLE = "打印说明"
 PRINT_NOTES = (
     ("用于打印", "、".join(DATA_SHEETS), "A4纸,每页重复表头,页脚有页码;一览表不打印“来源文件”列;公示名单为纵向,其余为横向"),
     ("参考", f"{SETTINGS}、{RULES}", "本次汇总的设置和使用的规则数值,需要时可打印"),
-    ("一般不打印", RAW, "各单位的原始填报数据,供上级党组织再次汇总;如需打印,按原尺寸分页,每页重复表头和党组织名称"),
+    ("不打印(已隐藏)", RAW, "各单位的原始填报数据,供上级党组织再次汇总;右键工作表标签选“取消隐藏”可查看,"
+                        "如需打印,按原尺寸分页,每页重复表头和党组织名称"),
     ("不打印(已隐藏)", XLWINGS_CONF, "仅 huizong.xlsm 有:程序设置,由信息化人员维护;右键工作表标签选“取消隐藏”可查看"),
 )
 
@@ -124,7 +125,10 @@ def _path_text(p: Path | str | None, summary: Path | None = None) -> str:
     text = str(p)
     if text in ("", "."):
         return ""
-    path = Path(os.path.abspath(text))
+    if Path(text).is_absolute() or PureWindowsPath(text).is_absolute():  # D:\星级评定 read on any system
+        path = Path(text)
+    else:
+        path = Path(os.path.abspath(text))
     if summary is None:
         return str(path)
     base = Path(os.path.abspath(summary)).parent

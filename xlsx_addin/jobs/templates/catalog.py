@@ -37,16 +37,17 @@ def _schemes(scheme_source: str | None, rules: Mapping[str, Any] | None,
         _note(notes, f"规则表文件指定了评定方案“{wanted.name}”({wanted.id}),只生成该方案的填报模板;"
                      f"未生成:{'、'.join(s.name for s in schemes if s.id != wanted.id)}")
         return [apply_overrides(wanted, rules, "规则表文件")]
-    fitted, refused = [], []
+    fitted: list[Scheme] = []
+    refused: list[tuple[Scheme, SchemeError]] = []
     for s in schemes:
         try:
             fitted.append(apply_overrides(s, rules, "规则表文件"))
-        except SchemeError as exc:
-            refused.append((s, exc))
+        except SchemeError as why:
+            refused.append((s, why))
     if not fitted:
         raise refused[0][1]
-    for s, exc in refused:
-        _note(notes, f"规则表文件不适用于“{s.name}”({s.id}),未生成该方案的填报模板:{exc}")
+    for s, error in refused:
+        _note(notes, f"规则表文件不适用于“{s.name}”({s.id}),未生成该方案的填报模板:{error}")
     return fitted
 
 

@@ -235,7 +235,9 @@ def write_into_book(book, c: Consolidation, kept: Kept | None = None,
         for name in list(DATA_SHEETS) + [RULES]:
             _replace(book.sheets[name], table_block(tables[name]))
         if RAW in tables:
-            _replace(_sheet(book, RAW, after=PROBLEMS), table_block(tables[RAW]))
+            raw = _sheet(book, RAW, after=PROBLEMS)
+            _replace(raw, table_block(tables[RAW]))
+            raw.visible = False  # the machine's sheet: not printed (as write_summary writes it)
         _record_into_book(book, carried)
         _print_area(book.sheets[OVERVIEW], tables[OVERVIEW])
         _formats(book, tables)

@@ -78,6 +78,7 @@ def _flush_quietly() -> bool:
                 os.close(devnull)
             except (OSError, ValueError):
                 pass
+    return failed
 
 
 # what a shell reports for a writer whose reader went away (`yes | head`: 128 + SIGPIPE); 0 where no SIGPIPE
