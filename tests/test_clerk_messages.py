@@ -111,6 +111,13 @@ def test_score_reads_what_notepad_writes(tmp_path, capsys, encoding):
     assert "一支部:基础得分90" in out
 
 
+def test_score_names_a_missing_file(tmp_path, capsys):
+    code, _, err = _cli(capsys, "score", str(tmp_path / "没有.json"))
+    assert code == 2 and "没有.json 不存在" in err
+    code, _, err = _cli(capsys, "score", str(tmp_path))
+    assert code == 2 and "是文件夹" in err
+
+
 @pytest.mark.parametrize("text, said", [
     ("[]", "是空列表,没有要评分的单位"),
     ("5", "的内容是数字,不是单位"),

@@ -42,6 +42,10 @@ def read_inputs(path: Path) -> dict | list[dict]:
     Chinese message for a file that is not JSON, empty, or not a unit ({…}) or a list of units ([{…}, …])."""
     try:
         raw = path.read_bytes()
+    except FileNotFoundError:
+        raise RatingError(f"输入文件 {path} 不存在") from None
+    except IsADirectoryError:
+        raise RatingError(f"{path} 是文件夹,应为 JSON 文件") from None
     except OSError as exc:
         raise RatingError(f"无法读取输入文件 {path}:{exc.strerror or exc}") from None
     for encoding in ("utf-8-sig", "gb18030"):
