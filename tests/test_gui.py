@@ -172,11 +172,29 @@ def test_unexpected_errors_are_logged_not_shown(env, monkeypatch):
 
 
 def test_choices_are_remembered_and_damaged_settings_ignored(env):
-    ch = gui_run.Choices(input_dir="D:/填报表/2026", scheme="four_grade", quota_mode="flag")
+    (env / "填报表" / "2026").mkdir(parents=True)
+    ch = gui_run.Choices(input_dir=str(env / "填报表" / "2026"), scheme="four_grade", quota_mode="flag")
     ch.save()
     assert gui_run.Choices.load() == ch
     (env / "config" / gui_run.SETTINGS_FILE).write_text("{not json", encoding="utf-8")
     assert gui_run.Choices.load() == gui_run.Choices()
+
+
+def test_an_invalid_folder_or_file_is_not_remembered(env):
+    """Issue 22: a mistyped folder is not offered again next time; the last good one stays."""
+    good = env / "填报表"
+    good.mkdir()
+    gui_run.Choices(input_dir=str(good), previous=str(env / "没有.xlsx"), out=str(env / "汇总表.xlsx")).save()
+    assert gui_run.Choices.load().input_dir == str(good)
+    assert gui_run.Choices.load().previous == "" and gui_run.Choices.load().out == str(env / "汇总表.xlsx")
+    gui_run.Choices(input_dir=str(env / "填报表2"), out=str(env / "无此文件夹" / "汇总表.xlsx")).save()
+    again = gui_run.Choices.load()
+    assert again.input_dir == str(good) and again.out == str(env / "汇总表.xlsx")
+    gui_run.Choices(input_dir=str(env / "没有这个文件夹")).save()
+    assert gui_run.Choices.load().input_dir == str(good)
+    good.rmdir()
+    gui_run.Choices(input_dir=str(env / "没有这个文件夹")).save()
+    assert gui_run.Choices.load().input_dir == ""
 
 
 def test_rules_table_file(env):

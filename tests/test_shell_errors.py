@@ -19,8 +19,28 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture
 def log_dir(tmp_path, monkeypatch):
-    monkeypatch.setattr(errors.tempfile, "gettempdir", lambda: str(tmp_path))
+    monkeypatch.setenv("XLSX_ADDIN_LOG_DIR", str(tmp_path))
     return tmp_path
+
+
+def test_the_log_is_the_users_own_folder(monkeypatch, tmp_path):
+    """Per user (issue 22): never one shared file in the system temp folder."""
+    import sys
+    import tempfile
+
+    monkeypatch.delenv("XLSX_ADDIN_LOG_DIR", raising=False)
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.setenv("LOCALAPPDATA", str(tmp_path / "local"))
+    expected = {"win32": tmp_path / "local" / "xlsx-addin" / "logs",
+                "darwin": Path.home() / "Library" / "Logs" / "xlsx-addin"}.get(sys.platform,
+                                                                              tmp_path / "state" / "xlsx-addin")
+    assert errors.log_dir() == expected
+    assert not str(errors.log_path()).startswith(tempfile.gettempdir() + "/xlsx-addin-error")
+    try:
+        raise KeyError("x")
+    except KeyError as exc:
+        message = errors.clerk_message(exc)
+    assert str(expected / errors.LOG_NAME) in message and (expected / errors.LOG_NAME).exists()
 
 
 @pytest.mark.parametrize("exc", [RatingError("评定组无效"), SchemeError("评定组无效"), InputError("评定组无效")])
@@ -134,5 +154,22 @@ def test_a_closed_pipe_ends_quietly(tmp_path):
     assert proc.stdout.readline()
     proc.stdout.close()
     err = proc.stderr.read().decode("utf-8", "replace")
-    proc.wait(timeout=120)
+    assert proc.wait(timeout=120) in (0, 141)
     assert err == ""
+
+
+@pytest.mark.parametrize("command", [["rules"], ["rules", "--scheme", "ten_star"]])
+def test_a_pipe_closed_before_the_first_line_ends_quietly_and_logs_nothing(command, tmp_path):
+    """`xlsx-addin rules | head`: the reader is gone before our output is flushed at exit."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, XLSX_ADDIN_LOG_DIR=str(tmp_path / "logs"))
+    proc = subprocess.Popen([sys.executable, "-m", "xlsx_addin", *command], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env, cwd=ROOT)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()
+    err = proc.stderr.read().decode("utf-8", "replace")
+    assert proc.wait(timeout=120) in (0, 141)
+    assert err == "" and not (tmp_path / "logs").exists()

@@ -23,6 +23,11 @@ XLWINGS_CONF = "xlwings.conf"
 
 RAW = "原始数据"
 RAW_MARKER = "xlsx-addin 原始数据 v1"  # its cell A1: tells a reader the sheet holds units' raw inputs (io/rawdata.py)
+# 原始数据's rows: 1 the marker and a note; 2 the column keys (what the readers read; hidden); 3 the same columns in
+# Chinese; the data from row 4. A summary written before the Chinese row has the keys in row 2, data from row 3.
+# The Chinese title of a column is the names contract's label (an input; 自评得分3 for item_scores.3), else
+# RAW_LABELS' (a new column names its title here), else its key. The sheet is hidden: it is not for print.
+RAW_LABELS = {"source_file": "来源文件", "subject": "对象(党组织/党员)"}
 
 DATA_SHEETS = (OVERVIEW, STATS, LEDGER, CHANGES, PUBLICITY, PROBLEMS)
 

@@ -1,8 +1,8 @@
 """Unit workbooks handed in as a .zip archive: read in memory, never unpacked to disk, with the reader's bounds.
 
-Members are shown as `包.zip/镇/村.xlsx`. Names stored in the local code page (a Windows zip made on a
-Chinese PC has GBK names without the UTF-8 flag) are decoded as GBK. Other archive formats are not
-read: they get a row telling the clerk to unpack them.
+Members are shown as `包.zip/镇/村.xlsx`, their names decoded by `zipnames.member_name` (UTF-8 flag, Info-ZIP
+Unicode path, UTF-8 without the flag, GBK). Other archive formats are not read: they get a row telling the clerk
+to unpack them.
 """
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from typing import Callable, Iterator
 
 from xlsx_addin.io import package
 from xlsx_addin.io.package import MAX_BYTES, Refused
+from xlsx_addin.io.zipnames import member_name
 from xlsx_addin.model.problems import ERROR
 from xlsx_addin.model.problems import Severity
 
@@ -42,17 +43,6 @@ class Member:
     mtime: float
     refused: str = ""  # Chinese reason when data is None
     severity: Severity = ERROR
-
-
-def member_name(info: zipfile.ZipInfo) -> str:
-    """The member's name as the clerk's PC wrote it: UTF-8 when flagged, else GBK (cp437 as a last resort)."""
-    name = info.filename
-    if not info.flag_bits & 0x800:
-        try:
-            name = name.encode("cp437").decode("gbk")
-        except (UnicodeEncodeError, UnicodeDecodeError):
-            pass
-    return name.replace("\\", "/")
 
 
 def members(path: str, other: Callable[[str], tuple[str, Severity] | None]) -> Iterator[Member]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 import zipfile
 
+from xlsx_addin.contracts.names import MASS_PREFIX, VOTE_PREFIX, input_spec
 from xlsx_addin.io import package
 from xlsx_addin.io.unitfile import RESULT_PREFIX, RULES_TABLE, UnitFile, float_text
 
@@ -18,10 +19,25 @@ def check_values(unit: UnitFile) -> None:
             continue
         for i, v in enumerate(value if isinstance(value, list) else (value,)):
             if v.__class__ is float and not math.isfinite(v):
-                unit.problem(f"单元格的值“{float_text(v)}”不是有效数字(非数值或无穷大,Excel 中不可能出现,文件被改动过),"
+                what = input_label(name, i if isinstance(value, list) else None)
+                unit.problem(f"{what}:单元格的值“{float_text(v)}”不是有效数字(非数值或无穷大,Excel 中不可能出现,文件被改动过),"
                              "该单位未参与评定;请在 Excel 中重新填写该单元格后另存再提交",
                              name=name, index=i if isinstance(value, list) else None, value=float_text(v))
                 return
+
+
+def input_label(name: str, index: int | None = None) -> str:
+    """The input a cell holds, as the clerk knows it: 无故缺席次数, 各项得分第4项, 测评票数 (name kept for others)."""
+    spec = input_spec(name)
+    if spec is not None:
+        label = spec.label
+    elif name.startswith(MASS_PREFIX + VOTE_PREFIX):
+        label = f"群众测评票数({name})"
+    elif name.startswith(VOTE_PREFIX):
+        label = f"测评票数({name})"
+    else:
+        label = name
+    return f"{label}第{index + 1}项" if index is not None else label
 
 
 PERCENT_SCORE_NAMES = ("item_scores", "item_scores_reviewed")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any, Iterable, Mapping, Sequence
 
 from xlsx_addin.engine.inputs import describe, is_blank
-from xlsx_addin.contracts.names import INPUTS, MASS_PREFIX
-from xlsx_addin.contracts.summary import RAW, RAW_MARKER
+from xlsx_addin.contracts.names import INPUTS, MASS_PREFIX, VOTE_PREFIX, input_spec
+from xlsx_addin.contracts.summary import RAW, RAW_LABELS, RAW_MARKER
 from xlsx_addin.engine.scheme.models import Scheme
 
 SHEET, MARKER = RAW, RAW_MARKER
@@ -24,17 +24,31 @@ def columns(scheme: Scheme) -> list[str]:
     return cols + [SOURCE]
 
 
-def header_labels(scheme: Scheme) -> list[str]:
-    labels = []
-    for key in columns(scheme):
-        base, _, idx = key.partition(".")
-        if key == SOURCE:
-            labels.append("来源文件")
-        elif idx:
-            labels.append(f"{INPUTS[base].label}{idx}")
-        else:
-            labels.append(describe(key, scheme).split("(")[0])
-    return labels
+def label_of(key: str, scheme: Scheme | None = None) -> str:
+    """A column's Chinese title (contracts/summary.py RAW_LABELS): the input's label, 自评得分3 for item_scores.3,
+    测评“满意”票数 for a vote (by the scheme's own words when given), RAW_LABELS' title, else the key itself."""
+    if key in RAW_LABELS:
+        return RAW_LABELS[key]
+    base, _, idx = key.partition(".")
+    spec = input_spec(base)
+    if spec is not None:
+        return f"{spec.label}{idx}" if idx else spec.label
+    if scheme is not None and not idx and (key.startswith(VOTE_PREFIX) or key.startswith(MASS_PREFIX + VOTE_PREFIX)):
+        return describe(key, scheme).split("(")[0]
+    return key
+
+
+def header_labels(scheme: Scheme, keys: Sequence[str] | None = None) -> list[str]:
+    """The Chinese title of each column (row 3 of the sheet)."""
+    return [label_of(k, scheme) for k in (keys if keys is not None else columns(scheme))]
+
+
+def is_label_row(keys: Sequence[str], row: Sequence[Any]) -> bool:
+    """Whether `row` (the one after the keys) is the Chinese titles' row, not a unit."""
+    if "org_name" not in keys:
+        return False
+    i = list(keys).index("org_name")
+    return i < len(row) and str(row[i] or "").strip() == label_of("org_name")
 
 
 def to_row(scheme: Scheme, inputs: Mapping[str, Any], source: str, keys: Sequence[str] | None = None) -> list[Any]:
@@ -55,10 +69,12 @@ def to_row(scheme: Scheme, inputs: Mapping[str, Any], source: str, keys: Sequenc
     return row
 
 
-def from_rows(keys: Sequence[str], rows: Iterable[Sequence[Any]]) -> list[tuple[dict[str, Any], str, int]]:
-    """(inputs, source file, row number) per data row; list columns are gathered back into lists."""
+def from_rows(keys: Sequence[str], rows: Iterable[Sequence[Any]],
+              first_row: int = 3) -> list[tuple[dict[str, Any], str, int]]:
+    """(inputs, source file, row number) per data row, the first being sheet row `first_row`; list columns are
+    gathered back into lists."""
     out = []
-    for n, row in enumerate(rows, 3):
+    for n, row in enumerate(rows, first_row):
         if all(is_blank(v) for v in row):
             continue
         inputs: dict[str, Any] = {}

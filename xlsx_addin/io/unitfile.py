@@ -198,7 +198,8 @@ def _finite(rows: list[list[Any]]) -> list[list[Any]]:
 def read_raw_sheet(unit: UnitFile, wb) -> None:
     """A town's summary workbook among the unit files: its 原始数据 rows are units, re-scored like unit files.
 
-    Layout (rawdata.py): A1 holds the marker, a row of keys (org_name …) heads the data rows.
+    Layout (rawdata.py, contracts/summary.py): A1 holds the marker, a row of keys (org_name …) heads the data rows,
+    then (summaries since the Chinese titles) the titles' row.
     """
     grid = sheet_grid(wb, RAW_SHEET)
     if grid is None:
@@ -211,8 +212,11 @@ def read_raw_sheet(unit: UnitFile, wb) -> None:
     for k, row in enumerate(full):
         if "org_name" in row:
             keys = ["" if v is None else str(v).strip() for v in row]
-            data = [list(r) + [None] * (len(keys) - len(r)) for r in full[k + 1:]]
-            unit.raw_units = rawdata.from_rows(keys, _finite(data))
+            first = k + 1  # the first data row (0-based); the Chinese titles' row, when there, is not a unit
+            if first < len(full) and rawdata.is_label_row(keys, full[first]):
+                first += 1
+            data = [list(r) + [None] * (len(keys) - len(r)) for r in full[first:]]
+            unit.raw_units = rawdata.from_rows(keys, _finite(data), first_row=first + 1)
             break
     for row in full[:3]:  # the scheme id, when the sheet names it: a cell "scheme" followed by the id
         for i, v in enumerate(row[:-1]):

@@ -4,26 +4,44 @@
 - a file the system refused (`OSError`) → a Chinese message naming the file;
 - anything else is a program fault: its traceback goes to a log file for the IT person, and the clerk reads
   a plain Chinese statement saying so and where the log is (never a traceback).
+
+The log is the user's own (`log_dir`: %LOCALAPPDATA%\\xlsx-addin\\logs, ~/Library/Logs/xlsx-addin,
+$XDG_STATE_HOME or ~/.local/state/xlsx-addin), never a shared file in the system temp folder, and it is written
+only for a program fault.
 """
 from __future__ import annotations
 
-import tempfile
+import os
+import sys
 import traceback
 from pathlib import Path
 
 from xlsx_addin.model.errors import RatingError
 
+APP = "xlsx-addin"
 LOG_NAME = "xlsx-addin-error.log"
 
 
+def log_dir() -> Path:
+    """This user's log folder (XLSX_ADDIN_LOG_DIR wins: tests, portable installs)."""
+    if os.environ.get("XLSX_ADDIN_LOG_DIR"):
+        return Path(os.environ["XLSX_ADDIN_LOG_DIR"])
+    if sys.platform == "win32":
+        return Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local") / APP / "logs"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Logs" / APP
+    return Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state") / APP
+
+
 def log_path() -> Path:
-    return Path(tempfile.gettempdir()) / LOG_NAME
+    return log_dir() / LOG_NAME
 
 
 def write_log(text: str) -> Path | None:
     """Append text to the log for the IT person; None when even that cannot be written (disk full)."""
     log = log_path()
     try:
+        log.parent.mkdir(parents=True, exist_ok=True)
         with open(log, "a", encoding="utf-8") as f:
             f.write(text + "\n")
         return log

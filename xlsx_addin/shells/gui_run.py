@@ -62,16 +62,45 @@ class Choices:
         known = {k: str(v) for k, v in data.items() if k in cls.__dataclass_fields__ and isinstance(v, str)}
         return cls(**known)
 
+    def remembered(self, before: "Choices") -> "Choices":
+        """What is worth remembering: a folder or file that does not exist (a typo, a folder since moved) is
+        not; the one remembered before stays in its place when it still exists, else the field is blank."""
+        kept = dict(self.__dict__)
+        for name, ok in _PATH_CHECKS.items():
+            if kept[name] and not ok(kept[name]):
+                old = getattr(before, name)
+                kept[name] = old if old and ok(old) else ""
+        return Choices(**kept)
+
     def save(self) -> None:
-        """Written whole or not at all; a config folder that cannot be written only loses the memory."""
+        """Written whole or not at all; a config folder that cannot be written only loses the memory.
+        Only existing folders and files are remembered (`remembered`)."""
         folder = config_dir()
+        good = self.remembered(Choices.load())
         try:
             folder.mkdir(parents=True, exist_ok=True)
             tmp = folder / (SETTINGS_FILE + ".tmp")
-            tmp.write_text(json.dumps(self.__dict__, ensure_ascii=False, indent=1), encoding="utf-8")
+            tmp.write_text(json.dumps(good.__dict__, ensure_ascii=False, indent=1), encoding="utf-8")
             os.replace(tmp, folder / SETTINGS_FILE)
         except OSError:
             pass
+
+
+def _is_dir(text: str) -> bool:
+    return Path(text).is_dir()
+
+
+def _is_file(text: str) -> bool:
+    return Path(text).is_file()
+
+
+def _parent_is_dir(text: str) -> bool:
+    return Path(text).parent.is_dir()
+
+
+# the choices that name a folder or file, and what makes them worth remembering
+_PATH_CHECKS = {"input_dir": _is_dir, "scheme_file": _is_file, "rules_table": _is_file, "previous": _is_file,
+                "out": _parent_is_dir}
 
 
 def default_out(input_dir: str) -> str:

@@ -9,5 +9,6 @@ from xlsx_addin.jobs.consolidate.template import build_summary_workbook
 from xlsx_addin.jobs.templates.catalog import build_templates
 
 
-def all_templates(out: Path, scheme_name: str | None = None, rules: Mapping[str, Any] | None = None) -> list[Path]:
-    return build_templates(out, scheme_name, rules, summary=build_summary_workbook)
+def all_templates(out: Path, scheme_name: str | None = None, rules: Mapping[str, Any] | None = None,
+                  notes: list[str] | None = None) -> list[Path]:
+    return build_templates(out, scheme_name, rules, summary=build_summary_workbook, notes=notes)

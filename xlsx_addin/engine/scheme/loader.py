@@ -24,7 +24,7 @@ def builtin_path(name: str):
 
 
 def load_scheme(source: str | Path | Scheme = DEFAULT_SCHEME) -> Scheme:
-    """A built-in scheme by name, or a scheme YAML file by path."""
+    """A built-in scheme by id or Chinese name, or a scheme YAML file by path."""
     if isinstance(source, Scheme):
         return source
     text = str(source)
@@ -32,7 +32,10 @@ def load_scheme(source: str | Path | Scheme = DEFAULT_SCHEME) -> Scheme:
         return _load_builtin(text)
     path = Path(text)
     if path.suffix.lower() not in (".yaml", ".yml") and not path.exists():
-        raise SchemeError(f"未知的评定方案“{text}”:内置方案为 {', '.join(BUILTIN)},或给出方案文件(.yaml)路径")
+        if text.strip() and resolve_scheme(text) in BUILTIN:  # 服务型党组织星级评定, the name shown everywhere
+            return _load_builtin(resolve_scheme(text))
+        known = "、".join(f"{n}({_load_builtin(n).name})" for n in BUILTIN)
+        raise SchemeError(f"未知的评定方案“{text}”:内置方案为 {known},或给出方案文件(.yaml)路径")
     try:
         raw = path.read_text(encoding="utf-8")
     except OSError as exc:

@@ -210,8 +210,8 @@ def apply_overrides(scheme: Scheme, table: Mapping[str, Any], origin: str = "规
         if _blank(value):
             continue
         if key == SCHEME_KEY:
-            if str(value).strip() != scheme.id:
-                raise SchemeError(f"{origin}属于评定方案“{value}”,与当前方案“{scheme.id}”不符,不能套用")
+            if str(value).strip() not in (scheme.id, scheme.name):  # its id or the Chinese name shown everywhere
+                raise SchemeError(f"{origin}属于评定方案“{value}”,与当前方案“{scheme.name}”({scheme.id})不符,不能套用")
             continue
         if key == VERSION_KEY:
             continue

@@ -14,7 +14,6 @@ import datetime as _dt
 import json
 import sys
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Callable
 
@@ -25,53 +24,21 @@ from xlsx_addin.jobs.bundle.wheels import (
     Wheel,
     closure,
     download,
-    pip,
+    requires_python,
     resolver_dry_run,
     sha256,
-    tail,
     targets_of,
 )
+from xlsx_addin.jobs.bundle.own_wheel import build_own_wheel, running_tree
 from xlsx_addin.model.errors import RatingError
+from xlsx_addin.model.versions import SUPPORTED_PYTHONS
 
 MANIFEST = "manifest.json"
 TEMPLATES_DIR = "模板"
-DEFAULT_PYTHONS = ("3.10", "3.11", "3.12", "3.13")
+DEFAULT_PYTHONS = SUPPORTED_PYTHONS  # model/versions.py: the one statement of the Pythons this program runs on
 DEFAULT_PLATFORMS = ("win_amd64", "win32", "manylinux_x86_64")
 
 
-
-
-# --- the project's own wheel ---------------------------------------------------------------------------
-def source_root() -> Path | None:
-    """The project's source tree when running from one (a checkout or an editable install)."""
-    root = Path(__file__).resolve().parents[3]  # xlsx_addin/jobs/bundle/build.py → the tree
-    return root if (root / "pyproject.toml").is_file() and (root / "xlsx_addin").is_dir() else None
-
-
-def build_own_wheel(dest: Path, wheel: Path | None = None) -> Path:
-    """The project's wheel into dest: a given one copied, else built from the source tree (pip wheel --no-deps)."""
-    if wheel is not None:
-        if not wheel.is_file() or wheel.suffix != ".whl":
-            raise RatingError(f"{wheel} 不是 .whl 安装文件")
-        return Path(shutil.copy2(wheel, dest / wheel.name))
-    root = source_root()
-    if root is None:
-        raise RatingError("找不到本程序的源代码目录(pyproject.toml);请在源代码目录中运行,或用 --wheel 给出本程序的 .whl 文件")
-    with tempfile.TemporaryDirectory() as tmp:
-        src = Path(tmp) / "src"
-        ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", "build", "dist")
-        for part in ("xlsx_addin", "udfs"):
-            if (root / part).is_dir():
-                shutil.copytree(root / part, src / part, ignore=ignore)
-        for part in ("pyproject.toml", "README.md", "LICENSE"):
-            if (root / part).is_file():
-                shutil.copy2(root / part, src / part)
-        out = Path(tmp) / "wheel"
-        r = pip(["wheel", "--no-deps", "--wheel-dir", str(out), str(src)])
-        built = sorted(out.glob("*.whl"))
-        if r.returncode != 0 or not built:
-            raise RatingError("生成本程序的安装文件(wheel)失败:\n" + tail(r.stdout + r.stderr))
-        return Path(shutil.copy2(built[0], dest / built[0].name))
 
 
 # --- making the folder ---------------------------------------------------------------------------------
@@ -86,7 +53,12 @@ def make_bundle(out: Path, pythons: list[str], platforms: list[str], wheel: Path
     log(f"本程序:{own.name}")
     per_target: dict[str, list[str]] = {}
     skipped: dict[str, str] = {}
+    needs = requires_python(own)
     for t in targets:
+        if not needs.contains(t.python + ".0", prereleases=True):  # e.g. 3.10: the pinned xlwings needs 3.11
+            skipped[t.key] = f"本程序需要 Python {needs},不支持 Python {t.python}"
+            log(f"  未包含 Python {t.python} / {t.platform}:{skipped[t.key]}")
+            continue
         log(f"下载 Python {t.python} / {t.platform} 所需的安装文件……")
         try:
             per_target[t.key] = _fetch_target(t, own, own_wheel.name, out)
@@ -127,7 +99,7 @@ def _fetch_target(t: Target, own: Path, own_name: str, out: Path) -> list[str]:
 
 def _write_templates(dest: Path, templates: Callable[[Path], object]) -> None:
     templates(dest)
-    root = source_root()
+    root = running_tree()
     sidecar = root / "workbooks" / "huizong.py" if root is not None else None
     if sidecar is not None and sidecar.is_file():  # the summary workbook's button runs it from beside the workbook
         shutil.copy2(sidecar, dest / sidecar.name)

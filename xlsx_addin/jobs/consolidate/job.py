@@ -24,6 +24,7 @@ from xlsx_addin.jobs.consolidate.roster import find_roster, missing_problems, re
 from xlsx_addin.jobs.consolidate.sets import check_settings, previous_levels, summary_scheme
 from xlsx_addin.jobs.consolidate.small_sets import small_set_warnings
 from xlsx_addin.contracts.summary import OVERVIEW
+from xlsx_addin.jobs.consolidate.rule_notes import group_rule_notes
 
 
 def consolidate(settings: Settings, progress: Progress | None = None, workers: int | None = None, *,
@@ -81,6 +82,7 @@ def consolidate(settings: Settings, progress: Progress | None = None, workers: i
     if settings.ledgers is not None:  # the half-year ledgers as evidence (issue 15): shown, no score changed
         evidence, notes = read_evidence(settings.ledgers)
         problems.extend(notes)
+    problems[:] = group_rule_notes(problems)  # units whose rules differ alike: one 提示 row
     seconds = {"read": t1 - t0, "score": time.perf_counter() - t1}  # score: dedupe, quotas per set, last year's levels
     return Consolidation(kind=kind, settings=settings, units=rating.units, sets=rating.sets, problems=problems,
                          files_seen=len(files), files_rated=len({c.file.rel for c in kept if c.result is not None}),

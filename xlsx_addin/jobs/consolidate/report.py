@@ -51,15 +51,22 @@ def item_lines(c: Consolidation) -> list[str]:
     else:
         lines += ["", f"配额({mode.label}):{len(moved)}个单位因配额{'调整' if mode is QuotaMode.ENFORCE else '被标记'}。"]
     broken = [(s.name, q) for s in c.sets for q in s.quotas if not q.holds_before and q.kind != "distribution"]
+    flag = mode is QuotaMode.FLAG
     for set_name, q in broken[:8]:
         limit = f"上限{q.limit}个" if q.kind == "cap" else f"下限{q.limit}个"
-        lines.append(f"  · {set_name}:{q.label}({limit}),调整前{q.count_before}个,调整后{q.count_after}个,"
-                     f"调整{q.moved}个")
+        if flag:  # nothing moved: say what flag mode did
+            lines.append(f"  · {set_name}:{q.label}({limit}),现有{q.count_before}个,不符合;"
+                         f"标记{q.moved}个(仅标记,等次未调整)")
+        else:
+            lines.append(f"  · {set_name}:{q.label}({limit}),调整前{q.count_before}个,调整后{q.count_after}个,"
+                         f"调整{q.moved}个")
     if len(broken) > 8:
         lines.append(f"  · ……另有{len(broken) - 8}处,详见汇总表“统计”表")
     spread = [(s.name, q) for s in c.sets for q in s.quotas if q.kind == "distribution"]
     if spread:
-        lines.append(f"  · {spread[0][1].label}:{len(spread)}个评定组,共调整{sum(q.moved for _, q in spread)}个单位")
+        done = "标记" if flag else "调整"
+        lines.append(f"  · {spread[0][1].label}:{len(spread)}个评定组,共{done}{sum(q.moved for _, q in spread)}个单位"
+                     + ("(仅标记,等次未调整)" if flag else ""))
 
     rectify = [u for u in c.units if u.result.rectify]
     lines += ["", f"需整顿(整改)的党组织:{len(rectify)}个(已列入“整改台账”)。"]

@@ -15,6 +15,10 @@ from xlsx_addin.jobs.consolidate.candidates import Candidate, cell_text, candida
 
 
 # --- comparisons (提示 only: the summary's rules and the recomputation always win) -------------------
+# the beginnings of these 提示 (rule_notes.py groups the units whose rules differ alike into one row)
+RULES_DIFFER = "本单位规则表与本次汇总的规则不同(以汇总规则为准,本单位的规则未使用):"
+RESULT_BY_OTHER_RULES = "本单位规则表与汇总规则不同"
+
 class RulesComparer:
     """Compare a unit's 规则 table with the summary's rules; identical tables are compared once."""
 
@@ -53,8 +57,7 @@ class RulesComparer:
         if not diffs:
             return None
         more = f"等{len(diffs)}处" if len(diffs) > 6 else ""
-        return ("本单位规则表与本次汇总的规则不同(以汇总规则为准,本单位的规则未使用):" + ";".join(diffs[:6]) + more,
-                first)
+        return RULES_DIFFER + ";".join(diffs[:6]) + more, first
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -89,7 +92,7 @@ def stored_result_problems(c: Candidate, r: UnitResult, scheme: Scheme, rules_di
             continue
         text = "空白" if fresh is None else (f"{fresh:.4g}" if isinstance(fresh, float) and tol and tol < 0.001
                                            else shown(round(fresh, 6) if isinstance(fresh, float) else fresh))
-        why = "本单位规则表与汇总规则不同" if rules_differ else "表内结果未重新计算或被手工修改"
+        why = RESULT_BY_OTHER_RULES if rules_differ else "表内结果未重新计算或被手工修改"
         out.append(c.problem(f"表内保存的{label}为“{shown(stored)}”,按汇总规则重新计算为“{text}”:{why},"
                              f"汇总以重新计算的结果为准", name=name, value=stored, severity=HINT))
     return out

@@ -50,6 +50,7 @@ class Settings(BaseModel):
     keep_backups: int = Field(default=DEFAULT_KEEP, ge=0)  # dated backups of the previous summary kept (files/backups.py)
     star_register: Path | None = None  # a 星级管理台账: last year's level in force (after 复验) wins over `previous`'s
     expect: Path | None = None  # the roster (应报名单, io/roster.py); None: the previous summary's units (roster.py)
+    summary: Path | None = None  # the summary being written: its folder anchors the 设置 sheet's relative paths
 
     @field_validator("quota_mode", mode="before")
     @classmethod
@@ -105,6 +106,7 @@ def resolve_settings(given_by_clerk: Given, from_settings_sheet: Given = NOTHING
     fields: dict[str, Any] = dict(
         input_dir=Path(input_dir), scheme_source=source, overrides=_rules(clerk.rules, summary_rules, source),
         exclude=_never_units(out, _first(clerk.star_register, sheet.star_register)),
+        summary=Path(out) if out is not None else None,
         previous=_first(clerk.previous, sheet.previous), ledgers=_first(clerk.ledgers, sheet.ledgers),
         quota_mode=_first(clerk.quota_mode, sheet.quota_mode), set_by=_first(clerk.set_by, sheet.set_by),
         keep_backups=_first(clerk.keep_backups, sheet.keep_backups), star_register=_first(clerk.star_register, sheet.star_register),

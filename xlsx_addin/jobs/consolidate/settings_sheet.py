@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
+import os
+
+from pathlib import Path, PureWindowsPath
 from typing import Any, Mapping, Sequence, TypeVar
 
 from xlsx_addin.model.choices import DEFAULT_QUOTA_MODE, DEFAULT_SET_BY, Choice, QuotaMode, SetBy
@@ -48,13 +50,13 @@ def settings_table(scheme: Scheme, settings: Settings | None, c: Consolidation |
     mode = settings.quota_mode if settings else DEFAULT_QUOTA_MODE
     set_by = settings.set_by if settings else DEFAULT_SET_BY
     rows: list[list[Any]] = [
-        [S_INPUT, _path_text(settings.input_dir) if settings else "",
+        [S_INPUT, _path_text(settings.input_dir, settings.summary) if settings else "",
          "单位交回的填报表所在文件夹(含子文件夹),例如 D:\\星级评定\\2025;相对路径从本汇总表所在文件夹算起"],
         [S_SET_BY, set_by.label, SetBy.explained()],
         [S_MODE, mode.label, QuotaMode.explained()],
         [S_SCHEME, scheme_label(scheme, settings.scheme_source if settings else None),
          "从列表选择内置方案,或填写方案文件(.yaml)路径;“规则”工作表中的数值优先于方案"],
-        [S_PREVIOUS, _path_text(settings.previous) if settings and settings.previous else "",
+        [S_PREVIOUS, _path_text(settings.previous, settings.summary) if settings and settings.previous else "",
          "可不填;填写上年度汇总表路径后,比较晋星/减星"],
         [],
         [RESULT_TITLE],
@@ -119,7 +121,8 @@ PRINT_TITLE = "打印说明"
 PRINT_NOTES = (
     ("用于打印", "、".join(DATA_SHEETS), "A4纸,每页重复表头,页脚有页码;一览表不打印“来源文件”列;公示名单为纵向,其余为横向"),
     ("参考", f"{SETTINGS}、{RULES}", "本次汇总的设置和使用的规则数值,需要时可打印"),
-    ("一般不打印", RAW, "各单位的原始填报数据,供上级党组织再次汇总;如需打印,按原尺寸分页,每页重复表头和党组织名称"),
+    ("不打印(已隐藏)", RAW, "各单位的原始填报数据,供上级党组织再次汇总;右键工作表标签选“取消隐藏”可查看,"
+                        "如需打印,按原尺寸分页,每页重复表头和党组织名称"),
     ("不打印(已隐藏)", XLWINGS_CONF, "仅 huizong.xlsm 有:程序设置,由信息化人员维护;右键工作表标签选“取消隐藏”可查看"),
 )
 
@@ -137,11 +140,25 @@ def _result_values(c: Consolidation | None) -> dict[str, Any]:
     }
 
 
-def _path_text(p: Path | str | None) -> str:
+def _path_text(p: Path | str | None, summary: Path | None = None) -> str:
+    """A folder or file as the 设置 sheet stores it: relative to the summary's folder when it lies under it
+    (the sheet's note: the button resolves it from there), else absolute; never relative to where a command ran."""
     if p is None:
         return ""
     text = str(p)
-    return "" if text in ("", ".") else text
+    if text in ("", "."):
+        return ""
+    if Path(text).is_absolute() or PureWindowsPath(text).is_absolute():  # D:\星级评定 read on any system
+        path = Path(text)
+    else:
+        path = Path(os.path.abspath(text))
+    if summary is None:
+        return str(path)
+    base = Path(os.path.abspath(summary)).parent
+    try:
+        return str(path.relative_to(base)) or "."
+    except ValueError:
+        return str(path)
 
 
 def settings_from_rows(rows: Sequence[Sequence[Any]], base_dir: Path | None = None, *,

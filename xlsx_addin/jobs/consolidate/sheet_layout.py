@@ -26,8 +26,13 @@ _LANDSCAPE = {OVERVIEW, STATS, LEDGER, CHANGES, PROBLEMS, RAW}
 def page_setup(ws, t: Table, scheme: Scheme) -> None:
     raw = t.name == RAW  # 47+ columns: printed at full size in column groups, the unit's name on every page
     printed = t.print_setup.columns
-    title = f"{scheme.name}结果公示名单" if t.name == PUBLICITY else f"{scheme.name}汇总表——{t.name}"
-    report_page_setup(ws, landscape=t.name in _LANDSCAPE, header=title, repeat=(0, t.print_setup.header_rows - 1),
+    title = f"{scheme.name}汇总表——{t.name}" if t.name != PUBLICITY else f"{scheme.name}结果公示名单"
+    if raw:  # the machine's sheet: hidden (not printed), its keys row hidden under the Chinese titles
+        ws.hide()
+        ws.set_row(1, None, None, {"hidden": True})
+    # 统计 holds tables, notes and charts one below the other, each with its own header: none repeated
+    repeat = None if t.name == STATS else (0, t.print_setup.header_rows - 1)
+    report_page_setup(ws, landscape=t.name in _LANDSCAPE, header=title, repeat=repeat,
                       pages_wide=None if raw else 1, repeat_columns=(0, 0) if raw else None,
                       print_area=(0, 0, max(len(t.rows), 1), printed - 1) if printed else None)
 

@@ -151,7 +151,9 @@ def stats_table(c: Consolidation) -> Table:
     提示 rows (a cap of 0 in a small set, the units each quota moved), each one wide merged row."""
     s = c.scheme
     levels = s.levels
-    header = [SET, "单位数"] + [f"{lv.name}(个)" for lv in levels] + [f"{lv.name}占比" for lv in levels] + ["配额调整单位数"]
+    flag = c.settings.quota_mode is QuotaMode.FLAG
+    header = ([SET, "单位数"] + [f"{lv.name}(个)" for lv in levels] + [f"{lv.name}占比" for lv in levels]
+              + ["配额标记单位数" if flag else "配额调整单位数"])
     kinds = ["text", "int"] + ["int"] * len(levels) + ["pct"] * len(levels) + ["int"]
     first = [16, 8] + [9] * (len(levels) * 2) + [12]
     # one set of column widths serves both tables: each column as wide as the wider of the two needs
@@ -176,11 +178,10 @@ def stats_table(c: Consolidation) -> Table:
 
     rows.append([])
     titles = [len(rows)]
-    flag = c.settings.quota_mode is QuotaMode.FLAG
     mode_text = c.settings.quota_mode.label
     rows.append([f"配额执行情况(配额模式:{mode_text};评定组:{c.settings.set_by.label})"])
     subheaders = [len(rows)]
-    rows.append(quota_header(s))
+    rows.append([("标记单位数" if flag and h == "调整单位数" else h) for h in quota_header(s)])
     first_quota = len(rows)
     notes: list[str] = list(c.warnings)  # sets too small for their quotas first (small_sets.py)
     # quota by quota (the scheme's order), each over every set: one chart per cap/floor quota
@@ -333,18 +334,23 @@ def publicity_table(c: Consolidation) -> Table:
 
 def raw_table(c: Consolidation) -> Table | None:
     """Every rated unit's raw inputs (rawdata.py layout), so a town's summary can be consolidated again
-    at county level. Row 1: the marker and the scheme id; row 2: the keys (names contract); data from row 3,
-    as rawdata.from_rows numbers them."""
+    at county level. Row 1: the marker and the scheme id; row 2: the keys (names contract; hidden); row 3: the
+    columns' Chinese titles; data from row 4 (contracts/summary.py RAW_LABELS)."""
     rated = [(u.source_file, u.inputs) for u in c.units if u.inputs is not None]
     if not rated:
         return None
     keys = rawdata.columns(c.scheme)
-    header = [rawdata.MARKER, "scheme", c.scheme.id, "本表是各单位的原始填报数据,供上级党组织再次汇总使用,请勿修改"]
+    header = [rawdata.MARKER, "scheme", c.scheme.id, RAW_NOTE]
     header += [""] * (len(keys) - len(header))
-    rows = [keys] + [rawdata.to_row(c.scheme, inputs, source, keys) for source, inputs in rated]
+    rows = [keys, rawdata.header_labels(c.scheme, keys)]
+    rows += [rawdata.to_row(c.scheme, inputs, source, keys) for source, inputs in rated]
     kinds = ["text" if k in ("org_name", "org_code", "parent_org", "org_type", rawdata.SOURCE) else "num" for k in keys]
     widths: list[float] = [24 if k in ("org_name", rawdata.SOURCE) else 10 for k in keys]
-    return Table(RAW, header, rows, kinds, widths, subheaders=[0], print_setup=PrintSetup(header_rows=2))
+    return Table(RAW, header, rows, kinds, widths, subheaders=[0, 1], print_setup=PrintSetup(header_rows=3))
+
+
+RAW_NOTE = ("本表是各单位的原始填报数据,供上级党组织再次汇总使用,请勿修改;本表已隐藏,不打印"
+            "(右键工作表标签选“取消隐藏”可查看)")
 
 
 # --- 规则 ----------------------------------------------------------------------------------

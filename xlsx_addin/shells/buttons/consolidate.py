@@ -249,7 +249,9 @@ def write_into_book(book, c: Consolidation, kept: Kept | None = None,
         for name in list(DATA_SHEETS) + [RULES]:
             _replace(book.sheets[name], table_block(tables[name]))
         if RAW in tables:
-            _replace(_sheet(book, RAW, after=PROBLEMS), table_block(tables[RAW]))
+            raw = _sheet(book, RAW, after=PROBLEMS)
+            _replace(raw, table_block(tables[RAW]))
+            raw.visible = False  # the machine's sheet: not printed (as write_summary writes it)
         if REPORTED in tables:  # 上报情况: a run with a roster (roster.py)
             _replace(_sheet(book, REPORTED, after=STATS), table_block(tables[REPORTED]))
         _record_into_book(book, carried)

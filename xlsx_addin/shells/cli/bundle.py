@@ -33,10 +33,20 @@ def run(args: argparse.Namespace) -> int:
     size = sum(e["size"] for e in manifest["files"].values())
     print(f"安装包已生成:{out.resolve()}")
     print(f"  {len(manifest['files'])}个文件,共{size / 2**20:.0f} MB;适用于:{'、'.join(manifest['targets'])}")
-    if manifest.get("skipped"):
-        print(f"  未包含(没有现成的安装文件):{'、'.join(manifest['skipped'])}")
-    print("  复制整个文件夹到目标电脑,Windows 双击“安装.bat”,Linux 运行“sh 安装.sh”。")
+    for key, why in (manifest.get("skipped") or {}).items():
+        print(f"  未包含 {key}:{why}")
+    print(f"  {install_hint(list(manifest['targets']))}")
     return 0
+
+
+def install_hint(targets: list[str]) -> str:
+    """How to install on the target PCs: only the scripts the bundle wrote (安装.sh only with a Linux target)."""
+    ways = []
+    if any("-win" in t for t in targets):
+        ways.append("Windows 双击“安装.bat”")
+    if any("linux" in t for t in targets):
+        ways.append("Linux 运行“sh 安装.sh”")
+    return "复制整个文件夹到目标电脑," + ",".join(ways) + "。"
 
 
 def add_parser(sub) -> None:

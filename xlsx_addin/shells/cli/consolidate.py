@@ -5,6 +5,7 @@ import argparse
 from pathlib import Path
 
 from xlsx_addin.engine.scheme.loader import DEFAULT_SCHEME
+from xlsx_addin.shells.cli.parser import SCHEME_HELP, scheme_arg
 from xlsx_addin.io.files.backups import DEFAULT_KEEP
 from xlsx_addin.model.choices import DEFAULT_QUOTA_MODE, DEFAULT_SET_BY, Choice, QuotaMode, SetBy
 
@@ -13,7 +14,7 @@ def add_parser(sub) -> None:
     c = sub.add_parser("consolidate", help="一键汇总:读取文件夹下全部单位填报表")
     c.add_argument("input_dir", type=Path, help="单位填报表所在文件夹(含子文件夹)")
     c.add_argument("--out", required=True, type=Path, help="汇总表输出文件(.xlsx 或 .xlsm)")
-    c.add_argument("--scheme", default=None, help=f"评定方案名称或方案文件(.yaml)路径(默认{DEFAULT_SCHEME})")
+    c.add_argument("--scheme", type=scheme_arg, default=None, help=SCHEME_HELP + f"(默认{DEFAULT_SCHEME})")
     c.add_argument("--quota-mode", choices=QuotaMode.values(), default=None,
                    help=f"配额:{_choices_help(QuotaMode, DEFAULT_QUOTA_MODE)}")
     c.add_argument("--set-by", choices=SetBy.values(), default=None, 

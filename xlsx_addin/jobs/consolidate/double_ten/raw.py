@@ -2,7 +2,7 @@
 county can consolidate its towns' summaries again and rate them from these inputs like 评星表 files.
 
 Layout (as consolidate/rawdata.py, which the reader already reads): A1 the marker, then "scheme" and the
-organisation scheme's id; row 2 the keys; data from row 3. A row's `subject` is 党组织 or 党员; the star
+organisation scheme's id; row 2 the keys (hidden), row 3 their Chinese titles; data from row 4. A row's `subject` is 党组织 or 党员; the star
 inputs are one column per star (`star_votes_for.1` … `.10`); a member's valid votes (one number for all
 stars, as the 评星表 has it) sit in `star_votes_valid`, an organisation's in `star_votes_valid.1` … `.10`.
 A member belongs to the organisation row of the same file with the same identity (Candidate.key).
@@ -13,7 +13,7 @@ from typing import Any, Iterable, Mapping
 
 from xlsx_addin.engine.inputs import flatten
 from xlsx_addin.jobs.consolidate.model import Consolidation
-from xlsx_addin.io.rawdata import MARKER, SOURCE
+from xlsx_addin.io.rawdata import MARKER, SOURCE, label_of
 from xlsx_addin.io.tables.layout import PrintSetup
 from xlsx_addin.io.tables.table import Table
 from xlsx_addin.contracts.summary import RAW
@@ -49,11 +49,14 @@ def raw_table(c: Consolidation) -> Table | None:
     rows += [_row(MEMBER, u.inputs, u.source_file) for u in c.members if u.inputs is not None]
     if not rows:
         return None
-    header = [MARKER, "scheme", c.scheme.id, "本表是各党组织和党员的原始评星数据,供上级党组织再次汇总使用,请勿修改"]
+    header = [MARKER, "scheme", c.scheme.id, "本表是各党组织和党员的原始评星数据,供上级党组织再次汇总使用,请勿修改;"
+              "本表已隐藏,不打印(右键工作表标签选“取消隐藏”可查看)"]
     header += [""] * (len(KEYS) - len(header))
     kinds = ["text" if k in _TEXT else "num" for k in KEYS]
     widths: list[float] = [24 if k in ("org_name", SOURCE) else 10 for k in KEYS]
-    return Table(RAW, header, [list(KEYS)] + rows, kinds, widths, subheaders=[0], print_setup=PrintSetup(header_rows=2))
+    titles = [label_of(k, c.scheme) for k in KEYS]  # row 3: the Chinese titles (row 2, the keys, is hidden)
+    return Table(RAW, header, [list(KEYS), titles] + rows, kinds, widths, subheaders=[0, 1],
+                 print_setup=PrintSetup(header_rows=3))
 
 
 def units_of(raw_units: Iterable[tuple[dict[str, Any], str, int]]) -> list[tuple[str, dict[str, Any], str, int]]:
