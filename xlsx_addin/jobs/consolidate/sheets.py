@@ -40,6 +40,10 @@ from xlsx_addin.contracts.summary import (
 from xlsx_addin.jobs.consolidate.model import Consolidation, UnitRow
 from xlsx_addin.jobs.consolidate.settings_sheet import settings_table
 from xlsx_addin.io.ledger_summary import COLUMNS, rates
+from xlsx_addin.contracts.review_sheet import RECHECK, REVIEW
+from xlsx_addin.jobs.consolidate.review_table import recheck_table, review_table
+
+SELF_TOTAL_OVERVIEW = "自评得分"  # 一览表: the unit's own total (its file's), before the upper level's scores
 
 
 def final_header(scheme: Scheme) -> str:
@@ -115,6 +119,11 @@ def overview_table(c: Consolidation) -> Table:
             previous_name(s, u), change_text(s, u.result.change), reasons_text(u),
             YES if r.rectify else NO, u.source_file,
         ])
+    if s.stars is None:  # the unit's own total beside the total in force (基础得分: the 评分定级表 may change items)
+        header[-1:-1], kinds[-1:-1], widths[-1:-1] = [SELF_TOTAL_OVERVIEW], ["score"], [7]
+        for u, row in zip(c.units, rows):
+            own = u.result.reported_scores
+            row[-1:-1] = [_num(sum(own)) if own else _num(u.result.base_score)]
     with_evidence(c, header, kinds, widths, rows)
     # printed: everything but 来源文件 (the file paths are for the screen)
     return Table(OVERVIEW, header, rows, kinds, widths, print_setup=PrintSetup(columns=len(header) - 1))
@@ -334,7 +343,8 @@ def raw_table(c: Consolidation) -> Table | None:
     """Every rated unit's raw inputs (rawdata.py layout), so a town's summary can be consolidated again
     at county level. Row 1: the marker and the scheme id; row 2: the keys (names contract); data from row 3,
     as rawdata.from_rows numbers them."""
-    rated = [(u.source_file, u.inputs) for u in c.units if u.inputs is not None]
+    rated = [(u.source_file, rawdata.with_upper(u.inputs, u.result.upper_scores, u.upper_by))
+             for u in c.units if u.inputs is not None]
     if not rated:
         return None
     keys = rawdata.columns(c.scheme)
@@ -358,7 +368,7 @@ def rules_table(scheme: Scheme) -> Table:
 # --- everything ----------------------------------------------------------------------------
 @dataclass
 class Kept:
-    """The clerk's entries of an earlier summary, per sheet (整改台账, 晋星减星)."""
+    """The clerk's entries of an earlier summary, per sheet (整改台账, 晋星减星, 评分定级表, 上级复审)."""
 
     sheets: dict[str, Records] = field(default_factory=dict)
 
@@ -376,6 +386,8 @@ def summary_tables(c: Consolidation, kept: Kept | None = None) -> dict[str, Tabl
     raw = raw_table(c)
     if raw is not None:
         tables.insert(6, raw)
+    upper = [t for t in (review_table(c, kept.get(REVIEW)), recheck_table(c, kept.get(RECHECK))) if t is not None]
+    tables[4:4] = upper  # the upper level's sheets after 晋星减星 (review_table.py)
     return {t.name: t for t in tables}
 
 
