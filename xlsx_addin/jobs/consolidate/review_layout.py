@@ -1,11 +1,11 @@
 """How the upper level's sheets (评分定级表, 上级复审) sit in the summary and print: after 晋星减星, A4 landscape,
 one page wide, the header row repeated; 评分定级表 as the official 上级党组织评分定级表 (title and 评定组 in the page
-header, 制表单位(盖章), 签字 and date lines in the footer, the note on filling in under the table)."""
+header, 制表单位(盖章), 签字 and date lines in the footer)."""
 from __future__ import annotations
 
 from typing import Any
 
-from xlsx_addin.contracts.review_sheet import FORM_TITLE, NOTE, RECHECK, RECHECK_TITLE, REVIEW, SIGN_FOOTER
+from xlsx_addin.contracts.review_sheet import FORM_TITLE, RECHECK, RECHECK_TITLE, REVIEW, SIGN_FOOTER
 from xlsx_addin.contracts.summary import CHANGES, UPPER_SHEETS
 from xlsx_addin.engine.scheme.models import Scheme
 from xlsx_addin.io.books.kit.page import A4
@@ -46,8 +46,6 @@ def upper_page_setup(ws: Any, t: Table, scheme: Scheme, f: Formats) -> None:
         ws.set_header(f"&L&10评定组:{_header_text(sets_text(t))}&C&16&B{FORM_TITLE}&R&10{_header_text(scheme.name)}",
                       {"margin": 0.3})
         ws.set_footer(SIGN_FOOTER + "", {"margin": 0.3})
-        ws.write_string(len(t.rows) + 2, 0, NOTE)
-        ws.print_area(0, 0, len(t.rows) + 2, len(t.header) - 1)
     elif t.name == RECHECK:
         ws.set_header(f"&C&14&B{RECHECK_TITLE}&R&10{_header_text(scheme.name)}", {"margin": 0.3})
         ws.set_footer("&L&10报送单位(盖章):____________&C&10第 &P 页,共 &N 页&R&10日期:____年__月__日",

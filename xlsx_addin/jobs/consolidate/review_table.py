@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from xlsx_addin.contracts.review_sheet import (
+    NOTE,
     OPINION,
     PROPOSED,
     RECHECK,
@@ -64,7 +65,8 @@ def review_table(c: Consolidation, kept: Records | None = None) -> Table | None:
         row += [_num(sum(own)), _num(r.base_score), _num(r.satisfaction_rate), r.level_name,
                 _clerk(rec.get(OPINION) if rec else None)]
         rows.append(row)
-    return Table(REVIEW, header, rows, kinds, widths, print_setup=PrintSetup(header_rows=1))
+    rows += [[], [NOTE]]  # how to fill it in, under the units (a title row: the carry-over knows it as the program's)
+    return Table(REVIEW, header, rows, kinds, widths, titles=[len(rows) - 1], print_setup=PrintSetup(header_rows=1))
 
 
 def typed_by_item(rec: dict[str, Any] | None, n: int) -> list[Any]:

@@ -1,0 +1,216 @@
+"""The upper level's step (评分定级表): typed 上级评分 decide, are kept, refused with their cell, carried up."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl.utils import get_column_letter
+
+from xlsx_addin import load_scheme, score_unit
+from xlsx_addin.contracts.review_sheet import OPINION, PROPOSED, REVIEW, UPPER_TOTAL, upper_header
+from xlsx_addin.jobs.demo.county import build_workbooks, generate_county
+from xlsx_addin.shells.cli import main
+
+SCHEME = "five_star"
+
+
+def _run(folder: Path, out: Path, *extra: str) -> None:
+    assert main(["consolidate", str(folder), "--out", str(out), "--quiet", *extra]) == 0
+
+
+def _sheet(out: Path, name: str) -> tuple[list, dict[str, list]]:
+    ws = openpyxl.load_workbook(out, read_only=True)[name]
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    return rows[0], {r[0]: r for r in rows[1:] if r and isinstance(r[0], str) and r[0].endswith("党支部")}
+
+
+def _type(out: Path, typed: dict[tuple[str, str], object]) -> dict[tuple[str, str], str]:
+    """Type values into 评分定级表 (unit name, header) → value, as a clerk does; returns each cell's address."""
+    wb = openpyxl.load_workbook(out)
+    ws = wb[REVIEW]
+    header = [c.value for c in ws[1]]
+    rows = {ws.cell(r, 1).value: r for r in range(2, ws.max_row + 1)}
+    where = {}
+    for (name, col), value in typed.items():
+        cell = ws.cell(rows[name], header.index(col) + 1)
+        cell.value = value
+        where[(name, col)] = cell.coordinate
+    wb.save(out)
+    return where
+
+
+@pytest.fixture(scope="module")
+def town(tmp_path_factory) -> tuple[Path, list]:
+    root = tmp_path_factory.mktemp("town")
+    units = generate_county(12, SCHEME, seed=11)
+    build_workbooks(units, root / "units", SCHEME)
+    return root / "units", units
+
+
+def _fresh(tmp_path: Path, town) -> tuple[Path, Path]:
+    folder, _ = town
+    out = tmp_path / "汇总表.xlsx"
+    _run(folder, out)
+    return folder, out
+
+
+def _overview(out: Path) -> dict[str, dict]:
+    header, rows = _sheet(out, "一览表")
+    return {k: dict(zip(header, r)) for k, r in rows.items()}
+
+
+def test_typed_scores_change_exactly_the_items_typed(tmp_path, town):
+    folder, out = _fresh(tmp_path, town)
+    scheme = load_scheme(SCHEME)
+    before = _overview(out)
+    header, rows = _sheet(out, REVIEW)
+    a, b = list(rows)[:2]
+    h3, h5 = upper_header(2, scheme.items[2].label), upper_header(4, scheme.items[4].label)
+    own3 = rows[a][header.index(h3) - 1]
+    _type(out, {(a, h3): own3 - 2, (b, h5): 0, (a, OPINION): "扣分属实"})
+    _run(folder, out)
+    after = _overview(out)
+    assert after[a]["基础得分"] == pytest.approx(before[a]["基础得分"] - 2)
+    assert f"上级评分:第3项“{scheme.items[2].label}”由{own3:g}分调整为{own3 - 2:g}分" in after[a]["说明"]
+    assert after[a]["自评得分"] == before[a]["自评得分"]
+    assert "上级评分:第5项" in after[b]["说明"] and "上级评分" not in after[a]["说明"].replace("上级评分:第3项", "")
+    for name in set(after) - {a, b}:  # nobody else moved (quotas aside: compare the scores)
+        assert after[name]["基础得分"] == before[name]["基础得分"]
+        assert "上级评分" not in (after[name]["说明"] or "")
+    header, rows = _sheet(out, REVIEW)  # the typed cells and the opinion are kept; the totals follow
+    assert rows[a][header.index(h3)] == own3 - 2 and rows[a][header.index(OPINION)] == "扣分属实"
+    assert rows[a][header.index(UPPER_TOTAL)] == pytest.approx(after[a]["基础得分"])
+
+
+def test_full_review_equal_to_self_scores_changes_nothing(tmp_path, town):
+    folder, out = _fresh(tmp_path, town)
+    scheme = load_scheme(SCHEME)
+    before = _overview(out)
+    header, rows = _sheet(out, REVIEW)
+    typed = {}
+    for name, row in rows.items():
+        for i, item in enumerate(scheme.items):
+            col = upper_header(i, item.label)
+            typed[(name, col)] = row[header.index(col) - 1]  # the unit's own score beside it
+    _type(out, typed)
+    _run(folder, out)
+    after = _overview(out)
+    for name in before:
+        for col in ("基础得分", "综合得分", "最终星级", "说明"):
+            assert after[name][col] == before[name][col], (name, col)
+
+
+def test_resent_unit_file_and_resorting_keep_the_typed_scores(tmp_path, town):
+    folder, units = town
+    work = tmp_path / "units"
+    shutil.copytree(folder, work)
+    out = tmp_path / "汇总表.xlsx"
+    _run(work, out)
+    scheme = load_scheme(SCHEME)
+    header, rows = _sheet(out, REVIEW)
+    name = list(rows)[-1]
+    h1 = upper_header(0, scheme.items[0].label)
+    _type(out, {(name, h1): 1})
+    _run(work, out)
+    # the branch sends its file again, changed (another item's self score), built anew
+    rel, inputs = next((rel, dict(u)) for rel, u in units if u["org_name"] == name)
+    scores = list(inputs["item_scores"])
+    scores[1] = 0
+    inputs["item_scores"] = scores
+    fresh = tmp_path / "again"
+    build_workbooks([(rel, inputs)], fresh, SCHEME)
+    shutil.copy(next(fresh.rglob("*.xlsx")), next(p for p in work.rglob("*.xlsx") if p.name == Path(rel).name))
+    _run(work, out, "--set-by", "all")  # another set: the rows are re-sorted
+    header, rows = _sheet(out, REVIEW)
+    assert rows[name][header.index(h1)] == 1 and rows[name][header.index(h1) + 1] == 0  # typed kept; new self score
+    said = _overview(out)[name]["说明"]
+    assert "上级评分:第1项" in said and "调整为1分" in said
+
+
+def test_bad_typed_values_are_refused_with_their_cell(tmp_path, town):
+    folder, out = _fresh(tmp_path, town)
+    scheme = load_scheme(SCHEME)
+    before = _overview(out)
+    _, rows = _sheet(out, REVIEW)
+    a, b = list(rows)[:2]
+    h2, h4 = upper_header(1, scheme.items[1].label), upper_header(3, scheme.items[3].label)
+    where = _type(out, {(a, h2): "九分", (b, h4): scheme.items[3].points + 5})
+    _run(folder, out)
+    after = _overview(out)
+    for name in (a, b):  # each falls back to its own scores
+        assert after[name]["基础得分"] == before[name]["基础得分"]
+    found = [r for r in _sheet_rows(out, "问题清单") if r[1] == REVIEW]
+    assert {(r[2], str(r[3])) for r in found} == {(where[(a, h2)], "九分"),
+                                                   (where[(b, h4)], f"{scheme.items[3].points + 5:g}")}
+    assert all(r[5] == "错误" and "未采用" in r[4] for r in found)
+    _, rows = _sheet(out, REVIEW)  # never dropped: the clerk sees and corrects them
+    assert rows[a][_sheet(out, REVIEW)[0].index(h2)] == "九分"
+
+
+def _sheet_rows(out: Path, name: str) -> list[list]:
+    ws = openpyxl.load_workbook(out, read_only=True)[name]
+    return [list(r) for r in ws.iter_rows(min_row=2, values_only=True)]
+
+
+def test_summary_level_equals_score_unit_with_those_scores(tmp_path, town):
+    folder, units = town
+    out = tmp_path / "汇总表.xlsx"
+    _run(folder, out, "--quota-mode", "flag")
+    scheme = load_scheme(SCHEME)
+    _, rows = _sheet(out, REVIEW)
+    inputs = {u["org_name"]: u for _, u in units}
+    typed = {}
+    for k, name in enumerate(list(rows)[:6]):
+        typed[(name, upper_header(k % len(scheme.items), scheme.items[k % len(scheme.items)].label))] = k % 3 + 4
+    _type(out, typed)
+    _run(folder, out, "--quota-mode", "flag")
+    header, rows = _sheet(out, REVIEW)
+    over = _overview(out)
+    for (name, col), value in typed.items():
+        upper: list = [None] * len(scheme.items)
+        upper[int(col.split(".")[0]) - 1] = value
+        r = score_unit(scheme, inputs[name], upper_scores=upper)
+        assert rows[name][header.index(PROPOSED)] == r.level_name
+        assert over[name]["综合得分"] == pytest.approx(r.final_score)
+        assert over[name]["规则定级"] == r.level_name
+
+
+@pytest.mark.slow
+def test_town_scores_carried_up_and_the_county_wins(tmp_path):
+    scheme = load_scheme(SCHEME)
+    units = generate_county(40, SCHEME, seed=5)
+    branches = tmp_path / "branches"
+    build_workbooks(units, branches, SCHEME)
+    towns = sorted({rel.split("/")[1] for rel, _ in units})[:2]
+    county_in = tmp_path / "county"
+    county_in.mkdir()
+    typed_town = {}
+    for town in towns:
+        out = county_in / town / "汇总表.xlsx"
+        out.parent.mkdir()
+        _run(next(branches.glob(f"*/{town}")), out)
+        _, rows = _sheet(out, REVIEW)
+        name = list(rows)[0]
+        h = upper_header(0, scheme.items[0].label)
+        _type(out, {(name, h): 2})
+        _run(next(branches.glob(f"*/{town}")), out)
+        typed_town[name] = h
+    county = tmp_path / "县汇总表.xlsx"
+    _run(county_in, county)
+    over = _overview(county)
+    for name in typed_town:
+        assert "上级评分:第1项" in over[name]["说明"] and "为2分" in over[name]["说明"]
+    raw = _sheet_rows(county, "原始数据")
+    keys = raw[0]
+    first = next(r for r in raw[1:] if r[0] == list(typed_town)[0])
+    assert first[keys.index("item_scores_upper.1")] == 2 and "汇总表.xlsx" in first[keys.index("upper_by")]
+    # the county's own 评分定级表 wins over the town's
+    name = list(typed_town)[0]
+    _type(county, {(name, typed_town[name]): 5})
+    _run(county_in, county)
+    assert "调整为5分" in _overview(county)[name]["说明"]
+    raw = _sheet_rows(county, "原始数据")
+    first = next(r for r in raw[1:] if r[0] == name)
+    assert first[keys.index("item_scores_upper.1")] == 5 and first[keys.index("upper_by")] == "本级"
