@@ -214,3 +214,20 @@ def test_town_scores_carried_up_and_the_county_wins(tmp_path):
     raw = _sheet_rows(county, "原始数据")
     first = next(r for r in raw[1:] if r[0] == name)
     assert first[keys.index("item_scores_upper.1")] == 5 and first[keys.index("upper_by")] == "本级"
+
+
+def test_publicity_dates_one_week_by_default_and_top_level_listed_for_recheck(tmp_path, town):
+    folder, _ = town
+    out = tmp_path / "汇总表.xlsx"
+    _run(folder, out)
+    assert "公示期:____年__月__日至" in _sheet_rows(out, "公示名单")[-1][0]
+    _run(folder, out, "--publicity-start", "2026-12-07")
+    assert _sheet_rows(out, "公示名单")[-1][0].startswith("公示期:2026年12月7日至2026年12月13日(共7天)")
+    settings = {r[0]: r[1] for r in _sheet_rows(out, "设置") if r and r[0]}
+    assert settings["公示开始日期"].date().isoformat() == "2026-12-07"
+    assert settings["公示结束日期"].date().isoformat() == "2026-12-13"
+    top = {n for n, u in _overview(out).items() if u["最终星级"] == "五星级"}
+    listed = {r[1] for r in _sheet_rows(out, "上级复审") if r and isinstance(r[0], int)}
+    assert listed == top
+    assert main(["consolidate", str(folder), "--out", str(out), "--quiet", "--publicity-start", "2026-12-07",
+                 "--publicity-end", "2026-12-01"]) == 2

@@ -12,10 +12,12 @@ clerk's choices, the button the 设置 sheet (settings_sheet.py). The precedence
    force: after the clerk switches schemes it is rewritten, not applied.
 3. **Everything else** (`_first`): the clerk's, else 设置's, else the model's default (quota mode enforce,
    sets by parent_org, DEFAULT_KEEP backups, no previous summary, no ledgers). Backups are never negative.
+   The 公示's dates: each the clerk's, else 设置's; a start alone lasts one week (publicity.period).
 4. **Files never read as units**: the output and its dated backups (wherever they lie).
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping, TypeVar
@@ -27,6 +29,7 @@ from xlsx_addin.model.errors import RatingError
 from xlsx_addin.io.files import backups
 from xlsx_addin.engine.scheme import BUILTIN, DEFAULT_SCHEME, load_scheme
 from xlsx_addin.engine.scheme.keys import SCHEME_KEY
+from xlsx_addin.jobs.consolidate.publicity import period
 
 DEFAULT_KEEP = backups.DEFAULT_KEEP
 T = TypeVar("T")
@@ -46,6 +49,8 @@ class Settings(BaseModel):
     exclude: tuple[Path, ...] = ()  # files never read as units (the summary being written, its backups)
     ledgers: Path | None = None  # a 台账汇总 (issue 15): 承诺完成率 / 整改销号率 shown in 一览表, no score changed
     keep_backups: int = Field(default=DEFAULT_KEEP, ge=0)  # dated backups of the previous summary kept (files/backups.py)
+    publicity_start: dt.date | None = None  # the 公示's first and last day (公示名单 states them; publicity.py)
+    publicity_end: dt.date | None = None
 
     @field_validator("quota_mode", mode="before")
     @classmethod
@@ -79,6 +84,8 @@ class Given:
     previous: Path | None = None
     ledgers: Path | None = None
     keep_backups: int | None = None
+    publicity_start: dt.date | None = None
+    publicity_end: dt.date | None = None
 
 
 NOTHING = Given()
@@ -102,6 +109,8 @@ def resolve_settings(given_by_clerk: Given, from_settings_sheet: Given = NOTHING
         previous=_first(clerk.previous, sheet.previous), ledgers=_first(clerk.ledgers, sheet.ledgers),
         quota_mode=_first(clerk.quota_mode, sheet.quota_mode), set_by=_first(clerk.set_by, sheet.set_by),
         keep_backups=_first(clerk.keep_backups, sheet.keep_backups))
+    fields["publicity_start"], fields["publicity_end"] = period(_first(clerk.publicity_start, sheet.publicity_start),
+                                                                _first(clerk.publicity_end, sheet.publicity_end))
     try:  # what no source gave is left out: the model's defaults apply
         return Settings.model_validate({k: v for k, v in fields.items() if v is not None})
     except ValidationError as exc:

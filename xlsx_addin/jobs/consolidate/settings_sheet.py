@@ -12,6 +12,7 @@ from xlsx_addin.engine.scheme.loader import BUILTIN, SCORED_SCHEMES, STAR_SCHEME
 from xlsx_addin.engine.scheme.models import Scheme
 from xlsx_addin.io.tables.table import Table
 from xlsx_addin.contracts.summary import DATA_SHEETS, RAW, RULES, SETTINGS, XLWINGS_CONF
+from xlsx_addin.jobs.consolidate import publicity
 from xlsx_addin.jobs.consolidate.model import Consolidation
 from xlsx_addin.jobs.consolidate.settings import DEFAULT_KEEP, NOTHING, Given, Settings, resolve_settings
 
@@ -69,6 +70,11 @@ def settings_table(scheme: Scheme, settings: Settings | None, c: Consolidation |
     titles.append(len(rows))
     rows.append([LEDGER_TITLE])
     rows += [list(r) for r in LEDGER_ROWS]
+    rows.append([])
+    titles.append(len(rows))
+    rows.append([publicity.TITLE])
+    dates = (settings.publicity_start, settings.publicity_end) if settings else (None, None)
+    rows += [[key, d if d is not None else "", note] for (key, note), d in zip(publicity.ROWS, dates)]
     rows.append([])
     titles.append(len(rows))
     rows.append([PRINT_TITLE])
@@ -135,7 +141,7 @@ def given_by_sheet(rows: Sequence[Sequence[Any]], base_dir: Path | None = None) 
     for number, row in enumerate(rows, 1):
         row = list(row) + [None, None]
         key = text_key(row[0])
-        if key in (*SETTINGS_KEYS, S_KEEP) and key not in cells:
+        if key in (*SETTINGS_KEYS, S_KEEP, publicity.S_START, publicity.S_END) and key not in cells:
             cells[key] = (number, row[1])
     folder = text_key(cells.get(S_INPUT, (0, None))[1])
     if not folder:
@@ -145,7 +151,13 @@ def given_by_sheet(rows: Sequence[Sequence[Any]], base_dir: Path | None = None) 
     return Given(input_dir=resolve(folder, base_dir), scheme=resolve_scheme(scheme) if scheme else None,
                  set_by=_choice(SetBy, cells.get(S_SET_BY), S_SET_BY),
                  quota_mode=_choice(QuotaMode, cells.get(S_MODE), S_MODE),
-                 previous=resolve(prev, base_dir) if prev else None, keep_backups=_keep(cells.get(S_KEEP)))
+                 previous=resolve(prev, base_dir) if prev else None, keep_backups=_keep(cells.get(S_KEEP)),
+                 publicity_start=_date(cells.get(publicity.S_START)), publicity_end=_date(cells.get(publicity.S_END)))
+
+
+def _date(cell: tuple[int, Any] | None) -> Any:
+    """公示开始/结束日期: a date; blank gives nothing."""
+    return publicity.to_date(cell[1], f"“{SETTINGS}”工作表第{cell[0]}行的日期") if cell else None
 
 
 def _refused(cell: tuple[int, Any], what: str, text: str, allowed: str) -> RatingError:

@@ -1,6 +1,7 @@
 """Page set-up and the 设置 sheet of a summary workbook: shared by the rating and the 双十星 writers."""
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 
 from xlsx_addin.contracts import summary_vba as vba
@@ -10,6 +11,7 @@ from xlsx_addin.io.tables.table import Table
 from xlsx_addin.contracts.summary import CHANGES, LEDGER, OVERVIEW, PROBLEMS, PUBLICITY, RAW, STATS
 from xlsx_addin.io.books.kit.page import report_page_setup
 from xlsx_addin.io.tables.xlsx import Formats, wrapped_lines
+from xlsx_addin.jobs.consolidate.publicity import S_END, S_START
 from xlsx_addin.jobs.consolidate.settings_sheet import (
     LEDGER_INPUTS,
     S_KEEP,
@@ -63,9 +65,9 @@ def write_settings(ws, t: Table, f: Formats, *, buttons: bool) -> None:
             continue
         if not row:
             continue
-        if r < 5 or row[0] in (S_KEEP, *LEDGER_INPUTS):  # the settings, backups kept, ledgers: the clerk's input cells
+        if r < 5 or row[0] in (S_KEEP, *LEDGER_INPUTS, S_START, S_END):  # the settings, backups kept, ledgers: the clerk's input cells
             ws.write_string(x, 0, str(row[0]), f.plain)
-            ws.write(x, 1, row[1], f.input)
+            ws.write(x, 1, row[1], f.clerk_date if isinstance(row[1], dt.date) else f.input)
             ws.write_string(x, 2, str(row[2]), f.note)
             ws.set_row(x, 42)
         else:

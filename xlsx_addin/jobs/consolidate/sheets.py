@@ -42,6 +42,7 @@ from xlsx_addin.jobs.consolidate.settings_sheet import settings_table
 from xlsx_addin.io.ledger_summary import COLUMNS, rates
 from xlsx_addin.contracts.review_sheet import RECHECK, REVIEW
 from xlsx_addin.jobs.consolidate.review_table import recheck_table, review_table
+from xlsx_addin.jobs.consolidate.publicity import period_text
 
 SELF_TOTAL_OVERVIEW = "自评得分"  # 一览表: the unit's own total (its file's), before the upper level's scores
 
@@ -336,6 +337,8 @@ def publicity_table(c: Consolidation) -> Table:
             rows.append([i, u.result.org_name, u.result.parent_org or u.set_name, _num(u.result.final_score), lv.name])
         if not units:
             rows.append(["", "(无)"])
+    titles.append(len(rows))  # the 公示's dates (设置; publicity.py)
+    rows.append([period_text(c.settings.publicity_start, c.settings.publicity_end)])
     return Table(PUBLICITY, header, rows, kinds, widths, titles=titles)
 
 

@@ -25,6 +25,8 @@ def add_parser(sub) -> None:
     c.add_argument("--quiet", action="store_true", help="不显示进度")
     c.add_argument("--ledgers", type=Path, default=None,
                    help="下半年台账汇总(台账汇总.xlsx):一览表中列出承诺完成率、整改销号率(不影响评定)")
+    c.add_argument("--publicity-start", default=None, help="公示开始日期,如 2026-12-07(公示名单写明公示期)")
+    c.add_argument("--publicity-end", default=None, help="公示结束日期(默认开始后一周,共7天)")
     c.add_argument("--keep-backups", type=int, default=None,
                    help=f"保留上次汇总表的备份份数(默认{DEFAULT_KEEP},旧的先删除;0 为不备份)")
 
@@ -36,13 +38,16 @@ def _choices_help(enum: type[Choice], default: Choice) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from xlsx_addin.jobs.consolidate.run import consolidate_to
+    from xlsx_addin.jobs.consolidate.publicity import to_date
     from xlsx_addin.jobs.consolidate.settings import Given, resolve_settings
     from xlsx_addin.io.rules_file import read_rules_table
     from xlsx_addin.shells.cli.progress import progress_bar
 
     rules = read_rules_table(args.rules) if args.rules is not None else None
     given = Given(input_dir=args.input_dir, scheme=args.scheme, rules=rules, quota_mode=args.quota_mode,
-                  set_by=args.set_by, previous=args.previous, ledgers=args.ledgers, keep_backups=args.keep_backups)
+                  set_by=args.set_by, previous=args.previous, ledgers=args.ledgers, keep_backups=args.keep_backups,
+                  publicity_start=to_date(args.publicity_start, "公示开始日期(--publicity-start)"),
+                  publicity_end=to_date(args.publicity_end, "公示结束日期(--publicity-end)"))
     settings = resolve_settings(given, out=args.out)
     with progress_bar("一键汇总:读取", args.quiet) as progress:
         done = consolidate_to(settings, args.out, workers=args.workers, progress=progress)
