@@ -231,3 +231,14 @@ def test_publicity_dates_one_week_by_default_and_top_level_listed_for_recheck(tm
     assert listed == top
     assert main(["consolidate", str(folder), "--out", str(out), "--quiet", "--publicity-start", "2026-12-07",
                  "--publicity-end", "2026-12-01"]) == 2
+
+
+def test_demo_shows_the_towns_step(tmp_path):
+    assert main(["demo", "--units", "30", "--out", str(tmp_path / "demo"), "--quiet"]) == 0
+    out = tmp_path / "demo" / "汇总表.xlsx"
+    over = _overview(out)
+    changed = {n for n, u in over.items() if "上级评分:第" in (u["说明"] or "")}
+    assert changed
+    header, rows = _sheet(out, REVIEW)
+    typed = {n for n, r in rows.items() if any(v is not None for h, v in zip(header, r) if str(h).endswith("上级评分"))}
+    assert typed == changed

@@ -1,4 +1,4 @@
-"""The upper level's own scores (评分定级表, RULES.md "The upper level's step"): per item, a typed 上级评分
+"""The upper level's own scores (评分定级表, docs/RULES.md "The upper level's step"): per item, a typed 上级评分
 replaces the item's score in force (an item with sub-items: its total); a blank leaves it. `score_unit` applies
 them (its `upper_scores` argument), so a summary's level for typed scores is score_unit's by construction."""
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The 公示 (public notice) before approval: its dates, as 设置 gives them and 公示名单 states them.
 
-One week by default (RULES.md "The upper level's step"): a start without an end ends 6 days later (7 days in all).
+One week by default (docs/RULES.md "The upper level's step"): a start without an end ends 6 days later (7 days in all).
 Precedence and defaults are resolve_settings' (settings.py); here only the words, the parsing and the text."""
 from __future__ import annotations
 

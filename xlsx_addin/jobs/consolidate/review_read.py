@@ -1,5 +1,5 @@
 """The upper level's typed 上级评分 of the previous summary's 评分定级表, applied to this run's units
-(RULES.md "The upper level's step"): 评分定级表 > the subordinate summary's (原始数据) > the unit's file.
+(docs/RULES.md "The upper level's step"): 评分定级表 > the subordinate summary's (原始数据) > the unit's file.
 
 `read_reviews` reads the sheet (the output being replaced; the button: the open book's rows) keyed by the unit key;
 `apply_reviews` re-scores each unit with a typed score through score_unit's `upper_scores` (the engine computes,
