@@ -8,6 +8,7 @@ from pathlib import Path
 from xlsx_addin.contracts.review_sheet import OPINION, REVIEW, self_header, upper_header
 from xlsx_addin.contracts.summary import NAME, SET
 from xlsx_addin.engine.scheme.models import Scheme
+from xlsx_addin.engine.scheme.overrides import parse_number
 from xlsx_addin.model.identity import text_key
 
 
@@ -44,8 +45,9 @@ def type_upper_scores(summary: Path, scheme: Scheme, count: int = 3) -> list[Typ
     for k, (set_name, members) in enumerate(sorted(by_set.items())[:count]):
         item = (2 + k) % len(scheme.items)
         own_col, upper_col = col[self_header(item, scheme.items[item].label)], col[upper_header(item, scheme.items[item].label)]
-        r = max(members, key=lambda r: (ws.cell(r, own_col).value or 0, -r))
-        own = float(ws.cell(r, own_col).value or 0)
+        scores = {r: parse_number(ws.cell(r, own_col).value) or 0.0 for r in members}
+        r = max(members, key=lambda r: (scores[r], -r))
+        own = scores[r]
         upper = max(own - 2, 0.0)
         ws.cell(r, upper_col).value = upper
         ws.cell(r, col[OPINION]).value = "经镇党委实地核查,该项扣2分"
