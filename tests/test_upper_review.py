@@ -242,3 +242,26 @@ def test_demo_shows_the_towns_step(tmp_path):
     header, rows = _sheet(out, REVIEW)
     typed = {n for n, r in rows.items() if any(v is not None for h, v in zip(header, r) if str(h).endswith("上级评分"))}
     assert typed == changed
+
+
+def test_the_button_rates_with_the_books_typed_scores(tmp_path, town):
+    from tests.test_summary_writer import _Book
+    from xlsx_addin.shells.buttons.consolidate import run_in_book
+
+    folder, _ = town
+    out = tmp_path / "汇总.xlsm"
+    _run(folder, out)
+    scheme = load_scheme(SCHEME)
+    book = _Book(out)
+    sheet = book.sheets[REVIEW]
+    header = [sheet.grid.get((1, c)) for c in range(1, 200)]
+    col = header.index(upper_header(0, scheme.items[0].label)) + 1
+    name = sheet.grid[(2, 1)]
+    own = sheet.grid[(2, col - 1)]
+    sheet.grid[(2, col)] = own - 1  # typed into the open book
+    c = run_in_book(book)
+    assert c is not None
+    unit = next(u for u in c.units if u.result.org_name == name)
+    assert f"上级评分:第1项“{scheme.items[0].label}”由{own:g}分调整为{own - 1:g}分" in unit.result.reasons
+    rows = {sheet.grid.get((r, 1)): r for r in range(2, 40)}
+    assert sheet.grid[(rows[name], col)] == own - 1  # kept in the book, beside its unit
