@@ -265,3 +265,35 @@ def test_the_button_rates_with_the_books_typed_scores(tmp_path, town):
     assert f"上级评分:第1项“{scheme.items[0].label}”由{own:g}分调整为{own - 1:g}分" in unit.result.reasons
     rows = {sheet.grid.get((r, 1)): r for r in range(2, 40)}
     assert sheet.grid[(rows[name], col)] == own - 1  # kept in the book, beside its unit
+
+
+@pytest.mark.parametrize("scheme_id", ["four_grade", "ten_star", "six_good"])
+def test_every_item_scored_scheme_has_the_sheet_and_obeys_it(tmp_path, scheme_id):
+    scheme = load_scheme(scheme_id)
+    units = generate_county(10, scheme_id, seed=4)
+    build_workbooks(units, tmp_path / "units", scheme_id)
+    out = tmp_path / "汇总表.xlsx"
+    _run(tmp_path / "units", out, "--scheme", scheme_id, "--quota-mode", "flag")
+    header, rows = _sheet_all(out, REVIEW)
+    name = next(iter(rows))
+    item = len(scheme.items) - 1  # the last item (with sub-items in ten_star and six_good: its total)
+    col = upper_header(item, scheme.items[item].label)
+    own = rows[name][header.index(col) - 1]
+    new = 0 if own else scheme.items[item].points
+    _type(out, {(name, col): new})
+    _run(tmp_path / "units", out, "--scheme", scheme_id, "--quota-mode", "flag")
+    inputs = next(u for _, u in units if u["org_name"] == name)
+    upper: list = [None] * len(scheme.items)
+    upper[item] = new
+    r = score_unit(scheme, inputs, upper_scores=upper)
+    header, rows = _sheet_all(out, REVIEW)
+    assert rows[name][header.index(PROPOSED)] == r.level_name
+    assert any(x.startswith(f"上级评分:第{item + 1}项") for x in r.reasons)
+    said = _sheet_all(out, "一览表")[1][name]
+    assert f"上级评分:第{item + 1}项" in said[_sheet_all(out, "一览表")[0].index("说明")]
+
+
+def _sheet_all(out: Path, name: str) -> tuple[list, dict[str, list]]:
+    ws = openpyxl.load_workbook(out, read_only=True)[name]
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    return rows[0], {r[0]: r for r in rows[1:] if r and r[1]}

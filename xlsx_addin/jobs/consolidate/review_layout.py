@@ -31,6 +31,19 @@ def sets_text(t: Table) -> str:
     return f"共{len(names)}个(见表内)" if names else ""
 
 
+def set_breaks(t: Table) -> list[int]:
+    """Sheet rows (0-based) where a new rating set begins: each set's units start a page of the form."""
+    out, last = [], None
+    for i, row in enumerate(t.rows):
+        name = row[2] if len(row) > 2 and isinstance(row[0], str) and row[2] else None
+        if name is None:
+            continue
+        if last is not None and name != last:
+            out.append(i + 1)
+        last = name
+    return out
+
+
 def upper_page_setup(ws: Any, t: Table, scheme: Scheme, f: Formats) -> None:
     """Print set-up of 评分定级表 / 上级复审 (after write_table has written the rows)."""
     ws.set_paper(A4)
@@ -45,7 +58,10 @@ def upper_page_setup(ws: Any, t: Table, scheme: Scheme, f: Formats) -> None:
     if t.name == REVIEW:
         ws.set_header(f"&L&10评定组:{_header_text(sets_text(t))}&C&16&B{FORM_TITLE}&R&10{_header_text(scheme.name)}",
                       {"margin": 0.3})
-        ws.set_footer(SIGN_FOOTER + "", {"margin": 0.3})
+        ws.set_footer(SIGN_FOOTER, {"margin": 0.3})
+        breaks = set_breaks(t)
+        if breaks:
+            ws.set_h_pagebreaks(breaks)
     elif t.name == RECHECK:
         ws.set_header(f"&C&14&B{RECHECK_TITLE}&R&10{_header_text(scheme.name)}", {"margin": 0.3})
         ws.set_footer("&L&10报送单位(盖章):____________&C&10第 &P 页,共 &N 页&R&10日期:____年__月__日",

@@ -24,8 +24,8 @@ class Typed:
 
 
 def type_upper_scores(summary: Path, scheme: Scheme, count: int = 3) -> list[Typed]:
-    """Type `count` 上级评分 into the summary's 评分定级表 (a unit of each of the first sets, highest self total
-    first; an item it scored well on, lowered by 2 points) with a 审核意见; the cells typed."""
+    """Type `count` 上级评分 into the summary's 评分定级表 (units of the sets in turn, each the set's best on one item,
+    lowered by 2 points) with a 审核意见; the cells typed."""
     import openpyxl
 
     if scheme.stars is not None:
@@ -42,11 +42,17 @@ def type_upper_scores(summary: Path, scheme: Scheme, count: int = 3) -> list[Typ
     for r in rows:
         by_set.setdefault(str(ws.cell(r, col[SET]).value), []).append(r)
     typed: list[Typed] = []
-    for k, (set_name, members) in enumerate(sorted(by_set.items())[:count]):
+    sets = sorted(by_set.items())
+    for k in range(min(count, len(rows))):
+        set_name, members = sets[k % len(sets)]
         item = (2 + k) % len(scheme.items)
         own_col, upper_col = col[self_header(item, scheme.items[item].label)], col[upper_header(item, scheme.items[item].label)]
-        scores = {r: parse_number(ws.cell(r, own_col).value) or 0.0 for r in members}
-        r = max(members, key=lambda r: (scores[r], -r))
+        taken = {t.org_name for t in typed}
+        scores = {r: parse_number(ws.cell(r, own_col).value) or 0.0 for r in members
+                  if ws.cell(r, col[NAME]).value not in taken}
+        if not scores:
+            continue
+        r = max(scores, key=lambda r: (scores[r], -r))
         own = scores[r]
         upper = max(own - 2, 0.0)
         ws.cell(r, upper_col).value = upper
