@@ -103,3 +103,19 @@ def recheck_table(c: Consolidation, kept: Records | None = None) -> Table | None
                      _num(r.satisfaction_rate), r.level_name, "；".join(x for x in r.reasons if x),
                      _clerk(rec.get(RECHECK_OPINION) if rec else None)])
     return Table(RECHECK, header, rows, kinds, widths)
+
+
+def upper_lines(c: Consolidation) -> list[str]:
+    """The report's lines on the upper level's step: units rated with typed 上级评分, those for 上级复审."""
+    s = c.scheme
+    if s.stars is not None or not c.units:
+        return []
+    changed = [u for u in c.units if u.result.upper_scores and any(x.startswith("上级评分:") for x in u.result.reasons)]
+    top = max(lv.rank for lv in s.levels)
+    listed = sum(1 for u in c.units if u.result.level == top)
+    lines = [""]
+    if changed:
+        items = sum(sum(1 for x in u.result.reasons if x.startswith("上级评分:")) for u in changed)
+        lines.append(f"上级评分:{len(changed)}个单位按“{REVIEW}”中的上级评分评定(调整{items}项)。")
+    lines.append(f"拟定为{s.level_name(top)}的{listed}个单位列在“{RECHECK}”中,报上级复审。")
+    return lines
