@@ -12,6 +12,7 @@ from xlsx_addin.engine.scheme.loader import BUILTIN, SCORED_SCHEMES, STAR_SCHEME
 from xlsx_addin.engine.scheme.models import Scheme
 from xlsx_addin.io.tables.table import Table
 from xlsx_addin.contracts.summary import DATA_SHEETS, RAW, RULES, SETTINGS, XLWINGS_CONF
+from xlsx_addin.contracts.review_sheet import RECHECK, REVIEW
 from xlsx_addin.jobs.consolidate import publicity
 from xlsx_addin.jobs.consolidate.model import Consolidation
 from xlsx_addin.jobs.consolidate.settings import DEFAULT_KEEP, NOTHING, Given, Settings, resolve_settings
@@ -102,6 +103,7 @@ PRINT_TITLE = "打印说明"
 
 PRINT_NOTES = (
     ("用于打印", "、".join(DATA_SHEETS), "A4纸,每页重复表头,页脚有页码;一览表不打印“来源文件”列;公示名单为纵向,其余为横向"),
+    ("上级党组织用", f"{REVIEW}、{RECHECK}", "评分定级表打印为上级党组织评分定级表(A4横向,盖章后上报);上级复审为拟定最高等次的单位名单"),
     ("参考", f"{SETTINGS}、{RULES}", "本次汇总的设置和使用的规则数值,需要时可打印"),
     ("一般不打印", RAW, "各单位的原始填报数据,供上级党组织再次汇总;如需打印,按原尺寸分页,每页重复表头和党组织名称"),
     ("不打印(已隐藏)", XLWINGS_CONF, "仅 huizong.xlsm 有:程序设置,由信息化人员维护;右键工作表标签选“取消隐藏”可查看"),

@@ -288,7 +288,7 @@ def write_sheets_into_book(book, tables: dict[str, Table]) -> None:
                 _settings_results(book.sheets[SETTINGS], tables[SETTINGS])
                 continue
             _replace(_sheet(book, name, after=names[i - 1] if i else SETTINGS), table_block(tables[name]))
-        for name in DATA_SHEETS:
+        for name in (*DATA_SHEETS, *UPPER_SHEETS):
             if name not in tables:
                 try:
                     _replace(book.sheets[name], [])
