@@ -206,6 +206,9 @@ def test_town_scores_carried_up_and_the_county_wins(tmp_path):
     keys = raw[0]
     first = next(r for r in raw[1:] if r[0] == list(typed_town)[0])
     assert first[keys.index("item_scores_upper.1")] == 2 and "汇总表.xlsx" in first[keys.index("upper_by")]
+    header, rows = _sheet(county, REVIEW)  # the county sees the town's scores beside its own column
+    for name in typed_town:
+        assert rows[name][header.index("下级评分")].startswith("第1项2分(") and rows[name][header.index(typed_town[name])] is None
     # the county's own 评分定级表 wins over the town's
     name = list(typed_town)[0]
     _type(county, {(name, typed_town[name]): 5})

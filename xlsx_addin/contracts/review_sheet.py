@@ -16,6 +16,7 @@ UPPER_TOTAL = "上级评分合计"  # the total of the item scores in force (typ
 SATISFACTION = "测评满意率"
 PROPOSED = "拟定等次"
 OPINION = "审核意见"  # the clerk's text
+BELOW = "下级评分"  # a county's sheet: the upper scores its units' town summaries set (still in force)
 RECHECK_OPINION = "复审意见"  # the clerk's text (上级复审)
 
 # the clerk's text columns of these sheets (kept across re-runs, keyed by org_code, else org_name)

@@ -12,6 +12,7 @@ from typing import Any
 
 from xlsx_addin.contracts.review_sheet import (
     NOTE,
+    BELOW,
     OPINION,
     PROPOSED,
     RECHECK,
@@ -25,6 +26,7 @@ from xlsx_addin.contracts.review_sheet import (
     upper_item,
 )
 from xlsx_addin.contracts.summary import CODE, NAME, SET
+from xlsx_addin.io.rawdata import THIS_LEVEL
 from xlsx_addin.io.tables.layout import PrintSetup
 from xlsx_addin.io.tables.table import Records, Table, has_content
 from xlsx_addin.jobs.consolidate.model import Consolidation, UnitRow
@@ -50,9 +52,11 @@ def review_table(c: Consolidation, kept: Records | None = None) -> Table | None:
         header += [self_header(i, item.label), upper_header(i, item.label)]
         kinds += ["score", "clerk"]
         widths += [6.5, 6.5]
-    header += [SELF_TOTAL, UPPER_TOTAL, SATISFACTION, PROPOSED, OPINION]
-    kinds += ["score", "score", "pct", "center", "clerk"]
-    widths += [6.5, 7, 7, 8, 22]
+    below = {id(u): carried_text(u) for u in c.units}
+    shown_below = any(below.values())  # a county: the towns' scores its units came with
+    header += [SELF_TOTAL] + ([BELOW] if shown_below else []) + [UPPER_TOTAL, SATISFACTION, PROPOSED, OPINION]
+    kinds += ["score"] + (["text"] if shown_below else []) + ["score", "pct", "center", "clerk"]
+    widths += [6.5] + ([16] if shown_below else []) + [7, 7, 8, 22]
     rows = []
     for u in c.units:
         r = u.result
@@ -62,11 +66,20 @@ def review_table(c: Consolidation, kept: Records | None = None) -> Table | None:
         row: list[Any] = [r.org_name, r.org_code or "", u.set_name]
         for i in range(len(s.items)):
             row += [_num(own[i]) if i < len(own) else None, typed[i]]
-        row += [_num(sum(own)), _num(r.base_score), _num(r.satisfaction_rate), r.level_name,
+        row += [_num(sum(own))] + ([below[id(u)]] if shown_below else [])
+        row += [_num(r.base_score), _num(r.satisfaction_rate), r.level_name,
                 _clerk(rec.get(OPINION) if rec else None)]
         rows.append(row)
     rows += [[], [NOTE]]  # how to fill it in, under the units (a title row: the carry-over knows it as the program's)
     return Table(REVIEW, header, rows, kinds, widths, titles=[len(rows) - 1], print_setup=PrintSetup(header_rows=1))
+
+
+def carried_text(u: UnitRow) -> str:
+    """The upper scores a subordinate summary set and still in force: `第3项6分(五河镇/汇总表.xlsx)`."""
+    scores = u.result.upper_scores or []
+    parts = [f"第{i + 1}项{_num(v)}分({who})" for i, (v, who) in enumerate(zip(scores, u.upper_by))
+             if v is not None and who and who != THIS_LEVEL]
+    return ";".join(parts)
 
 
 def typed_by_item(rec: dict[str, Any] | None, n: int) -> list[Any]:
