@@ -157,7 +157,8 @@ def test_raw_rows_put_each_input_under_its_own_column():
     inputs["item_scores_reviewed"] = [[8.0, 8.5], [None]]  # a range as xlwings gives it: flattened
     row = rawdata.to_row(SCHEME, inputs, "镇1/a.xlsx", keys)
     assert rawdata.to_row(SCHEME, inputs, "镇1/a.xlsx") == row  # keys passed in or not: the same row
-    assert len(row) == 18 + 2 * 10 + 2 * 4 + 1 and keys[-1] == "source_file"  # scalars, 2×10 scores, 2×4 votes
+    # scalars, 2×10 scores, 2×4 votes, the upper level’s 10 scores and who set them
+    assert len(row) == 18 + 2 * 10 + 2 * 4 + 10 + 1 + 1 and keys[-1] == "source_file"
     got = dict(zip(keys, row))
     assert (got["org_name"], got["org_code"], got["parent_org"], got["member_count"], got["source_file"]) == \
         ("甲支部", "A1", "甲镇", 30, "镇1/a.xlsx")

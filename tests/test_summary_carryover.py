@@ -207,7 +207,7 @@ def test_button_keeps_the_same_promises(tmp_path):
     messages = []
     run_in_book(book, consolidate=fake_consolidate, message_box=lambda b, t, m: messages.append(m))
     sheet = book.sheets["一览表"]
-    assert sheet.page_setup.print_area == "$A$1:$Q$21"  # every unit's row, without 来源文件
+    assert sheet.page_setup.print_area == "$A$1:$R$21"  # every unit's row, without 来源文件
     grid = sheet.used_range.value
     header = grid[0]
     level = header.index("最终星级") + 1
@@ -222,7 +222,7 @@ def test_button_keeps_the_same_promises(tmp_path):
     by_name = {r[0]: dict(zip(grid[0], r)) for r in grid[1:] if r[0]}
     assert by_name[noted]["备注"] == NOTE and by_name[edited]["最终星级"] == was
     assert grid[0][-1] == "来源文件" and "备注" in grid[0]
-    assert sheet.page_setup.print_area == "$A$1:$R$21"  # the clerk's 备注 is printed too
+    assert sheet.page_setup.print_area == "$A$1:$S$21"  # the clerk's 备注 is printed too
     problems = book.sheets["问题清单"].used_range.value
     listed = [p for p in problems if str(p[4]).startswith(EDIT_PREFIX)]
     assert len(listed) == 1 and listed[0][1] == "一览表" and f"现为“{was}”" in listed[0][4]

@@ -32,8 +32,9 @@ from xlsx_addin.model.versions import XLWINGS_VERSION
 ROOT = Path(__file__).resolve().parents[1]
 FORMULA_NAME = '=HYPERLINK("http://example.com","点我")'
 OVERVIEW_HEADER = ["党组织名称", "党组织代码", "评定组", "上级党组织", "基础得分", "加分", "减分", "综合得分", "参与率",
-                   "满意率", "规则定级", "配额调整", "最终星级", "上年度", "晋星/减星", "说明", "整改标记", "来源文件"]
+                   "满意率", "规则定级", "配额调整", "最终星级", "上年度", "晋星/减星", "说明", "整改标记", "自评得分", "来源文件"]
 DATA_SHEETS = ["一览表", "统计", "整改台账", "晋星减星", "公示名单", "问题清单"]
+WRITTEN_SHEETS = ["一览表", "统计", "整改台账", "晋星减星", "评分定级表", "上级复审", "公示名单", "问题清单"]
 
 
 # --- a consolidation by hand -----------------------------------------------------------------
@@ -107,7 +108,7 @@ def test_sheet_names_and_verbatim_headers(written):
     import openpyxl
 
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == DATA_SHEETS + ["原始数据", "设置", "规则", "汇总记录"]
+    assert wb.sheetnames == WRITTEN_SHEETS + ["原始数据", "设置", "规则", "汇总记录"]
     assert wb["汇总记录"].sheet_state == "hidden"
     assert wb["原始数据"].sheet_state == "hidden"  # the machine's sheet is not printed (issue 22)
     for ws in wb:

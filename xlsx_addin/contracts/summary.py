@@ -1,6 +1,8 @@
 """The rating summary's sheet and column titles: the words its writer, its readers and the ledgers share."""
 from __future__ import annotations
 
+from xlsx_addin.contracts.review_sheet import RECHECK, RECHECK_CLERK, REVIEW, REVIEW_CLERK_TEXT
+
 
 # --- sheet names ---------------------------------------------------------------------------
 OVERVIEW = "一览表"
@@ -63,7 +65,10 @@ LEDGER_CLERK = ("整改措施", "责任人", "时限", "进度", "销号日期")
 
 CHANGES_CLERK = ("审批意见",)
 
-CLERK_COLUMNS = {LEDGER: LEDGER_CLERK, CHANGES: CHANGES_CLERK}
+CLERK_COLUMNS = {LEDGER: LEDGER_CLERK, CHANGES: CHANGES_CLERK, REVIEW: REVIEW_CLERK_TEXT, RECHECK: RECHECK_CLERK}
+
+# the upper level's sheets (item-scored schemes, contracts/review_sheet.py): rows keyed by unit
+UPPER_SHEETS = (REVIEW, RECHECK)
 
 YES, NO = "是", "否"
 

@@ -25,7 +25,7 @@ class UnitResult:
     band_level: int  # level from the score alone, before vetoes, caps and quotas
     rule_level: int  # level after vetoes and caps, before quotas
     item_scores: list[float]
-    item_source: str  # "reviewed" or "self"
+    item_source: str  # "upper" (a typed 上级评分 changed an item), "reviewed" or "self"
     items_passed: int | None  # items at or above the pass share (ten_star: stars earned)
     survey: SurveyResult
     notes: list[str] = field(default_factory=list)  # remarks that did not change the outcome
@@ -33,6 +33,8 @@ class UnitResult:
     stars: list[str] = field(default_factory=list)  # names of the stars earned, in order (ten_star, 双十星)
     privileged: bool = False  # 双十星: at the privileged level or higher (八星级以上)
     star_detail: Any = None  # 双十星: stars.StarDetail (who, type, each star's outcome)
+    reported_scores: list[float] = field(default_factory=list)  # the unit's own item scores in force (its file's)
+    upper_scores: list[float | None] | None = None  # the upper level's typed score per item (None: not typed)
 
     @property
     def satisfaction_rate(self) -> float | None:

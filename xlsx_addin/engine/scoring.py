@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from xlsx_addin.engine.adjust import (
     TOL,
@@ -22,11 +22,16 @@ from xlsx_addin.engine.scheme.loader import load_scheme
 from xlsx_addin.engine.scheme.models import Scheme
 from xlsx_addin.engine.double_ten.scoring import score_stars
 from xlsx_addin.engine.survey import survey
+from xlsx_addin.engine.upper import apply_upper, check_upper_scores
 
 __all__ = ["UnitResult", "apply_level_rules", "rectifies", "score_unit"]
 
 
-def score_unit(scheme: Scheme | str, inputs: Mapping[str, Any]) -> UnitResult:
+def score_unit(scheme: Scheme | str, inputs: Mapping[str, Any], *,
+               upper_scores: Sequence[Any] | None = None) -> UnitResult:
+    """Score one unit. upper_scores: the upper level's typed score per item (评分定级表; None or blank = the
+    unit's own score stays in force), applied over item_scores_reviewed / item_scores (engine/upper.py);
+    InputError (name "upper_scores", index = the item) when one is refused."""
     scheme = load_scheme(scheme)
     if scheme.stars is not None:  # 双十星: stars earned by vote share or record (xlsx_addin/stars.py)
         return score_stars(scheme, inputs)
@@ -43,10 +48,14 @@ def score_unit(scheme: Scheme | str, inputs: Mapping[str, Any]) -> UnitResult:
         if sv.total.ballots:
             reasons.append(sv.problem)
 
-    base = round(math.fsum(unit.item_scores), 9)
+    reported = list(unit.item_scores)  # the unit's own scores in force (its file's)
+    items, upper_reasons = apply_upper(scheme, reported, upper_scores)
+    base = round(math.fsum(reported), 9)
     if unit.item_source == "reviewed" and abs(base - math.fsum(unit.self_scores)) > TOL:
         reasons.append(f"采用上级审核得分{number_text(base)}分(自评{number_text(math.fsum(unit.self_scores))}分)")
-    passed_idx = passed_items(scheme, unit.item_scores)
+    reasons += upper_reasons
+    base = round(math.fsum(items), 9)
+    passed_idx = passed_items(scheme, items)
     passed = len(passed_idx) if scheme.item_pass_share is not None else None
 
     ctx: dict[str, Any] = dict(unit.values)
@@ -76,8 +85,9 @@ def score_unit(scheme: Scheme | str, inputs: Mapping[str, Any]) -> UnitResult:
         org_type=unit.get("org_type"), base_score=base, bonus=bonus, penalty=penalty, final_score=final,
         level=level, level_name=scheme.level_name(level), reasons=reasons,
         rectify=rectifies(scheme, level), band_level=banded, rule_level=level,
-        item_scores=unit.item_scores, item_source=unit.item_source, items_passed=passed, survey=sv,
+        item_scores=items, item_source="upper" if upper_reasons else unit.item_source, items_passed=passed, survey=sv,
         notes=notes, prev_level=unit.get("prev_level"),
-        stars=[scheme.items[i].label for i in passed_idx],
+        stars=[scheme.items[i].label for i in passed_idx], reported_scores=reported,
+        upper_scores=check_upper_scores(scheme, upper_scores) if upper_scores is not None else None,
     )
 

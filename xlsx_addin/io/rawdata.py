@@ -12,6 +12,9 @@ from xlsx_addin.engine.scheme.models import Scheme
 SHEET, MARKER = RAW, RAW_MARKER
 SOURCE = "source_file"
 _LISTS = ("item_scores", "item_scores_reviewed")
+# the upper level's scores in force (评分定级表), per item, and who set them: carried up to the next level
+UPPER, UPPER_BY = "item_scores_upper", "upper_by"
+THIS_LEVEL = "本级"  # in UPPER_BY: set in the summary holding this sheet (a reader puts that summary's name)
 
 
 def columns(scheme: Scheme) -> list[str]:
@@ -21,6 +24,8 @@ def columns(scheme: Scheme) -> list[str]:
     for name in _LISTS:
         cols += [f"{name}.{i}" for i in range(1, width + 1)]
     cols += scheme.vote_inputs + [MASS_PREFIX + v for v in scheme.vote_inputs]
+    if scheme.stars is None:
+        cols += [f"{UPPER}.{i}" for i in range(1, len(scheme.items) + 1)] + [UPPER_BY]
     return cols + [SOURCE]
 
 
@@ -30,6 +35,8 @@ def label_of(key: str, scheme: Scheme | None = None) -> str:
     if key in RAW_LABELS:
         return RAW_LABELS[key]
     base, _, idx = key.partition(".")
+    if base in (UPPER, UPPER_BY):  # the upper level's scores in force and who set them (评分定级表)
+        return f"上级评分{idx}" if idx else "上级评分来源"
     spec = input_spec(base)
     if spec is not None:
         return f"{spec.label}{idx}" if idx else spec.label
@@ -106,3 +113,45 @@ def _as_list(value: Any) -> list[Any]:
             flat.extend(v if isinstance(v, (list, tuple)) else [v])
         return flat
     return [value]
+
+
+def upper_of(inputs: Mapping[str, Any], n_items: int, here: str) -> tuple[list[Any] | None, list[str]]:
+    """A 原始数据 row's upper-level scores per item (None: none typed) and who set each ('' where none);
+    THIS_LEVEL in the row reads as `here` (the summary the row came from)."""
+    values = [inputs.get(f"{UPPER}.{i}") for i in range(1, n_items + 1)]
+    if all(is_blank(v) for v in values):
+        return None, [""] * n_items
+    by = who_by_item(inputs.get(UPPER_BY), n_items)
+    return values, [(here if w == THIS_LEVEL else w) if not is_blank(v) else "" for v, w in zip(values, by)]
+
+
+def who_by_item(text: Any, n_items: int) -> list[str]:
+    """`第1项:本级;第3项:五河镇/汇总表.xlsx` (or one name for every item) → who per item."""
+    text = "" if is_blank(text) else str(text).strip()
+    out = [""] * n_items
+    parts = [p for p in text.replace("；", ";").split(";") if p.strip()]
+    if len(parts) == 1 and not parts[0].startswith("第"):
+        return [parts[0].strip()] * n_items
+    for part in parts:
+        head, _, who = part.partition(":")
+        digits = head.strip().removeprefix("第").removesuffix("项")
+        if digits.isdigit() and 1 <= int(digits) <= n_items:
+            out[int(digits) - 1] = who.strip()
+    return out
+
+
+def who_text(by_item: Sequence[str]) -> str:
+    """Who set the upper scores, for UPPER_BY: one name, or `第1项:…;第3项:…` when they differ."""
+    named = [(i, w) for i, w in enumerate(by_item, 1) if w]
+    if not named:
+        return ""
+    if len({w for _, w in named}) == 1:
+        return named[0][1]
+    return ";".join(f"第{i}项:{w}" for i, w in named)
+
+
+def with_upper(inputs: Mapping[str, Any], upper: Sequence[Any] | None, by_item: Sequence[str]) -> Mapping[str, Any]:
+    """A unit's inputs with the upper level's scores in force and who set them, as to_row writes them."""
+    if upper is None or all(is_blank(v) for v in upper):
+        return inputs
+    return {**inputs, UPPER: list(upper), UPPER_BY: who_text(by_item)}

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from xlsx_addin.io.archives import is_archive, members
+from xlsx_addin.io.rawdata import upper_of
 from xlsx_addin.model.errors import InputError
 from xlsx_addin.io.files.handed_in import other_file
 from xlsx_addin.io.files.pool import map_files
@@ -71,6 +72,8 @@ class Candidate:
     source: str  # shown in 一览表 and 问题清单
     raw_row: int | None = None  # row of a summary's 原始数据 sheet
     result: UnitResult | None = None  # set by UnitScorer; None when scoring refused the unit
+    upper: list[Any] | None = None  # the upper level's scores per item in force (评分定级表; a summary's 原始数据 row)
+    upper_by: list[str] = field(default_factory=list)  # who set each of them ('' where none)
     findings: list[Problem] = field(default_factory=list)  # what scoring found, reported if the unit is kept
 
     @property
@@ -116,9 +119,12 @@ def candidates_of(unit: UnitFile, scheme: Scheme, problems: list[Problem]) -> li
                                     f"“{scheme.id}”不同,其中的单位未参与评定", ERROR))
             return []
         allowed = set(names)
-        return [Candidate(unit, {k: v for k, v in inputs.items() if k in allowed},
-                          f"{unit.rel}:{source}" if source else unit.rel, row)
-                for inputs, source, row in unit.raw_units]
+        out = []
+        for inputs, source, row in unit.raw_units:
+            upper, by = upper_of(inputs, len(scheme.items), unit.rel) if scheme.stars is None else (None, [])
+            out.append(Candidate(unit, {k: v for k, v in inputs.items() if k in allowed},
+                                 f"{unit.rel}:{source}" if source else unit.rel, row, upper=upper, upper_by=by))
+        return out
     if "commitments" in unit.names and "item_scores" not in unit.refs:  # issue 15's 半年台账 in the same folder
         problems.append(Problem(unit.rel, reason="这是半年台账,不是单位填报表,已跳过(用 xlsx-addin ledgers 汇总)",
                                 severity=HINT))

@@ -29,6 +29,7 @@ from xlsx_addin.model.problems import HINT, Problem
 from xlsx_addin.io.tables.table import Formula, Table, has_content, records_from_rows
 from xlsx_addin.contracts.summary import (
     CHANGES,
+    CLERK_COLUMNS,
     LEDGER,
     OVERVIEW,
     PROBLEMS,
@@ -82,7 +83,7 @@ def kept_from(prev: Previous | None) -> Kept:
     kept = Kept()
     if prev is None:
         return kept
-    for name in (LEDGER, CHANGES):
+    for name in CLERK_COLUMNS:  # 整改台账, 晋星减星, 评分定级表, 上级复审
         if name in prev.sheets:
             kept.sheets[name] = records_from_rows(from_header(prev.sheets[name].rows))
     return kept

@@ -21,6 +21,7 @@ from xlsx_addin.jobs.consolidate.kinds import kind_of
 from xlsx_addin.jobs.consolidate.model import Consolidation, Settings
 from xlsx_addin.jobs.consolidate.register_levels import last_levels
 from xlsx_addin.jobs.consolidate.roster import find_roster, missing_problems, read_summary_rows, reporting, summary_units
+from xlsx_addin.jobs.consolidate.review_read import Reviews, apply_reviews, read_reviews
 from xlsx_addin.jobs.consolidate.sets import check_settings, previous_levels, summary_scheme
 from xlsx_addin.jobs.consolidate.small_sets import small_set_warnings
 from xlsx_addin.contracts.summary import OVERVIEW
@@ -28,11 +29,13 @@ from xlsx_addin.jobs.consolidate.rule_notes import group_rule_notes
 
 
 def consolidate(settings: Settings, progress: Progress | None = None, workers: int | None = None, *,
-                out: Path | None = None, replacing: dict[str, Any] | None = None) -> Consolidation:
+                out: Path | None = None, replacing: dict[str, Any] | None = None,
+                reviews: Reviews | None = None) -> Consolidation:
     """Read, re-score and rate every unit workbook under settings.input_dir (see the module notes).
 
     Settings are checked first, and `out` (the summary to be written, when given) before anything is read;
-    its folder is made. RatingError with a Chinese message for either. The scheme says the kind of rating
+    its folder is made. The upper level's typed 上级评分 (`reviews`; by default the 评分定级表 of the summary at
+    `out`, the one being replaced) re-score their units (review_read.py). RatingError with a Chinese message for either. The scheme says the kind of rating
     (kinds.kind_of: item-scored units, or 双十星 organisations with their members); every step and option
     below is the same for every kind.
 
@@ -68,6 +71,9 @@ def consolidate(settings: Settings, progress: Progress | None = None, workers: i
     kept = dedupe(gathered.candidates, problems)
     for cand in kept:
         problems.extend(cand.findings)
+    if reviews is None and out is not None:
+        reviews = read_reviews(Path(out), kind.scheme)
+    apply_reviews(kept, reviews, kind.scheme, problems)  # the upper level's 评分定级表 (item-scored schemes)
     rating = kind.rate(kept, gathered, settings, prev, problems)
     if not rating.units and held:
         where = f"汇总表 {out} " if out is not None else "本汇总表"

@@ -32,6 +32,7 @@ class UnitRow:
     source_file: str  # relative to the input folder
     key: str  # org_code when present, else org_name: the key of 整改台账 and of the previous year
     inputs: dict[str, Any] | None = None  # the unit's raw inputs (names contract): the summary's 原始数据 sheet
+    upper_by: tuple[str, ...] = ()  # who set each item's upper-level score in force (io/rawdata.py UPPER_BY)
 
 
 @dataclass

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from xlsx_addin.model.choices import QuotaMode
+from xlsx_addin.jobs.consolidate.review_table import upper_lines
 from xlsx_addin.jobs.consolidate.model import Consolidation, Written
 from xlsx_addin.jobs.consolidate.roster import reporting_lines
 from xlsx_addin.jobs.consolidate.small_sets import warning_lines
@@ -80,6 +81,7 @@ def item_lines(c: Consolidation) -> list[str]:
     if up or down:
         rise, fall = ("晋星", "减星") if scheme.level_term == "星级" else ("升等", "降等")
         lines += ["", f"与上年度相比:{rise}{up}个,{fall}{down}个(须报上级审批)。"]
+    lines += upper_lines(c)
     return lines
 
 

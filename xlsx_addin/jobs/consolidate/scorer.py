@@ -10,6 +10,8 @@ from xlsx_addin.engine.scheme.keys import SCHEME_KEY, VERSION_KEY
 from xlsx_addin.engine.scheme.overrides import parameters, parse_number, rows_to_table
 from xlsx_addin.engine.scoring import UnitResult, rectifies, score_unit
 from xlsx_addin.io.unitfile import RULES_TABLE, UnitFile
+from xlsx_addin.io.rawdata import UPPER
+from xlsx_addin.engine.upper import NAME as UPPER_NAME
 from xlsx_addin.model.values import excel_error, is_blank, shown
 from xlsx_addin.jobs.consolidate.candidates import Candidate, cell_text, candidates_of, input_problem, units_of
 
@@ -142,7 +144,7 @@ class UnitScorer:
         """Set cand.result (None when refused) and cand.findings."""
         scheme, out = self.scheme, cand.findings
         try:
-            r = score_unit(scheme, cand.inputs)
+            r = upper_scored(cand, scheme) if cand.upper is not None else score_unit(scheme, cand.inputs)
         except InputError as exc:
             out.append(input_problem(cand, exc, scheme))
             return
@@ -173,6 +175,20 @@ class UnitScorer:
         sheet, cell = cand.file.where(RULES_TABLE, index)
         value = rows[row][min(2, len(rows[row]) - 1)] if row is not None else ""
         return Problem(cand.file.rel, sheet, cell, shown(value), message, HINT)
+
+
+def upper_scored(cand: Candidate, scheme: Scheme) -> UnitResult:
+    """A subordinate summary's unit with the upper level's scores it carries (its 原始数据); a refused one is
+    named and the unit scored with its own scores."""
+    try:
+        return score_unit(scheme, cand.inputs, upper_scores=cand.upper)
+    except InputError as exc:
+        if exc.name != UPPER_NAME:
+            raise
+        cand.findings.append(cand.problem(f"{exc},未采用(该单位按本单位得分评定)", name=f"{UPPER}.{(exc.index or 0) + 1}",
+                                          value=exc.value))
+        cand.upper, cand.upper_by = None, []
+        return score_unit(scheme, cand.inputs)
 
 
 def slim(unit: UnitFile) -> None:

@@ -91,5 +91,6 @@ def rate_sets(rated: list[tuple[Candidate, UnitResult]], scheme: Scheme, setting
                 found = find_unit(prev, r.org_code, r.org_name)
                 if found is not None:
                     r = r.with_previous(found)
-            rows.append(UnitRow(result=r, set_name=name, source_file=cand.source, key=key, inputs=cand.inputs))
+            rows.append(UnitRow(result=r, set_name=name, source_file=cand.source, key=key, inputs=cand.inputs,
+                                upper_by=tuple(cand.upper_by)))
     return rows, sets

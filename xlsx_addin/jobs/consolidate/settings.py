@@ -14,10 +14,12 @@ clerk's choices, the button the 设置 sheet (settings_sheet.py). The precedence
    sets by parent_org, DEFAULT_KEEP backups, no previous summary, no ledgers, no register, no roster file). Backups
    are never negative. Last year's level: the register's level in force for the units it has, else the previous
    summary's, else the unit file's own 上年度星级 (jobs/consolidate/register_levels.py).
+   The 公示's dates: each the clerk's, else 设置's; a start alone lasts one week (publicity.period).
 4. **Files never read as units**: the output and its dated backups (wherever they lie).
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping, TypeVar
@@ -29,6 +31,7 @@ from xlsx_addin.model.errors import RatingError
 from xlsx_addin.io.files import backups
 from xlsx_addin.engine.scheme import BUILTIN, DEFAULT_SCHEME, load_scheme
 from xlsx_addin.engine.scheme.keys import SCHEME_KEY
+from xlsx_addin.jobs.consolidate.publicity import period
 
 DEFAULT_KEEP = backups.DEFAULT_KEEP
 T = TypeVar("T")
@@ -51,6 +54,8 @@ class Settings(BaseModel):
     star_register: Path | None = None  # a 星级管理台账: last year's level in force (after 复验) wins over `previous`'s
     expect: Path | None = None  # the roster (应报名单, io/roster.py); None: the previous summary's units (roster.py)
     summary: Path | None = None  # the summary being written: its folder anchors the 设置 sheet's relative paths
+    publicity_start: dt.date | None = None  # the 公示's first and last day (公示名单 states them; publicity.py)
+    publicity_end: dt.date | None = None
 
     @field_validator("quota_mode", mode="before")
     @classmethod
@@ -86,6 +91,8 @@ class Given:
     keep_backups: int | None = None
     star_register: Path | None = None
     expect: Path | None = None
+    publicity_start: dt.date | None = None
+    publicity_end: dt.date | None = None
 
 
 NOTHING = Given()
@@ -111,6 +118,8 @@ def resolve_settings(given_by_clerk: Given, from_settings_sheet: Given = NOTHING
         quota_mode=_first(clerk.quota_mode, sheet.quota_mode), set_by=_first(clerk.set_by, sheet.set_by),
         keep_backups=_first(clerk.keep_backups, sheet.keep_backups), star_register=_first(clerk.star_register, sheet.star_register),
         expect=_first(clerk.expect, sheet.expect))
+    fields["publicity_start"], fields["publicity_end"] = period(_first(clerk.publicity_start, sheet.publicity_start),
+                                                                _first(clerk.publicity_end, sheet.publicity_end))
     try:  # what no source gave is left out: the model's defaults apply
         return Settings.model_validate({k: v for k, v in fields.items() if v is not None})
     except ValidationError as exc:

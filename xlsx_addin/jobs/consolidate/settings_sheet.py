@@ -15,6 +15,8 @@ from xlsx_addin.engine.scheme.loader import BUILTIN, SCORED_SCHEMES, STAR_SCHEME
 from xlsx_addin.engine.scheme.models import Scheme
 from xlsx_addin.io.tables.table import Table
 from xlsx_addin.contracts.summary import DATA_SHEETS, RAW, RULES, RUN_DATE, SETTINGS, XLWINGS_CONF
+from xlsx_addin.contracts.review_sheet import RECHECK, REVIEW
+from xlsx_addin.jobs.consolidate import publicity
 from xlsx_addin.jobs.consolidate.model import Consolidation
 from xlsx_addin.jobs.consolidate.settings import DEFAULT_KEEP, NOTHING, Given, Settings, resolve_settings
 
@@ -90,6 +92,11 @@ def settings_table(scheme: Scheme, settings: Settings | None, c: Consolidation |
     rows += [list(r) for r in LEDGER_ROWS]
     rows.append([])
     titles.append(len(rows))
+    rows.append([publicity.TITLE])
+    dates = (settings.publicity_start, settings.publicity_end) if settings else (None, None)
+    rows += [[key, d if d is not None else "", note] for (key, note), d in zip(publicity.ROWS, dates)]
+    rows.append([])
+    titles.append(len(rows))
     rows.append([PRINT_TITLE])
     rows += [list(r) for r in PRINT_NOTES]
     return Table(SETTINGS, SETTINGS_HEADER, rows, ["text", "text", "text"], [18, 44, 70], titles=titles)
@@ -120,6 +127,7 @@ PRINT_TITLE = "打印说明"
 
 PRINT_NOTES = (
     ("用于打印", "、".join(DATA_SHEETS), "A4纸,每页重复表头,页脚有页码;一览表不打印“来源文件”列;公示名单为纵向,其余为横向"),
+    ("上级党组织用", f"{REVIEW}、{RECHECK}", "评分定级表打印为上级党组织评分定级表(A4横向,盖章后上报);上级复审为拟定最高等次的单位名单"),
     ("参考", f"{SETTINGS}、{RULES}", "本次汇总的设置和使用的规则数值,需要时可打印"),
     ("不打印(已隐藏)", RAW, "各单位的原始填报数据,供上级党组织再次汇总;右键工作表标签选“取消隐藏”可查看,"
                         "如需打印,按原尺寸分页,每页重复表头和党组织名称"),
@@ -175,7 +183,7 @@ def given_by_sheet(rows: Sequence[Sequence[Any]], base_dir: Path | None = None) 
     for number, row in enumerate(rows, 1):
         row = list(row) + [None, None]
         key = text_key(row[0])
-        if key in (*SETTINGS_KEYS, S_KEEP, S_REGISTER, S_EXPECT) and key not in cells:
+        if key in (*SETTINGS_KEYS, S_KEEP, S_REGISTER, S_EXPECT, publicity.S_START, publicity.S_END) and key not in cells:
             cells[key] = (number, row[1])
     folder = text_key(cells.get(S_INPUT, (0, None))[1])
     if not folder:
@@ -187,13 +195,19 @@ def given_by_sheet(rows: Sequence[Sequence[Any]], base_dir: Path | None = None) 
                  quota_mode=_choice(QuotaMode, cells.get(S_MODE), S_MODE),
                  previous=resolve(prev, base_dir) if prev else None, keep_backups=_keep(cells.get(S_KEEP)),
                  star_register=_path_cell(cells.get(S_REGISTER), base_dir),
-                 expect=_path_cell(cells.get(S_EXPECT), base_dir))
+                 expect=_path_cell(cells.get(S_EXPECT), base_dir),
+                 publicity_start=_date(cells.get(publicity.S_START)), publicity_end=_date(cells.get(publicity.S_END)))
 
 
 def _path_cell(cell: tuple[int, Any] | None, base_dir: Path | None) -> Path | None:
     """A path typed in 设置 (relative to the summary's folder); blank gives nothing."""
     text = text_key(cell[1]) if cell else ""
     return resolve(text, base_dir) if text else None
+
+
+def _date(cell: tuple[int, Any] | None) -> Any:
+    """公示开始/结束日期: a date; blank gives nothing."""
+    return publicity.to_date(cell[1], f"“{SETTINGS}”工作表第{cell[0]}行的日期") if cell else None
 
 
 def _refused(cell: tuple[int, Any], what: str, text: str, allowed: str) -> RatingError:

@@ -1,6 +1,7 @@
 """Page set-up and the 设置 sheet of a summary workbook: shared by the rating and the 双十星 writers."""
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 
 from xlsx_addin.contracts import summary_vba as vba
@@ -10,6 +11,7 @@ from xlsx_addin.io.tables.table import Table
 from xlsx_addin.contracts.summary import CHANGES, LEDGER, OVERVIEW, PROBLEMS, PUBLICITY, RAW, STATS
 from xlsx_addin.io.books.kit.page import report_page_setup
 from xlsx_addin.io.tables.xlsx import Formats, wrapped_lines
+from xlsx_addin.jobs.consolidate.publicity import S_END, S_START
 from xlsx_addin.jobs.consolidate.settings_sheet import (
     LEDGER_INPUTS,
     REGISTER_INPUTS,
@@ -46,6 +48,7 @@ _HELP = [
     "4. “整改台账”中黄色列(整改措施、责任人、时限、进度、销号日期)和“晋星减星”的审批意见由您填写,重新汇总时保留。",
     "5. 不能使用的文件和单元格列在“问题清单”中;填报表本身不会被修改。",
     "6. 新装电脑第一次使用时,如单元格中的函数显示 #NAME?,点击“导入函数”。",
+    "7. 镇党委评分:在“评分定级表”黄色的“上级评分”列填写该项分数(留空则以单位自评为准),再点“一键汇总”,即按上级评分评定。",
 ]
 
 
@@ -71,9 +74,9 @@ def write_settings(ws, t: Table, f: Formats, *, buttons: bool) -> None:
             continue
         if not row:
             continue
-        if r < 5 or row[0] in (S_KEEP, *LEDGER_INPUTS, *REGISTER_INPUTS, S_EXPECT):  # the settings, backups kept, ledgers, register, roster: the clerk's input cells
+        if r < 5 or row[0] in (S_KEEP, *LEDGER_INPUTS, *REGISTER_INPUTS, S_EXPECT, S_START, S_END):  # the clerk's input cells
             ws.write_string(x, 0, str(row[0]), f.plain)
-            ws.write(x, 1, row[1], f.input)
+            ws.write(x, 1, row[1], f.clerk_date if isinstance(row[1], dt.date) else f.input)
             ws.write_string(x, 2, str(row[2]), f.note)
             ws.set_row(x, 42)
         else:

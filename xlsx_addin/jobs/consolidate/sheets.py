@@ -41,6 +41,11 @@ from xlsx_addin.jobs.consolidate.model import Consolidation, UnitRow
 from xlsx_addin.jobs.consolidate.reported_sheet import reported_table
 from xlsx_addin.jobs.consolidate.settings_sheet import settings_table
 from xlsx_addin.io.ledger_summary import COLUMNS, rates
+from xlsx_addin.contracts.review_sheet import RECHECK, REVIEW
+from xlsx_addin.jobs.consolidate.review_table import recheck_table, review_table
+from xlsx_addin.jobs.consolidate.publicity import period_text
+
+SELF_TOTAL_OVERVIEW = "自评得分"  # 一览表: the unit's own total (its file's), before the upper level's scores
 
 
 def final_header(scheme: Scheme) -> str:
@@ -116,6 +121,11 @@ def overview_table(c: Consolidation) -> Table:
             previous_name(s, u), change_text(s, u.result.change), reasons_text(u),
             YES if r.rectify else NO, u.source_file,
         ])
+    if s.stars is None:  # the unit's own total beside the total in force (基础得分: the 评分定级表 may change items)
+        header[-1:-1], kinds[-1:-1], widths[-1:-1] = [SELF_TOTAL_OVERVIEW], ["score"], [7]
+        for u, row in zip(c.units, rows):
+            own = u.result.reported_scores
+            row[-1:-1] = [_num(sum(own)) if own else _num(u.result.base_score)]
     with_evidence(c, header, kinds, widths, rows)
     # printed: everything but 来源文件 (the file paths are for the screen)
     return Table(OVERVIEW, header, rows, kinds, widths, print_setup=PrintSetup(columns=len(header) - 1))
@@ -329,6 +339,8 @@ def publicity_table(c: Consolidation) -> Table:
             rows.append([i, u.result.org_name, u.result.parent_org or u.set_name, _num(u.result.final_score), lv.name])
         if not units:
             rows.append(["", "(无)"])
+    titles.append(len(rows))  # the 公示's dates (设置; publicity.py)
+    rows.append([period_text(c.settings.publicity_start, c.settings.publicity_end)])
     return Table(PUBLICITY, header, rows, kinds, widths, titles=titles)
 
 
@@ -337,6 +349,8 @@ def raw_table(c: Consolidation) -> Table | None:
     at county level. Row 1: the marker and the scheme id; row 2: the keys (names contract; hidden); row 3: the
     columns' Chinese titles; data from row 4 (contracts/summary.py RAW_LABELS)."""
     rated = [(u.source_file, u.inputs) for u in c.units if u.inputs is not None]
+    rated = [(u.source_file, rawdata.with_upper(u.inputs, u.result.upper_scores, u.upper_by))
+             for u in c.units if u.inputs is not None]
     if not rated:
         return None
     keys = rawdata.columns(c.scheme)
@@ -365,7 +379,7 @@ def rules_table(scheme: Scheme) -> Table:
 # --- everything ----------------------------------------------------------------------------
 @dataclass
 class Kept:
-    """The clerk's entries of an earlier summary, per sheet (整改台账, 晋星减星)."""
+    """The clerk's entries of an earlier summary, per sheet (整改台账, 晋星减星, 评分定级表, 上级复审)."""
 
     sheets: dict[str, Records] = field(default_factory=dict)
 
@@ -385,6 +399,8 @@ def summary_tables(c: Consolidation, kept: Kept | None = None) -> dict[str, Tabl
         tables.insert(6, raw)
     if c.reporting is not None:  # a roster was given or found: 上报情况 after 统计
         tables.insert(2, reported_table(c.reporting))
+    upper = [t for t in (review_table(c, kept.get(REVIEW)), recheck_table(c, kept.get(RECHECK))) if t is not None]
+    tables[4:4] = upper  # the upper level's sheets after 晋星减星 (review_table.py)
     return {t.name: t for t in tables}
 
 

@@ -19,13 +19,14 @@ from xlsx_addin.io.files import backups
 from xlsx_addin.engine.scheme.models import Scheme
 from xlsx_addin.io.tables.previous import read_ledger
 from xlsx_addin.io.tables.table import Table
-from xlsx_addin.contracts.summary import DATA_SHEETS, OVERVIEW, RAW, REPORTED, RULES, SETTINGS, STATS, XLWINGS_CONF
+from xlsx_addin.contracts.summary import DATA_SHEETS, OVERVIEW, RAW, REPORTED, RULES, SETTINGS, STATS, UPPER_SHEETS, XLWINGS_CONF
 from xlsx_addin.io.tables.xlsx import TITLE_FONT, Formats, atomic_write, gc_paused, write_table
 from xlsx_addin.io.books.vba.summary_project import summary_vba_project
 from xlsx_addin.jobs.consolidate import carryover
 from xlsx_addin.jobs.consolidate.clerk_sheets import write_sheets
 from xlsx_addin.jobs.consolidate.model import Consolidation, Written
 from xlsx_addin.jobs.consolidate.previous import read_kept, read_previous_levels
+from xlsx_addin.jobs.consolidate.review_layout import upper_page_setup, with_upper_sheets
 from xlsx_addin.jobs.consolidate.sheet_layout import page_setup, write_settings
 from xlsx_addin.jobs.consolidate.sheets import QUOTA_CHART_COLUMNS, summary_tables
 
@@ -81,7 +82,7 @@ def render(path: Path, scheme: Scheme, tables: dict[str, Table], *, vba_project:
             wb.add_vba_project(io.BytesIO(summary_vba_project()), is_stream=True)
             wb.set_vba_name(vba.WORKBOOK_CODENAME)
         f = Formats(wb)
-        data = list(DATA_SHEETS) + ([RAW] if RAW in tables else [])
+        data = with_upper_sheets(list(DATA_SHEETS), tables) + ([RAW] if RAW in tables else [])
         if REPORTED in tables:  # 上报情况 (a run with a roster) after 统计
             data.insert(data.index(STATS) + 1, REPORTED)
         order = ([SETTINGS] if vba_project else []) + data + ([] if vba_project else [SETTINGS]) + [RULES]
@@ -91,7 +92,10 @@ def render(path: Path, scheme: Scheme, tables: dict[str, Table], *, vba_project:
                 write_settings(ws, tables[name], f, buttons=vba_project)
             else:
                 write_table(ws, tables[name], f)
-            page_setup(ws, tables[name], scheme)
+            if name in UPPER_SHEETS:
+                upper_page_setup(ws, tables[name], scheme, f)
+            else:
+                page_setup(ws, tables[name], scheme)
 
         sheets = write_sheets(wb, order, carried, f, fill, extra=[XLWINGS_CONF] if vba_project else [])
         _highlight_overview(sheets[OVERVIEW], tables[OVERVIEW], f)

@@ -19,7 +19,9 @@ from xlsxwriter.utility import xl_col_to_name
 from xlsx_addin.io.files import backups
 from xlsx_addin.engine.scheme.overrides import rows_to_table
 from xlsx_addin.io.tables.table import Table, records_from_rows
+from xlsx_addin.contracts.review_sheet import REVIEW
 from xlsx_addin.contracts.summary import (
+    CHANGES,
     CLERK_COLUMNS,
     DATA_SHEETS,
     OVERVIEW,
@@ -29,6 +31,7 @@ from xlsx_addin.contracts.summary import (
     RULES,
     SETTINGS,
     STATS,
+    UPPER_SHEETS,
 )
 from xlsx_addin.jobs.consolidate import carryover
 from xlsx_addin.model.problems import Problem
@@ -37,6 +40,8 @@ from xlsx_addin.jobs.consolidate.sheets import QUOTA_CHART_COLUMNS, Kept
 from xlsx_addin.jobs.consolidate.settings_sheet import RESULT_KEYS, RESULT_TITLE, settings_from_rows
 from xlsx_addin.jobs.consolidate.job import consolidate as run_consolidation
 from xlsx_addin.jobs.consolidate.roster import reporting_line
+from xlsx_addin.jobs.consolidate.review_read import Reviews, reviews_from_rows
+from xlsx_addin.jobs.consolidate.sets import summary_scheme
 from xlsx_addin.shells.errors import clerk_message
 
 MessageBox = Callable[[Any, str, str], Any]
@@ -53,8 +58,11 @@ def run_in_book(book, *, message_box: MessageBox | None = None,
         status("一键汇总:正在读取设置……")
         settings = read_settings(book)
         prev = read_previous_from_book(book)
-        job = consolidate or functools.partial(run_consolidation, replacing=_replaced_rows(prev))
-        c = job(settings, progress=progress_callback(status))
+        if consolidate is None:  # the typed 上级评分 of the book's 评分定级表 rate their units (review_read.py)
+            c = run_consolidation(settings, progress=progress_callback(status), replacing=_replaced_rows(prev),
+                                  reviews=book_reviews(book, prev, settings))
+        else:
+            c = consolidate(settings, progress=progress_callback(status))
         status("一键汇总:正在写入汇总表……")
         path = book_path(book)
         backup = None
@@ -202,6 +210,15 @@ def read_previous_from_book(book) -> carryover.Previous:
     return carryover.from_rows(sheets, file=path.name if path else "")
 
 
+def book_reviews(book, prev: carryover.Previous, settings: Settings) -> Reviews:
+    """The typed 上级评分 of the open book's 评分定级表 (as it stands, before this run rewrites it)."""
+    scheme = summary_scheme(settings)
+    sheet = prev.sheets.get(REVIEW)
+    if sheet is None or scheme.stars is not None:
+        return Reviews(prev.file)
+    return reviews_from_rows(sheet.rows, len(scheme.items), prev.file)
+
+
 def read_kept_from_book(book) -> Kept:
     kept = Kept()
     for name in CLERK_COLUMNS:
@@ -248,6 +265,9 @@ def write_into_book(book, c: Consolidation, kept: Kept | None = None,
     with screen_paused(book):
         for name in list(DATA_SHEETS) + [RULES]:
             _replace(book.sheets[name], table_block(tables[name]))
+        for name in UPPER_SHEETS:  # the upper level's sheets, added after 晋星减星 to an older book
+            if name in tables:
+                _replace(_sheet(book, name, after=CHANGES), table_block(tables[name]))
         if RAW in tables:
             raw = _sheet(book, RAW, after=PROBLEMS)
             _replace(raw, table_block(tables[RAW]))
@@ -286,7 +306,7 @@ def write_sheets_into_book(book, tables: dict[str, Table]) -> None:
                 _settings_results(book.sheets[SETTINGS], tables[SETTINGS])
                 continue
             _replace(_sheet(book, name, after=names[i - 1] if i else SETTINGS), table_block(tables[name]))
-        for name in DATA_SHEETS:
+        for name in (*DATA_SHEETS, *UPPER_SHEETS):
             if name not in tables:
                 try:
                     _replace(book.sheets[name], [])

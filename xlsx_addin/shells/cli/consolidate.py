@@ -33,6 +33,8 @@ def add_parser(sub) -> None:
     c.add_argument("--expect", type=Path, default=None,
                    help="应上报的党组织名单:汇总表、台账汇总、有“党组织名称”列的 Excel 表,或每行一个名称的 .txt/.csv"
                         "(UTF-8 或 GBK);“上报情况”表和问题清单列出未上报的单位(不给时以上次汇总表中的单位为准)")
+    c.add_argument("--publicity-start", default=None, help="公示开始日期,如 2026-12-07(公示名单写明公示期)")
+    c.add_argument("--publicity-end", default=None, help="公示结束日期(默认开始后一周,共7天)")
     c.add_argument("--keep-backups", type=int, default=None,
                    help=f"保留上次汇总表的备份份数(默认{DEFAULT_KEEP},旧的先删除;0 为不备份)")
 
@@ -44,6 +46,7 @@ def _choices_help(enum: type[Choice], default: Choice) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from xlsx_addin.jobs.consolidate.run import consolidate_to
+    from xlsx_addin.jobs.consolidate.publicity import to_date
     from xlsx_addin.jobs.consolidate.settings import Given, resolve_settings
     from xlsx_addin.io.rules_file import read_rules_table
     from xlsx_addin.shells.cli.progress import progress_bar
@@ -51,7 +54,9 @@ def run(args: argparse.Namespace) -> int:
     rules = read_rules_table(args.rules) if args.rules is not None else None
     given = Given(input_dir=args.input_dir, scheme=args.scheme, rules=rules, quota_mode=args.quota_mode,
                   set_by=args.set_by, previous=args.previous, ledgers=args.ledgers, keep_backups=args.keep_backups,
-                  star_register=args.register, expect=args.expect)
+                  star_register=args.register, expect=args.expect,
+                  publicity_start=to_date(args.publicity_start, "公示开始日期(--publicity-start)"),
+                  publicity_end=to_date(args.publicity_end, "公示结束日期(--publicity-end)"))
     settings = resolve_settings(given, out=args.out)
     with progress_bar("一键汇总:读取", args.quiet) as progress:
         done = consolidate_to(settings, args.out, workers=args.workers, progress=progress)
