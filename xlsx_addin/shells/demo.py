@@ -70,6 +70,9 @@ def register_demo(summary_file: Path, out: Path) -> list[str]:
                      f"{scheme.level_term});明年一键汇总时加 --register {out.name},晋星/减星即以降级后的{scheme.level_term}比较")
     lines.append(f"  试一试:在“复验记录”中再填一行(日期、党组织名称、调整为),然后运行 "
                  f"xlsx-addin register --summary {summary_file.name} --out {out.name}")
+    return lines
+
+
 def town_step_lines(c: Consolidation, typed: list[Typed], folder) -> list[str]:
     """What the demo's town step did, and how a clerk does it."""
     if not typed:

@@ -10,7 +10,6 @@ import math
 from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
-from xlsx_addin.io import rawdata
 from xlsx_addin.model.choices import QuotaMode
 from xlsx_addin.model.identity import text_key, unit_key
 from xlsx_addin.engine.scheme.models import Scheme
@@ -29,7 +28,6 @@ from xlsx_addin.contracts.summary import (
     PARENT,
     PREVIOUS,
     PUBLICITY,
-    RAW,
     RECTIFY,
     RULES,
     SET,
@@ -44,6 +42,7 @@ from xlsx_addin.io.ledger_summary import COLUMNS, rates
 from xlsx_addin.contracts.review_sheet import RECHECK, REVIEW
 from xlsx_addin.jobs.consolidate.review_table import recheck_table, review_table
 from xlsx_addin.jobs.consolidate.publicity import period_text
+from xlsx_addin.jobs.consolidate.raw_sheet import raw_table
 
 SELF_TOTAL_OVERVIEW = "自评得分"  # 一览表: the unit's own total (its file's), before the upper level's scores
 
@@ -342,29 +341,6 @@ def publicity_table(c: Consolidation) -> Table:
     titles.append(len(rows))  # the 公示's dates (设置; publicity.py)
     rows.append([period_text(c.settings.publicity_start, c.settings.publicity_end)])
     return Table(PUBLICITY, header, rows, kinds, widths, titles=titles)
-
-
-def raw_table(c: Consolidation) -> Table | None:
-    """Every rated unit's raw inputs (rawdata.py layout), so a town's summary can be consolidated again
-    at county level. Row 1: the marker and the scheme id; row 2: the keys (names contract; hidden); row 3: the
-    columns' Chinese titles; data from row 4 (contracts/summary.py RAW_LABELS)."""
-    rated = [(u.source_file, u.inputs) for u in c.units if u.inputs is not None]
-    rated = [(u.source_file, rawdata.with_upper(u.inputs, u.result.upper_scores, u.upper_by))
-             for u in c.units if u.inputs is not None]
-    if not rated:
-        return None
-    keys = rawdata.columns(c.scheme)
-    header = [rawdata.MARKER, "scheme", c.scheme.id, RAW_NOTE]
-    header += [""] * (len(keys) - len(header))
-    rows = [keys, rawdata.header_labels(c.scheme, keys)]
-    rows += [rawdata.to_row(c.scheme, inputs, source, keys) for source, inputs in rated]
-    kinds = ["text" if k in ("org_name", "org_code", "parent_org", "org_type", rawdata.SOURCE) else "num" for k in keys]
-    widths: list[float] = [24 if k in ("org_name", rawdata.SOURCE) else 10 for k in keys]
-    return Table(RAW, header, rows, kinds, widths, subheaders=[0, 1], print_setup=PrintSetup(header_rows=3))
-
-
-RAW_NOTE = ("本表是各单位的原始填报数据,供上级党组织再次汇总使用,请勿修改;本表已隐藏,不打印"
-            "(右键工作表标签选“取消隐藏”可查看)")
 
 
 # --- 规则 ----------------------------------------------------------------------------------

@@ -22,7 +22,8 @@ from xlsx_addin.jobs.ledgers.report import summary_lines
 from xlsx_addin.jobs.ledgers.writer import write_ledger_summary
 from xlsx_addin.contracts.summary import SETTINGS
 from xlsx_addin.shells.errors import clerk_message
-from xlsx_addin.shells.buttons.consolidate import MessageBox, progress_callback, used_range, book_path, status_bar, teller
+from xlsx_addin.shells.buttons.book import MessageBox, used_range, book_path, status_bar, teller
+from xlsx_addin.shells.buttons.consolidate import progress_callback
 from xlsx_addin.jobs.consolidate.settings_sheet import (
     S_AS_OF,
     S_LEDGER_DIR,

@@ -19,7 +19,7 @@ from xlsx_addin.jobs.register.job import Registered, register_to
 from xlsx_addin.jobs.register.summary import from_sheets
 from xlsx_addin.model.errors import RatingError
 from xlsx_addin.model.identity import text_key
-from xlsx_addin.shells.buttons.consolidate import MessageBox, book_path, status_bar, teller, used_range
+from xlsx_addin.shells.buttons.book import MessageBox, book_path, status_bar, teller, used_range
 from xlsx_addin.shells.errors import clerk_message
 
 TITLE = "登记台账"
