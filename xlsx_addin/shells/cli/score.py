@@ -27,6 +27,10 @@ def run_score(args: argparse.Namespace) -> int:
         data = json.loads(args.inputs.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise RatingError(f"无法读取输入文件 {args.inputs}:{exc}") from None
+    except RecursionError:  # [[[[…]]]] nested beyond the parser's stack
+        raise RatingError(f"无法读取输入文件 {args.inputs}:JSON 嵌套层数过多,不是一个单位(或多个单位)的输入") from None
+    if not isinstance(data, (dict, list)) or (isinstance(data, list) and not all(isinstance(u, dict) for u in data)):
+        raise RatingError(f"输入文件 {args.inputs} 的内容应为一个单位的输入(JSON 对象 {{…}}),或多个单位的列表 [{{…}}, …]")
     results = rate_set(scheme, data, args.quota_mode) if isinstance(data, list) else [score_unit(scheme, data)]
     for r in results:
         if r.star_detail is not None:  # 双十星: stars, not points
