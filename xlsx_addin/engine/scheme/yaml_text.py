@@ -27,11 +27,11 @@ class _SchemeLoader(yaml.SafeLoader):
                     continue  # `<<: *base` merges on purpose: its keys may be overridden
                 key = self.construct_object(key_node, deep=True)
                 try:
-                    first = seen.setdefault(key, key_node.start_mark.line + 1)
+                    if key in seen:
+                        raise _Duplicate(key, seen[key], key_node.start_mark.line + 1)
+                    seen[key] = key_node.start_mark.line + 1
                 except TypeError:  # an unhashable key: SafeConstructor says so below
                     continue
-                if first != key_node.start_mark.line + 1:
-                    raise _Duplicate(key, first, key_node.start_mark.line + 1)
         return super().construct_mapping(node, deep)
 
 
@@ -58,7 +58,8 @@ def load_yaml(text: str, origin: str) -> Any:
         _check_expanded_size(node, origin)
         return loader.construct_document(node)
     except _Duplicate as dup:
-        raise SchemeError(f"方案文件 {origin} 第{dup.second}行:键“{dup.key}”在同一处重复出现(第{dup.first}行已设置过),"
+        before = "本行前面" if dup.first == dup.second else f"第{dup.first}行"
+        raise SchemeError(f"方案文件 {origin} 第{dup.second}行:键“{dup.key}”在同一处重复出现({before}已设置过),"
                           "无法确定使用哪一个;请只保留一个") from None
     except RecursionError:
         raise SchemeError(f"方案文件 {origin} 嵌套层数过多,不是评定方案") from None
