@@ -19,7 +19,7 @@ _MERGE_TAG = "tag:yaml.org,2002:merge"
 class _SchemeLoader(yaml.SafeLoader):
     """SafeLoader that refuses a key given twice in one mapping (the line of the second one named)."""
 
-    def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:  # type: ignore[override]
+    def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
         if isinstance(node, MappingNode):
             seen: dict[Any, int] = {}
             for key_node, _ in node.value:
