@@ -8,7 +8,8 @@ import html
 import operator
 import re
 
-from xlsx_addin.io.unitfile import RESULT_PREFIX, RULES_TABLE, UnitFile
+from xlsx_addin.contracts.names import input_spec
+from xlsx_addin.io.unitfile import UnitFile
 
 _CELL = re.compile(rb'<(?:\w+:)?c\b([^>]*?)(?<!/)>(.*?)</(?:\w+:)?c>', re.S)
 _REF = re.compile(rb'\br="\$?([A-Za-z]{1,3})\$?(\d{1,7})"')
@@ -74,12 +75,13 @@ def uncached_reason(formula: str) -> str:
 
 
 def fill_uncached(unit: UnitFile, xmls: dict[str, bytes]) -> None:
-    """Blank input cells that hold an uncached formula: simple arithmetic computed, else the file refused, cell named."""
+    """Blank input cells (the names contract's) that hold an uncached formula: simple arithmetic computed, else the
+    file refused, cell named."""
     formulas = {sheet: uncached_formulas(xml) for sheet, xml in xmls.items()}
     if not any(formulas.values()):
         return
     for name, value in list(unit.values.items()):
-        if name == RULES_TABLE or name.startswith(RESULT_PREFIX):
+        if input_spec(name) is None:  # a unit's inputs only (the names contract); other books keep their own reading
             continue
         cells = value if isinstance(value, list) else [value]
         for i, v in enumerate(cells):
