@@ -27,7 +27,16 @@ MAX_RULES_BYTES = 20 * 2**20  # a 规则 table is a few KB; a unit workbook hold
 
 
 def read_rules_table(path: str | Path) -> dict[str, Any]:
-    path = Path(path)
+    """The key → value table of a 规则 file; RatingError (Chinese, naming the file and row or cell) when it cannot
+    be read, and when it holds no parameter at all (a table given on purpose is never ignored)."""
+    table = _read(Path(path))
+    if not table:
+        raise RatingError(f"规则表文件 {path} 中没有找到任何参数行(每行应为:参数名 key,值;或:参数,key,值,说明),"
+                          "未套用;请检查文件内容")
+    return table
+
+
+def _read(path: Path) -> dict[str, Any]:
     if not path.is_file():
         raise RatingError(f"规则表文件 {path} 不存在")
     suffix = path.suffix.lower()

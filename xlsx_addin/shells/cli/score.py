@@ -9,6 +9,8 @@ from xlsx_addin.engine.scheme.loader import DEFAULT_SCHEME
 from xlsx_addin.model.choices import DEFAULT_QUOTA_MODE, QuotaMode
 from xlsx_addin.model.errors import RatingError
 
+MAX_INPUT_BYTES = 256 * 2**20  # 20,000 units' inputs are about 20 MB
+
 
 def add_parsers(sub) -> None:
     s = sub.add_parser("score", help="为一个单位评分:输入为 JSON 文件(名称约定的键)")
@@ -24,6 +26,9 @@ def run_score(args: argparse.Namespace) -> int:
 
     scheme = load_scheme(args.scheme)
     try:
+        if args.inputs.stat().st_size > MAX_INPUT_BYTES:
+            raise RatingError(f"输入文件 {args.inputs} 过大({args.inputs.stat().st_size / 2**20:.0f} MB),"
+                              f"不像单位的输入(上限 {MAX_INPUT_BYTES // 2**20} MB)")
         data = json.loads(args.inputs.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise RatingError(f"无法读取输入文件 {args.inputs}:{exc}") from None
