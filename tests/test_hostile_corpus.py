@@ -214,7 +214,8 @@ def test_item_formulas_without_a_saved_result(tmp_path):
     want = score_unit(load_scheme("five_star"), simple)
     table = rows(out, "一览表")
     header = table[0]
-    row = next(x for x in table[1:] if x[0] == simple["org_name"])
+    row = next((x for x in table[1:] if x[0] == simple["org_name"]), None)
+    assert row is not None, f"item 1 =10-1+1 (no saved result) was not read as 10: {problems(out)}"
     assert row[header.index("综合得分")] == pytest.approx(want.final_score)
     found = [p for p in problems(out) if p[0] == "公式未计算_函数.xlsx" and p[5] == "错误"]
     assert len(found) == 1, problems(out)
