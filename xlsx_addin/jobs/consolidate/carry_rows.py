@@ -6,7 +6,8 @@ import datetime as dt
 import hashlib
 from typing import Any, Callable
 
-from xlsx_addin.contracts.summary import CODE, NAME, OVERVIEW, PROBLEMS, PUBLICITY, RAW, ROW_KEYS, STATS, CHANGES, LEDGER
+from xlsx_addin.contracts.summary import CODE, NAME, OVERVIEW, PROBLEMS, PUBLICITY, RAW, ROW_KEYS, SOURCE, STATS, CHANGES, LEDGER
+from xlsx_addin.io import rawdata
 from xlsx_addin.io.tables.table import Table, has_content
 from xlsx_addin.model.identity import text_key, unit_key
 from xlsx_addin.jobs.consolidate.previous_book import RECORD
@@ -128,15 +129,16 @@ def data_rows(t: Table) -> list[int]:
     return list(range(1 if t.name == RAW else 0, len(t.rows)))
 
 
-def rekeyed(keys: dict[str, int], names: dict[str, str], new_keys: set[str], new_by_name: dict[str, str],
-            recorded: dict[str, str]) -> dict[str, int]:
-    """Previous rows whose key the clerk typed over (党组织代码 edited in 一览表) matched to the new row of the same
-    organisation name: only a key the program never wrote (not in the record) and a name one new row has."""
+def rekeyed(keys: dict[str, int], hints: dict[str, list[tuple[int, str]]], new_keys: set[str],
+            new_by_hint: dict[tuple[int, str], str], recorded: dict[str, str]) -> dict[str, int]:
+    """Previous rows whose key the clerk typed over (党组织代码, or the name of a unit without one, edited in 一览表)
+    matched to the new row of the same organisation name, else of the same 来源文件: only a key the program never
+    wrote (not in the record), and a name or file that one new row has."""
     out: dict[str, int] = {}
     claimed = set(keys) & new_keys
     for k, r in keys.items():
-        target = new_by_name.get(names.get(k, ""))
-        if k not in new_keys and target and target not in claimed and (not recorded or digest(k) not in recorded):
+        target = next((t for t in (new_by_hint.get(h) for h in hints.get(k, ())) if t and t not in claimed), None)
+        if k not in new_keys and target and (not recorded or digest(k) not in recorded):
             claimed.add(target)
             out[target] = r
         elif k not in out:
@@ -144,12 +146,13 @@ def rekeyed(keys: dict[str, int], names: dict[str, str], new_keys: set[str], new
     return out
 
 
-def name_column(sheet: str, header: list[str]) -> int | None:
-    """The organisation-name column of a sheet keyed by unit (None for other sheets)."""
+def identity_columns(sheet: str, header: list[str]) -> list[int]:
+    """The columns that name a unit besides its key, in order of trust: the organisation's name, the source file
+    (sheets keyed by unit only)."""
     if sheet not in UNIT_SHEETS:
-        return None
-    name = "org_name" if sheet == RAW else NAME
-    return header.index(name) if name in header else None
+        return []
+    names = ("org_name", rawdata.SOURCE) if sheet == RAW else (NAME, SOURCE)
+    return [header.index(n) for n in names if n in header]
 
 
 def digests_of(t: Table) -> tuple[str, dict[str, str]]:

@@ -57,7 +57,7 @@ from xlsx_addin.jobs.consolidate.carry_rows import (
     joined,
     key_function,
     keyed,
-    name_column,
+    identity_columns,
     rekeyed,
     norm,
     record_table,
@@ -162,7 +162,7 @@ def _column_used(sheet: PrevSheet, j: int, h: int) -> bool:
 
 def _prev_rows(t: Table, sheet: PrevSheet, mapping: dict[int, int], prev: Previous) -> dict[str, int]:
     """Previous sheet row index by row key (keys computed like the new table's, from the mapped columns); a row
-    whose 党组织代码 the clerk typed over keeps its organisation's key (carry_rows.rekeyed)."""
+    whose 党组织代码 (or a code-less unit's name) the clerk typed over keeps its organisation's key (carry_rows.rekeyed)."""
     h = header_row(t.name)
     header = table_header(t)
     key_of = key_function(t.name, header)
@@ -170,18 +170,19 @@ def _prev_rows(t: Table, sheet: PrevSheet, mapping: dict[int, int], prev: Previo
     rows = list(range(h + 1, len(sheet.rows)))
     keys = keyed([key_of([sheet.cell(r, mapping[i]) if i in mapping else None for i in range(width)]) for r in rows])
     found = {k: r for k, r in zip(keys, rows) if k is not None}
-    name_at = name_column(t.name, header)
-    if name_at is None or name_at not in mapping:
+    cols = [c for c in identity_columns(t.name, header) if c in mapping]
+    if not cols:
         return found
     new_keys = keyed([key_of(t.rows[i]) for i in data_rows(t)])
-    by_name: dict[str, list[str]] = {}
+    by_hint: dict[tuple[int, str], list[str]] = {}
     for i, k in zip(data_rows(t), new_keys):
-        name = text_key(t.rows[i][name_at]) if name_at < len(t.rows[i]) else ""
-        if k is not None and name:
-            by_name.setdefault(name, []).append(k)
-    unique = {name: ks[0] for name, ks in by_name.items() if len(ks) == 1}
-    names = {k: text_key(sheet.cell(r, mapping[name_at])) for k, r in found.items()}
-    return rekeyed(found, names, {k for k in new_keys if k is not None}, unique, prev.record.get(t.name, ("", {}))[1])
+        for c in cols:
+            text = text_key(t.rows[i][c]) if c < len(t.rows[i]) else ""
+            if k is not None and text:
+                by_hint.setdefault((c, text), []).append(k)
+    unique = {hint: ks[0] for hint, ks in by_hint.items() if len(ks) == 1}
+    hints = {k: [(c, text_key(sheet.cell(r, mapping[c]))) for c in cols] for k, r in found.items()}
+    return rekeyed(found, hints, {k for k in new_keys if k is not None}, unique, prev.record.get(t.name, ("", {}))[1])
 
 
 def _edits(t: Table, sheet: PrevSheet, prev: Previous, known: set[str]) -> list[Problem]:
