@@ -102,6 +102,7 @@ def table_specs(option_labels: tuple[str, ...]) -> dict[str, TableSpec]:
 
 
 # --- periods ---------------------------------------------------------------------------------------
+MIN_YEAR, MAX_YEAR = 1949, 2999  # the years a period may name (its dates and deadlines must exist)
 _PERIOD_RE = re.compile(r"^\s*(\d{4})\s*(?:[Hh]\s*([12])|年?\s*([上下])半年)\s*$")
 
 
@@ -142,12 +143,18 @@ def parse_period(value) -> Period | None:
     if not m:
         return None
     half = int(m.group(2)) if m.group(2) else (1 if m.group(3) == "上" else 2)
-    return Period(int(m.group(1)), half)
+    year = int(m.group(1))
+    if not MIN_YEAR <= year <= MAX_YEAR:  # 0000H1 / 9999H2: no calendar date (or next year's deadline) exists
+        return None
+    return Period(year, half)
 
 
 def period_arg(text: str) -> Period:
     """The --period argument; RatingError (Chinese) when it is not YYYYH1 / YYYYH2."""
     p = parse_period(text)
+    m = _PERIOD_RE.match(str(text))
+    if p is None and m:
+        raise RatingError(f"台账期间“{text}”的年份无效,应在 {MIN_YEAR}–{MAX_YEAR} 之间,例如 2026H1")
     if p is None:
         raise RatingError(f"台账期间“{text}”无效,应为 年份+H1(上半年)或 H2(下半年),例如 2026H1")
     return p

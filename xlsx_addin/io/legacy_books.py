@@ -11,6 +11,7 @@ import zipfile
 from dataclasses import dataclass
 from typing import Any
 
+from xlsx_addin.io.ods_extent import check_extents
 from xlsx_addin.io.package import MAX_UNPACKED_BYTES
 from xlsx_addin.io.unitfile import Ref, col_index
 
@@ -67,7 +68,9 @@ class XlsBook(Book):
         import xlrd
 
         self._xlrd = xlrd
-        self.book = xlrd.open_workbook(file_contents=data, on_demand=True, logfile=io.StringIO(), verbosity=0)
+        # ragged rows: a row is as long as its last cell (one stray cell at IV65536 is one long row, not 16 M cells)
+        self.book = xlrd.open_workbook(file_contents=data, on_demand=True, logfile=io.StringIO(), verbosity=0,
+                                       ragged_rows=True)
         self.sheets = list(self.book.sheet_names())
         self.names = {}
         for n in self.book.name_obj_list:
@@ -90,7 +93,7 @@ class XlsBook(Book):
             return None
         if sheet not in self._grids:
             sh = self.book.sheet_by_name(sheet)
-            self._grids[sheet] = ([[self._value(sh.cell(r, c)) for c in range(sh.ncols)] for r in range(sh.nrows)],
+            self._grids[sheet] = ([[self._value(sh.cell(r, c)) for c in range(sh.row_len(r))] for r in range(sh.nrows)],
                                   0, 0)
         return self._grids[sheet]
 
@@ -133,6 +136,7 @@ class OdsBook(Book):
         body = root.find(f"{{{_NS['office']}}}body/{{{_NS['office']}}}spreadsheet")
         if body is None:
             raise FileRefused("不是 OpenDocument 表格(文件中没有表格内容)," + RESAVE)
+        check_extents(body)  # before python-calamine allocates every sheet's rectangle
         self.names = {}
         block = body.find(f"{{{_NS['table']}}}named-expressions")  # workbook level; sheets keep their own
         for el in (block if block is not None else []):

@@ -24,6 +24,7 @@ from xlsx_addin.io.legacy_layout import (  # noqa: F401 - TemplateMap, layout_mi
     template_map,
     text_of,
 )
+from xlsx_addin.io.package import Refused
 from xlsx_addin.io.request import ReadRequest
 from xlsx_addin.io.unitfile import (
     ENCRYPTED,
@@ -67,6 +68,8 @@ def read(unit: UnitFile, data: bytes, request: ReadRequest) -> None:
     except FileRefused as exc:
         unit.problem(str(exc))
         return
+    except Refused:
+        raise  # sheet and cell named (read_unit_data)
     except Exception as exc:  # noqa: BLE001 - xlrd/calamine/XML error types vary
         unit.problem(_open_reason(exc, ext))
         return

@@ -20,6 +20,7 @@ from typing import Any, Callable
 from defusedxml import ElementTree as _ET
 
 from xlsx_addin.contracts.summary import RECORD
+from xlsx_addin.io.formula_cells import fill_uncached
 from xlsx_addin.io import legacy_reader, ooxml_checks, package
 from xlsx_addin.io.own_output import recorded_folder
 from xlsx_addin.io.unitfile import (
@@ -324,6 +325,7 @@ def _read_ooxml(unit: UnitFile, data: bytes, request: ReadRequest) -> None:
                 del unit.refs[name]
                 continue
             unit.values[name] = grid_values(grid, ref, request.is_table(name), errors.get(ref.sheet))
+        fill_uncached(unit, xmls)  # a formula without a saved result is not a blank cell
         ooxml_checks.check_values(unit)
         ooxml_checks.check_percent_scores(unit, zf, infos, xmls)
     finally:

@@ -12,6 +12,7 @@ from pydantic_core import ErrorDetails
 
 from xlsx_addin.model.errors import SchemeError
 from xlsx_addin.engine.scheme.models import Scheme
+from xlsx_addin.engine.scheme.yaml_text import MAX_SCHEME_BYTES, load_yaml, too_big
 
 STAR_SCHEMES = ("double_ten_star", "double_ten_star_member")  # 双十星: stars by vote or record, own workbook
 BUILTIN = ("five_star", "four_grade", "ten_star", "six_good") + STAR_SCHEMES
@@ -37,6 +38,8 @@ def load_scheme(source: str | Path | Scheme = DEFAULT_SCHEME) -> Scheme:
         known = "、".join(f"{n}({_load_builtin(n).name})" for n in BUILTIN)
         raise SchemeError(f"未知的评定方案“{text}”:内置方案为 {known},或给出方案文件(.yaml)路径")
     try:
+        if path.is_file() and path.stat().st_size > MAX_SCHEME_BYTES:  # before reading it
+            raise too_big(path.stat().st_size, str(path))
         raw = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise SchemeError(f"方案文件 {path} 无法读取:{exc.strerror or exc}") from None
@@ -68,7 +71,7 @@ def _load_builtin(name: str) -> Scheme:
 
 def scheme_from_text(text: str, origin: str) -> Scheme:
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text, origin)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"第{mark.line + 1}行第{mark.column + 1}列" if mark else ""

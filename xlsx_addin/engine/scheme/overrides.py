@@ -13,7 +13,6 @@ Precedence, lowest first (tests/test_engine_overrides.py checks each rule):
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
@@ -48,6 +47,7 @@ from xlsx_addin.engine.scheme.rules import (
     ThresholdPoints,
 )
 from xlsx_addin.engine.scheme.models import Scheme
+from xlsx_addin.engine.scheme.table_rows import rows_to_table as rows_to_table  # re-exported: its old home
 from xlsx_addin.engine.scheme.loader import load_scheme
 
 
@@ -164,40 +164,6 @@ def _simple_conditions(cond, path):
     for name in ("all", "any"):
         for k, sub in enumerate(getattr(cond, name) or []):
             yield from _simple_conditions(sub, condition_part_key(path, name, k))
-
-
-def rows_to_table(rows: Iterable[Iterable[Any]], origin: str = "规则表") -> dict[str, Any]:
-    """Parse a 规则 range: rows of (参数, key, 值[, 说明]) or (key, 值). Header and blank rows are skipped."""
-    table: dict[str, Any] = {}
-    seen: dict[str, int] = {}
-    for n, row in enumerate(rows, 1):
-        cells = list(row)
-        if not cells:
-            continue
-        key_at = _key_column(cells)
-        if key_at is None:
-            continue
-        key = str(cells[key_at]).strip()
-        value = cells[key_at + 1] if key_at + 1 < len(cells) else None
-        if key in seen:
-            label = f"({cells[key_at - 1]})" if key_at and not _blank(cells[key_at - 1]) else ""
-            raise SchemeError(f"{origin}第{seen[key]}行和第{n}行重复设置了参数 {key}{label}:"
-                              f"值“{table[key]}”与“{value}”,请只保留一行")
-        seen[key] = n
-        table[key] = value
-    return table
-
-
-_KEY_RE = re.compile(r"^[a-z_]+(\.[A-Za-z0-9_\u4e00-\u9fff]+)*$")
-
-
-def _key_column(cells: list) -> int | None:
-    """(参数, key, 值, 说明) rows keep the key in the 2nd column; (key, 值) rows in the 1st."""
-    i = 1 if len(cells) >= 3 else 0
-    cell = cells[i]
-    if isinstance(cell, str) and _KEY_RE.match(cell.strip()) and cell.strip() != "key":
-        return i
-    return None
 
 
 def apply_overrides(scheme: Scheme, table: Mapping[str, Any], origin: str = "规则表") -> Scheme:

@@ -128,16 +128,50 @@ def _manifest(out: Path, own: Wheel, targets: list[Target], per_target: dict[str
 
 
 # --- checking a folder ---------------------------------------------------------------------------------
+def read_manifest(folder: Path) -> dict:
+    """The folder's manifest, its shape checked: RatingError (Chinese) when it is not what make_bundle writes."""
+    path = folder / MANIFEST
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError) as exc:
+        raise RatingError(f"清单文件 {path} 无法读取({type(exc).__name__}),安装包不完整;请重新生成安装包") from None
+    files = manifest.get("files") if isinstance(manifest, dict) else None
+    targets = manifest.get("targets") if isinstance(manifest, dict) else None
+    if not isinstance(files, dict) or not all(isinstance(e, dict) for e in files.values()):
+        raise RatingError(f"清单文件 {path} 的格式不对(files 应为“文件名 → 大小、校验值”的对照表),"
+                          "不是本程序生成的清单;请重新生成安装包")
+    if not isinstance(targets, dict) or not all(
+            isinstance(t, dict) and isinstance(t.get("python"), str) and isinstance(t.get("platform"), str)
+            and isinstance(t.get("pip_platforms"), list) and isinstance(t.get("wheels"), list)
+            for t in targets.values()):
+        raise RatingError(f"清单文件 {path} 的格式不对(targets 应为各 Python/平台的安装文件表),"
+                          "不是本程序生成的清单;请重新生成安装包")
+    return manifest
+
+
+_IGNORED_DIRS = {"__pycache__"}  # Python writes these beside a module it imports (模板/huizong.py)
+
+
+def extra_files(folder: Path, files: dict) -> list[str]:
+    """Files in the folder (any depth) that the manifest does not list: a tampered or mixed folder."""
+    out = []
+    for p in sorted(folder.rglob("*")):
+        rel = p.relative_to(folder)
+        if rel.as_posix() == MANIFEST or _IGNORED_DIRS & set(rel.parts) or p.is_dir():
+            continue
+        if rel.as_posix() not in files:
+            out.append(rel.as_posix())
+    return out
+
+
 def check_bundle(folder: Path, run_pip: bool = True) -> list[str]:
-    """Everything wrong with an install folder, in Chinese; [] when it is complete and intact."""
+    """Everything wrong with an install folder, in Chinese; [] when it is complete and intact.
+    A manifest that is not one make_bundle writes raises RatingError (read_manifest)."""
     path = folder / MANIFEST
     if not path.is_file():
         return [f"{folder} 中没有清单文件 {MANIFEST},不是完整的安装包"]
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-        files, targets = manifest["files"], manifest["targets"]
-    except (ValueError, KeyError, TypeError) as exc:
-        return [f"清单文件 {MANIFEST} 无法读取({exc})"]
+    manifest = read_manifest(folder)
+    files, targets = manifest["files"], manifest["targets"]
     problems = []
     for rel, entry in files.items():
         p = folder / rel
@@ -145,9 +179,9 @@ def check_bundle(folder: Path, run_pip: bool = True) -> list[str]:
             problems.append(f"缺少文件:{rel}")
         elif p.stat().st_size != entry.get("size") or sha256(p) != entry.get("sha256"):
             problems.append(f"文件已损坏或被改动(校验值不符):{rel}")
-    for p in sorted(folder.glob("*.whl")):
-        if p.name not in files:
-            problems.append(f"清单中没有的安装文件:{p.name}(请删除,或重新生成安装包)")
+    for rel in extra_files(folder, files):
+        what = "安装文件" if rel.endswith(".whl") else "文件"
+        problems.append(f"清单中没有的{what}:{rel}(安装包被改动过;请删除该文件,或重新生成安装包)")
     if problems:
         return problems
     for key, spec in targets.items():

@@ -7,8 +7,9 @@ import hashlib
 from typing import Any, Callable
 
 from xlsx_addin.contracts.summary import (
-    CODE, NAME, OVERVIEW, PROBLEMS, PUBLICITY, RAW, ROW_KEYS, STATS, CHANGES, LEDGER, UPPER_SHEETS,
+    CODE, NAME, OVERVIEW, PROBLEMS, PUBLICITY, RAW, ROW_KEYS, SOURCE, STATS, CHANGES, LEDGER, UPPER_SHEETS,
 )
+from xlsx_addin.io import rawdata
 from xlsx_addin.io.tables.table import Table, has_content
 from xlsx_addin.model.identity import text_key, unit_key
 from xlsx_addin.jobs.consolidate.previous_book import RECORD
@@ -76,8 +77,9 @@ def key_function(sheet: str, header: list[str]) -> Callable[[list[Any]], str | N
     if sheet == PUBLICITY:  # by name: the 序号 changes with the ranking
         name = at(NAME)
         return lambda row: text_key(get(row, name)) or _first_text(row)
-    if sheet == STATS:  # 评定组, and the quota's name on the quota rows (not the set's size)
-        return lambda row: "|".join(text_key(v) for v in (get(row, 0), get(row, 1)) if isinstance(v, str)) \
+    if sheet == STATS:  # 评定组, and the quota's name on the quota rows (not the set's size); a blank cell read
+        # back ("" from the file) counts as no cell, so a title row's key is the same written and read
+        return lambda row: "|".join(text_key(v) for v in (get(row, 0), get(row, 1)) if isinstance(v, str) and v.strip()) \
             or _first_text(row)
     width = {PROBLEMS: 3}.get(sheet, 2)
     return lambda row: "|".join(text_key(get(row, i)) for i in range(width)).strip("|") or _first_text(row)
@@ -124,8 +126,35 @@ def table_header(t: Table) -> list[str]:
 
 
 def data_rows(t: Table) -> list[int]:
-    skip = set(t.subheaders) if t.name != RAW else {0}
-    return [i for i in range(len(t.rows)) if i not in skip]
+    """Every row the program writes below the header (统计's second header too: the record must know it, or it
+    would come back as the clerk's); 原始数据's first row is its keys row, the header the sheet is read by."""
+    return list(range(1 if t.name == RAW else 0, len(t.rows)))
+
+
+def rekeyed(keys: dict[str, int], hints: dict[str, list[tuple[int, str]]], new_keys: set[str],
+            new_by_hint: dict[tuple[int, str], str], recorded: dict[str, str]) -> dict[str, int]:
+    """Previous rows whose key the clerk typed over (党组织代码, or the name of a unit without one, edited in 一览表)
+    matched to the new row of the same organisation name, else of the same 来源文件: only a key the program never
+    wrote (not in the record), and a name or file that one new row has."""
+    out: dict[str, int] = {}
+    claimed = set(keys) & new_keys
+    for k, r in keys.items():
+        target = next((t for t in (new_by_hint.get(h) for h in hints.get(k, ())) if t and t not in claimed), None)
+        if k not in new_keys and target and (not recorded or digest(k) not in recorded):
+            claimed.add(target)
+            out[target] = r
+        elif k not in out:
+            out[k] = r
+    return out
+
+
+def identity_columns(sheet: str, header: list[str]) -> list[int]:
+    """The columns that name a unit besides its key, in order of trust: the organisation's name, the source file
+    (sheets keyed by unit only)."""
+    if sheet not in UNIT_SHEETS:
+        return []
+    names = ("org_name", rawdata.SOURCE) if sheet == RAW else (NAME, SOURCE)
+    return [header.index(n) for n in names if n in header]
 
 
 def digests_of(t: Table) -> tuple[str, dict[str, str]]:

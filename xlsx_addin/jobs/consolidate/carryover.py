@@ -61,6 +61,8 @@ from xlsx_addin.jobs.consolidate.carry_rows import (
     joined,
     key_function,
     keyed,
+    identity_columns,
+    rekeyed,
     norm,
     record_table,
     shown_text,
@@ -168,15 +170,29 @@ def _column_used(sheet: PrevSheet, j: int, h: int) -> bool:
     return any(has_content(sheet.cell(r, j)) for r in range(h + 1, len(sheet.rows)))
 
 
-def _prev_rows(t: Table, sheet: PrevSheet, mapping: dict[int, int]) -> dict[str, int]:
-    """Previous sheet row index by row key (keys computed like the new table's, from the mapped columns)."""
+def _prev_rows(t: Table, sheet: PrevSheet, mapping: dict[int, int], prev: Previous) -> dict[str, int]:
+    """Previous sheet row index by row key (keys computed like the new table's, from the mapped columns); a row
+    whose 党组织代码 (or a code-less unit's name) the clerk typed over keeps its organisation's key (carry_rows.rekeyed)."""
     h = header_row(t.name)
     header = table_header(t)
     key_of = key_function(t.name, header)
     width = width_of(t)
     rows = list(range(h + 1, len(sheet.rows)))
     keys = keyed([key_of([sheet.cell(r, mapping[i]) if i in mapping else None for i in range(width)]) for r in rows])
-    return {k: r for k, r in zip(keys, rows) if k is not None}
+    found = {k: r for k, r in zip(keys, rows) if k is not None}
+    cols = [c for c in identity_columns(t.name, header) if c in mapping]
+    if not cols:
+        return found
+    new_keys = keyed([key_of(t.rows[i]) for i in data_rows(t)])
+    by_hint: dict[tuple[int, str], list[str]] = {}
+    for i, k in zip(data_rows(t), new_keys):
+        for c in cols:
+            text = text_key(t.rows[i][c]) if c < len(t.rows[i]) else ""
+            if k is not None and text:
+                by_hint.setdefault((c, text), []).append(k)
+    unique = {hint: ks[0] for hint, ks in by_hint.items() if len(ks) == 1}
+    hints = {k: [(c, text_key(sheet.cell(r, mapping[c]))) for c in cols] for k, r in found.items()}
+    return rekeyed(found, hints, {k for k in new_keys if k is not None}, unique, prev.record.get(t.name, ("", {}))[1])
 
 
 def _edits(t: Table, sheet: PrevSheet, prev: Previous, known: set[str]) -> list[Problem]:
@@ -185,7 +201,7 @@ def _edits(t: Table, sheet: PrevSheet, prev: Previous, known: set[str]) -> list[
     if not recorded or recorded_signature != signature(t):
         return []
     mapping, _ = _prev_columns(t, sheet, known)
-    old_rows = _prev_rows(t, sheet, mapping)
+    old_rows = _prev_rows(t, sheet, mapping, prev)
     header = table_header(t)
     key_of = key_function(t.name, header)
     cols = program_columns(t)
@@ -218,7 +234,7 @@ def _merge(t: Table, sheet: PrevSheet, prev: Previous, known: set[str]) -> dict[
     """Added columns, comments and formats back into `t`; the clerk's rows of units that left in a block.
     Returns the digests of the block's rows (they are the program's rows from now on)."""
     mapping, added = _prev_columns(t, sheet, known)
-    old_rows = _prev_rows(t, sheet, mapping)
+    old_rows = _prev_rows(t, sheet, mapping, prev)
     header = table_header(t)
     key_of = key_function(t.name, header)
     rows = data_rows(t)
@@ -236,13 +252,19 @@ def _merge(t: Table, sheet: PrevSheet, prev: Previous, known: set[str]) -> dict[
     # rows that found no place: units that left the set, rows the clerk added
     _, recorded = prev.record.get(t.name, ("", {}))
     block: list[int] = []
+    added_rows: set[int] = set()  # rows the clerk added: never recorded, so they come back every time
+    written = _program_texts(t, rows)
     for key, r in old_rows.items():
         if key in new_rows:
             continue
         mine = bool(recorded) and digest(key) not in recorded  # a row the clerk added (the record does not know it)
         owned = any(has_content(v) and to_new.get(j) in clerk_cols for j, v in enumerate(sheet.rows[r]))
+        if mine and not owned and _copy_of_program_row(t, sheet, r, mapping, written):
+            continue  # a copy of a row the program writes (older versions carried their own rows back): not the clerk's
         if mine or owned or any(rr == r for rr, _ in sheet.comments):
             block.append(r)
+            if mine and not owned:
+                added_rows.add(r)
     if not block:
         return {}
     title = LEFT_TITLE if t.name in UNIT_SHEETS else OTHER_TITLE
@@ -252,6 +274,7 @@ def _merge(t: Table, sheet: PrevSheet, prev: Previous, known: set[str]) -> dict[
     t.titles.append(len(t.rows))
     t.rows.append([title])
     first = len(t.rows)
+    recorded_rows = [t.rows[first - 1]]  # the block's title is the program's; so are rows kept for the clerk's cells
     for r in block:
         row: list[Any] = [None] * width
         for j, v in enumerate(sheet.rows[r]):
@@ -259,8 +282,24 @@ def _merge(t: Table, sheet: PrevSheet, prev: Previous, known: set[str]) -> dict[
             if k is not None and k < width and has_content(v):
                 row[k] = v
         t.rows.append(row)
+        if r not in added_rows:
+            recorded_rows.append(row)
         _put_row_extras(t, len(t.rows) - 1, sheet, r, added_set, clerk_cols, to_new, values=False)
-    return digests_of(Table(t.name, t.header, t.rows[first - 1:], t.kinds, t.widths))[1]  # the title row too
+    return digests_of(Table(t.name, t.header, recorded_rows, t.kinds, t.widths))[1]
+
+
+def _program_texts(t: Table, rows: list[int]) -> set[str]:
+    cols = program_columns(t)
+    titles = [[LEFT_TITLE], [OTHER_TITLE]]
+    return {joined(row, cols) for row in [*(t.rows[i] for i in rows), *titles]} if cols else set()
+
+
+def _copy_of_program_row(t: Table, sheet: PrevSheet, r: int, mapping: dict[int, int], written: set[str]) -> bool:
+    cols = program_columns(t)
+    if not cols or any(rr == r for rr, _ in sheet.comments):
+        return False
+    old = [sheet.cell(r, mapping[j]) if j in mapping else None for j in cols]
+    return joined(old, list(range(len(old)))) in written
 
 
 def _insert_columns(t: Table, sheet: PrevSheet, added: list[int], mapping: dict[int, int]) -> dict[int, int]:

@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 from xlsx_addin.shells.templates import all_templates
-from xlsx_addin.jobs.bundle.build import DEFAULT_PLATFORMS, DEFAULT_PYTHONS, MANIFEST, check_bundle, make_bundle
+from xlsx_addin.jobs.bundle.build import DEFAULT_PLATFORMS, DEFAULT_PYTHONS, check_bundle, make_bundle, read_manifest
 from xlsx_addin.model.errors import RatingError
 
 
@@ -20,7 +19,7 @@ def run(args: argparse.Namespace) -> int:
             for p in problems:
                 print(f"  · {p}")
             return 1
-        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        manifest = read_manifest(folder)
         print(f"安装包完整:{len(manifest['files'])}个文件校验无误;{len(manifest['targets'])}种 Python/平台"
               f"({'、'.join(manifest['targets'])})均可仅用本文件夹安装。")
         return 0

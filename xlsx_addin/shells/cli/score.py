@@ -10,6 +10,8 @@ from xlsx_addin.shells.cli.parser import SCHEME_HELP, scheme_arg
 from xlsx_addin.model.choices import DEFAULT_QUOTA_MODE, QuotaMode
 from xlsx_addin.model.errors import RatingError
 
+MAX_INPUT_BYTES = 256 * 2**20  # 20,000 units' inputs are about 20 MB
+
 
 def add_parsers(sub) -> None:
     s = sub.add_parser("score", help="为一个单位评分:输入为 JSON 文件(名称约定的键)")
@@ -41,6 +43,9 @@ def read_inputs(path: Path) -> dict | list[dict]:
     """The JSON file's unit or units: UTF-8 with or without a BOM, or GBK (what Notepad writes); a clear
     Chinese message for a file that is not JSON, empty, or not a unit ({…}) or a list of units ([{…}, …])."""
     try:
+        if path.is_file() and path.stat().st_size > MAX_INPUT_BYTES:
+            raise RatingError(f"输入文件 {path} 过大({path.stat().st_size / 2**20:.0f} MB),"
+                              f"不像单位的输入(上限 {MAX_INPUT_BYTES // 2**20} MB)")
         raw = path.read_bytes()
     except FileNotFoundError:
         raise RatingError(f"输入文件 {path} 不存在") from None
@@ -62,6 +67,8 @@ def read_inputs(path: Path) -> dict | list[dict]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise RatingError(f"输入文件 {path} 不是有效的 JSON:第{exc.lineno}行第{exc.colno}列,{_json_reason(exc.msg)}") from None
+    except RecursionError:  # [[[[…]]]] nested beyond the parser's stack
+        raise RatingError(f"无法读取输入文件 {path}:JSON 嵌套层数过多,不是一个单位(或多个单位)的输入") from None
     shape = "应为一个单位({\"org_name\": …, \"item_scores\": […]})或多个单位的列表([{…}, {…}])"
     if isinstance(data, list):
         if not data:
