@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -25,6 +24,7 @@ from xlsx_addin.io.tables.previous import AllSheetsReader
 from xlsx_addin.model.errors import RatingError
 from xlsx_addin.model.identity import text_key, unit_key
 from xlsx_addin.model.problems import ERROR, HINT, Problem
+from xlsx_addin.model.dates import cell_date
 
 WHAT = "星级管理台账"
 
@@ -138,27 +138,9 @@ def _get(cells: list[Any], j: int | None) -> Any:
 
 
 # --- dates ------------------------------------------------------------------------------------------
-_DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*(?:[ T].*)?$")
-_EPOCH = dt.date(1899, 12, 30)
 
 
-def to_date(value: Any) -> dt.date | None:
-    """A typed date (a date cell, an Excel serial number, 2026-03-15, 2026/3/15, 2026.3.15, 2026年3月15日);
-    None when blank; ValueError when it is no date."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if 1 <= value < 2958466:  # Excel's day numbers (1900-01-01 … 9999-12-31)
-            return _EPOCH + dt.timedelta(days=int(value))
-        raise ValueError(value)
-    m = _DATE.match(str(value))
-    if not m:
-        raise ValueError(value)
-    return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+to_date = cell_date  # the one reading of a typed date (model/dates.py)
 
 
 # --- the 复验 rows -----------------------------------------------------------------------------------

@@ -5,10 +5,10 @@ Precedence and defaults are resolve_settings' (settings.py); here only the words
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 from xlsx_addin.model.errors import RatingError
+from xlsx_addin.model.dates import cell_date
 
 DEFAULT_DAYS = 7
 S_START, S_END = "公示开始日期", "公示结束日期"
@@ -17,24 +17,14 @@ ROWS = (
     (S_START, "公示第一天,如 2026-12-07;不填时公示名单留出日期由手工填写"),
     (S_END, f"可不填:默认为开始日期后一周(共{DEFAULT_DAYS}天)"),
 )
-_DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
 
 
 def to_date(value: Any, what: str) -> dt.date | None:
-    """A date typed or given (date, datetime, '2026-12-07', '2026年12月7日'); None when blank."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    m = _DATE.match(str(value))
-    if m:
-        try:
-            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        except ValueError:
-            pass
-    raise RatingError(f"{what}“{value}”不是日期,请按 2026-12-07 的格式填写")
+    """A date typed or given (model/dates.py); None when blank; RatingError naming `what` otherwise."""
+    try:
+        return cell_date(value)
+    except ValueError:
+        raise RatingError(f"{what}“{value}”不是日期,请按 2026-12-07 的格式填写") from None
 
 
 def period(start: dt.date | None, end: dt.date | None) -> tuple[dt.date | None, dt.date | None]:

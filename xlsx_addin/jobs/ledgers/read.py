@@ -28,13 +28,12 @@ from xlsx_addin.contracts.ledger import (
 )
 from xlsx_addin.jobs.ledgers.model import Branch, Overdue
 from xlsx_addin.model.problems import ERROR, HINT, Severity
+from xlsx_addin.model.dates import cell_date
 
 REQUIRED = ("org_name", "period", "commitments")
 _SPLIT = re.compile(r"[、,,;;/\s]+")
 _ORG_WORDS = ("本支部", "支部", "党支部", "本党支部", "支委", "支委会", "全体党员")
 _ORG_ENDINGS = ("党支部", "支部", "党委", "党总支", "总支", "党组织", "党小组", "委员会", "党工委")
-_DATE_RE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
-EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
 def ledger_request(specs: dict[str, TableSpec]) -> ReadRequest:
@@ -42,24 +41,7 @@ def ledger_request(specs: dict[str, TableSpec]) -> ReadRequest:
     return ReadRequest(names=frozenset(CELLS) | {"item_scores"}, tables=frozenset(specs))
 
 
-def to_date(value: Any) -> dt.date | None:
-    """A cell as a date: a date cell, an Excel serial number, or text like 2026-06-30 / 2026/6/30 / 2026年6月30日.
-
-    None for a blank cell; ValueError for anything else."""
-    if is_blank(value):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if 20000 <= value <= 80000:  # 1954 … 2119
-            return EXCEL_EPOCH + dt.timedelta(days=int(value))
-        raise ValueError
-    m = _DATE_RE.match(str(value))
-    if m:
-        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))  # ValueError on 2026-02-30
-    raise ValueError
+to_date = cell_date  # the one reading of a typed date (model/dates.py)
 
 
 def _text(value: Any) -> str:
