@@ -73,7 +73,7 @@ def _result_names(scheme) -> set[str]:
 
 def _expected_names(scheme) -> set[str]:
     votes = set(scheme.vote_inputs)
-    return set(INPUTS) | votes | {MASS_PREFIX + v for v in votes} | _result_names(scheme) | TABLE_NAMES
+    return set(scheme.form_inputs) | votes | {MASS_PREFIX + v for v in votes} | _result_names(scheme) | TABLE_NAMES
 
 
 # --- committed templates -------------------------------------------------------------------
@@ -130,7 +130,8 @@ def test_every_contract_name_resolves_to_the_right_cells(name, python):
         else:
             assert "XJ_" not in cell.value and "_xlfn" not in cell.value, (result, cell.value)
     # info/survey tables: (name, value) rows whose names are contract names and whose values are the named cells
-    for table, owned in (("info_table", {n for n in INPUTS if INPUTS[n].kind != "scores"} - {"members_present", "masses_present"}),
+    for table, owned in (("info_table", {n for n in scheme.form_inputs if INPUTS[n].kind != "scores"}
+                          - {"members_present", "masses_present"}),
                          ("survey_table", {"members_present", "masses_present"} | set(scheme.vote_inputs)
                           | {MASS_PREFIX + v for v in scheme.vote_inputs})):
         ((sheet, ref),) = wb.defined_names[table].destinations
@@ -315,3 +316,23 @@ def test_libreoffice_prints_a4_with_chinese_titles(libreoffice, name, tmp_path):
     info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True, timeout=60).stdout
     size = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info)
     assert size and abs(float(size.group(1)) - 595.3) < 2 and abs(float(size.group(2)) - 841.9) < 2, info
+
+
+@pytest.mark.parametrize("name", ["four_grade", "ten_star", "six_good"])
+def test_a_scheme_form_shows_its_own_inputs_only(tmp_path, name):
+    """five_star's 表彰/通报批评/换届逾期 rows are not on the other schemes' 自评表 (issue 23)."""
+    path = build_unit_workbook(tmp_path / "x.xlsx", name)
+    texts = {str(c.value) for row in load_workbook(path)["自评表"].iter_rows() for c in row if c.value is not None}
+    assert not any("表彰" in t or "通报批评" in t or "换届" in t or "本方案不据此" in t for t in texts)
+    assert "honor_level" not in _defined_names(path) and "org_type" in _defined_names(path)
+    five = build_unit_workbook(tmp_path / "five.xlsx", "five_star")
+    assert "honor_level" in _defined_names(five)
+
+
+def test_four_grade_survey_is_the_satisfaction_survey(tmp_path):
+    """001: 《基层党组织分类定级党员群众满意度测评表》 and its 汇总表, options 满意/基本满意/不满意."""
+    wb = load_workbook(build_unit_workbook(tmp_path / "x.xlsx", "four_grade"))
+    assert wb["测评表"]["A1"].value == "基层党组织分类定级党员群众满意度测评表"
+    assert wb["测评汇总表"]["A1"].value == "基层党组织分类定级党员群众满意度测评汇总表"
+    header = [c.value for c in wb["测评表"][4]]
+    assert header[2:5] == ["满意", "基本满意", "不满意"]

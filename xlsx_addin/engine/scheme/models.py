@@ -5,7 +5,7 @@ from typing import Literal, NoReturn
 
 from pydantic import Field, model_validator
 
-from xlsx_addin.contracts.names import DERIVED, INPUTS, STAR_INPUTS
+from xlsx_addin.contracts.names import ADJUSTMENT_INPUTS, DERIVED, INPUTS, STAR_INPUTS
 from xlsx_addin.engine.scheme.double_ten_models import ItemsByType, Stars, VoteShareRule
 from xlsx_addin.engine.scheme.keys import adjustment_key, quota_key, star_key
 from xlsx_addin.engine.scheme.parts import Item, Level, Strict
@@ -23,6 +23,7 @@ class Survey(Strict):
     invalid_label: str = "无效票"
     min_participation: float | None = Field(default=None, ge=0, le=1)
     items: list[str] = []  # what the ballot asks about; empty = the scheme's items
+    title: str = "党员群众测评"  # the forms' titles: <scheme name><title>表, <scheme name><title>汇总表
 
 
 RankingKey = Literal["final_score", "satisfaction_rate", "base_score"]
@@ -33,6 +34,7 @@ class Scheme(Strict):
     name: str
     version: int = Field(ge=1)
     level_term: str  # 星级 / 等次: headers say 最终星级 or 最终等次
+    level_words: list[str] | None = Field(default=None, min_length=2, max_length=2)  # rose, fell (晋星, 减星)
     item_term: str = "评定内容"
     total_points: float | None = None
     items: list[Item] = Field(min_length=1)
@@ -97,6 +99,20 @@ class Scheme(Strict):
     @property
     def vote_inputs(self) -> list[str]:
         return [o.input for o in self.survey.options] + [self.survey.invalid_input]
+
+    @property
+    def form_inputs(self) -> list[str]:
+        """The names-contract inputs of this scheme's unit workbook: all but the adjustment inputs
+        (ADJUSTMENT_INPUTS) that none of its rules reads."""
+        read = {name for rule in self.adjustments for name in _rule_inputs(rule)}
+        return [n for n in INPUTS if n not in ADJUSTMENT_INPUTS or n in read]
+
+    @property
+    def change_words(self) -> tuple[str, str]:
+        """The words for a level that rose / fell against last year: 晋星/减星, or this scheme's own."""
+        if self.level_words is not None:
+            return self.level_words[0], self.level_words[1]
+        return ("晋星", "减星") if self.level_term == "星级" else ("升级", "降级")
 
 
 # --- cross-field checks, run by the model validator (messages in Chinese) -----------------------------

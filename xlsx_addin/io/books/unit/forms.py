@@ -30,7 +30,7 @@ from xlsx_addin.io.books.unit.layout import (
     excel_n,
     whole_number,
     page_setup,
-    param_ref,
+    param_by_name,
     ref_or_blank,
     satisfied_share,
     excel_sum,
@@ -115,7 +115,7 @@ def _plan(scheme: Scheme, flavour: Flavour) -> Plan:
             key = sub_item_points_key(i, j) if per_sub else item_points_key(i)
             rich(sp, S, r, C, (texts.P(key),), "number_center", scheme, formulas)
             sp.text(r, D, sub.label if per_sub else (item.guide or item.label), "label")
-            dv = dv_score(param_ref(pcells[key]), per_sub and scheme.sub_item_all_or_nothing,
+            dv = dv_score(param_by_name(pcells[key]), per_sub and scheme.sub_item_all_or_nothing,
                            xl_rowcol_to_cell(r, FF), xl_rowcol_to_cell(r, G))
             add_input(sp, S, "item_scores", r, FF, "input_score", dv=dv[0])
             add_input(sp, S, "item_scores_reviewed", r, G, "input_score", dv=dv[1])
@@ -150,15 +150,18 @@ def _plan(scheme: Scheme, flavour: Flavour) -> Plan:
                                 compute=lambda g: sum_or_blank(g.column("item_scores_reviewed"))))
     sp.blank(r, H, "label")
     r += 1
-    sp.merge(r, A, r, H, "三、加分、减分及否决事项", "section")
-    r += 1
-    sp.merge(r, A, r, B, "事项", "header")
-    sp.merge(r, C, r, D, "计分规则", "header")
-    sp.blank(r, E, "header")
-    sp.text(r, FF, "填写", "header")
-    sp.merge(r, G, r, H, "填写说明", "header")
-    r += 1
-    for name in ADJUST:
+    adjust = [name for name in ADJUST if name in scheme.form_inputs]  # this scheme's own inputs only
+    sections = iter(("三", "四") if adjust else ("三",))
+    if adjust:
+        sp.merge(r, A, r, H, f"{next(sections)}、加分、减分及否决事项", "section")
+        r += 1
+        sp.merge(r, A, r, B, "事项", "header")
+        sp.merge(r, C, r, D, "计分规则", "header")
+        sp.blank(r, E, "header")
+        sp.text(r, FF, "填写", "header")
+        sp.merge(r, G, r, H, "填写说明", "header")
+        r += 1
+    for name in adjust:
         spec = INPUTS[name]
         rules = guide.rules_for_input(scheme, name)
         sp.merge(r, A, r, B, spec.label, "label")
@@ -179,7 +182,7 @@ def _plan(scheme: Scheme, flavour: Flavour) -> Plan:
     ranges["item_scores"] = (S, scores_top, FF, scores_bottom, FF)
     ranges["item_scores_reviewed"] = (S, scores_top, G, scores_bottom, G)
 
-    sp.merge(r, A, r, H, "四、评定结果(自动计算,配额调整前)", "section")
+    sp.merge(r, A, r, H, f"{next(sections)}、评定结果(自动计算,配额调整前)", "section")
     r += 1
     result_rows = [("base", "基础得分", "result_center"), ("bonus", "加分", "result_center"),
                    ("penalty", "减分", "result_center"), ("final", "综合得分", "result_bold")]
@@ -229,7 +232,7 @@ def _plan(scheme: Scheme, flavour: Flavour) -> Plan:
     for col, width in ((A, 30), (C, 13), (D, 13), (E, 13), (FF, 16)):
         sp.call("set_column", col, col, width)
     sp.call("set_column", B, B, 2, None, {"hidden": True})
-    sp.merge(0, A, 0, FF, f"{scheme.name}党员群众测评汇总表", "title")
+    sp.merge(0, A, 0, FF, f"{scheme.name}{scheme.survey.title}汇总表", "title")
     sp.call("set_row", 0, 36)
     sp.merge(1, A, 1, FF, "测评结束后当场清点票数填写;灰色单元格自动计算。", "subtitle")
     sp.text(2, A, "党组织名称", "label_bold")

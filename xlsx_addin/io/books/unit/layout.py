@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Callable, NamedTuple
 
-from xlsx_addin.contracts.names import MASS_PREFIX
+from xlsx_addin.contracts.names import ADJUSTMENT_INPUTS, MASS_PREFIX
 from xlsx_addin.engine.scheme import Scheme, parameters
 from xlsx_addin.io.books.kit.flavour import PYTHON
 from xlsx_addin.io.books.kit.page import abs_ref, page_calls
@@ -32,9 +32,7 @@ RULES_INDEX = SHEETS.index(SHEET_RULES)
 RULES_FIRST_ROW = 2  # row 0 title, row 1 header
 
 IDENTITY = ("org_name", "org_code", "parent_org", "org_type", "member_count", "prev_level")
-ADJUST = ("honor_level", "innovation_level", "criticism_committee", "criticism_city", "leader_discipline_minor",
-          "leader_discipline_major", "member_violations", "election_overdue_months", "election_overdue_excused",
-          "absences")
+ADJUST = ADJUSTMENT_INPUTS
 RESULT_NAMES = {
     "base": "result_base_score", "bonus": "result_bonus", "penalty": "result_penalty",
     "final": "result_final_score", "level": "result_level", "reasons": "result_reasons",
@@ -193,6 +191,12 @@ def param_cells(scheme: Scheme) -> dict[str, tuple[int, int, int]]:
 
 def param_ref(cell: tuple[int, int, int]) -> str:
     return abs_ref(SHEET_RULES, cell[1], cell[2])
+
+
+def param_by_name(cell: tuple[int, int, int]) -> str:
+    """The same 规则 cell reached through the defined name rules_table: a data validation may hold it in
+    Excel 2007, which refuses a plain reference to another sheet in a validation rule."""
+    return f"INDEX(rules_table,{cell[1] - RULES_FIRST_ROW + 1},{cell[2] + 1})"
 
 
 def rich(sp: "SheetPlan", sheet: int, r: int, c: int, text: texts.Txt, style: str, scheme: Scheme,
