@@ -34,7 +34,6 @@ class Scheme(Strict):
     name: str
     version: int = Field(ge=1)
     level_term: str  # 星级 / 等次: headers say 最终星级 or 最终等次
-    level_words: list[str] | None = Field(default=None, min_length=2, max_length=2)  # rose, fell (晋星, 减星)
     item_term: str = "评定内容"
     total_points: float | None = None
     items: list[Item] = Field(min_length=1)
@@ -49,6 +48,7 @@ class Scheme(Strict):
     quotas: list[Quota] = []
     ranking: list[RankingKey] = ["final_score", "satisfaction_rate", "base_score"]
     notes: list[str] = []  # decisions on ambiguities, shown in 填表说明
+    summary_by_type: bool = False  # the summary counts the levels by 党组织类别 (org_type): 002's 情况汇总表
     items_by_type: ItemsByType | None = None  # item labels (and points) chosen by org_type / member_type
     stars: Stars | None = None  # items are stars earned by vote share or record (双十星)
 
@@ -109,9 +109,7 @@ class Scheme(Strict):
 
     @property
     def change_words(self) -> tuple[str, str]:
-        """The words for a level that rose / fell against last year: 晋星/减星, or this scheme's own."""
-        if self.level_words is not None:
-            return self.level_words[0], self.level_words[1]
+        """The words for a level that rose / fell against last year: 晋星/减星 for stars, 升级/降级 for grades (等次)."""
         return ("晋星", "减星") if self.level_term == "星级" else ("升级", "降级")
 
 
