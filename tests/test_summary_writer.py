@@ -534,7 +534,7 @@ def test_button_writes_the_same_rows_into_the_book(tmp_path):
 
     # the clerk writes into the ledger; the next click keeps it
     ledger = book.sheets["整改台账"]
-    ledger.range("G2").value = [["李四"]]
+    ledger.range("H2").value = [["李四"]]  # 责任人 (after 争星目标 and 整改措施)
     name = ledger.range("A2").value
     run_in_book(book, consolidate=fake_consolidate)
     rows = ledger.used_range.value

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from tests.support.xlsx_parts import differences, vba_modules
 from xlsx_addin import load_scheme, score_unit
-from xlsx_addin.contracts.names import INPUTS, MASS_PREFIX
+from xlsx_addin.contracts.names import ADJUSTMENT_INPUTS, INPUTS, MASS_PREFIX
 from xlsx_addin.engine.scheme import SCORED_SCHEMES as BUILTIN  # 双十星 has its own workbook (test_stars_workbook.py)
 from xlsx_addin.templates import build_unit_workbook, unit_filename
 from xlsx_addin.io.books.unit.book import RESULT_NAMES
@@ -323,7 +323,8 @@ def test_a_scheme_form_shows_its_own_inputs_only(tmp_path, name):
     """five_star's 表彰/通报批评/换届逾期 rows are not on the other schemes' 自评表 (issue 23)."""
     path = build_unit_workbook(tmp_path / "x.xlsx", name)
     texts = {str(c.value) for row in load_workbook(path)["自评表"].iter_rows() for c in row if c.value is not None}
-    assert not any("表彰" in t or "通报批评" in t or "换届" in t or "本方案不据此" in t for t in texts)
+    adjustment_labels = [INPUTS[n].label for n in ADJUSTMENT_INPUTS] + ["本方案不据此加减分(如实填写备查)", "加分、减分及否决事项"]
+    assert not [t for t in texts for label in adjustment_labels if label in t]
     assert "honor_level" not in _defined_names(path) and "org_type" in _defined_names(path)
     five = build_unit_workbook(tmp_path / "five.xlsx", "five_star")
     assert "honor_level" in _defined_names(five)
