@@ -90,7 +90,7 @@ def print_setup(ws, *, landscape: bool, last_col: int, rows: int = ROWS, last_ro
     `last_row` ends the printed rows of a sheet that is not a table (the guide's part for IT staff is not printed)."""
     table = ws.name not in (GUIDE, INFO)
     area = (0, 0, FIRST + rows - 1, last_col) if table else ((0, 0, last_row, last_col) if last_row is not None else None)
-    page_setup(ws, landscape=landscape, margins=(0.4, 0.4, 0.7, 0.6),
+    page_setup(ws, landscape=landscape, margins=(0.4, 0.4, 0.7, 0.6), title="创先争优半年台账",
                footer=SIGNED_FOOTER if table and ws.name != "党员名单" else "&C第 &P 页,共 &N 页",
                repeat=(HEAD_ROW, HEAD_ROW) if table else None, print_area=area)
     # no password: the grey formulas are kept from slips, the yellow cells stay open; filter, sort, widths allowed

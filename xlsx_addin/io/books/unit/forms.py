@@ -28,12 +28,12 @@ from xlsx_addin.io.books.unit.layout import (
     clean_number,
     row_height,
     excel_n,
+    is_num,
     whole_number,
     page_setup,
     param_by_name,
     ref_or_blank,
     satisfied_share,
-    excel_sum,
     sum_or_blank,
     param_cells,
     per_vote,
@@ -144,8 +144,8 @@ def _plan(scheme: Scheme, flavour: Flavour) -> Plan:
     col_self = xl_rowcol_to_cell(scores_top, FF, row_abs=True, col_abs=True) + ":" + \
         xl_rowcol_to_cell(scores_bottom, FF, row_abs=True, col_abs=True)
     col_rev = col_self.replace("$F$", "$G$")
-    formulas.append(FormulaCell(S, r, FF, f"=SUM({col_self})", "result_center",
-                                compute=lambda g: excel_sum(g.column("item_scores"))))
+    formulas.append(FormulaCell(S, r, FF, f'=IF(COUNT({col_self})=0,"",SUM({col_self}))', "result_center",
+                                compute=lambda g: sum_or_blank(g.column("item_scores"))))
     formulas.append(FormulaCell(S, r, G, f'=IF(COUNT({col_rev})=0,"",SUM({col_rev}))', "result_center",
                                 compute=lambda g: sum_or_blank(g.column("item_scores_reviewed"))))
     sp.blank(r, H, "label")
@@ -288,13 +288,18 @@ def _plan(scheme: Scheme, flavour: Flavour) -> Plan:
     mass_range = f"$C${vote_rows[MASS_PREFIX + options[0][0]] + 1}:$C${vote_rows[MASS_PREFIX + options[-1][0]] + 1}"
     valid_range = f"$C${vote_rows[options[0][0]] + 1}:$C${vote_rows[options[-2][0]] + 1}"
     table_top = r
+    all_range = f"$C${vote_rows[options[0][0]] + 1}:$C${vote_rows[options[-1][0]] + 1}"  # blank form: no 0s
+
+    def any_vote(g) -> bool:
+        return any(is_num(g.value(v)) for v, _ in options)
     for vote, label in options:
         tot = f"$C${vote_rows[vote] + 1}"
         mas = f"$C${vote_rows[MASS_PREFIX + vote] + 1}"
         sp.text(r, A, label, "label")
         sp.blank(r, B, "label")
-        formulas.append(FormulaCell(S, r, C, f"=N({tot})", "result_center",
-                                    compute=per_vote(lambda g, v: clean_number(excel_n(g.value(v))), vote)))
+        formulas.append(FormulaCell(S, r, C, f'=IF(COUNT({all_range})=0,"",N({tot}))', "result_center",
+                                    compute=per_vote(lambda g, v: clean_number(excel_n(g.value(v)))
+                                                     if any_vote(g) else "", vote)))
         formulas.append(FormulaCell(
             S, r, D, f'=IF(COUNT({mass_range})=0,"",N({tot})-N({mas}))', "result_center",
             compute=per_vote(lambda g, v: clean_number(excel_n(g.value(v)) - excel_n(g.value(MASS_PREFIX + v)))
@@ -313,8 +318,9 @@ def _plan(scheme: Scheme, flavour: Flavour) -> Plan:
     sp.text(r, A, "总票数", "label_bold")
     sp.blank(r, B, "label")
     first, last = table_top + 1, r
-    formulas.append(FormulaCell(S, r, C, f"=SUM(C{first}:C{last})", "result_center",
-                                compute=lambda g: clean_number(sum(excel_n(g.value(v)) for v, _ in options))))
+    formulas.append(FormulaCell(S, r, C, f'=IF(COUNT({all_range})=0,"",SUM(C{first}:C{last}))', "result_center",
+                                compute=lambda g: clean_number(sum(excel_n(g.value(v)) for v, _ in options))
+                                if any_vote(g) else ""))
     formulas.append(FormulaCell(S, r, D, f'=IF(COUNT({mass_range})=0,"",SUM(D{first}:D{last}))', "result_center",
                                 compute=lambda g: clean_number(sum(excel_n(g.value(v)) - excel_n(g.value(MASS_PREFIX + v)) for v, _ in options)) if any_mass(g, options) else ""))
     formulas.append(FormulaCell(S, r, E, f'=IF(COUNT({mass_range})=0,"",SUM(E{first}:E{last}))', "result_center",
