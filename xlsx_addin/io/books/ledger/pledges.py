@@ -101,7 +101,7 @@ class _Form:
             self.ws.set_column(c, c, width)
 
     def finish(self, last: int) -> None:
-        page_setup(self.ws, landscape=False, fit_height=1, margins=(0.5, 0.5, 0.6, 0.6), title=None,
+        page_setup(self.ws, landscape=False, fit_height=1, margins=(0.5, 0.5, 0.6, 0.6), title="创先争优半年台账",
                    print_area=(0, 0, last, 4))
         self.ws.protect("", {"format_columns": True, "format_rows": True, "select_locked_cells": True,
                              "select_unlocked_cells": True})

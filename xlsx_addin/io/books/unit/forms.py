@@ -29,6 +29,8 @@ from xlsx_addin.io.books.unit.layout import (
     row_height,
     excel_n,
     is_num,
+    keep_together,
+    print_scale,
     whole_number,
     page_setup,
     param_by_name,
@@ -107,6 +109,7 @@ def _plan(scheme: Scheme, flavour: Flavour) -> Plan:
     sp.call("set_row", r, 30)
     r += 1
     scores_top = r
+    groups: list[tuple[int, int]] = []  # rows printed on one page: each item's, the results with the signatures
     per_sub = scheme.sub_item_count > 0
     for i, item in enumerate(scheme.items, 1):
         rows: Sequence[SubItem | Item] = item.sub_items if per_sub else [item]
@@ -133,6 +136,7 @@ def _plan(scheme: Scheme, flavour: Flavour) -> Plan:
                  scheme, formulas)
         else:
             sp.merge(first, B, r - 1, B, item.label, "label")
+        groups.append((first, r - 1))
     scores_bottom = r - 1
     sp.merge(r, A, r, B, "合计", "label_center")
     if scheme.total_points is not None:
@@ -182,6 +186,7 @@ def _plan(scheme: Scheme, flavour: Flavour) -> Plan:
     ranges["item_scores"] = (S, scores_top, FF, scores_bottom, FF)
     ranges["item_scores_reviewed"] = (S, scores_top, G, scores_bottom, G)
 
+    results_top = r
     sp.merge(r, A, r, H, f"{next(sections)}、评定结果(自动计算,配额调整前)", "section")
     r += 1
     result_rows = [("base", "基础得分", "result_center"), ("bonus", "加分", "result_center"),
@@ -217,6 +222,9 @@ def _plan(scheme: Scheme, flavour: Flavour) -> Plan:
     sp.merge(r, A, r, D, "上级党组织审核意见(盖章):", "sign")
     sp.merge(r, FF, r, H, "审核日期:    年  月  日", "sign")
     sp.call("set_row", r, 30)
+    groups.append((results_top, r))
+    scale = print_scale([W[c] for c in W if c != E])
+    keep_together(sp, groups, scale, repeat_height=30, last_row=r)
     page_setup(sp, repeat=(header_row, header_row), title=scheme.name)
     sp.call("freeze_panes", 2, 0)
     self_survey_refs = survey_refs

@@ -182,6 +182,35 @@ def page_setup(sp: SheetPlan, **options: Any) -> None:
         sp.call(method, *args)
 
 
+def print_scale(widths: list[float], printable_pt: float = 523.0) -> int:
+    """The percent at which columns of these widths (characters) fill an A4 portrait page's width, rounded down
+    with a margin for the programs' different fonts (a width of w characters is 7w + 5 pixels in Excel)."""
+    points = sum(int(w * 8 + 0.5) + 5 for w in widths) * 0.75  # 8: LibreOffice sets the body font wider than 7
+    return max(10, min(100, int(100 * printable_pt / points) - 2))
+
+
+def keep_together(sp: SheetPlan, groups: list[tuple[int, int]], scale: int, repeat_height: float,
+                  last_row: int, printable_pt: float = 742.0) -> None:
+    """Page breaks so that no group of rows (an item with its sub-items, the results with the signatures) is split
+    across printed pages (LibreOffice prints a split merged cell's text again over the repeated header); rows'
+    heights as planned (15 points where none is set), at the `scale` percent the fitted width gives at least."""
+    heights = {args[0]: float(args[1]) for method, args, _ in sp.calls
+               if method == "set_row" and isinstance(args[1], (int, float))}
+    capacity = printable_pt * 100 / scale * 0.95
+    starts = {first: last for first, last in groups}
+    breaks, used, r = [], 0.0, 0
+    while r <= last_row:
+        end = starts.get(r, r)
+        h = sum(heights.get(x, 15.0) for x in range(r, end + 1))
+        if used > 0 and used + h > capacity:
+            breaks.append(r)
+            used = repeat_height
+        used += h
+        r = end + 1
+    if breaks:
+        sp.call("set_h_pagebreaks", breaks)
+
+
 # --- 规则 cells and rich texts -------------------------------------------------------------
 
 def param_cells(scheme: Scheme) -> dict[str, tuple[int, int, int]]:
