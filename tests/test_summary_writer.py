@@ -257,7 +257,7 @@ def test_ledger_keeps_rows_of_units_no_longer_flagged(tmp_path):
     wb = openpyxl.load_workbook(out)
     ws = wb["整改台账"]
     code = ws.cell(2, 2).value
-    ws.cell(2, 10).value = "2026-07-01"
+    ws.cell(2, 11).value = "2026-07-01"  # 销号日期 (after 争星目标)
     wb.save(out)
     import dataclasses
 

@@ -309,7 +309,7 @@ def test_libreoffice_prints_a4_with_chinese_titles(libreoffice, name, tmp_path):
     pdf = libreoffice.convert(WORKBOOKS / unit_filename(scheme), tmp_path / "in.pdf", recalc=False)  # as opened
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True,
                           text=True, timeout=60).stdout
-    for title in (f"{scheme.name}自评表", f"{scheme.name}党员群众测评表", f"{scheme.name}党员群众测评汇总表",
+    for title in (f"{scheme.name}自评表", f"{scheme.name}{scheme.survey.title}表", f"{scheme.name}{scheme.survey.title}汇总表",
                   "填表说明", "规则参数", scheme.items[0].label):
         assert title in text, title
     assert "第 1 页" in text
