@@ -34,7 +34,7 @@ def category_table(c: Consolidation) -> Table | None:
     header = [CATEGORY_HEAD, "党组织数"] + [f"{lv.name}(个)" for lv in levels] + [f"{lv.name}占比" for lv in levels] \
         + ["需整改(个)"]
     kinds = ["text", "int"] + ["int"] * len(levels) + ["pct"] * len(levels) + ["int"]
-    widths: list[float] = [18, 9] + [8] * len(levels) + [8] * len(levels) + [10]
+    widths: list[float] = [18.0, 9.0] + [8.0] * (2 * len(levels)) + [10.0]
     rows: list[list[Any]] = []
     total = {lv.rank: 0 for lv in levels}
     for kind in order:
