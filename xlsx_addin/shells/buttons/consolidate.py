@@ -19,6 +19,8 @@ from xlsx_addin.io.files import backups
 from xlsx_addin.engine.scheme.overrides import rows_to_table
 from xlsx_addin.io.tables.table import Table, records_from_rows
 from xlsx_addin.contracts.summary import (
+    CATEGORY,
+    CHANGES_GRADES,
     CLERK_COLUMNS,
     DATA_SHEETS,
     OVERVIEW,
@@ -234,6 +236,12 @@ def write_into_book(book, c: Consolidation, kept: Kept | None = None,
     with screen_paused(book):
         for name in list(DATA_SHEETS) + [RULES]:
             _replace(book.sheets[name], table_block(tables[name]))
+        for name in (CATEGORY, CHANGES_GRADES):  # written when the scheme has it, else emptied (an earlier run's)
+            try:
+                _replace(_sheet(book, name, after=STATS) if name in tables else book.sheets[name],
+                         table_block(tables[name]) if name in tables else [])
+            except Exception:  # not there: nothing to empty
+                pass
         if RAW in tables:
             _replace(_sheet(book, RAW, after=PROBLEMS), table_block(tables[RAW]))
         _record_into_book(book, carried)
