@@ -160,7 +160,7 @@ def test_ten_star_level_of_takes_a_star_count():
 
 
 FOUR = dict(org_name="某某大学机关党支部", member_count=40.0, item_scores=[18.0, 9.0, 14.0, 13.0, 9.0, 14.0, 14.0],
-            members_present=35.0, votes_satisfied=20.0, votes_basic=10.0, votes_unsatisfied=3.0, votes_poor=1.0,
+            members_present=35.0, votes_satisfied=20.0, votes_basic=10.0, votes_unsatisfied=4.0,
             votes_invalid=1.0)
 
 
@@ -185,7 +185,7 @@ def test_four_grade_rules_table_overrides_apply():
 
 
 def test_four_grade_votes_without_its_rules_are_refused():
-    """Without the 规则 table the default five_star applies, which has no votes_poor option."""
+    """Without the 规则 table the default five_star applies, whose ten items the seven scores do not fit."""
     assert cells.level(*cell_args(FOUR)).startswith("错误:")
 
 
@@ -406,8 +406,8 @@ def test_satisfaction_column_matches_the_scalar_function():
     assert cells.satisfaction_column(None) == [[PENDING]]
 
 
-def test_satisfaction_column_four_grade_has_five_columns():
-    rules = rules_rows(load_scheme("four_grade"))
+def test_satisfaction_column_six_good_has_five_columns():
+    rules = rules_rows(load_scheme("six_good"))
     got = cells.satisfaction_column([[20.0, 10.0, 3.0, 1.0, 1.0]], rules)
     assert got == [[pytest.approx(30 / 34)]]
     assert cells.satisfaction_column([[20.0, 10.0, 3.0, 1.0]], rules)[0][0].startswith("错误:测评票数区域应为5列")

@@ -61,11 +61,11 @@ def test_four_grade_item_above_its_own_points_refused():
 
 
 def test_four_grade_survey_satisfaction_and_no_minimum_participation():
-    # ballots 好 5, 较好 3, 一般 1, 差 1, invalid 2: satisfaction (5+3)/10 = 80 %
+    # ballots 满意 5, 基本满意 3, 不满意 2, invalid 2: satisfaction (5+3)/10 = 80 %
     # participation 12/40 = 30 %: four_grade has no minimum, so the survey stays usable
     r = score_unit(FOUR, {"org_name": "村支部", "item_scores": four_items(85), "member_count": 40,
                           "members_present": 12, "votes_satisfied": 5, "votes_basic": 3,
-                          "votes_unsatisfied": 1, "votes_poor": 1, "votes_invalid": 2})
+                          "votes_unsatisfied": 2, "votes_invalid": 2})
     assert r.satisfaction_rate == pytest.approx(0.8)
     assert r.participation_rate == pytest.approx(0.3)
     assert r.survey.usable and r.survey.problem is None

@@ -534,10 +534,11 @@ def test_expect_list_as_csv_with_contract_names(county, tmp_path):
 
 @pytest.mark.slow
 def test_ledger_built_for_another_scheme_counts_its_own_ballot_options(tmp_path):
-    template = build_ledger_workbook(tmp_path / "t.xlsx", scheme="four_grade")  # 好 / 较好 / 一般 / 差
+    template = build_ledger_workbook(tmp_path / "t.xlsx", scheme="six_good")  # 满意 / 基本满意 / 不满意 / 不了解
     wb = load_workbook(template)
     (sheet, ref), = wb.defined_names["mass_review"].destinations
-    assert [c.value for c in wb[sheet][ref.replace("$", "")][0]] == ["评议内容", "好", "较好", "一般", "差", "参加人数"]
+    assert [c.value for c in wb[sheet][ref.replace("$", "")][0]] == ["评议内容", "满意", "基本满意", "不满意", "不了解",
+                                                                     "参加人数"]
     d = tmp_path / "in"
     fill(d / "a.xlsx", dict(org_name="甲支部", period="2026H1", commitments=[commitment("x", "甲支部", D(2026, 6, 1))],
                             mass_review=[[None, 10, 5, 3, 2, 20]]), template=template)

@@ -259,7 +259,7 @@ def test_ledger_keeps_rows_of_units_no_longer_flagged(tmp_path):
     wb = openpyxl.load_workbook(out)
     ws = wb["整改台账"]
     code = ws.cell(2, 2).value
-    ws.cell(2, 10).value = "2026-07-01"
+    ws.cell(2, 11).value = "2026-07-01"  # 销号日期 (after 争星目标)
     wb.save(out)
     import dataclasses
 
@@ -536,7 +536,7 @@ def test_button_writes_the_same_rows_into_the_book(tmp_path):
 
     # the clerk writes into the ledger; the next click keeps it
     ledger = book.sheets["整改台账"]
-    ledger.range("G2").value = [["李四"]]
+    ledger.range("H2").value = [["李四"]]  # 责任人 (after 争星目标 and 整改措施)
     name = ledger.range("A2").value
     run_in_book(book, consolidate=fake_consolidate)
     rows = ledger.used_range.value

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from tests.support.xlsx_parts import differences, vba_modules
 from xlsx_addin import load_scheme, score_unit
-from xlsx_addin.contracts.names import INPUTS, MASS_PREFIX
+from xlsx_addin.contracts.names import ADJUSTMENT_INPUTS, INPUTS, MASS_PREFIX
 from xlsx_addin.engine.scheme import SCORED_SCHEMES as BUILTIN  # 双十星 has its own workbook (test_stars_workbook.py)
 from xlsx_addin.templates import build_unit_workbook, unit_filename
 from xlsx_addin.io.books.unit.book import RESULT_NAMES
@@ -73,7 +73,7 @@ def _result_names(scheme) -> set[str]:
 
 def _expected_names(scheme) -> set[str]:
     votes = set(scheme.vote_inputs)
-    return set(INPUTS) | votes | {MASS_PREFIX + v for v in votes} | _result_names(scheme) | TABLE_NAMES
+    return set(scheme.form_inputs) | votes | {MASS_PREFIX + v for v in votes} | _result_names(scheme) | TABLE_NAMES
 
 
 # --- committed templates -------------------------------------------------------------------
@@ -130,7 +130,8 @@ def test_every_contract_name_resolves_to_the_right_cells(name, python):
         else:
             assert "XJ_" not in cell.value and "_xlfn" not in cell.value, (result, cell.value)
     # info/survey tables: (name, value) rows whose names are contract names and whose values are the named cells
-    for table, owned in (("info_table", {n for n in INPUTS if INPUTS[n].kind != "scores"} - {"members_present", "masses_present"}),
+    for table, owned in (("info_table", {n for n in scheme.form_inputs if INPUTS[n].kind != "scores"}
+                          - {"members_present", "masses_present"}),
                          ("survey_table", {"members_present", "masses_present"} | set(scheme.vote_inputs)
                           | {MASS_PREFIX + v for v in scheme.vote_inputs})):
         ((sheet, ref),) = wb.defined_names[table].destinations
@@ -308,10 +309,41 @@ def test_libreoffice_prints_a4_with_chinese_titles(libreoffice, name, tmp_path):
     pdf = libreoffice.convert(WORKBOOKS / unit_filename(scheme), tmp_path / "in.pdf", recalc=False)  # as opened
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True,
                           text=True, timeout=60).stdout
-    for title in (f"{scheme.name}自评表", f"{scheme.name}党员群众测评表", f"{scheme.name}党员群众测评汇总表",
+    for title in (f"{scheme.name}自评表", f"{scheme.name}{scheme.survey.title}表", f"{scheme.name}{scheme.survey.title}汇总表",
                   "填表说明", "规则参数", scheme.items[0].label):
         assert title in text, title
     assert "第 1 页" in text
     info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True, timeout=60).stdout
     size = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info)
     assert size and abs(float(size.group(1)) - 595.3) < 2 and abs(float(size.group(2)) - 841.9) < 2, info
+
+
+@pytest.mark.parametrize("name", ["four_grade", "ten_star", "six_good"])
+def test_a_scheme_form_shows_its_own_inputs_only(tmp_path, name):
+    """five_star's 表彰/通报批评/换届逾期 rows are not on the other schemes' 自评表 (issue 23)."""
+    path = build_unit_workbook(tmp_path / "x.xlsx", name)
+    texts = {str(c.value) for row in load_workbook(path)["自评表"].iter_rows() for c in row if c.value is not None}
+    adjustment_labels = [INPUTS[n].label for n in ADJUSTMENT_INPUTS] + ["本方案不据此加减分(如实填写备查)", "加分、减分及否决事项"]
+    assert not [t for t in texts for label in adjustment_labels if label in t]
+    assert "honor_level" not in _defined_names(path) and "org_type" in _defined_names(path)
+    five = build_unit_workbook(tmp_path / "five.xlsx", "five_star")
+    assert "honor_level" in _defined_names(five)
+
+
+def test_four_grade_survey_is_the_satisfaction_survey(tmp_path):
+    """001: 《基层党组织分类定级党员群众满意度测评表》 and its 汇总表, options 满意/基本满意/不满意."""
+    wb = load_workbook(build_unit_workbook(tmp_path / "x.xlsx", "four_grade"))
+    assert wb["测评表"]["A1"].value == "基层党组织分类定级党员群众满意度测评表"
+    assert wb["测评汇总表"]["A1"].value == "基层党组织分类定级党员群众满意度测评汇总表"
+    header = [c.value for c in wb["测评表"][4]]
+    assert header[2:5] == ["满意", "基本满意", "不满意"]
+
+
+@pytest.mark.parametrize("path", sorted(p.name for p in WORKBOOKS.glob("*.xls*") if p.name != "huizong.xlsm"))
+def test_no_validation_refers_to_another_sheet(path):
+    """Excel 2007 holds no validation rule with a reference to another sheet: every such limit goes through a
+    defined name (rules_table, member_names), docs/TEMPLATES.md (issue 23)."""
+    with zipfile.ZipFile(WORKBOOKS / path) as z:
+        sheets = [z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
+    rules = [m for xml in sheets for m in re.findall(r"<dataValidation .*?</dataValidation>", xml)]
+    assert rules and not [r for r in rules if "!" in re.sub(r"(error|prompt)=\"[^\"]*\"", "", r)], path

@@ -178,16 +178,19 @@ def boundary_cases(scheme: Scheme) -> list[Case]:
 
 
 def _for_scheme(scheme: Scheme, unit: dict[str, Any]) -> dict[str, Any]:
-    """Ballot names of another scheme are dropped (four_grade has votes_poor, six_good votes_unknown)."""
+    """Ballot names of another scheme are dropped (six_good has votes_unknown), and adjustment inputs the scheme's
+    rules do not read (its form has no cell for them: Scheme.form_inputs)."""
     allowed = set(scheme.vote_inputs) | {"mass_" + v for v in scheme.vote_inputs}
+    form = set(scheme.form_inputs)
     return {k: v for k, v in unit.items()
-            if not (k.removeprefix("mass_").startswith("votes_") and k not in allowed)}
+            if not (k.removeprefix("mass_").startswith("votes_") and k not in allowed)
+            and (k in form or k.removeprefix("mass_").startswith("votes_"))}
 
 
 def cases(scheme: Scheme, n_random: int, seed: int = 7) -> list[Case]:
     rng = random.Random(f"{scheme.id}-{seed}")
     out = boundary_cases(scheme)
-    out += [(f"random {i}", random_unit(scheme, rng, i)) for i in range(n_random)]
+    out += [(f"random {i}", _for_scheme(scheme, random_unit(scheme, rng, i))) for i in range(n_random)]
     return out
 
 

@@ -37,6 +37,10 @@ RECT_PROGRESS = ("未开始", "整改中", "已整改")
 RECT_CHECKS = ("待复验", "复验合格", "复验不合格")
 RECT_FROM_RATING = "年度评定"
 MEMBER_KINDS = ("正式党员", "预备党员")
+# 承诺单位或承诺人 naming the branch itself (not a member): one of these words, or a name with one of these endings
+ORG_WORDS = ("本支部", "支部", "党支部", "本党支部", "支委", "支委会", "全体党员")
+ORG_ENDINGS = ("党支部", "支部", "党委", "党总支", "总支", "党组织", "党小组", "委员会", "党工委")
+NAME_SEPARATORS = ("、", ",", "，", ";", "；", "/", " ")  # between several names in one cell
 SEXES = ("男", "女")
 
 # 群众评议 aspects (附件六): of the branch, then of its members

@@ -41,6 +41,12 @@ _NAMES = [
 
 INPUTS: dict[str, InputName] = {n.name: n for n in _NAMES}
 
+# The inputs of the 加分、减分及否决事项 (five_star's adjustments): a scheme's form holds only those its
+# rules read (Scheme.form_inputs), so the other schemes' forms show their own inputs only.
+ADJUSTMENT_INPUTS = ("honor_level", "innovation_level", "criticism_committee", "criticism_city",
+                     "leader_discipline_minor", "leader_discipline_major", "member_violations",
+                     "election_overdue_months", "election_overdue_excused", "absences")
+
 # --- 双十星 (schemes with `stars`): inputs of star-rated organisations and members -------------
 # Not part of INPUTS, so the other schemes' forms, raw-data columns and reads stay as they are.
 # The vote bound is member_count + masses_present (the branch's members and the mass

@@ -13,7 +13,15 @@ LEDGER = "整改台账"
 
 CHANGES = "晋星减星"
 
+CHANGES_GRADES = "升级降级"  # the same sheet where the levels are grades (等次): the scheme's own level words
+
+CHANGE_SHEETS = (CHANGES, CHANGES_GRADES)
+
 PUBLICITY = "公示名单"
+
+CATEGORY = "分类汇总"  # 002's 分类定级情况汇总表, by 党组织类别 (schemes with summary_by_type)
+
+CATEGORY_HEAD = "党组织类别"
 
 PROBLEMS = "问题清单"
 
@@ -58,14 +66,25 @@ PREVIOUS = "上年度"
 CHANGE = "晋星/减星"
 
 RUN_DATE = "汇总日期"  # 设置's 上次汇总结果: the day of the run (the 星级管理台账 takes the rating's year from it)
+CHANGE_GRADES = "升级/降级"
+
+
+def changes_sheet(rise: str, fall: str) -> str:
+    """The sheet of the levels that rose or fell, in a scheme's own words (Scheme.change_words)."""
+    return CHANGES_GRADES if (rise, fall) == ("升级", "降级") else CHANGES
+
+
+def change_header(rise: str, fall: str) -> str:
+    return CHANGE_GRADES if (rise, fall) == ("升级", "降级") else CHANGE
 
 
 # the clerk's columns: kept across re-runs (keyed by org_code, else org_name)
-LEDGER_CLERK = ("整改措施", "责任人", "时限", "进度", "销号日期")
+LEDGER_CLERK = ("争星目标", "整改措施", "责任人", "时限", "进度", "销号日期")  # 000: 明确争星目标、具体措施、责任人、时限
 
 CHANGES_CLERK = ("审批意见",)
 
-CLERK_COLUMNS = {LEDGER: LEDGER_CLERK, CHANGES: CHANGES_CLERK, REVIEW: REVIEW_CLERK_TEXT, RECHECK: RECHECK_CLERK}
+CLERK_COLUMNS = {LEDGER: LEDGER_CLERK, CHANGES: CHANGES_CLERK, CHANGES_GRADES: CHANGES_CLERK, REVIEW: REVIEW_CLERK_TEXT,
+                 RECHECK: RECHECK_CLERK}
 
 # the upper level's sheets (item-scored schemes, contracts/review_sheet.py): rows keyed by unit
 UPPER_SHEETS = (REVIEW, RECHECK)

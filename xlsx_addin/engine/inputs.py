@@ -287,7 +287,7 @@ def normalise(scheme: Scheme, raw: Mapping[str, Any]) -> UnitInputs:
 
 
 def _empty_foreign_vote(name: Any, value: Any) -> bool:
-    """A ballot option of another scheme (votes_poor, votes_unknown …) is harmless while blank or 0."""
+    """A ballot option of another scheme (six_good's votes_unknown …) is harmless while blank or 0."""
     is_vote = isinstance(name, str) and name.removeprefix(MASS_PREFIX).startswith("votes_")
     return is_vote and (is_blank(value) or parse_number(value) == 0)
 

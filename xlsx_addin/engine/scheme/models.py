@@ -5,7 +5,7 @@ from typing import Literal, NoReturn
 
 from pydantic import Field, model_validator
 
-from xlsx_addin.contracts.names import DERIVED, INPUTS, STAR_INPUTS
+from xlsx_addin.contracts.names import ADJUSTMENT_INPUTS, DERIVED, INPUTS, STAR_INPUTS
 from xlsx_addin.engine.scheme.double_ten_models import ItemsByType, Stars, VoteShareRule
 from xlsx_addin.engine.scheme.keys import adjustment_key, quota_key, star_key
 from xlsx_addin.engine.scheme.parts import Item, Level, Strict
@@ -23,6 +23,7 @@ class Survey(Strict):
     invalid_label: str = "无效票"
     min_participation: float | None = Field(default=None, ge=0, le=1)
     items: list[str] = []  # what the ballot asks about; empty = the scheme's items
+    title: str = "党员群众测评"  # the forms' titles: <scheme name><title>表, <scheme name><title>汇总表
 
 
 RankingKey = Literal["final_score", "satisfaction_rate", "base_score"]
@@ -47,6 +48,7 @@ class Scheme(Strict):
     quotas: list[Quota] = []
     ranking: list[RankingKey] = ["final_score", "satisfaction_rate", "base_score"]
     notes: list[str] = []  # decisions on ambiguities, shown in 填表说明
+    summary_by_type: bool = False  # the summary counts the levels by 党组织类别 (org_type): 002's 情况汇总表
     items_by_type: ItemsByType | None = None  # item labels (and points) chosen by org_type / member_type
     stars: Stars | None = None  # items are stars earned by vote share or record (双十星)
 
@@ -97,6 +99,18 @@ class Scheme(Strict):
     @property
     def vote_inputs(self) -> list[str]:
         return [o.input for o in self.survey.options] + [self.survey.invalid_input]
+
+    @property
+    def form_inputs(self) -> list[str]:
+        """The names-contract inputs of this scheme's unit workbook: all but the adjustment inputs
+        (ADJUSTMENT_INPUTS) that none of its rules reads."""
+        read = {name for rule in self.adjustments for name in _rule_inputs(rule)}
+        return [n for n in INPUTS if n not in ADJUSTMENT_INPUTS or n in read]
+
+    @property
+    def change_words(self) -> tuple[str, str]:
+        """The words for a level that rose / fell against last year: 晋星/减星 for stars, 升级/降级 for grades (等次)."""
+        return ("晋星", "减星") if self.level_term == "星级" else ("升级", "降级")
 
 
 # --- cross-field checks, run by the model validator (messages in Chinese) -----------------------------

@@ -13,7 +13,7 @@ from typing import Any, Callable
 from xlsx_addin.model.errors import RatingError
 from xlsx_addin.io.files import backups
 from xlsx_addin.io.tables.table import Formula, Table
-from xlsx_addin.contracts.summary import CHANGES, LEDGER, OVERVIEW, PROBLEMS, PUBLICITY, RAW, STATS
+from xlsx_addin.contracts.summary import CHANGE_SHEETS, LEDGER, OVERVIEW, PROBLEMS, PUBLICITY, RAW, STATS
 
 BODY_FONT = "宋体"
 
@@ -223,4 +223,4 @@ def write_any(ws, row: int, col: int, value: Any, fmt, date_fmt) -> None:
     else:
         ws.write_string(row, col, str(value), fmt)
 
-FILTERED = {OVERVIEW, LEDGER, CHANGES, PROBLEMS}
+FILTERED = {OVERVIEW, LEDGER, *CHANGE_SHEETS, PROBLEMS}

@@ -14,7 +14,7 @@ from xlsx_addin.io.files.pool import map_files
 from xlsx_addin.model.identity import dedupe_key
 from xlsx_addin.io.legacy_reader import source_label
 from xlsx_addin.io.own_output import input_root, summarised
-from xlsx_addin.contracts.names import INPUTS, MASS_PREFIX
+from xlsx_addin.contracts.names import MASS_PREFIX
 from xlsx_addin.io.package import Refused
 from xlsx_addin.model.problems import ERROR, HINT, Problem, Severity
 from xlsx_addin.model.progress import Progress
@@ -99,7 +99,7 @@ def cell_text(value: Any) -> str:
 
 def contract_names(scheme: Scheme) -> list[str]:
     votes = list(scheme.vote_inputs)
-    return list(INPUTS) + votes + [MASS_PREFIX + v for v in votes]
+    return list(scheme.form_inputs) + votes + [MASS_PREFIX + v for v in votes]
 
 
 def candidates_of(unit: UnitFile, scheme: Scheme, problems: list[Problem]) -> list[Candidate]:

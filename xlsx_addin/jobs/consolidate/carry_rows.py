@@ -7,7 +7,7 @@ import hashlib
 from typing import Any, Callable
 
 from xlsx_addin.contracts.summary import (
-    CODE, NAME, OVERVIEW, PROBLEMS, PUBLICITY, RAW, ROW_KEYS, SOURCE, STATS, CHANGES, LEDGER, UPPER_SHEETS,
+    CODE, NAME, OVERVIEW, PROBLEMS, PUBLICITY, RAW, ROW_KEYS, SOURCE, STATS, CHANGE_SHEETS, LEDGER, UPPER_SHEETS,
 )
 from xlsx_addin.io import rawdata
 from xlsx_addin.io.tables.table import Table, has_content
@@ -15,7 +15,7 @@ from xlsx_addin.model.identity import text_key, unit_key
 from xlsx_addin.jobs.consolidate.previous_book import RECORD
 
 RECORD_NOTE = "本表由汇总程序使用(记录上次写入的计算结果,用于发现手工改动),请勿修改"
-UNIT_SHEETS = (OVERVIEW, LEDGER, CHANGES, RAW, *UPPER_SHEETS)  # rows keyed by unit (org_code, else org_name)
+UNIT_SHEETS = (OVERVIEW, LEDGER, *CHANGE_SHEETS, RAW, *UPPER_SHEETS)  # rows keyed by unit (org_code, else org_name)
 _PER_CELL = 1500  # record entries per cell (each "key:digest;" is 21 characters; a cell holds 32,767)
 
 

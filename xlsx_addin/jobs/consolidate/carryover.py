@@ -28,8 +28,8 @@ from xlsx_addin.model.identity import text_key
 from xlsx_addin.model.problems import HINT, Problem
 from xlsx_addin.io.tables.table import Formula, Table, has_content, records_from_rows
 from xlsx_addin.contracts.summary import (
-    CHANGES,
     CLERK_COLUMNS,
+    CHANGE_SHEETS,
     LEDGER,
     OVERVIEW,
     PROBLEMS,
@@ -308,7 +308,7 @@ def _insert_columns(t: Table, sheet: PrevSheet, added: list[int], mapping: dict[
     Returns every previous column's new index."""
     h = header_row(t.name)
     origin: list[int | None] = [mapping.get(i) for i in range(width_of(t))]  # new column → previous column
-    simple = t.name in (OVERVIEW, LEDGER, CHANGES, PROBLEMS)
+    simple = t.name in (OVERVIEW, LEDGER, *CHANGE_SHEETS, PROBLEMS)
     for j in added:
         if simple:
             left = [k for k, o in enumerate(origin) if o is not None and o < j]

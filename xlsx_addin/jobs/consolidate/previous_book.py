@@ -9,13 +9,14 @@ from typing import Any
 from xlsx_addin.model.identity import text_key
 from xlsx_addin.io.tables.table import Formula, has_content
 from xlsx_addin.contracts.summary import (
-    DATA_SHEETS, RAW, RECORD, REPORTED, RULES, SETTINGS, STAR_DATA_SHEETS, UPPER_SHEETS, XLWINGS_CONF,
+    CATEGORY, CHANGES_GRADES, DATA_SHEETS, RAW, RECORD, REPORTED, RULES, SETTINGS, STAR_DATA_SHEETS, UPPER_SHEETS,
+    XLWINGS_CONF,
 )
 from xlsx_addin.io.tables.previous import read_all_sheets
 
 # RECORD (contracts/summary.py), hidden: the program's record of the rows it wrote (row key → digest), per sheet
 # the sheets whose rows the program writes and records (a rating summary's and a 双十星 summary's)
-GENERATED = (*DATA_SHEETS, RAW, RULES, *STAR_DATA_SHEETS, *UPPER_SHEETS)
+GENERATED = (*DATA_SHEETS, CATEGORY, CHANGES_GRADES, RAW, RULES, *STAR_DATA_SHEETS, *UPPER_SHEETS)
 PROGRAM_SHEETS = {*GENERATED, SETTINGS, XLWINGS_CONF, RECORD, REPORTED}
 
 

@@ -79,7 +79,7 @@ def item_lines(c: Consolidation) -> list[str]:
     up = sum(1 for u in c.units if (u.result.change or 0) > 0)
     down = sum(1 for u in c.units if (u.result.change or 0) < 0)
     if up or down:
-        rise, fall = ("晋星", "减星") if scheme.level_term == "星级" else ("升等", "降等")
+        rise, fall = scheme.change_words
         lines += ["", f"与上年度相比:{rise}{up}个,{fall}{down}个(须报上级审批)。"]
     lines += upper_lines(c)
     return lines

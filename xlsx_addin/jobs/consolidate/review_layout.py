@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from xlsx_addin.contracts.review_sheet import FORM_TITLE, RECHECK, RECHECK_TITLE, REVIEW, SIGN_FOOTER
-from xlsx_addin.contracts.summary import CHANGES, UPPER_SHEETS
+from xlsx_addin.contracts.summary import CHANGE_SHEETS, UPPER_SHEETS
 from xlsx_addin.engine.scheme.models import Scheme
 from xlsx_addin.io.books.kit.page import A4
 from xlsx_addin.io.tables.table import Table
@@ -18,7 +18,7 @@ def with_upper_sheets(order: list[str], tables: dict[str, Table]) -> list[str]:
     upper = [name for name in UPPER_SHEETS if name in tables and name not in order]
     if not upper:
         return order
-    at = order.index(CHANGES) + 1 if CHANGES in order else len(order)
+    at = next((order.index(n) + 1 for n in CHANGE_SHEETS if n in order), len(order))
     return order[:at] + upper + order[at:]
 
 

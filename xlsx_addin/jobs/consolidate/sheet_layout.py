@@ -8,7 +8,7 @@ from xlsx_addin.contracts import summary_vba as vba
 from xlsx_addin.model.choices import QuotaMode, SetBy
 from xlsx_addin.engine.scheme.models import Scheme
 from xlsx_addin.io.tables.table import Table
-from xlsx_addin.contracts.summary import CHANGES, LEDGER, OVERVIEW, PROBLEMS, PUBLICITY, RAW, STATS
+from xlsx_addin.contracts.summary import CATEGORY, CHANGE_SHEETS, LEDGER, OVERVIEW, PROBLEMS, PUBLICITY, RAW, STATS
 from xlsx_addin.io.books.kit.page import report_page_setup
 from xlsx_addin.io.tables.xlsx import Formats, wrapped_lines
 from xlsx_addin.jobs.consolidate.publicity import S_END, S_START
@@ -22,13 +22,17 @@ from xlsx_addin.jobs.consolidate.settings_sheet import (
     scheme_choices,
 )
 
-_LANDSCAPE = {OVERVIEW, STATS, LEDGER, CHANGES, PROBLEMS, RAW}
+_LANDSCAPE = {OVERVIEW, STATS, CATEGORY, LEDGER, *CHANGE_SHEETS, PROBLEMS, RAW}
+# 002's titles where the scheme keeps them (分类定级情况一览表 / 情况汇总表)
+_TITLES = {OVERVIEW: "情况一览表", CATEGORY: "情况汇总表"}
 
 
 def page_setup(ws, t: Table, scheme: Scheme) -> None:
     raw = t.name == RAW  # 47+ columns: printed at full size in column groups, the unit's name on every page
     printed = t.print_setup.columns
-    title = f"{scheme.name}汇总表——{t.name}" if t.name != PUBLICITY else f"{scheme.name}结果公示名单"
+    title = f"{scheme.name}结果公示名单" if t.name == PUBLICITY else f"{scheme.name}汇总表——{t.name}"
+    if scheme.summary_by_type and t.name in _TITLES:
+        title = f"{scheme.name}{_TITLES[t.name]}——{t.name}"
     if raw:  # the machine's sheet: hidden (not printed), its keys row hidden under the Chinese titles
         ws.hide()
         ws.set_row(1, None, None, {"hidden": True})
@@ -45,7 +49,7 @@ _HELP = [
     "1. 把各单位交回的填报表放在一个文件夹中(可按镇、村分子文件夹),在上面“单位填报表文件夹”填写该文件夹。",
     "2. 选择评定组、配额模式和评定方案(黄色单元格);需要比较晋星/减星时填写上年度汇总表。",
     "3. 点击“一键汇总”:程序读取全部填报表,重新计算得分和星级,执行配额,结果写入各工作表。",
-    "4. “整改台账”中黄色列(整改措施、责任人、时限、进度、销号日期)和“晋星减星”的审批意见由您填写,重新汇总时保留。",
+    "4. “整改台账”中黄色列(争星目标、整改措施、责任人、时限、进度、销号日期)和“晋星减星”的审批意见由您填写,重新汇总时保留。",
     "5. 不能使用的文件和单元格列在“问题清单”中;填报表本身不会被修改。",
     "6. 新装电脑第一次使用时,如单元格中的函数显示 #NAME?,点击“导入函数”。",
     "7. 镇党委评分:在“评分定级表”黄色的“上级评分”列填写该项分数(留空则以单位自评为准),再点“一键汇总”,即按上级评分评定。",

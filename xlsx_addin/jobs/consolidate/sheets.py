@@ -17,8 +17,6 @@ from xlsx_addin.engine.scheme.overrides import parameters
 from xlsx_addin.io.tables.layout import NoteRows, PrintSetup, QuotaGroup, StatsLayout
 from xlsx_addin.io.tables.table import Records, Table, has_content, problems_table
 from xlsx_addin.contracts.summary import (
-    CHANGE,
-    CHANGES,
     CODE,
     LEDGER,
     LEDGER_CLERK,
@@ -34,7 +32,10 @@ from xlsx_addin.contracts.summary import (
     SOURCE,
     STATS,
     YES,
+    change_header,
+    changes_sheet,
 )
+from xlsx_addin.jobs.consolidate.categories import category_table
 from xlsx_addin.jobs.consolidate.model import Consolidation, UnitRow
 from xlsx_addin.jobs.consolidate.reported_sheet import reported_table
 from xlsx_addin.jobs.consolidate.settings_sheet import settings_table
@@ -77,7 +78,8 @@ def change_text(scheme: Scheme, change: int | None) -> str:
         return "持平"
     if scheme.level_term == "星级":
         return f"{'晋' if change > 0 else '减'}{abs(change)}星"
-    return f"{'升' if change > 0 else '降'}{abs(change)}个{scheme.level_term}"
+    rise, fall = scheme.change_words
+    return f"{rise[0] if change > 0 else fall[0]}{abs(change)}个{scheme.level_term}"
 
 
 def previous_name(scheme: Scheme, u: UnitRow) -> str:
@@ -105,7 +107,7 @@ def reasons_text(u: UnitRow) -> str:
 def overview_table(c: Consolidation) -> Table:
     s, mode = c.scheme, c.settings.quota_mode
     header = [NAME, CODE, SET, PARENT, "基础得分", "加分", "减分", "综合得分", "参与率", "满意率",
-              "规则定级", "配额调整", final_header(s), PREVIOUS, CHANGE, "说明", RECTIFY, SOURCE]
+              "规则定级", "配额调整", final_header(s), PREVIOUS, change_header(*s.change_words), "说明", RECTIFY, SOURCE]
     kinds = ["text", "center", "text", "text", "score", "score", "score", "score", "pct", "pct",
              "center", "text", "center", "center", "center", "text", "center", "text"]
     widths: list[float] = [24, 11, 13, 13, 7, 5.5, 5.5, 7, 7, 7, 8.5, 13, 8.5, 8.5, 8, 40, 6, 24]
@@ -255,7 +257,7 @@ def ledger_table(c: Consolidation, kept: Records | None = None) -> Table:
     s = c.scheme
     header = [NAME, CODE, SET, final_header(s), "问题"] + list(LEDGER_CLERK)
     kinds = ["text", "center", "text", "center", "text"] + ["clerk"] * len(LEDGER_CLERK)
-    widths = [24, 11, 13, 8.5, 44, 30, 9, 11, 16, 11]
+    widths = [24, 11, 13, 8.5, 40, 16, 28, 9, 11, 14, 11]
     kept = kept or Records()
     rows, used = [], set()
     for u in c.units:
@@ -303,7 +305,7 @@ def _follow_up(s: Scheme, rank: int) -> str:
 def changes_table(c: Consolidation, kept: Records | None = None) -> Table:
     """Units whose level rose or fell against last year: reported up for approval (晋星/减星)."""
     s = c.scheme
-    header = [NAME, CODE, SET, PREVIOUS, final_header(s), CHANGE, "综合得分", "说明", "审批意见"]
+    header = [NAME, CODE, SET, PREVIOUS, final_header(s), change_header(*s.change_words), "综合得分", "说明", "审批意见"]
     kinds = ["text", "center", "text", "center", "center", "center", "score", "text", "clerk"]
     widths = [24, 11, 13, 8.5, 8.5, 8, 8, 44, 24]
     kept = kept or Records()
@@ -316,7 +318,7 @@ def changes_table(c: Consolidation, kept: Records | None = None) -> Table:
         rows.append([r.org_name, r.org_code or "", u.set_name, previous_name(s, u), r.level_name,
                      change_text(s, u.result.change), _num(r.final_score), reasons_text(u),
                      _kept(rec, "审批意见")])
-    return Table(CHANGES, header, rows, kinds, widths)
+    return Table(changes_sheet(*s.change_words), header, rows, kinds, widths)
 
 
 def publicity_table(c: Consolidation) -> Table:
@@ -367,16 +369,16 @@ def summary_tables(c: Consolidation, kept: Kept | None = None) -> dict[str, Tabl
     """Every data sheet of the summary (in order) plus 设置 and 规则, as plain rows."""
     kept = kept or Kept()
     tables = [
-        overview_table(c), stats_table(c), ledger_table(c, kept.get(LEDGER)), changes_table(c, kept.get(CHANGES)),
+        overview_table(c), stats_table(c), ledger_table(c, kept.get(LEDGER)), changes_table(c, kept.get(changes_sheet(*c.scheme.change_words))),
         publicity_table(c), problems_table(c.problems), settings_table(c.scheme, c.settings, c), rules_table(c.scheme),
     ]
     raw = raw_table(c)
     if raw is not None:
         tables.insert(6, raw)
-    if c.reporting is not None:  # a roster was given or found: 上报情况 after 统计
-        tables.insert(2, reported_table(c.reporting))
     upper = [t for t in (review_table(c, kept.get(REVIEW)), recheck_table(c, kept.get(RECHECK))) if t is not None]
     tables[4:4] = upper  # the upper level's sheets after 晋星减星 (review_table.py)
+    after_stats = [category_table(c), reported_table(c.reporting) if c.reporting is not None else None]
+    tables[2:2] = [t for t in after_stats if t is not None]  # 002's 情况汇总表 by 党组织类别; 上报情况 (a roster)
     return {t.name: t for t in tables}
 
 

@@ -19,7 +19,10 @@ from xlsx_addin.io.files import backups
 from xlsx_addin.engine.scheme.models import Scheme
 from xlsx_addin.io.tables.previous import read_ledger
 from xlsx_addin.io.tables.table import Table
-from xlsx_addin.contracts.summary import DATA_SHEETS, OVERVIEW, RAW, REPORTED, RULES, SETTINGS, STATS, UPPER_SHEETS, XLWINGS_CONF
+from xlsx_addin.contracts.summary import (
+    CATEGORY, CHANGE, CHANGE_GRADES, CHANGES, DATA_SHEETS, OVERVIEW, RAW, REPORTED, RULES, SETTINGS, STATS, UPPER_SHEETS,
+    XLWINGS_CONF, changes_sheet,
+)
 from xlsx_addin.io.tables.xlsx import TITLE_FONT, Formats, atomic_write, gc_paused, write_table
 from xlsx_addin.io.books.vba.summary_project import summary_vba_project
 from xlsx_addin.jobs.consolidate import carryover
@@ -82,9 +85,10 @@ def render(path: Path, scheme: Scheme, tables: dict[str, Table], *, vba_project:
             wb.add_vba_project(io.BytesIO(summary_vba_project()), is_stream=True)
             wb.set_vba_name(vba.WORKBOOK_CODENAME)
         f = Formats(wb)
-        data = with_upper_sheets(list(DATA_SHEETS), tables) + ([RAW] if RAW in tables else [])
-        if REPORTED in tables:  # 上报情况 (a run with a roster) after 统计
-            data.insert(data.index(STATS) + 1, REPORTED)
+        data = [changes_sheet(*scheme.change_words) if n == CHANGES else n for n in DATA_SHEETS]
+        data = with_upper_sheets(data, tables) + ([RAW] if RAW in tables else [])
+        at = data.index(STATS) + 1  # after 统计: 分类汇总 (by 党组织类别), 上报情况 (a run with a roster)
+        data[at:at] = [n for n in (CATEGORY, REPORTED) if n in tables]
         order = ([SETTINGS] if vba_project else []) + data + ([] if vba_project else [SETTINGS]) + [RULES]
 
         def fill(name: str, ws) -> None:
@@ -119,7 +123,7 @@ def render(path: Path, scheme: Scheme, tables: dict[str, Table], *, vba_project:
 def _highlight_overview(ws, t: Table, f: Formats) -> None:
     """Rises green, falls red, rectification red: conditional formats, so the button's rows get them too."""
     last = max(len(t.rows), 1) + 2000
-    change = t.column("晋星/减星")
+    change = t.column(CHANGE if CHANGE in t.header else CHANGE_GRADES)
     rect = t.column("整改标记")
     for col, fmt, crit in ((change, f.green, ("晋", "升")), (change, f.red, ("减", "降"))):
         for word in crit:

@@ -250,7 +250,8 @@ def _unit_values(rng: random.Random, scheme: Scheme, kind: str, name: str, code:
     for v in scheme.vote_inputs:
         values[v] = member_votes.get(v, 0) + mass_votes.get(v, 0)
         values[MASS_PREFIX + v] = mass_votes.get(v, 0)
-    return values
+    form = set(scheme.form_inputs)  # only the inputs the scheme's form has (drawn anyway: same random stream)
+    return {k: v for k, v in values.items() if k in form or k.removeprefix(MASS_PREFIX) in scheme.vote_inputs}
 
 
 def generate_county(n_units: int, scheme: Scheme | str = DEFAULT_SCHEME, seed: int = 2026) -> list[tuple[str, dict[str, Any]]]:

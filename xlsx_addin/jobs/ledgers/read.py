@@ -22,6 +22,8 @@ from xlsx_addin.contracts.ledger import (
     DONE,
     PRESENT,
     Period,
+    ORG_ENDINGS,
+    ORG_WORDS,
     TableSpec,
     parse_period,
     table_specs,
@@ -32,8 +34,6 @@ from xlsx_addin.model.dates import cell_date
 
 REQUIRED = ("org_name", "period", "commitments")
 _SPLIT = re.compile(r"[、,,;;/\s]+")
-_ORG_WORDS = ("本支部", "支部", "党支部", "本党支部", "支委", "支委会", "全体党员")
-_ORG_ENDINGS = ("党支部", "支部", "党委", "党总支", "总支", "党组织", "党小组", "委员会", "党工委")
 
 
 def ledger_request(specs: dict[str, TableSpec]) -> ReadRequest:
@@ -54,7 +54,7 @@ def names_in(value: Any) -> list[str]:
 
 
 def is_org(token: str, org_name: str) -> bool:
-    return token == org_name or token in _ORG_WORDS or token.endswith(_ORG_ENDINGS)
+    return token == org_name or token in ORG_WORDS or token.endswith(ORG_ENDINGS)
 
 
 class _Table:

@@ -9,6 +9,8 @@ from xlsxwriter.utility import xl_col_to_name
 
 from xlsx_addin.io.tables.table import Table
 from xlsx_addin.contracts.summary import (
+    CATEGORY,
+    CHANGES_GRADES,
     CHANGES,
     DATA_SHEETS,
     OVERVIEW,
@@ -68,6 +70,12 @@ def write_into_book(book, c: Consolidation, kept: Kept | None = None,
         for name in UPPER_SHEETS:  # the upper level's sheets, added after 晋星减星 to an older book
             if name in tables:
                 _replace(_sheet(book, name, after=CHANGES), table_block(tables[name]))
+        for name in (CATEGORY, CHANGES_GRADES):  # written when the scheme has it, else emptied (an earlier run's)
+            try:
+                _replace(_sheet(book, name, after=STATS) if name in tables else book.sheets[name],
+                         table_block(tables[name]) if name in tables else [])
+            except Exception:  # not there: nothing to empty
+                pass
         if RAW in tables:
             raw = _sheet(book, RAW, after=PROBLEMS)
             _replace(raw, table_block(tables[RAW]))

@@ -1,6 +1,7 @@
 """The half-year ledger workbook (半年台账.xlsx, 004 附件一至六) with XlsxWriter: Excel tables, lists, live checks.
 
-Sheets: 填表说明 · 基本信息 · 承诺践诺台账 · 领导点评 · 书记点评党员 · 群众评议 · 整改台账 · 党员名单.
+Sheets: 填表说明 · 基本信息 · 承诺践诺台账 · 领导点评 · 书记点评党员 · 群众评议 · 整改台账 · 党员名单, and the
+printed 公开承诺书 filled from the ledger's rows: 支部承诺书 (附件一), 党员承诺书 (附件二) (pledges.py).
 Every input table is an Excel table and a workbook-level defined name over its header row and
 data rows (ledgers/forms.py); the live checks are native formulas only (COUNTIF(S), SUMPRODUCT, IF,
 TODAY, DATE …: Excel 2010, WPS, LibreOffice 7), nothing array-entered, no add-in. Deterministic bytes.
@@ -48,6 +49,7 @@ from xlsx_addin.io.books.ledger.layout import (
     print_setup,
     put_input,
 )
+from xlsx_addin.io.books.ledger.pledges import BRANCH_SHEET, MEMBER_SHEET, branch_pledge, member_pledge
 from xlsx_addin.io.books.kit.page import abs_ref
 from xlsx_addin.io.books.kit.styles import STYLES, Styles
 from xlsx_addin.io.books.kit.workbook import new_workbook
@@ -80,7 +82,7 @@ def build_ledger_workbook(path: str | Path, values: Mapping[str, Any] | None = N
         st["late"] = add({"bg_color": LATE_FILL})
         st["live_label"] = add({**STYLES["header"], "font_size": 9})
         sheets = {name: add_sheet(wb, name, empty_result_is_text=False) for name in
-                  (GUIDE, INFO) + tuple(dict.fromkeys(s.sheet for s in specs.values()))}
+                  (GUIDE, INFO) + tuple(dict.fromkeys(s.sheet for s in specs.values())) + (BRANCH_SHEET, MEMBER_SHEET)}
         _guide(sheets[GUIDE], st, specs, scheme)
         _info(wb, sheets[INFO], st, values, lay)
         for spec in specs.values():
@@ -91,6 +93,8 @@ def build_ledger_workbook(path: str | Path, values: Mapping[str, Any] | None = N
         member_checks(wb, sheets[specs["members"].sheet], st, lay)
         review_checks(sheets[specs["org_reviews"].sheet], st, specs["org_reviews"], "点评次数")
         review_checks(sheets[specs["member_reviews"].sheet], st, specs["member_reviews"], "点评人次")
+        branch_pledge(wb, sheets[BRANCH_SHEET], st, specs["commitments"])
+        member_pledge(wb, sheets[MEMBER_SHEET], st, specs["commitments"], specs["members"])
         sheets[INFO].activate()
     finally:
         wb.close()
@@ -98,6 +102,9 @@ def build_ledger_workbook(path: str | Path, values: Mapping[str, Any] | None = N
 
 
 # --- 填表说明 -------------------------------------------------------------------------------
+FOR_IT = "供信息化人员"
+
+
 def guide_lines(specs: Mapping[str, TableSpec], scheme: Scheme) -> list[tuple[str, list[str]]]:
     sat = "、".join(o.label for o in scheme.survey.options if o.satisfied)
     opts = "、".join(o.label for o in scheme.survey.options)
@@ -120,6 +127,11 @@ def guide_lines(specs: Mapping[str, TableSpec], scheme: Scheme) -> list[tuple[st
             f"完成情况从列表选择({'、'.join(specs['commitments'].columns[5].choices)});"
             f"已过完成时限(不含当天)仍不是“{DONE}”的承诺为逾期,整行标红;完成日期晚于完成时限的为逾期完成,标黄。",
         ]),
+        ("公开承诺书(附件一、附件二)", [
+            "“支部承诺书”(附件一)和“党员承诺书”(附件二)由承诺践诺台账自动填写,不必另行录入:支部承诺书列出"
+            "承诺单位为本支部(支部名称、“本支部”或以支部、党委等结尾的名称)的承诺;党员承诺书在“承诺人”格中"
+            "从党员名单选择一名党员,列出台账中该党员的承诺,逐人选择、逐张打印。签字、盖章后公开发布。",
+        ]),
         ("领导点评和书记点评", [
             "“领导点评”登记党组成员对本支部及其书记的点评;“书记点评党员”登记书记对每名党员的点评,"
             "每半年每名党员至少一次。点评方式:集中点评、个别点评、现场点评、随机点评。",
@@ -136,7 +148,7 @@ def guide_lines(specs: Mapping[str, TableSpec], scheme: Scheme) -> list[tuple[st
             f"承诺、书记点评、整改台账和党员名单各可填写{ROWS}行,领导点评{specs['org_reviews'].rows}行;"
             "请勿插入或删除列、不要改动表头,否则上级无法汇总。行不够时请另用一份台账。",
         ]),
-        ("供信息化人员", [
+        (FOR_IT, [
             "定义名称:org_name、org_code、parent_org、period(单元格),commitments、org_reviews、member_reviews、"
             "mass_review、rectification、members(表格,首行为表头)。上级用 xlsx-addin ledgers 汇总为"
             f"“{SUMMARY_FILENAME}”。",
@@ -149,7 +161,10 @@ def _guide(ws, st, specs, scheme: Scheme) -> None:
     ws.write(0, 0, "创先争优半年台账 填表说明", st["title"])
     ws.set_row(0, 30)
     r = 2
+    printed = None
     for head, lines in guide_lines(specs, scheme):
+        if head == FOR_IT:
+            printed = r - 1  # the defined names are for the screen, not for the printed guide
         ws.write(r, 0, head, st["guide_head"])
         r += 1
         for line in lines:
@@ -157,7 +172,7 @@ def _guide(ws, st, specs, scheme: Scheme) -> None:
             ws.set_row(r, 15 * max(1, -(-len(line) * 2 // 80)))
             r += 1
         r += 1
-    print_setup(ws, landscape=False, last_col=0)
+    print_setup(ws, landscape=False, last_col=0, last_row=printed)
 
 
 # --- 基本信息 -------------------------------------------------------------------------------

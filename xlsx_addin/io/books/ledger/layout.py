@@ -81,11 +81,18 @@ def date_rule(what: str) -> dict:
             "input_title": what, "input_message": "日期,例如 2026-06-30"}
 
 
-def print_setup(ws, *, landscape: bool, last_col: int, rows: int = ROWS) -> None:
+# 附件三至六 and 整改台账 are reported to the upper level signed and sealed: on every printed page
+SIGNED_FOOTER = "&L&9填表人:________    党支部书记(签字):________&C&9第 &P 页,共 &N 页&R&9党支部(盖章)    ____年__月__日"
+
+
+def print_setup(ws, *, landscape: bool, last_col: int, rows: int = ROWS, last_row: int | None = None) -> None:
+    """A4, one page wide; a table repeats its header row and prints the signature/seal/date footer;
+    `last_row` ends the printed rows of a sheet that is not a table (the guide's part for IT staff is not printed)."""
     table = ws.name not in (GUIDE, INFO)
-    page_setup(ws, landscape=landscape, margins=(0.4, 0.4, 0.7, 0.6), footer="&C第 &P 页,共 &N 页",
-               repeat=(HEAD_ROW, HEAD_ROW) if table else None,
-               print_area=(0, 0, FIRST + rows - 1, last_col) if table else None)
+    area = (0, 0, FIRST + rows - 1, last_col) if table else ((0, 0, last_row, last_col) if last_row is not None else None)
+    page_setup(ws, landscape=landscape, margins=(0.4, 0.4, 0.7, 0.6), title="创先争优半年台账",
+               footer=SIGNED_FOOTER if table and ws.name != "党员名单" else "&C第 &P 页,共 &N 页",
+               repeat=(HEAD_ROW, HEAD_ROW) if table else None, print_area=area)
     # no password: the grey formulas are kept from slips, the yellow cells stay open; filter, sort, widths allowed
     ws.protect("", {"format_columns": True, "format_rows": True, "select_locked_cells": True,
                     "select_unlocked_cells": True, "autofilter": True, "sort": True})

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from xlsx_addin.engine.inputs import flatten
-from xlsx_addin.contracts.names import MASS_PREFIX
+from xlsx_addin.contracts.names import ADJUSTMENT_INPUTS, MASS_PREFIX
 from xlsx_addin.engine.scheme import Scheme, load_scheme
 from xlsx_addin.engine import cells
 from xlsx_addin.io.books.unit import results
@@ -57,6 +57,8 @@ def _assign(plan: Plan, values: Mapping[str, Any]) -> dict[tuple[int, int, int],
             if isinstance(name, str) and name.removeprefix(MASS_PREFIX).startswith("votes_") and \
                     (raw is None or raw == "" or raw == 0):
                 continue  # another scheme's ballot option, left empty: harmless (as the engine has it)
+            if name in ADJUSTMENT_INPUTS:
+                continue  # an adjustment no rule of this scheme reads: not on its form, ignored as by the engine
             raise ValueError(f"单位填报表没有名为 {name!r} 的输入单元格(请对照名称约定)")
         if len(cells) == 1:
             if isinstance(raw, (list, tuple)):

@@ -136,7 +136,7 @@ class UnitCompiler(InputSteps):
             raise ValueError(f"{s.id}: level ranks must be 0..n for the formula compiler")
         rules_err = self.compile_params()
 
-        order = [n for n, spec in INPUTS.items() if spec.kind != "scores"]
+        order = [n for n in s.form_inputs if INPUTS[n].kind != "scores"]
         for name in order:
             self.compile_input(name)
         votes_errs, any_mass = self.compile_votes()

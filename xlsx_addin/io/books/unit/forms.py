@@ -28,12 +28,14 @@ from xlsx_addin.io.books.unit.layout import (
     clean_number,
     row_height,
     excel_n,
+    is_num,
+    keep_together,
+    print_scale,
     whole_number,
     page_setup,
-    param_ref,
+    param_by_name,
     ref_or_blank,
     satisfied_share,
-    excel_sum,
     sum_or_blank,
     param_cells,
     per_vote,
@@ -107,6 +109,7 @@ def _plan(scheme: Scheme, flavour: Flavour) -> Plan:
     sp.call("set_row", r, 30)
     r += 1
     scores_top = r
+    groups: list[tuple[int, int]] = []  # rows printed on one page: each item's, the results with the signatures
     per_sub = scheme.sub_item_count > 0
     for i, item in enumerate(scheme.items, 1):
         rows: Sequence[SubItem | Item] = item.sub_items if per_sub else [item]
@@ -115,7 +118,7 @@ def _plan(scheme: Scheme, flavour: Flavour) -> Plan:
             key = sub_item_points_key(i, j) if per_sub else item_points_key(i)
             rich(sp, S, r, C, (texts.P(key),), "number_center", scheme, formulas)
             sp.text(r, D, sub.label if per_sub else (item.guide or item.label), "label")
-            dv = dv_score(param_ref(pcells[key]), per_sub and scheme.sub_item_all_or_nothing,
+            dv = dv_score(param_by_name(pcells[key]), per_sub and scheme.sub_item_all_or_nothing,
                            xl_rowcol_to_cell(r, FF), xl_rowcol_to_cell(r, G))
             add_input(sp, S, "item_scores", r, FF, "input_score", dv=dv[0])
             add_input(sp, S, "item_scores_reviewed", r, G, "input_score", dv=dv[1])
@@ -133,6 +136,7 @@ def _plan(scheme: Scheme, flavour: Flavour) -> Plan:
                  scheme, formulas)
         else:
             sp.merge(first, B, r - 1, B, item.label, "label")
+        groups.append((first, r - 1))
     scores_bottom = r - 1
     sp.merge(r, A, r, B, "合计", "label_center")
     if scheme.total_points is not None:
@@ -144,21 +148,24 @@ def _plan(scheme: Scheme, flavour: Flavour) -> Plan:
     col_self = xl_rowcol_to_cell(scores_top, FF, row_abs=True, col_abs=True) + ":" + \
         xl_rowcol_to_cell(scores_bottom, FF, row_abs=True, col_abs=True)
     col_rev = col_self.replace("$F$", "$G$")
-    formulas.append(FormulaCell(S, r, FF, f"=SUM({col_self})", "result_center",
-                                compute=lambda g: excel_sum(g.column("item_scores"))))
+    formulas.append(FormulaCell(S, r, FF, f'=IF(COUNT({col_self})=0,"",SUM({col_self}))', "result_center",
+                                compute=lambda g: sum_or_blank(g.column("item_scores"))))
     formulas.append(FormulaCell(S, r, G, f'=IF(COUNT({col_rev})=0,"",SUM({col_rev}))', "result_center",
                                 compute=lambda g: sum_or_blank(g.column("item_scores_reviewed"))))
     sp.blank(r, H, "label")
     r += 1
-    sp.merge(r, A, r, H, "三、加分、减分及否决事项", "section")
-    r += 1
-    sp.merge(r, A, r, B, "事项", "header")
-    sp.merge(r, C, r, D, "计分规则", "header")
-    sp.blank(r, E, "header")
-    sp.text(r, FF, "填写", "header")
-    sp.merge(r, G, r, H, "填写说明", "header")
-    r += 1
-    for name in ADJUST:
+    adjust = [name for name in ADJUST if name in scheme.form_inputs]  # this scheme's own inputs only
+    sections = iter(("三", "四") if adjust else ("三",))
+    if adjust:
+        sp.merge(r, A, r, H, f"{next(sections)}、加分、减分及否决事项", "section")
+        r += 1
+        sp.merge(r, A, r, B, "事项", "header")
+        sp.merge(r, C, r, D, "计分规则", "header")
+        sp.blank(r, E, "header")
+        sp.text(r, FF, "填写", "header")
+        sp.merge(r, G, r, H, "填写说明", "header")
+        r += 1
+    for name in adjust:
         spec = INPUTS[name]
         rules = guide.rules_for_input(scheme, name)
         sp.merge(r, A, r, B, spec.label, "label")
@@ -179,7 +186,8 @@ def _plan(scheme: Scheme, flavour: Flavour) -> Plan:
     ranges["item_scores"] = (S, scores_top, FF, scores_bottom, FF)
     ranges["item_scores_reviewed"] = (S, scores_top, G, scores_bottom, G)
 
-    sp.merge(r, A, r, H, "四、评定结果(自动计算,配额调整前)", "section")
+    results_top = r
+    sp.merge(r, A, r, H, f"{next(sections)}、评定结果(自动计算,配额调整前)", "section")
     r += 1
     result_rows = [("base", "基础得分", "result_center"), ("bonus", "加分", "result_center"),
                    ("penalty", "减分", "result_center"), ("final", "综合得分", "result_bold")]
@@ -214,6 +222,9 @@ def _plan(scheme: Scheme, flavour: Flavour) -> Plan:
     sp.merge(r, A, r, D, "上级党组织审核意见(盖章):", "sign")
     sp.merge(r, FF, r, H, "审核日期:    年  月  日", "sign")
     sp.call("set_row", r, 30)
+    groups.append((results_top, r))
+    scale = print_scale([W[c] for c in W if c != E])
+    keep_together(sp, groups, scale, repeat_height=30, last_row=r)
     page_setup(sp, repeat=(header_row, header_row), title=scheme.name)
     sp.call("freeze_panes", 2, 0)
     self_survey_refs = survey_refs
@@ -229,7 +240,7 @@ def _plan(scheme: Scheme, flavour: Flavour) -> Plan:
     for col, width in ((A, 30), (C, 13), (D, 13), (E, 13), (FF, 16)):
         sp.call("set_column", col, col, width)
     sp.call("set_column", B, B, 2, None, {"hidden": True})
-    sp.merge(0, A, 0, FF, f"{scheme.name}党员群众测评汇总表", "title")
+    sp.merge(0, A, 0, FF, f"{scheme.name}{scheme.survey.title}汇总表", "title")
     sp.call("set_row", 0, 36)
     sp.merge(1, A, 1, FF, "测评结束后当场清点票数填写;灰色单元格自动计算。", "subtitle")
     sp.text(2, A, "党组织名称", "label_bold")
@@ -285,13 +296,18 @@ def _plan(scheme: Scheme, flavour: Flavour) -> Plan:
     mass_range = f"$C${vote_rows[MASS_PREFIX + options[0][0]] + 1}:$C${vote_rows[MASS_PREFIX + options[-1][0]] + 1}"
     valid_range = f"$C${vote_rows[options[0][0]] + 1}:$C${vote_rows[options[-2][0]] + 1}"
     table_top = r
+    all_range = f"$C${vote_rows[options[0][0]] + 1}:$C${vote_rows[options[-1][0]] + 1}"  # blank form: no 0s
+
+    def any_vote(g) -> bool:
+        return any(is_num(g.value(v)) for v, _ in options)
     for vote, label in options:
         tot = f"$C${vote_rows[vote] + 1}"
         mas = f"$C${vote_rows[MASS_PREFIX + vote] + 1}"
         sp.text(r, A, label, "label")
         sp.blank(r, B, "label")
-        formulas.append(FormulaCell(S, r, C, f"=N({tot})", "result_center",
-                                    compute=per_vote(lambda g, v: clean_number(excel_n(g.value(v))), vote)))
+        formulas.append(FormulaCell(S, r, C, f'=IF(COUNT({all_range})=0,"",N({tot}))', "result_center",
+                                    compute=per_vote(lambda g, v: clean_number(excel_n(g.value(v)))
+                                                     if any_vote(g) else "", vote)))
         formulas.append(FormulaCell(
             S, r, D, f'=IF(COUNT({mass_range})=0,"",N({tot})-N({mas}))', "result_center",
             compute=per_vote(lambda g, v: clean_number(excel_n(g.value(v)) - excel_n(g.value(MASS_PREFIX + v)))
@@ -310,8 +326,9 @@ def _plan(scheme: Scheme, flavour: Flavour) -> Plan:
     sp.text(r, A, "总票数", "label_bold")
     sp.blank(r, B, "label")
     first, last = table_top + 1, r
-    formulas.append(FormulaCell(S, r, C, f"=SUM(C{first}:C{last})", "result_center",
-                                compute=lambda g: clean_number(sum(excel_n(g.value(v)) for v, _ in options))))
+    formulas.append(FormulaCell(S, r, C, f'=IF(COUNT({all_range})=0,"",SUM(C{first}:C{last}))', "result_center",
+                                compute=lambda g: clean_number(sum(excel_n(g.value(v)) for v, _ in options))
+                                if any_vote(g) else ""))
     formulas.append(FormulaCell(S, r, D, f'=IF(COUNT({mass_range})=0,"",SUM(D{first}:D{last}))', "result_center",
                                 compute=lambda g: clean_number(sum(excel_n(g.value(v)) - excel_n(g.value(MASS_PREFIX + v)) for v, _ in options)) if any_mass(g, options) else ""))
     formulas.append(FormulaCell(S, r, E, f'=IF(COUNT({mass_range})=0,"",SUM(E{first}:E{last}))', "result_center",

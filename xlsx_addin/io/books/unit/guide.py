@@ -179,7 +179,7 @@ def guide_sections(scheme: Scheme, flavour: Flavour = UNIVERSAL) -> list[tuple[s
     how += level_rule_text(scheme)
     adjust = [t(rule_text(r, scheme), "。") for r in scheme.adjustments]
     if not adjust:
-        adjust = [("本方案没有加分、减分和否决条件;“加分、减分及否决事项”中的各栏可留空或如实填写备查。",)]
+        adjust = [("本方案没有加分、减分和否决条件,自评表不设此栏。",)]
     opts = "、".join(o.label for o in sv.options)
     sat = "+".join(o.label for o in sv.options if o.satisfied)
     survey: list[Txt] = [(f"测评选项:{opts}。满意率=({sat})票数÷有效票数;{sv.invalid_label}单独统计,不计入有效票。",),

@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Callable, NamedTuple
 
-from xlsx_addin.contracts.names import MASS_PREFIX
+from xlsx_addin.contracts.names import ADJUSTMENT_INPUTS, MASS_PREFIX
 from xlsx_addin.engine.scheme import Scheme, parameters
 from xlsx_addin.io.books.kit.flavour import PYTHON
 from xlsx_addin.io.books.kit.page import abs_ref, page_calls
@@ -32,9 +32,7 @@ RULES_INDEX = SHEETS.index(SHEET_RULES)
 RULES_FIRST_ROW = 2  # row 0 title, row 1 header
 
 IDENTITY = ("org_name", "org_code", "parent_org", "org_type", "member_count", "prev_level")
-ADJUST = ("honor_level", "innovation_level", "criticism_committee", "criticism_city", "leader_discipline_minor",
-          "leader_discipline_major", "member_violations", "election_overdue_months", "election_overdue_excused",
-          "absences")
+ADJUST = ADJUSTMENT_INPUTS
 RESULT_NAMES = {
     "base": "result_base_score", "bonus": "result_bonus", "penalty": "result_penalty",
     "final": "result_final_score", "level": "result_level", "reasons": "result_reasons",
@@ -184,6 +182,35 @@ def page_setup(sp: SheetPlan, **options: Any) -> None:
         sp.call(method, *args)
 
 
+def print_scale(widths: list[float], printable_pt: float = 523.0) -> int:
+    """The percent at which columns of these widths (characters) fill an A4 portrait page's width, rounded down
+    with a margin for the programs' different fonts (a width of w characters is 7w + 5 pixels in Excel)."""
+    points = sum(int(w * 8 + 0.5) + 5 for w in widths) * 0.75  # 8: LibreOffice sets the body font wider than 7
+    return max(10, min(100, int(100 * printable_pt / points) - 2))
+
+
+def keep_together(sp: SheetPlan, groups: list[tuple[int, int]], scale: int, repeat_height: float,
+                  last_row: int, printable_pt: float = 742.0) -> None:
+    """Page breaks so that no group of rows (an item with its sub-items, the results with the signatures) is split
+    across printed pages (LibreOffice prints a split merged cell's text again over the repeated header); rows'
+    heights as planned (15 points where none is set), at the `scale` percent the fitted width gives at least."""
+    heights = {args[0]: float(args[1]) for method, args, _ in sp.calls
+               if method == "set_row" and isinstance(args[1], (int, float))}
+    capacity = printable_pt * 100 / scale * 0.95
+    starts = {first: last for first, last in groups}
+    breaks, used, r = [], 0.0, 0
+    while r <= last_row:
+        end = starts.get(r, r)
+        h = sum(heights.get(x, 15.0) for x in range(r, end + 1))
+        if used > 0 and used + h > capacity:
+            breaks.append(r)
+            used = repeat_height
+        used += h
+        r = end + 1
+    if breaks:
+        sp.call("set_h_pagebreaks", breaks)
+
+
 # --- 规则 cells and rich texts -------------------------------------------------------------
 
 def param_cells(scheme: Scheme) -> dict[str, tuple[int, int, int]]:
@@ -193,6 +220,12 @@ def param_cells(scheme: Scheme) -> dict[str, tuple[int, int, int]]:
 
 def param_ref(cell: tuple[int, int, int]) -> str:
     return abs_ref(SHEET_RULES, cell[1], cell[2])
+
+
+def param_by_name(cell: tuple[int, int, int]) -> str:
+    """The same 规则 cell reached through the defined name rules_table: a data validation may hold it in
+    Excel 2007, which refuses a plain reference to another sheet in a validation rule."""
+    return f"INDEX(rules_table,{cell[1] - RULES_FIRST_ROW + 1},{cell[2] + 1})"
 
 
 def rich(sp: "SheetPlan", sheet: int, r: int, c: int, text: texts.Txt, style: str, scheme: Scheme,

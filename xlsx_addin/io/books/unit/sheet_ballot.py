@@ -11,7 +11,7 @@ def plan_ballot(scheme: Scheme, formulas: list[FormulaCell]) -> SheetPlan:
     sp.call("set_column", 0, 0, 6)
     sp.call("set_column", 1, 1, 48 if len(opts) <= 3 else 40)
     sp.call("set_column", 2, last, 10)
-    sp.merge(0, 0, 0, last, f"{scheme.name}党员群众测评表", "title")
+    sp.merge(0, 0, 0, last, f"{scheme.name}{scheme.survey.title}表", "title")
     sp.call("set_row", 0, 40)
     sp.merge(1, 0, 1, last, None, "sign")
     formulas.append(FormulaCell(2, 1, 0, '="被测评党组织:"&org_name', "sign",
