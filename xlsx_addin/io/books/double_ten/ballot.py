@@ -76,11 +76,12 @@ class PrintSheets(BookParts):
                 self.formula(S, r, 5 + k, own[j], "label_center", scalar_value(self.own[j]) or "")
                 j += 1
         r += 1
+        self.share_rows(S, range(1, 2), r, r + self.n_rows - 1)
         for i in range(self.n_rows):
             R = first + i + 1
             self.put(S, r + i, 0, i + 1, "label_center")
-            name_cell = f"'{SHEET_MEMBERS}'!$A${R}"
-            type_cell = f"'{SHEET_MEMBERS}'!$B${R}"
+            name_cell = f"'{SHEET_MEMBERS}'!$A{R}"
+            type_cell = f"'{SHEET_MEMBERS}'!$B{R}"
             data = self.members[i] if i < len(self.members) else {}
             self.formula(S, r + i, 1, f'IF({name_cell}="","",{name_cell}&IF({type_cell}="",""," / "&{type_cell}))',
                          "ballot_item", ballot_name(data))

@@ -71,6 +71,7 @@ class MemberSheet(BookParts):
         if own_cols != list(range(own_cols[0], own_cols[0] + len(own_cols))):
             raise RatingError("评星表要求个性星排在共性星之后")
         self.names["member_star_names"] = abs_ref(S, 2, M_VOTES + own_cols[0], 2, M_VOTES + own_cols[-1])
+        noted = sum(1 for res in results if res is not None and not isinstance(res, str) and res.notes)
         own_refs = {k: abs_ref(S, 2, M_VOTES + k) for k in own_cols}
         # legend: the ten stars of each member type, aligned with the vote columns
         r = 3
@@ -98,6 +99,16 @@ class MemberSheet(BookParts):
                                               "style": "Table Style Light 1"})
         ws.set_row(head, 42)
         self.member_rows = (first, last)
+        self.share_rows(S, range(M_COUNT, M_LAST + 1), first, last)  # one formula per column: stored once
+        # the members' 提示 (scoring._masses_note): valid votes above the members with the masses blank
+        members_cell, masses_cell = self.names["member_count"], self.names["masses_present"]
+        valid_col, count_col = (f"${xl_col_to_name(c)}${first + 1}:${xl_col_to_name(c)}${last + 1}" for c in (M_VALID, M_COUNT))
+        over = f"SUMPRODUCT(({valid_col}>{members_cell})*ISNUMBER({count_col}))"  # rated members only
+        ws.merge_range(2, M_VALID, 2, M_REASONS, None, self.st["hint_box"])
+        self.formula(S, 2, M_VALID, f'IF(AND(TRIM({masses_cell})="",ISNUMBER({members_cell})),IF({over}>0,"提示:"&{over}'
+                     f'&"名党员的有效票数超过党员总数"&{members_cell}&"人,已按群众代表参加投票评定;请在党组织评星表填写参加测评群众代表人数",""),"")',
+                     "hint_box", f"提示:{noted}名党员的有效票数超过党员总数{self.values.get('member_count')}人,已按群众代表参加投票评定;"
+                     "请在党组织评星表填写参加测评群众代表人数" if noted else "")
         words, sets = self.rules.words[m.id], self.rules.sets[m.id]
         branch, members, masses = self.names["org_name"], self.names["member_count"], self.names["masses_present"]
         priv = self.rules.key(m, star_key("privileged_min_rank"))

@@ -21,7 +21,7 @@ from xlsx_addin.io.books.double_ten.layout import (
 from xlsx_addin.io.books.kit.page import abs_ref, page_setup
 from xlsx_addin.engine.inputs import describe
 from xlsx_addin.engine.itemsets import known_types, type_label
-from xlsx_addin.io.books.double_ten.rules import count_steps, if_chain, pct_formula, shown_q
+from xlsx_addin.io.books.double_ten.rules import count_steps, if_chain, masses_note, pct_formula, shown_q
 
 
 class OrgSheet(BookParts):
@@ -187,6 +187,8 @@ class OrgSheet(BookParts):
              f'IF({st}<>"","",IF({rank_cell}>={priv},"是","否"))', "mark", yes_no(result.privileged) if ok else ""),
             ("说明(未得星及封顶)", "result_reasons", f'IF({st}<>"","",{self.reasons_with_caps(org, f"Q{L}", count)})',
              "result_text_left", "；".join(result.reasons) if ok else ""),
+            ("提示", "result_notes", f'IF({st}<>"","",{masses_note(mc, mp, f"MAX($F${top + 1}:$F${L})")})',
+             "result_text_left", "；".join(result.notes) if ok else ""),
         ]
         for i, (label, name, f, style, cached) in enumerate(rows):
             ws.merge_range(r, 0, r, 2, None, self.st["label_bold"])
@@ -197,7 +199,7 @@ class OrgSheet(BookParts):
             ws.merge_range(r, 3, r, 9, None, self.st[style])
             self.result(S, r, 3, f, style, cached, ("org", i, 0))
             self.names[name] = abs_ref(S, r, 3)
-            ws.set_row(r, 44 if name == "result_reasons" else 22)
+            ws.set_row(r, 44 if name == "result_reasons" else 30 if name == "result_notes" else 22)
             r += 1
         ws.freeze_panes(head + 1, 0)
         page_setup(ws, landscape=True, title=org.name)

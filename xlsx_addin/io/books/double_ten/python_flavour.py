@@ -39,6 +39,11 @@ class UniversalResults(BookParts):
         """A result cell: its native formula."""
         self.formula(sheet, r, c, f, style, cached)
 
+    def share_rows(self, sheet: str, cols: range, first: int, last: int) -> None:
+        """Each of `cols` holds one formula filled down rows first..last: stored as shared formulas."""
+        for c in cols:
+            self.ws[sheet].share_column(c, first, last)
+
     def write_results(self) -> None:
         """Nothing left to write: every result is in place."""
 
@@ -58,6 +63,9 @@ class PythonResults(BookParts):
         self.pending.append((sheet, r, c, style, key))
 
     # --- the blocks ---------------------------------------------------------------------------------
+    def share_rows(self, sheet: str, cols: range, first: int, last: int) -> None:
+        """The results are references into a block (each its own row), the helpers not written: nothing shared."""
+
     def _range(self, ref: str) -> list[list[Any]]:
         """The cells of a reference as written (blank → None), rows of values."""
         m = _REF.match(ref)
