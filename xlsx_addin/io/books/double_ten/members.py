@@ -38,6 +38,7 @@ from xlsx_addin.io.books.double_ten.layout import (
     scalar_value,
 )
 from xlsx_addin.io.books.kit.page import abs_ref, page_setup
+from xlsx_addin.io.books.kit.writing import NO_CACHE
 from xlsx_addin.engine.itemsets import known_types, positions_text, type_label
 from xlsx_addin.engine.double_ten.cells import mark as mark_of
 from xlsx_addin.io.books.double_ten.rules import if_chain, shown_q
@@ -174,10 +175,9 @@ class MemberSheet(BookParts):
                              "result_center", ("是" if got.star_detail.outcomes[k].earned else "否") if ok else "")
                 raw_stars.append(f'IF({e}="是",{cname}&"、","")')
                 raw_reasons.append(f'IF({e}="否",{self.star_reason(m, k + 1, cname, votes, f"$M{R}", rec)}&"；","")')
-            self.helper(S, rr, M_RAW_STARS, "&".join(raw_stars), "result_text",
-                         "".join(s + "、" for s in got.stars) if ok else "")
-            self.helper(S, rr, M_RAW_REASONS, "&".join(raw_reasons), "result_text",
-                         "".join(x + "；" for x in got.reasons) if ok else "")
+            # the two joins are steps of 已得星目 / 未得星说明 (which keep the saved text): no saved value of their own
+            self.helper(S, rr, M_RAW_STARS, "&".join(raw_stars), "result_text", NO_CACHE)
+            self.helper(S, rr, M_RAW_REASONS, "&".join(raw_reasons), "result_text", NO_CACHE)
             count = f'COUNTIF({col(M_EARNED)}{R}:{col(M_EARNED + N - 1)}{R},"是")'
             rank = self.level_rank(m, count) if m.adjustments else count
             self.result(S, rr, M_COUNT, f'IF(NOT({filled}),"",IF({st}<>"",{st},{count}))', "result_center",
