@@ -230,7 +230,7 @@ MASSES_NOTE = ("有效票数50超过党员总数40人,未填写参加测评群�
 
 @pytest.mark.parametrize("scheme, extra", [(ORG, {}), (MEMBER, {"member_name": "张三", "member_type": "农村党员"})])
 def test_masses_blank_valid_votes_above_the_members_are_rated_with_a_hint(scheme, extra):
-    """RULES.md: masses vote too; a branch of 40 whose stars got 50 valid votes, masses blank: rated, with a 提示."""
+    """docs/RULES.md: masses vote too; a branch of 40 whose stars got 50 valid votes, masses blank: rated, with a 提示."""
     inputs = org(masses_present=None, star_votes_valid=50, star_votes_for=[48] * 9 + [45], **extra)
     if scheme is MEMBER:
         inputs = {k: v for k, v in inputs.items() if k not in ("org_type", "target_rank_bottom", "prev_level",

@@ -353,7 +353,7 @@ def test_libreoffice_words_each_refusal_as_the_engine(libreoffice, tmp_path):
 
 @pytest.mark.slow
 def test_libreoffice_rates_votes_above_the_members_when_the_masses_are_blank(libreoffice, tmp_path):
-    """RULES.md: masses vote too; with 参加测评群众代表人数 blank, 50 valid votes in a branch of 40 are rated with a
+    """docs/RULES.md: masses vote too; with 参加测评群众代表人数 blank, 50 valid votes in a branch of 40 are rated with a
     提示 (the organisation's 提示 row, a line above the members), never refused; stated masses bound them."""
     org = dict(org_name="南村党支部", org_code="", parent_org="某镇党委", org_type="农村", member_count=40,
                masses_present=None, target_rank_bottom="否", prev_level="", star_names=[""] * 6 + OWN,

@@ -13,7 +13,7 @@ CREATED = _dt.datetime(2026, 1, 1, 0, 0, 0)
 HINTS = {
     "org_name": "必填,与上级通知的名称一致", "org_code": "有组织代码的填写", "parent_org": "填写镇(街道)党委全称",
     "org_type": "下拉选择;其他类别须在下表自行填写6颗共性星名称", "member_count": "本支部党员总数(整数)",
-    "masses_present": "参加民主评星的群众代表人数(有效票数不能超过党员总数与群众代表人数之和)",
+    "masses_present": "参加民主评星的群众代表人数(填写后,有效票数不能超过党员总数与群众代表人数之和;未填写而有效票数多于党员总数的,照常评定并提示)",
     "target_rank_bottom": "全镇目标考核后3位的村、后2位的镇直部门填“是”", "prev_level": "上年度评定的星级,没有的留空",
 }
 
@@ -118,3 +118,4 @@ class BookParts:
         def level_name(self, scheme: Scheme, rank: str) -> str: ...
         def reasons_with_caps(self, scheme: Scheme, star_reasons: str, count: str) -> str: ...
         def share_rows(self, sheet: str, cols: range, first: int, last: int) -> None: ...
+        def sign_lines(self, ws: Any, r: int, last_col: int, first_col: int = 0) -> int: ...

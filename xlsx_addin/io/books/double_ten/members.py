@@ -52,15 +52,15 @@ class MemberSheet(BookParts):
         S, ws, m = SHEET_MEMBERS, self.ws[SHEET_MEMBERS], self.member
         ws.set_column(0, 0, 10)
         ws.set_column(1, 1, 20)
-        ws.set_column(2, 11, 7)
-        ws.set_column(12, 12, 8)
-        ws.set_column(13, 22, 7)
+        ws.set_column(2, 11, 5.5)
+        ws.set_column(12, 12, 6.5)
+        ws.set_column(13, 22, 5.5)
         ws.set_column(23, 25, 9)
-        ws.set_column(26, 27, 40)
+        ws.set_column(26, 27, 44)
         ws.set_column(28, M_LAST, 10, None, {"hidden": True})
-        ws.merge_range(0, 0, 0, 27, f"{m.name} · 党员评星表", self.st["title"])
+        ws.merge_range(0, 0, 0, M_COUNT - 1, f"{m.name} · 党员评星表", self.st["title"])  # printed on the inputs' page
         ws.set_row(0, 34)
-        ws.merge_range(1, 0, 1, 27, "每名党员一行:黄色单元格填写,灰色自动计算。第1至6星为共性星(按党员类别确定,见下方对照),"
+        ws.merge_range(1, 0, 1, M_COUNT - 1, "每名党员一行:黄色单元格填写,灰色自动计算。第1至6星为共性星(按党员类别确定,见下方对照),"
                        "第7至10星为本支部设定的个性星。", self.st["subtitle"])
         # individual stars of the branch's members: one cell above each of their vote columns
         positions = [p - 1 for p in m.by_type().positions]
@@ -105,7 +105,7 @@ class MemberSheet(BookParts):
         members_cell, masses_cell = self.names["member_count"], self.names["masses_present"]
         valid_col, count_col = (f"${xl_col_to_name(c)}${first + 1}:${xl_col_to_name(c)}${last + 1}" for c in (M_VALID, M_COUNT))
         over = f"SUMPRODUCT(({valid_col}>{members_cell})*ISNUMBER({count_col}))"  # rated members only
-        ws.merge_range(2, M_VALID, 2, M_REASONS, None, self.st["hint_box"])
+        ws.merge_range(2, M_VALID, 2, M_COUNT - 1, None, self.st["hint_box"])
         self.formula(S, 2, M_VALID, f'IF(AND(TRIM({masses_cell})="",ISNUMBER({members_cell})),IF({over}>0,"提示:"&{over}'
                      f'&"名党员的有效票数超过党员总数"&{members_cell}&"人,已按群众代表参加投票评定;请在党组织评星表填写参加测评群众代表人数",""),"")',
                      "hint_box", f"提示:{noted}名党员的有效票数超过党员总数{self.values.get('member_count')}人,已按群众代表参加投票评定;"
@@ -197,7 +197,14 @@ class MemberSheet(BookParts):
         ws.data_validation(first, M_VOTES, last, M_VALID, {"validate": "integer", "criteria": ">=", "value": 0,
                                                              "error_title": "票数有误", "error_message": "票数须为不小于0的整数"})
         ws.data_validation(first, M_RECORDS, last, M_RECORDS + N - 1, {"validate": "list", "source": ["是", "否"]})
+        end = self.sign_lines(ws, last + 2, M_COUNT - 1, M_VOTES)  # right of the repeated name columns
         ws.freeze_panes(first, 2)
+        # printed at a legible size over pages: the inputs (A–W), then the results (X–AB); the header row and the
+        # name and type columns on every page
         page_setup(ws, landscape=True, title=m.name, repeat=(head, head))
-        ws.print_area(0, 0, last, 27)
+        ws.set_print_scale(60)
+        ws.print_across()
+        ws.repeat_columns(0, 1)
+        ws.set_v_pagebreaks([M_COUNT])
+        ws.print_area(0, 0, end - 1, M_REASONS)
 

@@ -48,7 +48,7 @@ class OrgSheet(BookParts):
             ws.merge_range(r, 2, r, 4, None, self.st[style])
             self.put(S, r, 2, scalar_value(value), style)
             ws.merge_range(r, 5, r, 9, HINTS.get(name, ""), self.st["hint_box"])
-            ws.set_row(r, 30)
+            ws.set_row(r, 32 if len(spec.label) > 9 else 24)
             self.names[name] = abs_ref(S, r, 2)
             dv = validation(org, name, spec)
             if dv:
@@ -136,7 +136,7 @@ class OrgSheet(BookParts):
                          "result_text")
             self.helper(S, rr, 16, f'J{R}' if k == 0 else f'IF(J{R}="",Q{R - 1},IF(Q{R - 1}="",J{R},Q{R - 1}&"；"&J{R}))',
                          "result_text")
-            ws.set_row(rr, 30)
+            ws.set_row(rr, 26)
         last = top + N - 1
         L = last + 1
         self.names["star_names"] = abs_ref(S, top, 2, last, 2)
@@ -201,6 +201,27 @@ class OrgSheet(BookParts):
             self.names[name] = abs_ref(S, r, 3)
             ws.set_row(r, 44 if name == "result_reasons" else 30 if name == "result_notes" else 22)
             r += 1
+        r = self.sign_lines(ws, r + 1, 9)
         ws.freeze_panes(head + 1, 0)
-        page_setup(ws, landscape=True, title=org.name)
+        ws.print_area(0, 0, r - 1, 9)
+        page_setup(ws, landscape=True, title=org.name, fit_height=1)
+
+    def sign_lines(self, ws, r: int, last_col: int, first_col: int = 0) -> int:
+        """The 民主评星's signatures (评审委员会 of 5~7, 计票 and 监票), the secretary's and the seal, the 公示 and the
+        upper level's approval (分级授星), from row r in columns first_col..last_col; the row after them."""
+        committee = "    ".join(f"{k}.__________" for k in range(1, 8))
+        lines = [
+            ("民主评星评审委员会(5~7人,由党员领导干部、党员代表、群众代表和“两代表一委员”组成)成员签字:", 20, "sign_bold"),
+            (committee, 26, "sign"),
+            ("计票人(签字):______________      监票人(签字):______________      评星日期:______年____月____日", 26, "sign"),
+            ("党组织书记(签字):______________      党组织(盖章)      ______年____月____日", 30, "sign"),
+            ("公示:评星结果于______年____月____日至______年____月____日在______________________公示,"
+             "公示期间 □无异议 □有异议(处理情况:______________________)", 26, "sign"),
+            ("镇党委审核意见:____________________________________      (盖章)      ______年____月____日", 30, "sign"),
+        ]
+        for text, height, style in lines:
+            ws.merge_range(r, first_col, r, last_col, text, self.st[style])
+            ws.set_row(r, height)
+            r += 1
+        return r
 

@@ -20,6 +20,7 @@ from xlsx_addin.io.books.double_ten.layout import (
     excel_quoted,
 )
 from xlsx_addin.io.books.kit.page import abs_ref, page_setup
+from xlsx_addin.io.books.kit.text import text_height
 
 
 def template_formula(template: str, fields: Mapping[str, str]) -> str:
@@ -106,7 +107,7 @@ class RulesSheet(BookParts):
     def rules_sheet(self) -> None:
         ws, S = self.ws[SHEET_RULES], SHEET_RULES
         for col, width in ((0, 40), (1, 34), (2, 30), (3, 46), (4, 10), (5, 10), (6, 10), (7, 10)):
-            ws.set_column(col, col, width)
+            ws.set_column(col, col, width, None, {"hidden": col == 1})  # the keys: read by programs, not printed
         ws.merge_range(0, 0, 0, 3, "规则参数(由镇党委统一设置,支部不要修改)", self.st["section"])
         r = 1
         for scheme, table, sid in ((self.org, "rules_table", "scheme_id"),
@@ -125,6 +126,7 @@ class RulesSheet(BookParts):
                     "input_percent" if p.key.endswith(("threshold", "share")) else "input_param")
                 self.put(S, r, 2, value, style)
                 self.put(S, r, 3, p.note, "hint")
+                ws.set_row(r, max(15, text_height(p.label, 40), text_height(p.note or "", 46, 9)))
                 self.rules.cells[(scheme.id, p.key)] = abs_ref(S, r, 2)
                 if p.key == "scheme":
                     self.names[sid] = abs_ref(S, r, 2)

@@ -13,6 +13,7 @@ from xlsx_addin.engine.scheme.keys import item_points_key, sub_item_points_key
 from xlsx_addin.io.books.kit.flavour import UNIVERSAL, Flavour
 from xlsx_addin.io.books.kit.page import abs_ref
 from xlsx_addin.io.books.unit import guide, results, texts
+from xlsx_addin.io.books.unit.breaks import keep_together
 from xlsx_addin.io.books.unit.layout import (
     ADJUST,
     IDENTITY,
@@ -107,6 +108,7 @@ def _plan(scheme: Scheme, flavour: Flavour) -> Plan:
     sp.call("set_row", r, 30)
     r += 1
     scores_top = r
+    groups: list[tuple[int, int]] = []  # each item's rows: kept on one page
     per_sub = scheme.sub_item_count > 0
     for i, item in enumerate(scheme.items, 1):
         rows: Sequence[SubItem | Item] = item.sub_items if per_sub else [item]
@@ -126,6 +128,7 @@ def _plan(scheme: Scheme, flavour: Flavour) -> Plan:
                 wrapped.append((item.label, W[B]))
             sp.call("set_row", r, row_height(wrapped))
             r += 1
+        groups.append((first, r - 1))
         sp.merge(first, A, r - 1, A, i, "label_center")
         if per_sub:
             sp.merge(first, B, r - 1, B, None, "label_center")
@@ -180,6 +183,7 @@ def _plan(scheme: Scheme, flavour: Flavour) -> Plan:
     ranges["item_scores_reviewed"] = (S, scores_top, G, scores_bottom, G)
 
     sp.merge(r, A, r, H, "四、评定结果(自动计算,配额调整前)", "section")
+    results_top = r
     r += 1
     result_rows = [("base", "基础得分", "result_center"), ("bonus", "加分", "result_center"),
                    ("penalty", "减分", "result_center"), ("final", "综合得分", "result_bold")]
@@ -215,6 +219,7 @@ def _plan(scheme: Scheme, flavour: Flavour) -> Plan:
     sp.merge(r, FF, r, H, "审核日期:    年  月  日", "sign")
     sp.call("set_row", r, 30)
     page_setup(sp, repeat=(header_row, header_row), title=scheme.name)
+    keep_together(sp, groups + [(results_top, r)], r, repeated=30)  # an item, the results with the signatures
     sp.call("freeze_panes", 2, 0)
     self_survey_refs = survey_refs
 
