@@ -75,3 +75,25 @@ def test_a_town_of_ten_thousand_members_is_one_readable_workbook(tmp_path, capsy
     counts = [int(x) for x in row.split()[1:]]
     assert counts[-1] == n
     assert counts[:-1] == [levels.get(lv.name, 0) for lv in MEMBER.levels], (row, levels)
+
+
+def test_masses_blank_branch_is_rated_with_one_hint(tmp_path, capsys):
+    """A branch of 40 whose stars got 50 valid votes, 参加测评群众代表人数 blank (docs/RULES.md): the branch and
+    every member rated; one 提示 for the branch and one for the member table, no 错误."""
+    from xlsx_addin.shells.cli import main
+
+    folder = tmp_path / "评星表"
+    folder.mkdir()
+    values = dict(_values(40), star_votes_for=[48] * 9 + [44], star_votes_valid=[50] * 10)
+    members = [dict(m, star_votes_valid=50, star_votes_for=[49] * 10) for m in _members(5)]
+    build_star_workbook(folder / "南村.xlsx", ORG, values, members, OWN)
+    code = main(["consolidate", str(folder), "--out", str(tmp_path / "汇总表.xlsx"), "--scheme", "double_ten_star",
+                 "--quiet", "--workers", "1"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "评定党组织1个、党员5名" in out and "问题清单:0个错误,2条提示" in out, out
+    import openpyxl
+    ws = openpyxl.load_workbook(tmp_path / "汇总表.xlsx", read_only=True)["问题清单"]
+    texts = [" ".join(str(c) for c in row if c) for row in ws.iter_rows(values_only=True)]
+    assert any("有效票数50超过党员总数40人" in t and "masses_present" in t for t in texts), texts
+    assert any("党员评星表中5名党员" in t for t in texts), texts

@@ -38,10 +38,14 @@ from xlsx_addin.io.books.double_ten.layout import (
     scalar_value,
 )
 from xlsx_addin.io.books.kit.page import abs_ref, page_setup
+from xlsx_addin.io.books.kit.text import text_height
 from xlsx_addin.io.books.kit.writing import NO_CACHE
 from xlsx_addin.engine.itemsets import known_types, positions_text, type_label
 from xlsx_addin.engine.double_ten.cells import mark as mark_of
 from xlsx_addin.io.books.double_ten.rules import if_chain, shown_q
+
+
+RESULT_WIDTH = 44  # 已得星目 and 未得星说明
 
 
 class MemberSheet(BookParts):
@@ -56,7 +60,7 @@ class MemberSheet(BookParts):
         ws.set_column(12, 12, 6.5)
         ws.set_column(13, 22, 5.5)
         ws.set_column(23, 25, 9)
-        ws.set_column(26, 27, 44)
+        ws.set_column(M_STARS, M_REASONS, RESULT_WIDTH)
         ws.set_column(28, M_LAST, 10, None, {"hidden": True})
         ws.merge_range(0, 0, 0, M_COUNT - 1, f"{m.name} · 党员评星表", self.st["title"])  # printed on the inputs' page
         ws.set_row(0, 34)
@@ -187,6 +191,9 @@ class MemberSheet(BookParts):
             mark = (f'IF(OR(NOT({filled}),{st}<>""),"",IF({rank}<={rect},{excel_quoted(m.star_rules().rectify_label)},'
                     f'IF({rank}>={priv},{excel_quoted(m.star_rules().privileged_label)},"")))')
             self.result(S, rr, M_MARK, mark, "mark", mark_of(m, got) if ok else "", ("member", i, 2))
+            if ok and (got.stars or got.reasons):  # the saved texts print in full (no program fits a formula's)
+                ws.set_row(rr, min(409, max(text_height("、".join(got.stars), RESULT_WIDTH),
+                                            text_height("；".join(got.reasons), RESULT_WIDTH))))
             raw_s, raw_r = f"{col(M_RAW_STARS)}{R}", f"{col(M_RAW_REASONS)}{R}"
             self.result(S, rr, M_STARS, f'IF({raw_s}="","",LEFT({raw_s},LEN({raw_s})-1))', "result_text",
                         "、".join(got.stars) if ok else "", ("member", i, 3))
