@@ -98,3 +98,28 @@ def test_no_text_printed_over_text_or_off_the_page(rendered):
         for page in pages:
             assert not pdf_layout.overlaps(page), (name, page.number, pdf_layout.overlaps(page)[:3])
             assert not pdf_layout.outside(page), (name, page.number)
+
+
+@pytest.mark.parametrize("scheme_id", ["ten_star", "six_good"])
+def test_self_assessment_keeps_each_item_and_the_results_on_one_page(libreoffice, tmp_path, scheme_id):
+    """issue 23 item 7: ten_star's 自评表 split a star's sub-items across pages, six_good's results spilled onto
+    the next page; each item's rows and the results with the signatures now stay on one page."""
+    from xlsx_addin import load_scheme
+    from xlsx_addin.templates import build_unit_workbook
+
+    scheme = load_scheme(scheme_id)
+    path = build_unit_workbook(tmp_path / f"{scheme_id}.xlsx", scheme_id)
+    pages = pdf_layout.pages(libreoffice.convert(path, tmp_path / f"{scheme_id}.pdf", recalc=False))
+    own = [p for p in pages if f"{scheme.name}自评表" in p.text.replace(" ", "") or
+           any(w == "自评表" for ln in p.lines if ln.y1 < 40 for w in ln.text.split())]
+    assert 2 <= len(own) <= 3, len(own)
+
+    def page_of(text: str) -> set[int]:
+        return {p.number for p in own if text in p.text.replace(" ", "")}
+
+    for item in scheme.items:
+        rows = [s.label.replace(" ", "")[:12] for s in item.sub_items] or [(item.guide or item.label).replace(" ", "")[:12]]
+        found = set().union(*(page_of(r) for r in rows))
+        assert len(found) == 1, (item.label, found)
+    results = page_of("四、评定结果") | page_of("是否需整改") | page_of("党组织书记(签字)") | page_of("上级党组织审核意见")
+    assert len(results) == 1, results
