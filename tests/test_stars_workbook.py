@@ -377,3 +377,30 @@ def test_libreoffice_rates_votes_above_the_members_when_the_masses_are_blank(lib
     _check_org(got[str(tmp_path / "masses5.xlsx")], refused)
     line = libreoffice.recalc(tmp_path / "blank_masses.xlsx", ["'党员评星表'!M3"])["'党员评星表'!M3"]
     assert line.startswith("提示:3名党员的有效票数超过党员总数40人"), line
+
+
+@pytest.mark.slow
+def test_libreoffice_recalculates_the_shared_formulas_as_built(libreoffice, tmp_path):
+    """The builder's own file (each member column one shared formula, no openpyxl in between), recalculated by
+    LibreOffice: every member's results equal score_unit, refusals included."""
+    rng = random.Random(11)
+    org = dict(org_case(rng, 3), org_name="北村党支部", org_type="农村", member_count=60, masses_present=None,
+               star_names=[""] * 6 + OWN, star_records=[""] * 10, star_votes_for=[39] * 10, star_votes_valid=[40] * 10)
+    members = [member_case(rng, i) for i in range(60)]
+    own = ["带富星", "服务星", "孝老星", "互助星"]
+    # built with the valid votes blank (saved results: 待填写), then typed in LibreOffice: every result is computed
+    path = build_star_workbook(tmp_path / "built.xlsx", ORG, org, [dict(m, star_votes_valid=None) for m in members],
+                               own)
+    with zipfile.ZipFile(path) as z:
+        sheet = z.read("xl/worksheets/sheet3.xml").decode()
+    assert sheet.count('<f t="shared" ref=') >= 30  # one per member column
+    cells = f"'党员评星表'!A11:AB{10 + len(members)}"
+    edits = {f"'党员评星表'!M{11 + i}": m["star_votes_valid"] for i, m in enumerate(members)}
+    rows = libreoffice.set_values(path, edits, None, names=[cells])[cells]
+    got = {"members": [list(r) for r in rows]}
+    refused = 0
+    for m, row in zip(members, got["members"]):
+        want = expected(MEMBER, member_inputs(org, m, own, MEMBER))
+        _check_member(row, want, MEMBER)
+        refused += isinstance(want, str)
+    assert 3 <= refused <= 50, refused
