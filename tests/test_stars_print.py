@@ -66,13 +66,14 @@ def test_every_sheet_prints_with_its_title_and_lines(rendered):
         assert "规则参数" in text["规则"]
 
 
-def test_no_zero_star_names_and_no_english_names(rendered):
+def test_no_zero_star_names_no_error_values_and_no_english_names(rendered):
     for name, pages in rendered.items():
         for page in pages:
             if _sheet_of(page) in ("评星票", "党员评星票", "党组织评星表"):
                 zeros = [ln.text for ln in page.lines if "0" in ln.text.split()]
                 assert not zeros, (name, page.number, zeros)
             text = page.text
+            assert "#VALUE!" not in text and "#N/A" not in text and "#REF!" not in text, (name, page.number)
             for sid in SCHEME_IDS:
                 text = text.replace(sid, "")
             assert not ENGLISH.search(text), (name, page.number, ENGLISH.findall(text)[:5])

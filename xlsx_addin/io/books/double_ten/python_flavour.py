@@ -129,5 +129,8 @@ class PythonResults(BookParts):
         for sheet, row, col, style, block in self.pending:
             br, bc = where[block]
             ref = f"'{S}'!" + xl_rowcol_to_cell(br, bc, row_abs=True, col_abs=True)
-            self.formula(sheet, row, col, ref, style, cached_value(self.grid[(S, br, bc)]))
+            cached = cached_value(self.grid[(S, br, bc)])
+            # LibreOffice recomputes a cell saved as empty text, and a block it cannot run gives an error: such a
+            # cell shows blank there (elsewhere an error still says the functions cannot run)
+            self.formula(sheet, row, col, f'IF(ISERROR({ref}),"",{ref})' if cached == "" else ref, style, cached)
         ws.hide()
