@@ -77,8 +77,8 @@ class _Book(RulesSheet, OrgSheet, MemberSheet, PrintSheets):
         self.st["star"] = self.wb.add_format({"font_name": "宋体", "border": 1, "align": "center", "valign": "vcenter",
                                               "bg_color": "#EDEDED", "bold": True, "font_color": "#C00000"})
         self.st["sign_bold"] = self.wb.add_format({"font_name": "宋体", "font_size": 11, "bold": True, "valign": "vcenter"})
-        self.st["rule_label"] = self.wb.add_format({"font_name": "宋体", "font_size": 11, "valign": "vcenter",
-                                                    "text_wrap": True, "border": 1})
+        self.st["subtitle_wrap"] = self.wb.add_format({"font_name": "宋体", "font_size": 10, "align": "center",
+                                                       "valign": "vcenter", "font_color": "#595959", "text_wrap": True})
         self.st["mark"] = self.wb.add_format({"font_name": "宋体", "border": 1, "align": "center", "valign": "vcenter",
                                               "bg_color": "#EDEDED", "bold": True})
         self.rules = Rules()

@@ -36,7 +36,8 @@ class OrgSheet(BookParts):
         ws.merge_range(0, 0, 0, 9, f"{org.name} · 党组织评星表", self.st["title"])
         ws.set_row(0, 34)
         note = self.flavour.note("评星表")
-        ws.merge_range(1, 0, 1, 9, "黄色单元格由本党组织填写;灰色单元格自动计算,不能修改。" + note, self.st["subtitle"])
+        ws.merge_range(1, 0, 1, 9, "黄色单元格由本党组织填写;灰色单元格自动计算,不能修改。" + note,
+                       self.st["subtitle_wrap" if note else "subtitle"])  # the Python flavour's note: two lines
         if note:
             ws.set_row(1, 48)
         r = 2
