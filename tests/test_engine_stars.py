@@ -203,7 +203,7 @@ def test_target_rank_bottom_caps_at_nine_with_a_reason():
 
 @pytest.mark.parametrize("over, match", [
     ({"star_votes_for": votes((3, 41))}, "第4颗星“阵地星”:赞成票数41超过有效票数40"),
-    ({"star_votes_valid": 41}, "第1颗星“学习星”:有效票数41超过党员总数40人$"),
+    ({"star_votes_valid": 41, "masses_present": 0}, "第1颗星“学习星”:有效票数41超过党员总数40人$"),
     ({"star_votes_for": votes((0, -1))}, "第1颗星“学习星”:赞成票数\\(star_votes_for\\)的值“-1”不能为负数"),
     ({"star_votes_for": votes((0, 35.5))}, "赞成票数\\(star_votes_for\\)的值“35.5”须为整数"),
     ({"star_votes_for": votes((0, "三十"))}, "“三十”不是数字"),
@@ -222,6 +222,29 @@ def test_valid_votes_bound_counts_mass_representatives():
     with pytest.raises(InputError, match="有效票数46超过党员总数40人与参加测评群众代表5人之和45人"):
         score_unit(ORG, org(masses_present=5, star_votes_valid=46))
     assert score_unit(ORG, org(member_count=None, star_votes_valid=500, star_votes_for=[499] * 10)).level == 10
+
+
+MASSES_NOTE = ("有效票数50超过党员总数40人,未填写参加测评群众代表人数(masses_present):已按群众代表参加投票评定,"
+               "请填写参加测评群众代表人数以便核对")
+
+
+@pytest.mark.parametrize("scheme, extra", [(ORG, {}), (MEMBER, {"member_name": "张三", "member_type": "农村党员"})])
+def test_masses_blank_valid_votes_above_the_members_are_rated_with_a_hint(scheme, extra):
+    """docs/RULES.md: masses vote too; a branch of 40 whose stars got 50 valid votes, masses blank: rated, with a 提示."""
+    inputs = org(masses_present=None, star_votes_valid=50, star_votes_for=[48] * 9 + [45], **extra)
+    if scheme is MEMBER:
+        inputs = {k: v for k, v in inputs.items() if k not in ("org_type", "target_rank_bottom", "prev_level",
+                                                                 "org_code")}
+        inputs["star_names"] = [None] * 6 + inputs["star_names"][6:]
+    r = score_unit(scheme, inputs)
+    assert r.level == 9 and r.notes == [MASSES_NOTE]
+    assert MASSES_NOTE not in r.reasons
+    # the voters the form states bound them: members present + masses present
+    with pytest.raises(InputError, match="有效票数50超过参加测评党员35人与参加测评群众代表10人之和45人"):
+        score_unit(scheme, {**inputs, "masses_present": 10, "members_present": 35})
+    assert score_unit(scheme, {**inputs, "masses_present": 10}).notes == []  # 40 + 10 = 50
+    at_most = score_unit(scheme, {**inputs, "star_votes_valid": 40, "star_votes_for": [40] * 10})
+    assert at_most.notes == [] and at_most.level == 10
 
 
 @pytest.mark.parametrize("over, match", [

@@ -43,7 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 ORG = load_scheme("double_ten_star")
 MEMBER = load_scheme("double_ten_star_member")
 RESULTS = ("result_star_count", "result_level", "result_stars", "result_rectify", "result_privileged",
-           "result_reasons")
+           "result_reasons", "result_notes")
 
 
 def _values(wb, name):

@@ -20,7 +20,8 @@ ORG = load_scheme("double_ten_star")
 MEMBER = load_scheme("double_ten_star_member")
 ORG_SCALARS = ("org_name", "org_code", "parent_org", "org_type", "member_count", "masses_present", "target_rank_bottom",
                "prev_level")
-RESULTS = ("result_level", "result_star_count", "result_stars", "result_rectify", "result_privileged", "result_reasons")
+RESULTS = ("result_level", "result_star_count", "result_stars", "result_rectify", "result_privileged", "result_reasons",
+           "result_notes")
 
 
 def test_committed_template_is_a_fresh_build(tmp_path):
@@ -55,7 +56,7 @@ def test_inputs_carry_the_contract_names_and_formulas_are_native(tmp_path):
     assert "_xlfn" not in xml and "_xlws" not in xml
     assert 't="array"' not in xml  # nothing array-entered
     used = set(re.findall(r"\b([A-Z][A-Z0-9.]+)\(", " ".join(re.findall(r"<f>(.*?)</f>", xml))))
-    allowed = {"IF", "AND", "OR", "NOT", "ISNUMBER", "ISNA", "INDEX", "MATCH", "COUNTIF", "COUNTA", "SUMPRODUCT",
+    allowed = {"IF", "AND", "OR", "NOT", "ISNUMBER", "ISNA", "INDEX", "MATCH", "COUNTIF", "COUNTA", "SUMPRODUCT", "MAX",
                "SEARCH", "SUBSTITUTE", "TRIM", "TEXT", "ROUND", "MOD", "LEFT", "LEN", "IFERROR", "N", "INT", "MIN"}
     assert used <= allowed, used - allowed
 
@@ -217,6 +218,7 @@ def _check_org(got: dict, want) -> None:
     assert cell["result_rectify"] == ("是" if want.rectify else "否")
     assert cell["result_privileged"] == ("是" if want.privileged else "否")
     assert cell["result_reasons"] == "；".join(want.reasons)
+    assert (cell["result_notes"] or "") == "；".join(want.notes), (cell["result_notes"], want.notes)
 
 
 def _check_member(row: list, want, scheme) -> None:
@@ -324,7 +326,7 @@ def test_libreoffice_words_each_refusal_as_the_engine(libreoffice, tmp_path):
            {"star_names": ["", "", "阵地星"] + [""] * 3 + OWN},
            {"star_names": [""] * 6 + ["产业星", "治理星", "产业星", "平安星"]},
            {"star_votes_for": [38, "很多"] + [38] * 8}, {"star_votes_valid": [40, -2] + [40] * 8},
-           {"star_votes_valid": [40, 46] + [40] * 8}, {"star_votes_valid": [40, 46] + [40] * 8, "masses_present": None},
+           {"star_votes_valid": [40, 46] + [40] * 8}, {"star_votes_valid": [40, 46] + [40] * 8, "masses_present": 0},
            {"star_records": ["", "可以"] + [""] * 8}, {"star_records": ["是"] + [""] * 9},
            {"star_votes_valid": [0] * 10, "star_votes_for": [0] * 10}]
     template = build_star_workbook(tmp_path / "blank.xlsx", ORG)
@@ -347,3 +349,58 @@ def test_libreoffice_words_each_refusal_as_the_engine(libreoffice, tmp_path):
         _check_org(got[str(path)], want)
         for m, row in zip(members, got[str(path)]["members"]):
             _check_member(row, expected(MEMBER, member_inputs(org, m, own, MEMBER)), MEMBER)
+
+
+@pytest.mark.slow
+def test_libreoffice_rates_votes_above_the_members_when_the_masses_are_blank(libreoffice, tmp_path):
+    """docs/RULES.md: masses vote too; with 参加测评群众代表人数 blank, 50 valid votes in a branch of 40 are rated with a
+    提示 (the organisation's 提示 row, a line above the members), never refused; stated masses bound them."""
+    org = dict(org_name="南村党支部", org_code="", parent_org="某镇党委", org_type="农村", member_count=40,
+               masses_present=None, target_rank_bottom="否", prev_level="", star_names=[""] * 6 + OWN,
+               star_votes_for=[48] * 9 + [44], star_votes_valid=[50] * 10, star_records=[""] * 10)
+    members = [dict(member_name=f"党员{i}", member_type=MTYPES[i % 4], star_votes_for=[46 + i] * 10,
+                    star_votes_valid=50, star_records=[""] * 10) for i in range(3)]
+    own = ["带富星", "服务星", "孝老星", "互助星"]
+    want = score_unit(ORG, org)
+    assert want.level_name == "九星级" and want.notes and "50" in want.notes[0] and "masses_present" in want.notes[0]
+    template = build_star_workbook(tmp_path / "blank.xlsx", ORG)
+    fill(template, tmp_path / "blank_masses.xlsx", org, members, own)
+    fill(template, tmp_path / "masses5.xlsx", {**org, "masses_present": 5}, members, own)
+    got = _lo(libreoffice, [tmp_path / "blank_masses.xlsx", tmp_path / "masses5.xlsx"], len(members))
+    _check_org(got[str(tmp_path / "blank_masses.xlsx")], want)
+    for m, row in zip(members, got[str(tmp_path / "blank_masses.xlsx")]["members"]):
+        want_m = score_unit(MEMBER, member_inputs(org, m, own, MEMBER))
+        assert want_m.notes
+        _check_member(row, want_m, MEMBER)
+    refused = expected(ORG, {**org, "masses_present": 5})
+    assert refused == "错误:第1颗星“学习星”:有效票数50超过党员总数40人与参加测评群众代表5人之和45人"
+    _check_org(got[str(tmp_path / "masses5.xlsx")], refused)
+    line = libreoffice.recalc(tmp_path / "blank_masses.xlsx", ["'党员评星表'!M3"])["'党员评星表'!M3"]
+    assert line.startswith("提示:3名党员的有效票数超过党员总数40人"), line
+
+
+@pytest.mark.slow
+def test_libreoffice_recalculates_the_shared_formulas_as_built(libreoffice, tmp_path):
+    """The builder's own file (each member column one shared formula, no openpyxl in between), recalculated by
+    LibreOffice: every member's results equal score_unit, refusals included."""
+    rng = random.Random(11)
+    org = dict(org_case(rng, 3), org_name="北村党支部", org_type="农村", member_count=60, masses_present=None,
+               star_names=[""] * 6 + OWN, star_records=[""] * 10, star_votes_for=[39] * 10, star_votes_valid=[40] * 10)
+    members = [member_case(rng, i) for i in range(60)]
+    own = ["带富星", "服务星", "孝老星", "互助星"]
+    # built with the valid votes blank (saved results: 待填写), then typed in LibreOffice: every result is computed
+    path = build_star_workbook(tmp_path / "built.xlsx", ORG, org, [dict(m, star_votes_valid=None) for m in members],
+                               own)
+    with zipfile.ZipFile(path) as z:
+        sheet = z.read("xl/worksheets/sheet3.xml").decode()
+    assert sheet.count('<f t="shared" ref=') >= 30  # one per member column
+    cells = f"'党员评星表'!A11:AB{10 + len(members)}"
+    edits = {f"'党员评星表'!M{11 + i}": m["star_votes_valid"] for i, m in enumerate(members)}
+    rows = libreoffice.set_values(path, edits, None, names=[cells])[cells]
+    got = {"members": [list(r) for r in rows]}
+    refused = 0
+    for m, row in zip(members, got["members"]):
+        want = expected(MEMBER, member_inputs(org, m, own, MEMBER))
+        _check_member(row, want, MEMBER)
+        refused += isinstance(want, str)
+    assert 3 <= refused <= 50, refused

@@ -4,6 +4,7 @@ consolidation (jobs/consolidate/double_ten/) all read it from here."""
 from __future__ import annotations
 
 SHEET_GUIDE, SHEET_ORG, SHEET_MEMBERS, SHEET_BALLOT, SHEET_RULES = "填表说明", "党组织评星表", "党员评星表", "评星票", "规则"
+SHEET_MEMBER_BALLOT = "党员评星票"  # the members' ballot, printed on its own pages (评星票: the organisation's)
 MEMBER_TABLE = "member_table"  # the Excel table of members (read like a defined name)
 MEMBER_ROWS = 80  # blank member rows in the template (a branch has 10–60 members)
 N = 10  # stars per organisation / member

@@ -26,6 +26,7 @@ MAX_UNPACKED_BYTES = 256 * 2**20  # the whole package, unpacked (zip bombs)
 MAX_MEMBERS = 10_000  # parts in one package (a unit workbook has about 20)
 MAX_SHEET_CELLS = 8_000_000  # the rectangle python-calamine allocates (32 bytes a cell): 256 MB
 MAX_NAME_CELLS = 100_000  # cells one defined name may cover (a unit's largest, the 规则 table, has ~400)
+MAX_TABLE_CELLS = 1_500_000  # cells of one Excel table read as rows (a 评星表 of 10,000 members: 10,021 × 61)
 MAX_XML_PART = 16 * 2**20  # workbook.xml, relationships, styles: a few KB in any real file
 
 NS_REL_ID = "id"  # local name of r:id

@@ -48,6 +48,7 @@ from xlsx_addin.io.package import (
     MAX_BYTES,
     MAX_NAME_CELLS,
     MAX_SHEET_BYTES,
+    MAX_TABLE_CELLS,
     MAX_UNPACKED_BYTES,
     MAX_XML_PART,
     Refused,
@@ -259,7 +260,8 @@ def _read_ooxml(unit: UnitFile, data: bytes, request: ReadRequest) -> None:
         return
 
     parts = sheet_parts(zf, workbook_xml)
-    for name, text in table_names(zf, parts).items():  # Excel tables are workbook-level names too
+    list_objects = table_names(zf, parts)
+    for name, text in list_objects.items():  # Excel tables are workbook-level names too
         names.setdefault(name, text)
     refs: dict[str, Ref] = {}
     for name, text in names.items():
@@ -270,7 +272,8 @@ def _read_ooxml(unit: UnitFile, data: bytes, request: ReadRequest) -> None:
             unit.problem(ooxml_checks.bad_ref_reason(name, text), value=text)
             unit.problems[-1].cell = name
             continue
-        if ref.size > MAX_NAME_CELLS:
+        big = request.is_table(name) and names[name] == list_objects.get(name)  # an Excel table read as rows
+        if ref.size > (MAX_TABLE_CELLS if big else MAX_NAME_CELLS):
             unit.problem(f"定义名称 {name} 指向的区域过大({ref.a1},共{ref.size:,}个单元格),模板被改动过,未读取该名称;"
                          "请使用下发的模板重新填报", value=ref.a1)
             unit.problems[-1].cell = name

@@ -2,7 +2,7 @@
 
 Three result blocks, each one array call in the workbook (udfs/star_rating.py wraps them):
 - XJ_STAR_RESULT(info, star_names, star_votes_for, star_votes_valid, star_records, rules): one column,
-  ORG_RESULT_KEYS (得星数, 星级, 已得星目, 整顿, 优先, 说明) of the organisation;
+  ORG_RESULT_KEYS (得星数, 星级, 已得星目, 整顿, 优先, 说明, 提示) of the organisation;
 - XJ_STAR_TABLE(same arguments): ten rows (one per star) × STAR_TABLE_KEYS (采用的星目, 得票率, 是否得星, 说明);
 - XJ_MEMBER_STARS(members, member_star_names, info, rules): one row per member row × MEMBER_RESULT_KEYS
   (得星数, 星级, 处置/优先, 已得星目, 未得星说明); `members` are the member_table's input columns
@@ -26,7 +26,7 @@ from xlsx_addin.engine.scheme.models import Scheme
 from xlsx_addin.engine.scoring import UnitResult, score_unit
 from xlsx_addin.engine.double_ten.scoring import star_reason, share_text
 
-ORG_RESULT_KEYS = ("star_count", "level", "stars", "rectify", "privileged", "reasons")
+ORG_RESULT_KEYS = ("star_count", "level", "stars", "rectify", "privileged", "reasons", "notes")
 STAR_TABLE_KEYS = ("name", "share", "earned", "reason")
 MEMBER_RESULT_KEYS = ("star_count", "level", "mark", "stars", "reasons")
 INFO_LABEL = "党组织信息区域"
@@ -104,9 +104,9 @@ def mark(scheme: Scheme, result: UnitResult) -> str:
 def org_values(result: UnitResult | str) -> list[Any]:
     """ORG_RESULT_KEYS of a result; a refusal shows in 得星数 and 星级, the other cells stay blank."""
     if isinstance(result, str):
-        return [result, result, "", "", "", ""]
+        return [result, result, "", "", "", "", ""]
     return [len(result.stars), result.level_name, cells.LIST_SEP.join(result.stars), _yes(result.rectify),
-            _yes(result.privileged), cells.REASON_SEP.join(result.reasons)]
+            _yes(result.privileged), cells.REASON_SEP.join(result.reasons), cells.REASON_SEP.join(result.notes)]
 
 
 def member_values(scheme: Scheme, result: UnitResult | str | None) -> list[Any]:

@@ -109,13 +109,27 @@ def _where(i: int, name: str) -> str:
 
 
 def _bound(values: Mapping[str, Any]) -> tuple[int, str] | None:
-    """The most valid votes a star can have: the branch's members + the mass representatives present."""
-    members = values.get("member_count")
-    if members is None:
+    """The most valid votes a star can have: the voters the form states, members present (else the branch's
+    members) + the mass representatives present; None when the masses are not stated (they vote too)."""
+    masses = values.get("masses_present")
+    present = values.get("members_present")
+    members = present if present is not None else values.get("member_count")
+    if masses is None or members is None:
         return None
-    masses = values.get("masses_present") or 0
-    text = f"党员总数{members}人" + (f"与参加测评群众代表{masses}人之和{members + masses}人" if masses else "")
+    who = f"参加测评党员{members}人" if present is not None else f"党员总数{members}人"
+    text = who + (f"与参加测评群众代表{masses}人之和{members + masses}人" if masses else "")
     return members + masses, text
+
+
+def _masses_note(values: Mapping[str, Any], valid: list[int]) -> str | None:
+    """With the masses not stated, valid votes above the members are rated: a 提示 asks for the masses."""
+    present = values.get("members_present")
+    members = present if present is not None else values.get("member_count")
+    if values.get("masses_present") is not None or members is None or not valid or max(valid) <= members:
+        return None
+    who = f"参加测评党员{members}人" if present is not None else f"党员总数{members}人"
+    return (f"有效票数{max(valid)}超过{who},未填写参加测评群众代表人数(masses_present):"
+            "已按群众代表参加投票评定,请填写参加测评群众代表人数以便核对")
 
 
 def evaluate(scheme: Scheme, raw: Mapping[str, Any]) -> tuple[dict[str, Any], StarDetail, list[str]]:
@@ -222,6 +236,8 @@ def _no_survey(values: Mapping[str, Any]) -> SurveyResult:
 
 def score_stars(scheme: Scheme, raw: Mapping[str, Any]) -> UnitResult:
     values, detail, reasons = evaluate(scheme, raw)
+    note = _masses_note(values, [o.votes_valid for o in detail.outcomes if o.votes_valid is not None])
+    notes = [note] if note else []
     earned = detail.earned
     count = len(earned)
     ctx = dict(values, items_passed=count, base_score=float(count), final_score=float(count))
@@ -232,7 +248,7 @@ def score_stars(scheme: Scheme, raw: Mapping[str, Any]) -> UnitResult:
         org_type=values["org_type"], base_score=float(count), bonus=0.0, penalty=0.0, final_score=float(count),
         level=level, level_name=scheme.level_name(level), reasons=reasons, rectify=rectifies(scheme, level),
         band_level=count, rule_level=level, item_scores=flags, item_source="self", items_passed=count,
-        survey=_no_survey(values), prev_level=values["prev_level"], stars=earned,
+        survey=_no_survey(values), notes=notes, prev_level=values["prev_level"], stars=earned,
         privileged=level >= scheme.star_rules().privileged_min_rank, star_detail=detail,
     )
 

@@ -18,6 +18,7 @@ from typing import Any, Iterable, Mapping
 
 from typing_extensions import assert_never
 
+from xlsx_addin.contracts.names import input_spec
 from xlsx_addin.model.errors import SchemeError
 from xlsx_addin.engine.scheme.loader import scheme_from_dict
 from xlsx_addin.engine.scheme.double_ten_models import RecordRule, VoteShareRule
@@ -121,7 +122,7 @@ def _rule_parameters(rule: AdjustmentRule, scheme: Scheme) -> list[Parameter]:
         case _:
             assert_never(rule)
     for path, cond in _simple_conditions(rule.when, adjustment_key(rule.id, "when")):
-        out.append(Parameter(condition_value_key(path), f"{rule.label}:条件值({cond.input} {cond.op})", cond.value))
+        out.append(Parameter(condition_value_key(path), f"{rule.label}:条件值({_condition_words(cond)})", cond.value))
     term = scheme.level_term
     for attr in ("max_level", "level"):
         rank = getattr(rule, attr, None)
@@ -312,3 +313,12 @@ def parse_number(value: Any) -> float | None:
 
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．－＋％，", "0123456789.-+%,")
+
+
+_OP_WORDS = {"==": "为", "!=": "不为", ">": "大于", ">=": "不小于", "<": "小于", "<=": "不大于"}
+
+
+def _condition_words(cond: Any) -> str:
+    """A condition as the 规则 sheet prints it: the input's Chinese label and the comparison in words."""
+    spec = input_spec(str(cond.input))
+    return f"{spec.label if spec else cond.input}{_OP_WORDS.get(cond.op, cond.op)}"

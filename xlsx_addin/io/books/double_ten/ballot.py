@@ -11,6 +11,7 @@ from xlsx_addin.contracts.double_ten_book import (
     N,
     SHEET_BALLOT,
     SHEET_GUIDE,
+    SHEET_MEMBER_BALLOT,
     SHEET_MEMBERS,
     SHEET_ORG,
 )
@@ -21,7 +22,11 @@ from xlsx_addin.io.books.double_ten.layout import (
     scalar_value,
 )
 from xlsx_addin.io.books.kit.page import page_setup
+from xlsx_addin.io.books.kit.text import text_height
 from xlsx_addin.io.books.double_ten.rules import record_rule
+
+
+GUIDE_WIDTH = 72  # the 填表说明's one column: within A4 portrait at 100 % (LibreOffice does not shrink one column)
 
 
 class PrintSheets(BookParts):
@@ -43,7 +48,7 @@ class PrintSheets(BookParts):
         for k in range(N):
             r = 4 + k
             self.put(S, r, 0, k + 1, "label_center")
-            self.formula(S, r, 1, f"'{SHEET_ORG}'!$D${self.org_top + k + 1}", "ballot_item", self.org_names[k])
+            self.formula(S, r, 1, f"'{SHEET_ORG}'!$D${self.org_top + k + 1}&\"\"", "ballot_item", self.org_names[k])
             for c in (2, 3, 4):
                 self.put(S, r, c, "□", "ballot_box")
             ws.set_row(r, 28)
@@ -51,44 +56,64 @@ class PrintSheets(BookParts):
         ws.merge_range(r, 0, r, 4, None, self.st["text_top"])
         self.formula(S, r, 0, self.ballot_note(self.org), "text_top")
         ws.set_row(r, 60)
-        # members: one line per member, a box per star
-        r += 2
-        ws.merge_range(r, 0, r, 4, "“双十星”民主评星票(党员):每名党员每颗星同意划“√”,不同意划“×”,弃权不划", self.st["guide_head"])
-        ws.set_row(r, 24)
-        r += 1
+        ws.print_area(0, 0, r, 4)
+        page_setup(ws, title="评星票", fit_height=1)
+        self.member_ballot_sheet()
+
+    def member_ballot_sheet(self) -> None:
+        """党员评星票: one line per member, a box per star; its title and header rows repeat on every page."""
+        S, ws = SHEET_MEMBER_BALLOT, self.ws[SHEET_MEMBER_BALLOT]
+        ws.set_column(0, 0, 5)
+        ws.set_column(1, 1, 26)
+        ws.set_column(2, 2 + N - 1, 6.5)
+        last_col = 2 + N - 1
+        ws.merge_range(0, 0, 0, last_col, "“双十星”民主评星票(党员)", self.st["title"])
+        ws.set_row(0, 32)
+        ws.merge_range(1, 0, 1, last_col, None, self.st["sign"])
+        self.formula(S, 1, 0, f'"党支部:"&{self.names["org_name"]}&"    评议人身份:□ 党员  □ 群众代表    日期:    年   月   日"',
+                     "sign", f"党支部:{self.values.get('org_name') or ''}    评议人身份:□ 党员  □ 群众代表    日期:    年   月   日")
+        ws.merge_range(2, 0, 2, last_col, "每名党员每颗星:同意划“√”,不同意划“×”,弃权不划;第1至6星按党员类别(见党员评星表的星目对照),"
+                       "第7至10星为本支部的个性星", self.st["text_top"])
+        ws.set_row(2, 30)
+        r = 3
         self.put(S, r, 0, "序号", "header")
         self.put(S, r, 1, "党员姓名 / 类别", "header")
-        ws.set_column(5, 14, 6)
-        ws.merge_range(r, 2, r, 4, "星目(第1至6星按类别,第7至10星见表头)", self.st["header"])
         for k in range(N):
-            self.put(S, r, 5 + k, f"第{k + 1}星", "header")
-        first, _ = self.member_rows
-        own = [f"'{SHEET_MEMBERS}'!${xl_col_to_name(M_VOTES + k)}$3" for k in range(N)
-               if k not in [p - 1 for p in self.member.by_type().positions]]
+            self.put(S, r, 2 + k, f"第{k + 1}星", "header")
         r += 1
-        self.put(S, r, 1, "个性星名称", "label")
         positions = [p - 1 for p in self.member.by_type().positions]
+        own = [f"'{SHEET_MEMBERS}'!${xl_col_to_name(M_VOTES + k)}$3" for k in range(N) if k not in positions]
+        self.put(S, r, 0, "", "label")
+        self.put(S, r, 1, "星目", "label_center")
         j = 0
         for k in range(N):
             if k in positions:
-                self.put(S, r, 5 + k, "按类别", "label_center")
-            else:
-                self.formula(S, r, 5 + k, own[j], "label_center", scalar_value(self.own[j]) or "")
+                self.put(S, r, 2 + k, "按类别", "label_center")
+            else:  # a blank individual star prints blank, never 0
+                self.formula(S, r, 2 + k, f'{own[j]}&""', "label_center", scalar_value(self.own[j]) or "")
                 j += 1
+        ws.set_row(r, 24)
+        head = (0, r)
         r += 1
+        first, _ = self.member_rows
+        self.share_rows(S, range(1, 2), r, r + self.n_rows - 1)
         for i in range(self.n_rows):
             R = first + i + 1
             self.put(S, r + i, 0, i + 1, "label_center")
-            name_cell = f"'{SHEET_MEMBERS}'!$A${R}"
-            type_cell = f"'{SHEET_MEMBERS}'!$B${R}"
+            name_cell = f"'{SHEET_MEMBERS}'!$A{R}"
+            type_cell = f"'{SHEET_MEMBERS}'!$B{R}"
             data = self.members[i] if i < len(self.members) else {}
             self.formula(S, r + i, 1, f'IF({name_cell}="","",{name_cell}&IF({type_cell}="",""," / "&{type_cell}))',
                          "ballot_item", ballot_name(data))
-            ws.merge_range(r + i, 2, r + i, 4, None, self.st["label"])
             for k in range(N):
-                self.put(S, r + i, 5 + k, "□", "ballot_box")
-        ws.print_area(0, 0, r + max(len(self.members), 1) - 1 if self.members else r + self.n_rows - 1, 14)
-        page_setup(ws, title="评星票")
+                self.put(S, r + i, 2 + k, "□", "ballot_box")
+            ws.set_row(r + i, 20)
+        end = r + (len(self.members) if self.members else self.n_rows) - 1
+        ws.merge_range(end + 2, 0, end + 2, last_col, "计票人(签字):______________    监票人(签字):______________    "
+                       "____年__月__日", self.st["sign"])
+        ws.set_row(end + 2, 28)
+        ws.print_area(0, 0, end + 2, last_col)
+        page_setup(ws, title="党员评星票", repeat=head)
 
     def ballot_note(self, scheme: Scheme) -> str:
         thr = self.rules.thr_text[scheme.id]
@@ -98,7 +123,7 @@ class PrintSheets(BookParts):
     # 填表说明 -----------------------------------------------------------------------------------------
     def guide_sheet(self) -> None:
         S, ws, org, m = SHEET_GUIDE, self.ws[SHEET_GUIDE], self.org, self.member
-        ws.set_column(0, 0, 96)
+        ws.set_column(0, 0, GUIDE_WIDTH)
         self.put(S, 0, 0, "“双十星”评星表 · 填表说明", "title")
         ws.set_row(0, 32)
         thr = self.rules.thr_text[org.id]
@@ -115,7 +140,7 @@ class PrintSheets(BookParts):
             (excel_quoted("每个党组织、每名党员各评十颗星:第1至6星为共性星,按类别确定(见“规则”表的对照,党组织评星表的“采用的星目”列自动显示);"
                 "第7至10星为个性星,由上级党组织或本支部结合实际设定,须填写名称。党组织类别不在方案所列类别中的,须在“星目名称(填写)”列自行填写6颗共性星名称。"), True),
             ("三、得星", False),
-            (f'"每颗星民主测评:得票率=赞成票数÷有效票数,高于"&{thr}&"(不含本数)的得星。赞成票数不能超过有效票数,有效票数不能超过党员总数与参加测评群众代表人数之和。"', True),
+            (f'"每颗星民主测评:得票率=赞成票数÷有效票数,高于"&{thr}&"(不含本数)的得星。赞成票数不能超过有效票数,填写了参加测评群众代表人数的,有效票数不能超过党员总数与群众代表人数之和;群众代表参加投票而未填写人数的,照常评定并提示补填。"', True),
             (f'"可按日常管理情况直接认定的星("&{rec}&"):“日常管理记录”填“是”即得星、填“否”即不得星,留空则按民主测评;其他星不能填记录。"', True),
             ("四、星级与结果运用", False),
             (f'"星级=得星数(十星级至一星级,一颗未得为无星)。"&{self.level_name(org, priv)}&"以上(含本数)优先推荐、享受有关激励政策;"'
@@ -139,7 +164,7 @@ class PrintSheets(BookParts):
         for text, formula in lines:
             if formula:
                 self.formula(S, r, 0, text, "guide_body")
-                ws.set_row(r, 48)
+                ws.set_row(r, text_height(text, GUIDE_WIDTH))
             else:
                 self.put(S, r, 0, text, "guide_head")
                 ws.set_row(r, 22)

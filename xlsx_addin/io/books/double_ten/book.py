@@ -1,6 +1,6 @@
 """The branch's 双十星 workbook (评星表): the organisation's ten stars and every member's, computed live.
 
-Sheets: 填表说明 · 党组织评星表 · 党员评星表 (Excel table `member_table`) · 评星票 · 规则.
+Sheets: 填表说明 · 党组织评星表 · 党员评星表 (Excel table `member_table`) · 评星票 · 党员评星票 · 规则.
 Universal flavour: native formulas only (IF/AND/OR/NOT/ISNUMBER/INDEX/MATCH/COUNTIF/SUMPRODUCT/
 SEARCH/TRIM/TEXT/ROUND/MOD/LEFT/LEN/IFERROR/N/INT/MIN), nothing array-entered, no macro. Every number a
 formula uses (threshold, record-set stars, privileged / rectify levels, caps, level names, the stars of
@@ -28,6 +28,7 @@ from xlsx_addin.contracts.double_ten_book import (
     MEMBER_ROWS,
     SHEET_BALLOT,
     SHEET_GUIDE,
+    SHEET_MEMBER_BALLOT,
     SHEET_MEMBERS,
     SHEET_ORG,
     SHEET_RULES,
@@ -75,12 +76,15 @@ class _Book(RulesSheet, OrgSheet, MemberSheet, PrintSheets):
         self.st = Styles(self.wb)
         self.st["star"] = self.wb.add_format({"font_name": "宋体", "border": 1, "align": "center", "valign": "vcenter",
                                               "bg_color": "#EDEDED", "bold": True, "font_color": "#C00000"})
+        self.st["sign_bold"] = self.wb.add_format({"font_name": "宋体", "font_size": 11, "bold": True, "valign": "vcenter"})
+        self.st["subtitle_wrap"] = self.wb.add_format({"font_name": "宋体", "font_size": 10, "align": "center",
+                                                       "valign": "vcenter", "font_color": "#595959", "text_wrap": True})
         self.st["mark"] = self.wb.add_format({"font_name": "宋体", "border": 1, "align": "center", "valign": "vcenter",
                                               "bg_color": "#EDEDED", "bold": True})
         self.rules = Rules()
         self.names: dict[str, str] = {}
         self.ws = {}
-        for name in (SHEET_GUIDE, SHEET_ORG, SHEET_MEMBERS, SHEET_BALLOT, SHEET_RULES) + self.hidden_sheets:
+        for name in (SHEET_GUIDE, SHEET_ORG, SHEET_MEMBERS, SHEET_BALLOT, SHEET_MEMBER_BALLOT, SHEET_RULES) + self.hidden_sheets:
             self.ws[name] = add_sheet(self.wb, name)
         flavour.set_calculation(self.wb)
         self.n_rows = max(MEMBER_ROWS, len(members) + 20)

@@ -38,9 +38,14 @@ from xlsx_addin.io.books.double_ten.layout import (
     scalar_value,
 )
 from xlsx_addin.io.books.kit.page import abs_ref, page_setup
+from xlsx_addin.io.books.kit.text import text_height
+from xlsx_addin.io.books.kit.writing import NO_CACHE
 from xlsx_addin.engine.itemsets import known_types, positions_text, type_label
 from xlsx_addin.engine.double_ten.cells import mark as mark_of
 from xlsx_addin.io.books.double_ten.rules import if_chain, shown_q
+
+
+RESULT_WIDTH = 44  # 已得星目 and 未得星说明
 
 
 class MemberSheet(BookParts):
@@ -51,15 +56,15 @@ class MemberSheet(BookParts):
         S, ws, m = SHEET_MEMBERS, self.ws[SHEET_MEMBERS], self.member
         ws.set_column(0, 0, 10)
         ws.set_column(1, 1, 20)
-        ws.set_column(2, 11, 7)
-        ws.set_column(12, 12, 8)
-        ws.set_column(13, 22, 7)
+        ws.set_column(2, 11, 5.5)
+        ws.set_column(12, 12, 6.5)
+        ws.set_column(13, 22, 5.5)
         ws.set_column(23, 25, 9)
-        ws.set_column(26, 27, 40)
+        ws.set_column(M_STARS, M_REASONS, RESULT_WIDTH)
         ws.set_column(28, M_LAST, 10, None, {"hidden": True})
-        ws.merge_range(0, 0, 0, 27, f"{m.name} · 党员评星表", self.st["title"])
+        ws.merge_range(0, 0, 0, M_COUNT - 1, f"{m.name} · 党员评星表", self.st["title"])  # printed on the inputs' page
         ws.set_row(0, 34)
-        ws.merge_range(1, 0, 1, 27, "每名党员一行:黄色单元格填写,灰色自动计算。第1至6星为共性星(按党员类别确定,见下方对照),"
+        ws.merge_range(1, 0, 1, M_COUNT - 1, "每名党员一行:黄色单元格填写,灰色自动计算。第1至6星为共性星(按党员类别确定,见下方对照),"
                        "第7至10星为本支部设定的个性星。", self.st["subtitle"])
         # individual stars of the branch's members: one cell above each of their vote columns
         positions = [p - 1 for p in m.by_type().positions]
@@ -71,6 +76,7 @@ class MemberSheet(BookParts):
         if own_cols != list(range(own_cols[0], own_cols[0] + len(own_cols))):
             raise RatingError("评星表要求个性星排在共性星之后")
         self.names["member_star_names"] = abs_ref(S, 2, M_VOTES + own_cols[0], 2, M_VOTES + own_cols[-1])
+        noted = sum(1 for res in results if res is not None and not isinstance(res, str) and res.notes)
         own_refs = {k: abs_ref(S, 2, M_VOTES + k) for k in own_cols}
         # legend: the ten stars of each member type, aligned with the vote columns
         r = 3
@@ -98,6 +104,16 @@ class MemberSheet(BookParts):
                                               "style": "Table Style Light 1"})
         ws.set_row(head, 42)
         self.member_rows = (first, last)
+        self.share_rows(S, range(M_COUNT, M_LAST + 1), first, last)  # one formula per column: stored once
+        # the members' 提示 (scoring._masses_note): valid votes above the members with the masses blank
+        members_cell, masses_cell = self.names["member_count"], self.names["masses_present"]
+        valid_col, count_col = (f"${xl_col_to_name(c)}${first + 1}:${xl_col_to_name(c)}${last + 1}" for c in (M_VALID, M_COUNT))
+        over = f"SUMPRODUCT(({valid_col}>{members_cell})*ISNUMBER({count_col}))"  # rated members only
+        ws.merge_range(2, M_VALID, 2, M_COUNT - 1, None, self.st["hint_box"])
+        self.formula(S, 2, M_VALID, f'IF(AND(TRIM({masses_cell})="",ISNUMBER({members_cell})),IF({over}>0,"提示:"&{over}'
+                     f'&"名党员的有效票数超过党员总数"&{members_cell}&"人,已按群众代表参加投票评定;请在党组织评星表填写参加测评群众代表人数",""),"")',
+                     "hint_box", f"提示:{noted}名党员的有效票数超过党员总数{self.values.get('member_count')}人,已按群众代表参加投票评定;"
+                     "请在党组织评星表填写参加测评群众代表人数" if noted else "")
         words, sets = self.rules.words[m.id], self.rules.sets[m.id]
         branch, members, masses = self.names["org_name"], self.names["member_count"], self.names["masses_present"]
         priv = self.rules.key(m, star_key("privileged_min_rank"))
@@ -163,10 +179,9 @@ class MemberSheet(BookParts):
                              "result_center", ("是" if got.star_detail.outcomes[k].earned else "否") if ok else "")
                 raw_stars.append(f'IF({e}="是",{cname}&"、","")')
                 raw_reasons.append(f'IF({e}="否",{self.star_reason(m, k + 1, cname, votes, f"$M{R}", rec)}&"；","")')
-            self.helper(S, rr, M_RAW_STARS, "&".join(raw_stars), "result_text",
-                         "".join(s + "、" for s in got.stars) if ok else "")
-            self.helper(S, rr, M_RAW_REASONS, "&".join(raw_reasons), "result_text",
-                         "".join(x + "；" for x in got.reasons) if ok else "")
+            # the two joins are steps of 已得星目 / 未得星说明 (which keep the saved text): no saved value of their own
+            self.helper(S, rr, M_RAW_STARS, "&".join(raw_stars), "result_text", NO_CACHE)
+            self.helper(S, rr, M_RAW_REASONS, "&".join(raw_reasons), "result_text", NO_CACHE)
             count = f'COUNTIF({col(M_EARNED)}{R}:{col(M_EARNED + N - 1)}{R},"是")'
             rank = self.level_rank(m, count) if m.adjustments else count
             self.result(S, rr, M_COUNT, f'IF(NOT({filled}),"",IF({st}<>"",{st},{count}))', "result_center",
@@ -176,6 +191,9 @@ class MemberSheet(BookParts):
             mark = (f'IF(OR(NOT({filled}),{st}<>""),"",IF({rank}<={rect},{excel_quoted(m.star_rules().rectify_label)},'
                     f'IF({rank}>={priv},{excel_quoted(m.star_rules().privileged_label)},"")))')
             self.result(S, rr, M_MARK, mark, "mark", mark_of(m, got) if ok else "", ("member", i, 2))
+            if ok and (got.stars or got.reasons):  # the saved texts print in full (no program fits a formula's)
+                ws.set_row(rr, min(409, max(text_height("、".join(got.stars), RESULT_WIDTH),
+                                            text_height("；".join(got.reasons), RESULT_WIDTH))))
             raw_s, raw_r = f"{col(M_RAW_STARS)}{R}", f"{col(M_RAW_REASONS)}{R}"
             self.result(S, rr, M_STARS, f'IF({raw_s}="","",LEFT({raw_s},LEN({raw_s})-1))', "result_text",
                         "、".join(got.stars) if ok else "", ("member", i, 3))
@@ -186,7 +204,14 @@ class MemberSheet(BookParts):
         ws.data_validation(first, M_VOTES, last, M_VALID, {"validate": "integer", "criteria": ">=", "value": 0,
                                                              "error_title": "票数有误", "error_message": "票数须为不小于0的整数"})
         ws.data_validation(first, M_RECORDS, last, M_RECORDS + N - 1, {"validate": "list", "source": ["是", "否"]})
+        end = self.sign_lines(ws, last + 2, M_COUNT - 1, M_VOTES)  # right of the repeated name columns
         ws.freeze_panes(first, 2)
+        # printed at a legible size over pages: the inputs (A–W), then the results (X–AB); the header row and the
+        # name and type columns on every page
         page_setup(ws, landscape=True, title=m.name, repeat=(head, head))
-        ws.print_area(0, 0, last, 27)
+        ws.set_print_scale(60)
+        ws.print_across()
+        ws.repeat_columns(0, 1)
+        ws.set_v_pagebreaks([M_COUNT])
+        ws.print_area(0, 0, end - 1, M_REASONS)
 

@@ -21,7 +21,7 @@ from xlsx_addin.io.books.double_ten.layout import (
 from xlsx_addin.io.books.kit.page import abs_ref, page_setup
 from xlsx_addin.engine.inputs import describe
 from xlsx_addin.engine.itemsets import known_types, type_label
-from xlsx_addin.io.books.double_ten.rules import count_steps, if_chain, pct_formula, shown_q
+from xlsx_addin.io.books.double_ten.rules import count_steps, if_chain, masses_note, pct_formula, shown_q
 
 
 class OrgSheet(BookParts):
@@ -36,7 +36,8 @@ class OrgSheet(BookParts):
         ws.merge_range(0, 0, 0, 9, f"{org.name} · 党组织评星表", self.st["title"])
         ws.set_row(0, 34)
         note = self.flavour.note("评星表")
-        ws.merge_range(1, 0, 1, 9, "黄色单元格由本党组织填写;灰色单元格自动计算,不能修改。" + note, self.st["subtitle"])
+        ws.merge_range(1, 0, 1, 9, "黄色单元格由本党组织填写;灰色单元格自动计算,不能修改。" + note,
+                       self.st["subtitle_wrap" if note else "subtitle"])  # the Python flavour's note: two lines
         if note:
             ws.set_row(1, 48)
         r = 2
@@ -48,7 +49,7 @@ class OrgSheet(BookParts):
             ws.merge_range(r, 2, r, 4, None, self.st[style])
             self.put(S, r, 2, scalar_value(value), style)
             ws.merge_range(r, 5, r, 9, HINTS.get(name, ""), self.st["hint_box"])
-            ws.set_row(r, 30)
+            ws.set_row(r, 32 if len(spec.label) > 9 else 24)
             self.names[name] = abs_ref(S, r, 2)
             dv = validation(org, name, spec)
             if dv:
@@ -136,7 +137,7 @@ class OrgSheet(BookParts):
                          "result_text")
             self.helper(S, rr, 16, f'J{R}' if k == 0 else f'IF(J{R}="",Q{R - 1},IF(Q{R - 1}="",J{R},Q{R - 1}&"；"&J{R}))',
                          "result_text")
-            ws.set_row(rr, 30)
+            ws.set_row(rr, 26)
         last = top + N - 1
         L = last + 1
         self.names["star_names"] = abs_ref(S, top, 2, last, 2)
@@ -187,6 +188,8 @@ class OrgSheet(BookParts):
              f'IF({st}<>"","",IF({rank_cell}>={priv},"是","否"))', "mark", yes_no(result.privileged) if ok else ""),
             ("说明(未得星及封顶)", "result_reasons", f'IF({st}<>"","",{self.reasons_with_caps(org, f"Q{L}", count)})',
              "result_text_left", "；".join(result.reasons) if ok else ""),
+            ("提示", "result_notes", f'IF({st}<>"","",{masses_note(mc, mp, f"MAX($F${top + 1}:$F${L})")})',
+             "result_text_left", "；".join(result.notes) if ok else ""),
         ]
         for i, (label, name, f, style, cached) in enumerate(rows):
             ws.merge_range(r, 0, r, 2, None, self.st["label_bold"])
@@ -197,8 +200,29 @@ class OrgSheet(BookParts):
             ws.merge_range(r, 3, r, 9, None, self.st[style])
             self.result(S, r, 3, f, style, cached, ("org", i, 0))
             self.names[name] = abs_ref(S, r, 3)
-            ws.set_row(r, 44 if name == "result_reasons" else 22)
+            ws.set_row(r, 44 if name == "result_reasons" else 30 if name == "result_notes" else 22)
             r += 1
+        r = self.sign_lines(ws, r + 1, 9)
         ws.freeze_panes(head + 1, 0)
-        page_setup(ws, landscape=True, title=org.name)
+        ws.print_area(0, 0, r - 1, 9)
+        page_setup(ws, landscape=True, title=org.name, fit_height=1)
+
+    def sign_lines(self, ws, r: int, last_col: int, first_col: int = 0) -> int:
+        """The 民主评星's signatures (评审委员会 of 5~7, 计票 and 监票), the secretary's and the seal, the 公示 and the
+        upper level's approval (分级授星), from row r in columns first_col..last_col; the row after them."""
+        committee = "    ".join(f"{k}.__________" for k in range(1, 8))
+        lines = [
+            ("民主评星评审委员会(5~7人,由党员领导干部、党员代表、群众代表和“两代表一委员”组成)成员签字:", 20, "sign_bold"),
+            (committee, 26, "sign"),
+            ("计票人(签字):______________      监票人(签字):______________      评星日期:______年____月____日", 26, "sign"),
+            ("党组织书记(签字):______________      党组织(盖章)      ______年____月____日", 30, "sign"),
+            ("公示:评星结果于______年____月____日至______年____月____日在______________________公示,"
+             "公示期间 □无异议 □有异议(处理情况:______________________)", 26, "sign"),
+            ("镇党委审核意见:____________________________________      (盖章)      ______年____月____日", 30, "sign"),
+        ]
+        for text, height, style in lines:
+            ws.merge_range(r, first_col, r, last_col, text, self.st[style])
+            ws.set_row(r, height)
+            r += 1
+        return r
 

@@ -39,6 +39,11 @@ class UniversalResults(BookParts):
         """A result cell: its native formula."""
         self.formula(sheet, r, c, f, style, cached)
 
+    def share_rows(self, sheet: str, cols: range, first: int, last: int) -> None:
+        """Each of `cols` holds one formula filled down rows first..last: stored as shared formulas."""
+        for c in cols:
+            self.ws[sheet].share_column(c, first, last)
+
     def write_results(self) -> None:
         """Nothing left to write: every result is in place."""
 
@@ -58,6 +63,9 @@ class PythonResults(BookParts):
         self.pending.append((sheet, r, c, style, key))
 
     # --- the blocks ---------------------------------------------------------------------------------
+    def share_rows(self, sheet: str, cols: range, first: int, last: int) -> None:
+        """The results are references into a block (each its own row), the helpers not written: nothing shared."""
+
     def _range(self, ref: str) -> list[list[Any]]:
         """The cells of a reference as written (blank → None), rows of values."""
         m = _REF.match(ref)
@@ -121,5 +129,8 @@ class PythonResults(BookParts):
         for sheet, row, col, style, block in self.pending:
             br, bc = where[block]
             ref = f"'{S}'!" + xl_rowcol_to_cell(br, bc, row_abs=True, col_abs=True)
-            self.formula(sheet, row, col, ref, style, cached_value(self.grid[(S, br, bc)]))
+            cached = cached_value(self.grid[(S, br, bc)])
+            # LibreOffice recomputes a cell saved as empty text, and a block it cannot run gives an error: such a
+            # cell shows blank there (elsewhere an error still says the functions cannot run)
+            self.formula(sheet, row, col, f'IF(ISERROR({ref}),"",{ref})' if cached == "" else ref, style, cached)
         ws.hide()

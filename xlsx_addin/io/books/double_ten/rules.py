@@ -20,6 +20,7 @@ from xlsx_addin.io.books.double_ten.layout import (
     excel_quoted,
 )
 from xlsx_addin.io.books.kit.page import abs_ref, page_setup
+from xlsx_addin.io.books.kit.text import text_height
 
 
 def template_formula(template: str, fields: Mapping[str, str]) -> str:
@@ -106,7 +107,7 @@ class RulesSheet(BookParts):
     def rules_sheet(self) -> None:
         ws, S = self.ws[SHEET_RULES], SHEET_RULES
         for col, width in ((0, 40), (1, 34), (2, 30), (3, 46), (4, 10), (5, 10), (6, 10), (7, 10)):
-            ws.set_column(col, col, width)
+            ws.set_column(col, col, width, None, {"hidden": col == 1})  # the keys: read by programs, not printed
         ws.merge_range(0, 0, 0, 3, "规则参数(由镇党委统一设置,支部不要修改)", self.st["section"])
         r = 1
         for scheme, table, sid in ((self.org, "rules_table", "scheme_id"),
@@ -125,6 +126,7 @@ class RulesSheet(BookParts):
                     "input_percent" if p.key.endswith(("threshold", "share")) else "input_param")
                 self.put(S, r, 2, value, style)
                 self.put(S, r, 3, p.note, "hint")
+                ws.set_row(r, max(15, text_height(p.label, 40), text_height(p.note or "", 46, 9)))
                 self.rules.cells[(scheme.id, p.key)] = abs_ref(S, r, 2)
                 if p.key == "scheme":
                     self.names[sid] = abs_ref(S, r, 2)
@@ -197,7 +199,8 @@ class RulesSheet(BookParts):
     def vote_problem(self, scheme: Scheme, where: str, votes: str, valid: str, record: str, name: str,
                      members: str, masses: str, raw_record: str | None = None) -> str:
         """'' when the star's inputs are usable; else 待填写 or the engine's 错误:… text (stars.evaluate), in its
-        order of checks: votes for, valid votes, for > valid, valid > members + masses, the record, then missing."""
+        order of checks: votes for, valid votes, for > valid, valid > members + masses (when the masses are stated), the
+        record, then missing."""
         words = record_rule(scheme)
         yes, no = (words.earned_word, words.not_earned_word) if words else ("是", "否")
         by_record = f'AND({record}<>"",{self.is_record(scheme, name)})'
@@ -208,7 +211,7 @@ class RulesSheet(BookParts):
         steps = count_steps("star_votes_for", votes, at) + count_steps("star_votes_valid", valid, at) + [
             (f"AND(ISNUMBER({votes}),ISNUMBER({valid}),N({votes})>N({valid}))",
              f'{at}&"赞成票数"&{votes}&"超过有效票数"&{valid}'),
-            (f"AND(ISNUMBER({valid}),ISNUMBER({members}),N({valid})>N({members})+N({masses}))",
+            (f"AND(ISNUMBER({valid}),ISNUMBER({members}),ISNUMBER({masses}),N({valid})>N({members})+N({masses}))",
              f'{at}&"有效票数"&{valid}&"超过党员总数"&{members}&"人"&IF(N({masses})<>0,"与参加测评群众代表"&{masses}'
              f'&"人之和"&(N({members})+N({masses}))&"人","")'),
             (f'AND({record}<>"",{record}<>{excel_quoted(yes)},{record}<>{excel_quoted(no)})',
@@ -265,3 +268,9 @@ class RulesSheet(BookParts):
             level = f"IF({test},{new},{level})"
         return out
 
+
+
+def masses_note(members: str, masses: str, most_valid: str) -> str:
+    """scoring._masses_note as a formula: valid votes above the members with the masses blank (a 提示)."""
+    return (f'IF(AND(TRIM({masses})="",ISNUMBER({members}),N({most_valid})>N({members})),"有效票数"&{most_valid}&"超过党员总数"'
+            f'&{members}&"人,未填写参加测评群众代表人数(masses_present):已按群众代表参加投票评定,请填写参加测评群众代表人数以便核对","")')

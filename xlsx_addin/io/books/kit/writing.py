@@ -3,14 +3,18 @@ without a saved value."""
 from __future__ import annotations
 
 import math
+import re
 from decimal import Decimal
 from typing import Any
 
-from xlsxwriter.worksheet import Worksheet
+from openpyxl.formula.translate import Translator
+from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.worksheet import CellFormulaTuple, Worksheet
 
 from xlsx_addin.io.books.unit.layout import clean_number, is_num
 
 NO_CACHE = "\x00no-cached-value"  # a formula written without a cached value: every program computes it
+_CELL = re.compile(r"^([A-Z]+)(\d+)$")
 
 
 class BookSheet(Worksheet):
@@ -24,9 +28,14 @@ class BookSheet(Worksheet):
       value-less number that other programs take for "recalculate me" (XlsxWriter's reading of "", which a sheet
       whose every formula is recalculated on opening keeps: empty_result_is_text False); NO_CACHE writes no
       saved value at all.
+
+    And one addition: `share_column` makes a column's formulas over a run of rows one Excel shared formula (the
+    first cell holds the text, the others `<f t="shared" si=…/>`, as Excel itself saves a filled-down column), so a
+    long table of identical per-row formulas costs a few bytes a cell.
     """
 
     empty_result_is_text = True
+    _shared: dict[str, list[list[Any]]]  # column letters → [first row, last row, si, first formula] (rows 1-based)
 
     def _prepare_formula(self, formula, expand_future_functions=False):
         # XlsxWriter's first step only: the array braces and the leading "="
@@ -36,7 +45,60 @@ class BookSheet(Worksheet):
             formula = formula[1:]
         return formula[:-1] if formula.endswith("}") else formula
 
+    def share_column(self, col: int, first: int, last: int) -> None:
+        """Rows first..last (0-based) of `col` hold one formula filled down: written as a shared formula. Each
+        row's formula must be the first one's moved down (the second and the last row are checked when written);
+        every reader (Excel, WPS, LibreOffice, openpyxl) gives each cell its own moved formula. Call it before
+        writing the cells."""
+        if "_shared" not in vars(self):
+            self._shared = {}
+        groups = self._shared.setdefault(xl_col_to_name(col), [])
+        groups.append([first + 1, last + 1, sum(len(g) for g in self._shared.values()), None])
+
+    def _write_formula(self, row, col, formula, cell_format=None, value=0):  # XlsxWriter's signature
+        # a shared run's cell whose text is never written (not its first row, nor a row _share checks): kept short
+        groups = self._shared.get(xl_col_to_name(col), ()) if "_shared" in vars(self) else ()
+        if any(first < row + 1 < last and row + 1 != first + 1 for first, last, _, _ in groups):
+            if self._check_dimensions(row, col):
+                return -1
+            self.table[row][col] = CellFormulaTuple("", cell_format, value)
+            return 0
+        return super()._write_formula(row, col, formula, cell_format, value)
+
+    def _share(self, ref: str, formula: str) -> str | None:
+        """The <f> element of a shared formula's cell, None for a cell of no shared run."""
+        m = _CELL.match(ref)
+        if m is None:
+            return None
+        for group in self._shared.get(m[1], ()):
+            first, last, si, text = group
+            row = int(m[2])
+            if not first <= row <= last:
+                continue
+            if row == first:
+                group[3] = formula
+                return f'<f t="shared" ref="{m[1]}{first}:{m[1]}{last}" si="{si}">{self._escape_data(formula)}</f>'
+            if text is None:
+                raise ValueError(f"shared formula {ref}: its first row is not written")
+            if row in (first + 1, last):  # a formula that does not move as its first row's would be wrong
+                moved = Translator("=" + text, origin=f"{m[1]}{first}").translate_formula(ref)[1:]
+                if moved != formula:
+                    raise ValueError(f"shared formula {ref}: {formula!r} is not {moved!r}")
+            return f'<f t="shared" si="{si}"/>'
+        return None
+
     def _xml_formula_element(self, formula, result, attributes=[]) -> None:  # noqa: B006 (XlsxWriter's signature)
+        if "_shared" in vars(self):
+            ref = next((v for k, v in attributes if k == "r"), "")
+            f = self._share(ref, formula)
+            if f is not None:
+                if result == "" and self.empty_result_is_text and not any(k == "t" for k, _ in attributes):
+                    attributes = [*attributes, ("t", "str")]
+                attr = "".join(f' {k}="{self._escape_attributes(v)}"' for k, v in attributes
+                               if not (result == NO_CACHE and k == "t"))
+                value = "" if result == NO_CACHE else f"<v>{self._escape_data(result)}</v>"
+                self.fh.write(f"<c{attr}>{f}{value}</c>")
+                return
         if result == NO_CACHE:
             attr = "".join(f' {k}="{self._escape_attributes(v)}"' for k, v in attributes if k != "t")
             self.fh.write(f"<c{attr}><f>{self._escape_data(formula)}</f></c>")

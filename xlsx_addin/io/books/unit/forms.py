@@ -129,6 +129,7 @@ def _plan(scheme: Scheme, flavour: Flavour) -> Plan:
                 wrapped.append((item.label, W[B]))
             sp.call("set_row", r, row_height(wrapped))
             r += 1
+        groups.append((first, r - 1))
         sp.merge(first, A, r - 1, A, i, "label_center")
         if per_sub:
             sp.merge(first, B, r - 1, B, None, "label_center")

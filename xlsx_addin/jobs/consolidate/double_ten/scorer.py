@@ -168,6 +168,11 @@ class StarScorer:
             cand = Candidate(unit, inputs, source)
             self.score_member(cand, i, row, ref)
             out.append(cand)
+        noted = [(c, c.result.notes[0]) for c in out if c.result is not None and c.result.notes]
+        if noted:  # one 提示 for the table (masses not stated), not one per member
+            who = "、".join(cell_text(c.inputs.get("member_name")) for c, _ in noted[:3]) + ("等" if len(noted) > 3 else "")
+            problems.append(Problem(unit.rel, ref.sheet, ref.a1, "", f"党员评星表中{len(noted)}名党员({who}):"
+                                    f"{noted[0][1]}(已评定,请核实)", HINT))
         return out
 
     def score_member(self, cand: Candidate, i: int, row: list[Any], ref) -> None:
