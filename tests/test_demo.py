@@ -88,6 +88,7 @@ def test_demo_command_end_to_end(tmp_path):
     assert "各评定组星级分布" in proc.stdout
     assert "需整顿" in proc.stdout and "问题清单" in proc.stdout and "汇总表" in proc.stdout
     assert "%|" not in proc.stderr  # --quiet: no progress bar
+    assert ".xlsx-addin-demo" not in proc.stdout  # the demo's own mark on its folder is not a file handed in
     summary = out / "汇总表.xlsx"
     assert summary.exists()
     assert str(summary.resolve()) in proc.stdout

@@ -10,8 +10,10 @@ from __future__ import annotations
 import os
 
 from xlsx_addin.model.problems import ERROR, HINT, Severity
+from xlsx_addin.io.files.made_folder import MARKER
 
-LITTER = {"thumbs.db", "ehthumbs.db", "desktop.ini", ".ds_store", ".localized", "icon\r"}
+LITTER = {"thumbs.db", "ehthumbs.db", "desktop.ini", ".ds_store", ".localized", "icon\r",
+          MARKER.lower()}  # the demo's own mark on a folder it made (made_folder.py)
 LITTER_FOLDERS = {"__macosx"}
 
 _RESUBMIT = ";如果该单位是用它代替单位填报表交来的,请让该单位用下发的模板填好后重新提交(.xlsx);如只是附件,可不处理"
