@@ -88,7 +88,12 @@ def test_register_lists_every_unit_with_its_level_of_the_year(county, tmp_path, 
     assert [(r["年度"], r["汇总表"], r["汇总日期"], r["评定方案"], r["单位数"]) for r in log] == \
         [(f"{year}年", str(summary.resolve()), run_date, "five_star", len(levels))]
     assert _rows(register, "复验记录") == [["日期", "党组织名称", "党组织代码", "复验情况", "调整为", "原因"]]
-    assert openpyxl.load_workbook(register).sheetnames == ["历年星级", "复验记录", "重点管理", "历年评定", "登记记录", "问题清单"]
+    book = openpyxl.load_workbook(register)
+    assert book.sheetnames == ["历年星级", "复验记录", "重点管理", "历年评定", "登记记录", "问题清单"]
+    for ws in book.worksheets:  # every sheet prints on A4 landscape, one page wide, its header on every page
+        assert (ws.page_setup.paperSize, ws.page_setup.orientation) == (9, "landscape"), ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1, ws.title
+        assert ws.print_title_rows == "1:1", ws.title
 
 
 @pytest.mark.slow

@@ -15,7 +15,6 @@ from xlsx_addin.io.tables.xlsx import Formats, atomic_write, write_any, write_ta
 from xlsx_addin.jobs.register.tables import Merged
 
 WHAT = "星级管理台账"
-_PRINTED = {reg.LEVELS: True, reg.CHECKS: True, reg.FOCUS: True, reg.RATED: True}  # sheet → landscape
 
 
 def write_register(merged: Merged, clerk_rows: dict[str, list[list[Any]]], scheme: Scheme, out: Path,
@@ -40,8 +39,7 @@ def render(path: Path, merged: Merged, clerk_rows: dict[str, list[list[Any]]], s
             if name in merged.tables:
                 t = merged.tables[name]
                 write_table(ws, t, f)
-                if name in _PRINTED:
-                    report_page_setup(ws, landscape=_PRINTED[name], header=f"{scheme.name}{name}", repeat=(0, 0))
+                report_page_setup(ws, landscape=True, header=f"{scheme.name}{name}", repeat=(0, 0))  # A4, one page wide
                 if name == reg.CHECKS:
                     _check_inputs(ws, t.header, scheme)
                 if name == reg.LEVELS:
