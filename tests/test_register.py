@@ -92,7 +92,8 @@ def test_register_lists_every_unit_with_its_level_of_the_year(county, tmp_path, 
     assert book.sheetnames == ["历年星级", "复验记录", "重点管理", "历年评定", "登记记录", "问题清单"]
     for ws in book.worksheets:  # every sheet prints on A4 landscape, one page wide, its header on every page
         assert (ws.page_setup.paperSize, ws.page_setup.orientation) == (9, "landscape"), ws.title
-        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1, ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth in (None, 1), ws.title  # 1: the default
+        assert ws.page_setup.fitToHeight == 0, ws.title
         assert ws.print_title_rows == "1:1", ws.title
 
 
