@@ -94,7 +94,7 @@ def test_register_lists_every_unit_with_its_level_of_the_year(county, tmp_path, 
         assert (ws.page_setup.paperSize, ws.page_setup.orientation) == (9, "landscape"), ws.title
         assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth in (None, 1), ws.title  # 1: the default
         assert ws.page_setup.fitToHeight == 0, ws.title
-        assert ws.print_title_rows == "1:1", ws.title
+        assert ws.print_title_rows == "$1:$1", ws.title
 
 
 @pytest.mark.slow
