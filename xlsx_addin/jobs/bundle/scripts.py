@@ -15,6 +15,7 @@ Encodings (chosen for the PCs of a county office, mostly Chinese Windows):
 from __future__ import annotations
 
 from typing import Iterable
+from xlsx_addin.model.versions import SUPPORTED_PYTHONS
 
 BAT_ENCODING = "gbk"
 TXT_BOM = "\ufeff"
@@ -122,6 +123,7 @@ def install_bat(targets: Iterable[tuple[str, str]], project: str, version: str) 
 def install_sh(linux_tags: Iterable[str], project: str, version: str) -> str:
     """安装.sh: a venv under ~/.local/share/xlsx-addin (or $XLSX_ADDIN_HOME), installed from this folder only."""
     tags = " ".join(sorted(set(linux_tags)))
+    pythons = " ".join("python" + v for v in reversed(SUPPORTED_PYTHONS))  # newest first (model/versions.py)
     return f"""#!/bin/sh
 # xlsx-addin offline installer for Linux desktops (UOS, Kylin, Debian, ...). UTF-8.
 set -u
@@ -135,7 +137,7 @@ unset PIP_INDEX_URL PIP_EXTRA_INDEX_URL PIP_FIND_LINKS PIP_CONSTRAINT PIP_REQUIR
 
 echo "星级评定 一键汇总({project} {version})离线安装"
 PY=""
-for cand in ${{PYTHON:-}} python3.13 python3.12 python3.11 python3.10 python3; do
+for cand in ${{PYTHON:-}} {pythons} python3; do
   command -v "$cand" >/dev/null 2>&1 || continue
   tag=$("$cand" -c 'import sys, platform; print("cp%d%d-%s" % (sys.version_info[0], sys.version_info[1], platform.machine()))' 2>/dev/null) || continue
   case " $TAGS " in *" $tag "*) PY=$cand; break ;; esac
