@@ -9,7 +9,7 @@ import pytest
 from xlsx_addin import SchemeError, rows_to_table
 from xlsx_addin.engine.scheme.loader import scheme_from_text
 from xlsx_addin.engine.scheme.yaml_text import MAX_NODES, MAX_SCHEME_BYTES, load_yaml
-from xlsx_addin.io.formula_cells import simple_value, uncached_formulas
+from xlsx_addin.io.formula_cells import simple_value, uncached_formula_at, uncached_formulas
 
 
 # --- 规则 rows ---------------------------------------------------------------------------------------
@@ -99,3 +99,10 @@ def test_uncached_formulas_found_in_the_sheet_xml():
            b'<c r="C1" t="str"><f>IF(1,"","x")</f><v></v></c><c r="D1"><f>SUM(A1:B1)</f></c>'
            b'<c r="E1"><f t="shared" si="0"/></c><c r="F1"><f>"a"&amp;"b"</f></c></row></sheetData>')
     assert uncached_formulas(xml) == {"A1": "10-1+1", "D1": "SUM(A1:B1)", "E1": "", "F1": '"a"&"b"'}
+    # one cell looked up (the reader's way: only a unit's blank input cells) agrees with the whole-sheet scan
+    everything = {a1: uncached_formula_at(xml, a1) for a1 in ("A1", "B1", "C1", "D1", "E1", "F1", "G1")}
+    assert everything == {"A1": "10-1+1", "B1": None, "C1": None, "D1": "SUM(A1:B1)", "E1": "", "F1": '"a"&"b"',
+                          "G1": None}
+    assert uncached_formula_at(b'<c r="A1" s="1"/><c r="A10"><f>1+2</f></c>', "A1") is None  # an empty cell
+
+

@@ -26,17 +26,36 @@ def uncached_formulas(xml: bytes) -> dict[str, str]:
         return {}
     out: dict[str, str] = {}
     for m in _CELL.finditer(xml):
-        attrs, body = m.group(1), m.group(2)
-        f = _FORMULA.search(body)
-        if f is None:
-            continue
-        v = _VALUE.search(body)
-        if v is not None and (v.group(1) or _STR_TYPE.search(attrs)):
-            continue
-        ref = _REF.search(attrs)
-        if ref is not None:
-            out[(ref.group(1).upper() + ref.group(2)).decode()] = html.unescape((f.group(1) or b"").decode("utf-8", "replace"))
+        found = _uncached(m)
+        if found is not None:
+            out[found[0]] = found[1]
     return out
+
+
+def uncached_formula_at(xml: bytes, a1: str) -> str | None:
+    """The formula of cell `a1` when it holds one without a saved value; None otherwise. Finds the one cell, so a
+    unit's few blank input cells cost a search each, not a parse of the sheet."""
+    at = xml.find(b' r="' + a1.encode("ascii") + b'"')
+    if at < 0:
+        return None
+    m = _CELL.match(xml, xml.rfind(b"<", 0, at))
+    found = _uncached(m) if m is not None else None
+    return found[1] if found is not None and found[0] == a1 else None
+
+
+def _uncached(m: re.Match[bytes]) -> tuple[str, str] | None:
+    """(A1, formula) of a matched cell with a formula and no saved value."""
+    attrs, body = m.group(1), m.group(2)
+    f = _FORMULA.search(body)
+    if f is None:
+        return None
+    v = _VALUE.search(body)
+    if v is not None and (v.group(1) or _STR_TYPE.search(attrs)):
+        return None
+    ref = _REF.search(attrs)
+    if ref is None:
+        return None
+    return (ref.group(1).upper() + ref.group(2)).decode(), html.unescape((f.group(1) or b"").decode("utf-8", "replace"))
 
 
 _OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
@@ -76,10 +95,7 @@ def uncached_reason(formula: str) -> str:
 
 def fill_uncached(unit: UnitFile, xmls: dict[str, bytes]) -> None:
     """Blank input cells (the names contract's) that hold an uncached formula: simple arithmetic computed, else the
-    file refused, cell named."""
-    formulas = {sheet: uncached_formulas(xml) for sheet, xml in xmls.items()}
-    if not any(formulas.values()):
-        return
+    file refused, cell named. Only the blank input cells are looked up in their sheet's XML."""
     for name, value in list(unit.values.items()):
         if input_spec(name) is None:  # a unit's inputs only (the names contract); other books keep their own reading
             continue
@@ -89,7 +105,8 @@ def fill_uncached(unit: UnitFile, xmls: dict[str, bytes]) -> None:
                 continue
             index = i if isinstance(value, list) else None
             sheet, cell = unit.where(name, index)
-            formula = formulas.get(sheet, {}).get(cell)
+            xml = xmls.get(sheet)
+            formula = uncached_formula_at(xml, cell) if xml is not None and cell else None
             if formula is None:
                 continue
             number = simple_value(formula)
