@@ -187,3 +187,17 @@ def test_a_wrong_settings_sheet_value_names_the_sheet_row_and_value(tmp_path, ro
 def test_each_choice_reads_its_value_label_and_aliases():
     assert SetBy.from_text("all") is SetBy.from_text("全县统一") is SetBy.from_text("全镇统一") is SetBy.ALL
     assert QuotaMode.from_text("仅标记") is QuotaMode.FLAG and QuotaMode.from_text("严格") is None
+
+
+def test_the_settings_sheet_speaks_the_schemes_own_level_words():
+    """four_grade's 设置 says 升级/降级 (its own words), five_star's 晋星/减星: the previous-summary note and the
+    result row (the button fills those rows by position, so only the title changes)."""
+    from xlsx_addin import load_scheme
+    from xlsx_addin.jobs.consolidate.settings_sheet import settings_table
+
+    def texts(scheme_id: str) -> str:
+        return "\n".join(str(v) for row in settings_table(load_scheme(scheme_id), None).rows for v in row)
+
+    grades, stars = texts("four_grade"), texts("five_star")
+    assert "升级/降级单位数" in grades and "比较升级/降级" in grades and "晋星" not in grades
+    assert "晋星/减星单位数" in stars and "比较晋星/减星" in stars

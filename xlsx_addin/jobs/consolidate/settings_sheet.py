@@ -14,7 +14,7 @@ from xlsx_addin.model.identity import text_key
 from xlsx_addin.engine.scheme.loader import BUILTIN, SCORED_SCHEMES, STAR_SCHEMES, load_scheme, resolve_scheme
 from xlsx_addin.engine.scheme.models import Scheme
 from xlsx_addin.io.tables.table import Table
-from xlsx_addin.contracts.summary import DATA_SHEETS, RAW, RULES, RUN_DATE, SETTINGS, XLWINGS_CONF
+from xlsx_addin.contracts.summary import CHANGES, DATA_SHEETS, RAW, RULES, RUN_DATE, SETTINGS, XLWINGS_CONF, changes_sheet
 from xlsx_addin.contracts.review_sheet import RECHECK, REVIEW
 from xlsx_addin.jobs.consolidate import publicity
 from xlsx_addin.jobs.consolidate.model import Consolidation
@@ -59,12 +59,12 @@ def settings_table(scheme: Scheme, settings: Settings | None, c: Consolidation |
         [S_SCHEME, scheme_label(scheme, settings.scheme_source if settings else None),
          "从列表选择内置方案,或填写方案文件(.yaml)路径;“规则”工作表中的数值优先于方案"],
         [S_PREVIOUS, _path_text(settings.previous, settings.summary) if settings and settings.previous else "",
-         "可不填;填写上年度汇总表路径后,比较晋星/减星"],
+         f"可不填;填写上年度汇总表路径后,比较{'/'.join(scheme.change_words)}"],
         [],
         [RESULT_TITLE],
     ]
     values = _result_values(c)
-    rows += [[k, values.get(k, "")] for k in RESULT_KEYS]
+    rows += [[result_label(scheme, k), values.get(k, "")] for k in RESULT_KEYS]
     titles = [len(rows) - len(RESULT_KEYS) - 1]
     rows.append([])
     titles.append(len(rows))
@@ -76,7 +76,8 @@ def settings_table(scheme: Scheme, settings: Settings | None, c: Consolidation |
     titles.append(len(rows))
     rows.append([REGISTER_TITLE])
     rows.append([S_REGISTER, _path_text(settings.star_register) if settings and settings.star_register else "",
-                 "可不填;填写后,一键汇总以台账最近登记年度的现行星级(含复验降级;本汇总表自己登记的本年度除外)比较晋星/减星,"
+                 f"可不填;填写后,一键汇总以台账最近登记年度的现行{scheme.level_term}(含复验降级;本汇总表自己登记的本年度除外)"
+                 f"比较{'/'.join(scheme.change_words)},"
                  "优先于上年度汇总表;"
                  "点“登记台账”时把本次结果登记到该台账(不填为汇总表旁边的“星级管理台账.xlsx”)"])
     rows.append([S_REGISTER_YEAR, "", "点“登记台账”时登记的年度,如 2026;不填为上面“汇总日期”所在的年度"])
@@ -98,7 +99,7 @@ def settings_table(scheme: Scheme, settings: Settings | None, c: Consolidation |
     rows.append([])
     titles.append(len(rows))
     rows.append([PRINT_TITLE])
-    rows += [list(r) for r in PRINT_NOTES]
+    rows += print_notes(scheme)
     return Table(SETTINGS, SETTINGS_HEADER, rows, ["text", "text", "text"], [18, 44, 70], titles=titles)
 
 # 台账汇总 (the half-year ledgers, issue 15) from the summary workbook's button: its settings, then where it went
@@ -125,6 +126,12 @@ S_KEEP = "保留备份份数"
 PRINT_TITLE = "打印说明"
 
 
+def print_notes(scheme: Scheme) -> list[list[str]]:
+    """The 打印说明 rows, naming the summary's sheets in the scheme's own words (升级降级 for grades)."""
+    printed = [changes_sheet(*scheme.change_words) if name == CHANGES else name for name in DATA_SHEETS]
+    return [["用于打印", "、".join(printed), PRINT_NOTES[0][2]], *[list(r) for r in PRINT_NOTES[1:]]]
+
+
 PRINT_NOTES = (
     ("用于打印", "、".join(DATA_SHEETS), "A4纸,每页重复表头,页脚有页码;一览表不打印“来源文件”列;公示名单为纵向,其余为横向"),
     ("上级党组织用", f"{REVIEW}、{RECHECK}", "评分定级表打印为上级党组织评分定级表(A4横向,盖章后上报);上级复审为拟定最高等次的单位名单"),
@@ -146,6 +153,12 @@ def _result_values(c: Consolidation | None) -> dict[str, Any]:
         "问题数": len(c.problems),
         RUN_DATE: dt.date.today().isoformat(),
     }
+
+
+def result_label(scheme: Scheme, key: str) -> str:
+    """A 上次汇总结果 row's title in the scheme's own words (升级/降级单位数 for grades); the button fills the
+    rows by position, so the title may differ from the key."""
+    return f"{'/'.join(scheme.change_words)}单位数" if key == "晋星/减星单位数" else key
 
 
 def _path_text(p: Path | str | None, summary: Path | None = None) -> str:
