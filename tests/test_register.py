@@ -333,18 +333,14 @@ def test_the_demo_registers_its_summary_with_a_recheck(tmp_path, capsys, scheme)
 
 
 def test_the_summary_template_has_the_register_macro_and_button(tmp_path):
-    from oletools.olevba import VBA_Parser
+    from tests.support.xlsx_parts import vba_modules
 
     from tests.test_summary_writer import _macros
     from xlsx_addin.jobs.consolidate.template import build_summary_workbook
 
     path = build_summary_workbook(tmp_path / "huizong.xlsm", FIVE)
-    parser = VBA_Parser(str(path))
-    try:
-        code = {name: src for _, _, name, src in parser.extract_macros()}
-    finally:
-        parser.close()
-    module = next(src for name, src in code.items() if name.startswith("Module1"))
+    code = vba_modules(path)  # {stream: code} (olevba)
+    module = next(src for stream, src in code.items() if stream.rsplit("/", 1)[-1].startswith("Module1"))
     assert "Sub RegisterCall()" in module and 'mymodule & ".register()"' in module
     assert "RegisterCall" in _macros(path)
     labels = [r[0] for r in openpyxl.load_workbook(path, keep_vba=True)["设置"].iter_rows(values_only=True)]

@@ -3,10 +3,33 @@
 from __future__ import annotations
 
 import contextlib
+import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
+
+from xlsx_addin.shells.errors import clerk_message
 
 MessageBox = Callable[[Any, str, str], Any]
+Status = Callable[[str | bool], None]
+T = TypeVar("T")
+
+
+def run_button(book, message_box: MessageBox | None, title: str,
+               work: Callable[[Status], tuple[T, Callable[[float], str]]], failed: str | None = None) -> T | None:
+    """One button's run: `work(status)` does the job and returns its result and the message for the seconds it
+    took. Any failure is told in Chinese (shells/errors.py) and gives None, never a traceback; the status bar is
+    given back to Excel either way. `failed` begins the message of a failure (default: `<title>未完成`)."""
+    start = time.perf_counter()
+    status, tell = status_bar(book), teller(book, message_box, title)
+    try:
+        result, message = work(status)
+    except Exception as exc:  # noqa: BLE001 - whatever went wrong, the clerk reads why
+        status(False)
+        tell(f"{failed or title + '未完成'}:{clerk_message(exc)}")
+        return None
+    status(False)
+    tell(message(time.perf_counter() - start))
+    return result
 
 
 def status_bar(book) -> Callable[[str | bool], None]:

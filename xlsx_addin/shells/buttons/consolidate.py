@@ -31,8 +31,7 @@ from xlsx_addin.jobs.consolidate.job import consolidate as run_consolidation
 from xlsx_addin.jobs.consolidate.roster import reporting_line
 from xlsx_addin.jobs.consolidate.review_read import Reviews, reviews_from_rows
 from xlsx_addin.jobs.consolidate.sets import summary_scheme
-from xlsx_addin.shells.errors import clerk_message
-from xlsx_addin.shells.buttons.book import MessageBox, book_path, status_bar, teller, used_range
+from xlsx_addin.shells.buttons.book import MessageBox, Status, book_path, run_button, used_range
 from xlsx_addin.shells.buttons.book_sheets import write_into_book
 
 TITLE = "一键汇总"
@@ -41,9 +40,7 @@ TITLE = "一键汇总"
 def run_in_book(book, *, message_box: MessageBox | None = None,
                 consolidate: Callable[..., Consolidation] | None = None) -> Consolidation | None:
     """Read 设置 and 规则 of `book`, consolidate, write every sheet's rows back. None when refused."""
-    start = time.perf_counter()
-    status, tell = status_bar(book), teller(book, message_box, TITLE)
-    try:
+    def work(status: Status) -> tuple[Consolidation, Callable[[float], str]]:
         status("一键汇总:正在读取设置……")
         settings = read_settings(book)
         prev = read_previous_from_book(book)
@@ -58,13 +55,9 @@ def run_in_book(book, *, message_box: MessageBox | None = None,
         if path is not None and path.is_file():  # the book as last saved, before this run changes it
             backup = backups.keep(path, settings.keep_backups)
         edits = len(write_into_book(book, c, prev=prev))
-    except Exception as exc:  # never a traceback for a clerk (shells/errors.py)
-        status(False)
-        tell(f"汇总未完成:{clerk_message(exc)}")
-        return None
-    status(False)
-    tell(summary_message(c, time.perf_counter() - start, backup, edits))
-    return c
+        return c, lambda seconds: summary_message(c, seconds, backup, edits)
+
+    return run_button(book, message_box, TITLE, work, failed="汇总未完成")
 
 
 def _replaced_rows(prev: carryover.Previous) -> dict[str, Any]:

@@ -9,7 +9,6 @@ many problems it lists go into the 台账汇总文件 / 台账问题数 rows and
 from __future__ import annotations
 
 import datetime as dt
-import time
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -21,8 +20,7 @@ from xlsx_addin.jobs.ledgers.read import to_date
 from xlsx_addin.jobs.ledgers.report import summary_lines
 from xlsx_addin.jobs.ledgers.writer import write_ledger_summary
 from xlsx_addin.contracts.summary import SETTINGS
-from xlsx_addin.shells.errors import clerk_message
-from xlsx_addin.shells.buttons.book import MessageBox, used_range, book_path, status_bar, teller
+from xlsx_addin.shells.buttons.book import MessageBox, Status, book_path, run_button, used_range
 from xlsx_addin.shells.buttons.consolidate import progress_callback
 from xlsx_addin.jobs.consolidate.settings_sheet import (
     S_AS_OF,
@@ -70,9 +68,8 @@ def run_ledgers_in_book(book, *, message_box: MessageBox | None = None, run: Cal
     """Read the ledger rows of 设置, run the ledgers job, write 台账汇总.xlsx beside the book. None when refused."""
     run = run or run_ledgers
     write = write or write_ledger_summary
-    start = time.perf_counter()
-    status, tell = status_bar(book), teller(book, message_box, TITLE)
-    try:
+
+    def work(status: Status) -> tuple[Path, Callable[[float], str]]:
         path = book_path(book)
         if path is None:
             raise RatingError("请先把汇总表保存到本机文件夹,再点“台账汇总”(台账汇总表写在汇总表旁边)")
@@ -86,15 +83,11 @@ def run_ledgers_in_book(book, *, message_box: MessageBox | None = None, run: Cal
         result = run(settings, progress=progress_callback(status))
         status("台账汇总:正在写入台账汇总表……")
         write(result, out)
-    except Exception as exc:  # never a traceback for a clerk (shells/errors.py)
-        status(False)
-        tell(f"台账汇总未完成:{clerk_message(exc)}")
-        return None
-    status(False)
-    _report(book, out, len(result.problems))
-    lines = summary_lines(result, out)
-    tell("\n".join(lines) + f"\n用时 {time.perf_counter() - start:.1f} 秒。")
-    return out
+        _report(book, out, len(result.problems))
+        lines = summary_lines(result, out)
+        return out, lambda seconds: "\n".join(lines) + f"\n用时 {seconds:.1f} 秒。"
+
+    return run_button(book, message_box, TITLE, work)
 
 
 def _report(book, out: Path, problems: int) -> None:

@@ -8,9 +8,8 @@ the summary, then written into that row) and 台账年度 the year (blank: the y
 """
 from __future__ import annotations
 
-import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from xlsx_addin.contracts.summary import OVERVIEW, RULES, SETTINGS
 from xlsx_addin.io.files.backups import DEFAULT_KEEP
@@ -19,8 +18,7 @@ from xlsx_addin.jobs.register.job import Registered, register_to
 from xlsx_addin.jobs.register.summary import from_sheets
 from xlsx_addin.model.errors import RatingError
 from xlsx_addin.model.identity import text_key
-from xlsx_addin.shells.buttons.book import MessageBox, book_path, status_bar, teller, used_range
-from xlsx_addin.shells.errors import clerk_message
+from xlsx_addin.shells.buttons.book import MessageBox, Status, book_path, run_button, used_range
 
 TITLE = "登记台账"
 OUT_NAME = "星级管理台账.xlsx"  # beside the summary when 设置 names none
@@ -52,9 +50,7 @@ def register_settings(rows: list[list[Any]], base_dir: Path) -> tuple[Path, int 
 
 def run_register_in_book(book, *, message_box: MessageBox | None = None) -> Registered | None:
     """Add the open book's levels to the register; None when refused (the message box says why)."""
-    start = time.perf_counter()
-    status, tell = status_bar(book), teller(book, message_box, TITLE)
-    try:
+    def work(status: Status) -> tuple[Registered, Callable[[float], str]]:
         path = book_path(book)
         if path is None:
             raise RatingError("请先把汇总表保存到本机文件夹,再点“登记台账”(台账默认写在汇总表旁边)")
@@ -69,16 +65,14 @@ def run_register_in_book(book, *, message_box: MessageBox | None = None) -> Regi
         summary = from_sheets(sheets, path.name, path)
         status("登记台账:正在写入星级管理台账……")
         done = register_to(summary, out, year=year, keep_backups=keep)
+        note = []
         if not named:
             _name_register(book, out)
-    except Exception as exc:  # never a traceback for a clerk (shells/errors.py)
-        status(False)
-        tell(f"登记台账未完成:{clerk_message(exc)}")
-        return None
-    status(False)
-    note = [] if named else [f"已在“{SETTINGS}”工作表的“{S_REGISTER}”中填入该台账:下一年度一键汇总时以它比较晋星/减星。"]
-    tell("\n".join(done.lines + note) + f"\n用时 {time.perf_counter() - start:.1f} 秒。")
-    return done
+            note = [f"已在“{SETTINGS}”工作表的“{S_REGISTER}”中填入该台账:下一年度一键汇总时以它比较"
+                    f"{'/'.join(summary.scheme.change_words)}。"]
+        return done, lambda seconds: "\n".join(done.lines + note) + f"\n用时 {seconds:.1f} 秒。"
+
+    return run_button(book, message_box, TITLE, work)
 
 
 def _name_register(book, out: Path) -> None:

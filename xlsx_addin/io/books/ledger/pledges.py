@@ -124,13 +124,7 @@ def branch_pledge(wb, ws, st, spec: TableSpec) -> None:
     ws.merge_range(r, 0, r, 4, "公开方式:□ 网络    □ 党务公开栏    □ 明白纸        公开日期:      年    月    日",
                    st["sign"])
     ws.set_row(r, 26)
-    r += 2
-    ws.merge_range(r, 0, r, 2, "党支部书记(签字):", st["sign"])
-    ws.merge_range(r, 3, r, 4, "党支部(盖章)", st["sign"])
-    ws.set_row(r, 30)
-    r += 1
-    ws.merge_range(r, 3, r, 4, "      年    月    日", st["sign"])
-    ws.set_row(r, 30)
+    r = _signatures(ws, st, r + 2, [("党支部书记(签字):", "党支部(盖章)"), ("", _DATE_LINE)])
     f.finish(r)
 
 
@@ -166,15 +160,20 @@ def member_pledge(wb, ws, st, spec: TableSpec, members: TableSpec) -> None:
                    "(服务承诺和实事承诺),接受党组织和群众监督。", f.text)
     ws.set_row(3, 48)
     r = f.rows(4, MEMBER_ROWS, f.helper(lambda cell: _member_condition(cell, name)))
-    r += 1
-    ws.merge_range(r, 0, r, 2, "承诺人(签字):", st["sign"])
-    ws.merge_range(r, 3, r, 4, "      年    月    日", st["sign"])
-    ws.set_row(r, 30)
-    r += 1
-    ws.merge_range(r, 0, r, 2, "党支部审核意见:", st["sign"])
-    ws.merge_range(r, 3, r, 4, "党支部(盖章)", st["sign"])
-    ws.set_row(r, 30)
-    r += 1
-    ws.merge_range(r, 3, r, 4, "      年    月    日", st["sign"])
-    ws.set_row(r, 30)
+    r = _signatures(ws, st, r + 1, [("承诺人(签字):", _DATE_LINE), ("党支部审核意见:", "党支部(盖章)"), ("", _DATE_LINE)])
     f.finish(r)
+
+
+_DATE_LINE = "      年    月    日"
+
+
+def _signatures(ws, st, r: int, lines: list[tuple[str, str]]) -> int:
+    """The form's closing lines from row r, each (left, right) over columns A–C and D–E (a blank left is left out);
+    the last row written."""
+    for left, right in lines:
+        if left:
+            ws.merge_range(r, 0, r, 2, left, st["sign"])
+        ws.merge_range(r, 3, r, 4, right, st["sign"])
+        ws.set_row(r, 30)
+        r += 1
+    return r - 1
