@@ -410,3 +410,14 @@ def test_earlier_years_typed_into_the_rated_sheet_join_the_register(county, tmp_
     assert _records(register, "登记记录")[0]["汇总表"] == "(台账中手工填写)"
     assert [(r["工作表"], r["单元格"], r["值"]) for r in _records(register, "问题清单")] == [("历年评定", "D3", "超级")]
     assert _records(register, "历年评定")[1]["2023年"] == "超级"  # kept as typed, not used
+
+
+def test_the_bottom_level_is_the_schemes_floor_quota_not_a_name_in_code():
+    from xlsx_addin.engine.register import bottom_rank
+    from xlsx_addin.engine.scheme.rules import FloorQuota
+
+    assert (bottom_rank(FIVE), bottom_rank(load_scheme("four_grade"))) == (1, 0)  # 一星级及以下, 较差
+    wider = FloorQuota(id="bottom_floor", kind="floor", label="二星级及以下比例下限", levels=[2, 1, 0], share=0.1,
+                       target_level=2)
+    local = FIVE.model_copy(update={"quotas": [q for q in FIVE.quotas if q.kind != "floor"] + [wider]})
+    assert bottom_rank(local) == 2  # a locality's floor of 二星级及以下 makes 二星级 the bottom for 重点管理

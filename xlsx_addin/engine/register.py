@@ -6,7 +6,7 @@ for 重点管理. Pure: levels are ranks, units are keys; reading and writing th
 - A 复验 row dated D belongs to the year in force on D; it downgrades the unit's level of that year from D on
   (rows of one term apply in date order); a row dated before every registered year's start belongs to the earliest
   registered year (noted). A row whose 调整为 is higher than the level in force is not applied.
-- 重点管理: the level in force at or below the bottom (一星级 and below in a star scheme, else the lowest level)
+- 重点管理: the level in force at or below the bottom (the top level of the floor quota; else 一星级; else the lowest level)
   in the latest registered year and the year before it.
 """
 from __future__ import annotations
@@ -15,6 +15,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from xlsx_addin.engine.scheme.models import Scheme
+from xlsx_addin.engine.scheme.rules import FloorQuota
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,11 @@ def in_force(rated: dict[int, dict[str, int]], starts: dict[int, dt.date], check
 
 
 def bottom_rank(scheme: Scheme) -> int:
-    """The highest rank that counts as the bottom: 一星级 in a scheme that has it, else the lowest level."""
+    """The highest rank that counts as the bottom: the top level of the scheme's floor quota (一星级及以下, 较差),
+    else 一星级 in a star scheme that has no floor, else the lowest level."""
+    floors = [max(q.levels) for q in scheme.quotas if isinstance(q, FloorQuota)]
+    if floors:
+        return max(floors)
     one = scheme.level_by_name("一星级")
     return one.rank if one is not None else min(lv.rank for lv in scheme.levels)
 
