@@ -69,7 +69,7 @@ class RegisterBook:
 
 
 # --- reading ---------------------------------------------------------------------------------------
-def read_register(path: Path | str) -> RegisterBook:
+def read_register(path: Path | str, *, writing: bool = False) -> RegisterBook:
     """The register at `path` (see the module notes). RatingError (Chinese) when it cannot be used."""
     path = Path(path)
     lock = path.with_name("~$" + path.name)
@@ -88,8 +88,8 @@ def read_register(path: Path | str) -> RegisterBook:
         raise RatingError(f"无法读取{WHAT} {path}:{value}。台账没有改动")
     sheets = {name: [list(r) for r in rows] for name, rows in value.items()}
     if reg.RATED not in sheets or reg.LOG not in sheets:
-        raise RatingError(f"{path} 不是星级管理台账(没有“{reg.RATED}”和“{reg.LOG}”工作表),不能写在它上面;"
-                          "请另选台账文件名")
+        advice = "不能写在它上面;请另选台账文件名" if writing else "请检查所填的星级管理台账文件"
+        raise RatingError(f"{path} 不是星级管理台账(没有“{reg.RATED}”和“{reg.LOG}”工作表),{advice}")
     return parse(sheets, path.name)
 
 

@@ -72,7 +72,7 @@ def register_to(summary: SummaryYear, out: Path, *, year: int | None = None, kee
     if keep_backups < 0:
         raise RatingError("备份份数(--keep-backups)不能为负数")
     year, source = rating_year(summary, year)
-    old = read_register(out) if out.exists() else RegisterBook(file=out.name)
+    old = read_register(out, writing=True) if out.exists() else RegisterBook(file=out.name)
     scheme = summary.scheme
     if old.scheme_id and old.scheme_id != scheme.id:
         raise RatingError(f"{WHAT} {out} 登记的是“{old.scheme_id}”方案的{scheme.level_term},汇总表 {summary.file} 是"
