@@ -29,6 +29,18 @@ def read_sheet_rows(path: Path | str, sheet: str) -> list[list[Any]] | None:
     raise RatingError(f"无法读取汇总表 {path}:{value}")
 
 
+def read_sheets_rows(path: Path | str, sheets: tuple[str, ...]) -> dict[str, list[list[Any]] | None]:
+    """read_sheet_rows of several sheets, in one isolated worker (one process, not one per sheet)."""
+    path = Path(path)
+    done = run_isolated([(str(path), sheet) for sheet in sheets], SheetReader(), 1, len(sheets) or 1)
+    out: dict[str, list[list[Any]] | None] = {}
+    for sheet, (kind, value) in zip(sheets, done):
+        if kind != "rows":
+            raise RatingError(f"无法读取汇总表 {path}:{value}")
+        out[sheet] = value
+    return out
+
+
 class SheetReader:
     """reader.sheet_rows as an isolated task: ("rows", rows or None) or ("refused", Chinese reason)."""
 

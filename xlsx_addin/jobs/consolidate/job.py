@@ -21,7 +21,8 @@ from xlsx_addin.jobs.consolidate.kinds import kind_of
 from xlsx_addin.jobs.consolidate.model import Consolidation, Settings
 from xlsx_addin.jobs.consolidate.register_levels import last_levels
 from xlsx_addin.jobs.consolidate.roster import find_roster, missing_problems, read_summary_rows, reporting, summary_units
-from xlsx_addin.jobs.consolidate.review_read import Reviews, apply_reviews, read_reviews
+from xlsx_addin.jobs.consolidate.review_read import Reviews, apply_reviews, reviews_in
+from xlsx_addin.contracts.review_sheet import REVIEW
 from xlsx_addin.jobs.consolidate.sets import check_settings, previous_levels, summary_scheme
 from xlsx_addin.jobs.consolidate.small_sets import small_set_warnings
 from xlsx_addin.contracts.summary import OVERVIEW
@@ -52,8 +53,10 @@ def consolidate(settings: Settings, progress: Progress | None = None, workers: i
     kind = kind_of(summary_scheme(settings))
     prev = previous_levels(Path(settings.previous), kind.scheme) if settings.previous is not None else None
     prev, register_notes = last_levels(settings, kind.scheme, prev)  # a 星级管理台账's levels in force win
-    if replacing is None and out is not None and Path(out).is_file():
-        replacing = read_summary_rows(Path(out))
+    if out is not None and Path(out).is_file() and (replacing is None or reviews is None):
+        book = read_summary_rows(Path(out), also=(REVIEW,))  # the summary being replaced, read once
+        replacing = book if replacing is None else replacing
+        reviews = reviews_in(book.get(REVIEW), kind.scheme, Path(out).name) if reviews is None else reviews
     held = summary_units(replacing or {}, (OVERVIEW,))
     replaced_name = Path(out).name if out is not None else "本汇总表"
     roster = find_roster(settings, summary_units(replacing or {}), replaced_name)  # a bad --expect list: refused now
@@ -71,8 +74,6 @@ def consolidate(settings: Settings, progress: Progress | None = None, workers: i
     kept = dedupe(gathered.candidates, problems)
     for cand in kept:
         problems.extend(cand.findings)
-    if reviews is None and out is not None:
-        reviews = read_reviews(Path(out), kind.scheme)
     apply_reviews(kept, reviews, kind.scheme, problems)  # the upper level's 评分定级表 (item-scored schemes)
     rating = kind.rate(kept, gathered, settings, prev, problems)
     if not rating.units and held:

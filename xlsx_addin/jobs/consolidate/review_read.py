@@ -1,14 +1,13 @@
 """The upper level's typed 上级评分 of the previous summary's 评分定级表, applied to this run's units
 (docs/RULES.md "The upper level's step"): 评分定级表 > the subordinate summary's (原始数据) > the unit's file.
 
-`read_reviews` reads the sheet (the output being replaced; the button: the open book's rows) keyed by the unit key;
+`reviews_in` reads the sheet's rows (of the output being replaced, read once by the job; the button: the open book's) keyed by the unit key;
 `apply_reviews` re-scores each unit with a typed score through score_unit's `upper_scores` (the engine computes,
 here only chosen and named). A refused value is a 问题清单 row naming the sheet, cell and value, and that unit keeps
 the scores it had (its own, or those its subordinate summary carried up)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Sequence
 
 from xlsxwriter.utility import xl_rowcol_to_cell
@@ -19,8 +18,7 @@ from xlsx_addin.engine.scheme.models import Scheme
 from xlsx_addin.engine.scoring import score_unit
 from xlsx_addin.engine.upper import NAME as UPPER_NAME
 from xlsx_addin.io.rawdata import THIS_LEVEL
-from xlsx_addin.io.tables.previous import read_sheet_rows
-from xlsx_addin.model.errors import InputError, RatingError
+from xlsx_addin.model.errors import InputError
 from xlsx_addin.model.identity import find_unit, text_key, unit_key
 from xlsx_addin.model.problems import ERROR, Problem
 from xlsx_addin.model.values import is_blank, shown
@@ -81,15 +79,12 @@ def reviews_from_rows(rows: Sequence[Sequence[Any]] | None, n_items: int, file: 
     return out
 
 
-def read_reviews(path: Path, scheme: Scheme) -> Reviews:
-    """The 评分定级表 of the summary at `path` (nothing when it has none, or for 双十星)."""
-    if scheme.stars is not None or not Path(path).is_file():
-        return Reviews(Path(path).name)
-    try:
-        rows = read_sheet_rows(path, REVIEW)
-    except RatingError:
-        return Reviews(Path(path).name)  # an unreadable summary: the carry-over names it when writing
-    return reviews_from_rows(rows, len(scheme.items), Path(path).name)
+def reviews_in(rows: list[list[Any]] | None, scheme: Scheme, file: str) -> Reviews:
+    """The typed 上级评分 of a summary's 评分定级表 rows (nothing when it has none, or for 双十星; an unreadable
+    summary gives no rows: the carry-over names it when writing)."""
+    if scheme.stars is not None or not rows:
+        return Reviews(file)
+    return reviews_from_rows(rows, len(scheme.items), file)
 
 
 def apply_reviews(kept: list[Candidate], reviews: Reviews | None, scheme: Scheme, problems: list[Problem]) -> None:

@@ -16,7 +16,7 @@ from typing import Any, Sequence
 
 from xlsx_addin.contracts.summary import NOT_REPORTED, OVERVIEW, REPORTED
 from xlsx_addin.io.roster import Expected, from_tables, header_at, read_expected, same_unit
-from xlsx_addin.io.tables.previous import read_sheet_rows
+from xlsx_addin.io.tables.previous import read_sheets_rows
 from xlsx_addin.model.choices import SetBy
 from xlsx_addin.model.errors import RatingError
 from xlsx_addin.model.identity import text_key
@@ -46,10 +46,11 @@ def summary_units(rows_by_sheet: dict[str, list[list[Any]] | None],
     return from_tables(tables)
 
 
-def read_summary_rows(path: Path) -> dict[str, list[list[Any]] | None]:
-    """The 一览表 and 上报情况 rows of a summary file (summary_units reads them); none when it cannot be read."""
+def read_summary_rows(path: Path, also: tuple[str, ...] = ()) -> dict[str, list[list[Any]] | None]:
+    """The 一览表 and 上报情况 rows of a summary file (summary_units reads them), and the sheets `also` names, in
+    one read; none when it cannot be read."""
     try:
-        return {name: read_sheet_rows(path, name) for name in (OVERVIEW, REPORTED)}
+        return read_sheets_rows(path, (OVERVIEW, REPORTED, *also))
     except RatingError:
         return {}
 
